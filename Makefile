@@ -1,0 +1,170 @@
+# custody: plain GNU make. See README.md.
+#   make            build every program into build/
+#   make test       build with test hooks into build/test/ and run the tests
+#   make check-asan the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      run the benchmarks
+#   make deps       install the Debian packages the build and the tests need
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+LOCALEDIR = $(PREFIX)/share/locale
+BUILD ?= build
+CC ?= cc
+V ?= 0
+ifeq ($(V),0)
+Q = @
+SAY = @printf '  %-6s %s\n'
+else
+SAY = @true
+endif
+
+PKGS = sqlite3 libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
+OPT ?= -O2 -g
+HARDEN = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+LDHARDEN = -pie -Wl,-z,relro,-z,now
+ifeq ($(SANITIZE),1)
+OPT = -O1 -g -fno-omit-frame-pointer
+HARDEN = -fstack-protector-strong -fPIE
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+ifeq ($(HOOKS),1)
+HOOKFLAGS = -DCUSTODY_TEST_HOOKS
+endif
+ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(SANFLAGS) $(HOOKFLAGS) -MMD -MP -Isrc \
+	-DLOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
+
+CORE_SRC = src/error.c src/xmalloc.c src/clock.c src/crypto.c src/hex.c src/json.c \
+	src/event.c src/db.c src/journal.c src/project.c src/terminal.c src/when.c src/i18n.c
+CUSTODY_SRC = src/main.c src/cmd.c src/cmd-init.c src/cmd-verify.c src/cmd-log.c \
+	src/cmd-rebuild.c
+TESTS = json event journal tamper crash cli i18n
+BENCHES = journal
+LANGS = zh_CN en
+MANPAGES = man/custody.1
+
+CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/journal-schema.o
+CUSTODY_OBJ = $(CUSTODY_SRC:%.c=$(BUILD)/obj/%.o)
+LIB = $(BUILD)/libcustody.a
+MO = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/custody.mo)
+TEST_BIN = $(TESTS:%=$(BUILD)/tests/test-%)
+BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
+
+.PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
+
+all: $(BUILD)/custody $(MO)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAY) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(SAY) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/journal-schema.c: tools/embed-sql.sh $(wildcard db/journal/*.sql)
+	@mkdir -p $(dir $@)
+	$(SAY) EMBED $@
+	$(Q)sh tools/embed-sql.sh journal $(sort $(wildcard db/journal/*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	$(SAY) AR $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/custody: $(CUSTODY_OBJ) $(LIB)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CUSTODY_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/custody.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(SAY) MSGFMT $<
+	$(Q)msgfmt --check -o $@ $<
+
+$(BUILD)/tests/test-%: tests/test-%.c tests/t.h tests/util.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(SAY) TEST $@
+	$(Q)$(CC) $(ALL_CFLAGS) -D_XOPEN_SOURCE=700 -Wno-format-truncation -Itests $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(SAY) BENCH $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+# The tests run on a build with test hooks (a settable clock), never on the shipped one.
+test check: deps
+	@$(MAKE) --no-print-directory BUILD=build/test HOOKS=1 run-tests
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan HOOKS=1 SANITIZE=1 run-tests
+
+run-tests: all $(TEST_BIN)
+	@sh tests/run.sh $(BUILD) $(TESTS)
+
+bench: deps all $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+# The main job, for now: a terminal initialised in ./demo and its verified journal.
+run: deps all
+	@test -f demo/custody.db || $(BUILD)/custody init --data demo --terminal demo-intake --room intake
+	$(BUILD)/custody verify --data demo
+	$(BUILD)/custody log --data demo
+
+DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev gettext sqlite3 \
+	clang libclang-rt-14-dev mandoc man-db
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+			|| missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
+		--package-name=custody -o po/custody.pot $(sort $(wildcard src/*.c src/*/*.c screens/*.c drivers/*.c drivers/*/*.c))
+	for l in $(LANGS); do msgmerge -q --update --backup=none po/$$l.po po/custody.pot; done
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+FUZZ_TARGETS = json
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p $(BUILD)/fuzz
+	for t in $(FUZZ_TARGETS); do \
+		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+			tests/fuzz/fuzz-$$t.c $(CORE_SRC) $(BUILD)/gen/journal-schema.c $(PKG_CFLAGS) \
+			-o $(BUILD)/fuzz/fuzz-$$t $(PKG_LIBS) || exit 1; \
+		$(BUILD)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
+	install -m 644 man/custody.1 $(DESTDIR)$(MANDIR)/man1/custody.1
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/custody.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(MANDIR)/man1/custody.1
+	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,58 @@
+/* The one clock, settable by tests. */
+#include "clock.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static int64_t fixed_ms;	/* 0: real time */
+
+static int64_t
+read_clock(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_now_ms(void)
+{
+	return fixed_ms ? fixed_ms : read_clock(CLOCK_REALTIME);
+}
+
+int64_t
+clock_mono_ms(void)
+{
+	return fixed_ms ? fixed_ms : read_clock(CLOCK_MONOTONIC);
+}
+
+void
+clock_set_ms(int64_t ms)
+{
+	fixed_ms = ms;
+}
+
+void
+clock_advance_ms(int64_t ms)
+{
+	if (fixed_ms)
+		fixed_ms += ms;
+}
+
+void
+clock_from_env(void)
+{
+#ifdef CUSTODY_TEST_HOOKS
+	/* Only test builds read it: a shipped terminal's clock cannot be set from outside. */
+	const char *s = getenv("CUSTODY_TEST_CLOCK_MS");
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return;
+	v = strtoll(s, &end, 10);
+	if (*end == '\0' && v > 0)
+		fixed_ms = v;
+#endif
+}

@@ -1,0 +1,59 @@
+/* custody init: create a terminal's key and journal. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "hex.h"
+#include "i18n.h"
+#include "terminal.h"
+
+static int
+cmd_init_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "terminal", required_argument, NULL, 't' },
+		{ "room", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL, *name = NULL, *room = NULL;
+	char dir[PATH_MAX], pkhex[2 * CRY_PK_BYTES + 1];
+	struct terminal *t;
+	struct errmsg em;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:t:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 't': name = optarg; break;
+		case 'r': room = optarg; break;
+		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
+		default: return cmd_usage(self, _("unknown option"));
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(self, _("unexpected argument \"%s\""), argv[optind]);
+	if (name == NULL || room == NULL)
+		return cmd_usage(self, _("--terminal and --room are required"));
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK)
+		return cmd_fail(&em);
+	if (terminal_create(dir, name, room, &em) != CST_OK)
+		return cmd_fail(&em);
+	if (terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK)
+		return cmd_fail(&em);
+	hex_encode(t->pk, CRY_PK_BYTES, pkhex);
+	printf(_("terminal %s created in %s (room %s)\n"), t->name, dir, t->room);
+	printf(_("public key: %s\n"), pkhex);
+	terminal_close(t);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_init_entry = {
+	"init",
+	"[--data DIR] --terminal NAME --room ROOM",
+	N_("create this terminal's key and journal"),
+	cmd_init_exec
+};

@@ -1,0 +1,122 @@
+/* custody verify: check every chain and signature, and this terminal's key. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "hex.h"
+#include "i18n.h"
+#include "journal.h"
+#include "terminal.h"
+
+static void
+print_fault(const struct journal_fault *f, void *arg)
+{
+	(void)arg;
+	printf(_("BAD: terminal %s, seq %lld, field %s: %s\n"), f->terminal, (long long)f->seq,
+	    f->field, f->text);
+}
+
+static int
+verify_journal(struct journal *j, const char *own, const unsigned char *own_pk)
+{
+	struct journal_stats stats;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	memset(&stats, 0, sizeof stats);
+	status = journal_verify(j, own, own_pk, print_fault, NULL, &stats, &em);
+	if (status == CST_OK)
+		printf(_("journal verified: %lld events from %lld terminal(s), every chain and "
+		    "signature checks\n"), (long long)stats.events, (long long)stats.terminals);
+	else if (status == CST_ERR_VERIFY)
+		printf(_("journal FAILED verification: %lld bad chain(s) in %lld events\n"),
+		    (long long)stats.faults, (long long)stats.events);
+	else
+		return cmd_fail(&em);
+	return cmd_exit_code(status);
+}
+
+static int
+verify_file(const char *path)
+{
+	struct journal *j;
+	struct errmsg em;
+	int rc;
+
+	err_clear(&em);
+	if (journal_open(path, JOURNAL_RDONLY, &j, &em) != CST_OK)
+		return cmd_fail(&em);
+	rc = verify_journal(j, NULL, NULL);
+	journal_close(j);
+	return rc;
+}
+
+static int
+verify_terminal(const char *dir)
+{
+	unsigned char head[CRY_HASH_BYTES];
+	char hex[2 * CRY_HASH_BYTES + 1];
+	struct terminal *t;
+	struct errmsg em;
+	int64_t seq;
+	int rc, key_rc;
+
+	err_clear(&em);
+	if (terminal_open(dir, TERMINAL_RDONLY, &t, &em) != CST_OK)
+		return cmd_fail(&em);
+	rc = verify_journal(t->journal, t->name, t->pk);
+	key_rc = terminal_check_key(t, 0, &em) == CST_OK ? EXIT_OK : cmd_fail(&em);
+	if (key_rc == EXIT_OK)
+		printf(_("key %s belongs to terminal %s\n"), t->key_path, t->name);
+	if (journal_head(t->journal, t->name, &seq, head, &em) == CST_OK) {
+		hex_encode(head, sizeof head, hex);
+		printf(_("terminal %s (room %s): head seq %lld, hash %s\n"), t->name, t->room,
+		    (long long)seq, hex);
+	}
+	terminal_close(t);
+	return rc != EXIT_OK ? rc : key_rc;
+}
+
+static int
+cmd_verify_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL, *file = NULL;
+	char dir[PATH_MAX];
+	struct errmsg em;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'f': file = optarg; break;
+		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
+		default: return cmd_usage(self, _("unknown option"));
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(self, _("unexpected argument \"%s\""), argv[optind]);
+	if (data != NULL && file != NULL)
+		return cmd_usage(self, _("give --data or --db, not both"));
+	if (file != NULL)
+		return verify_file(file);
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK)
+		return cmd_fail(&em);
+	return verify_terminal(dir);
+}
+
+const struct cmd_entry cmd_verify_entry = {
+	"verify",
+	"[--data DIR | --db FILE]",
+	N_("check every chain, hash and signature, and this terminal's key"),
+	cmd_verify_exec
+};

@@ -1,0 +1,87 @@
+/* What every command shares: exit codes, error printing, the data directory. */
+#include "cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "i18n.h"
+
+const char *cmd_global_data;
+
+int
+cmd_exit_code(int status)
+{
+	switch (status) {
+	case CST_OK:
+		return EXIT_OK;
+	case CST_ERR_VERIFY:
+		return EXIT_VERIFY;
+	case CST_ERR_ARG:
+		return EXIT_USAGE;
+	case CST_ERR_BUSY:
+		return EXIT_BUSY;
+	case CST_ERR_IO:
+	case CST_ERR_FULL:
+	case CST_ERR_STOPPED:
+		return EXIT_IO;
+	case CST_ERR_INTERNAL:
+		return EXIT_INTERNAL;
+	default:
+		return EXIT_DATA;
+	}
+}
+
+int
+cmd_fail(const struct errmsg *em)
+{
+	fprintf(stderr, "custody: %s\n", em->text[0] ? em->text : err_name(em->code));
+	return cmd_exit_code(em->code);
+}
+
+void
+cmd_print_usage(const struct cmd_entry *e, int to_stderr)
+{
+	FILE *f = to_stderr ? stderr : stdout;
+
+	fprintf(f, _("usage: custody %s %s\n"), e->name, e->usage);
+	fprintf(f, "  %s\n", _(e->summary));
+}
+
+int
+cmd_usage(const struct cmd_entry *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "custody %s: ", e->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cmd_print_usage(e, 1);
+	return EXIT_USAGE;
+}
+
+int
+cmd_data_dir(const char *opt, char *buf, size_t size, struct errmsg *em)
+{
+	const char *v;
+	size_t n;
+
+	if (opt == NULL)
+		opt = cmd_global_data;
+	if (opt != NULL && *opt != '\0')
+		n = (size_t)snprintf(buf, size, "%s", opt);
+	else if ((v = getenv("CUSTODY_DATA")) != NULL && *v != '\0')
+		n = (size_t)snprintf(buf, size, "%s", v);
+	else if ((v = getenv("XDG_DATA_HOME")) != NULL && *v != '\0')
+		n = (size_t)snprintf(buf, size, "%s/custody", v);
+	else if ((v = getenv("HOME")) != NULL && *v != '\0')
+		n = (size_t)snprintf(buf, size, "%s/.local/share/custody", v);
+	else
+		return err_set(em, CST_ERR_ARG, _("no data directory: give --data DIR or set "
+		    "CUSTODY_DATA"));
+	if (n >= size)
+		return err_set(em, CST_ERR_ARG, _("the data directory path is too long"));
+	return CST_OK;
+}

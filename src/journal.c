@@ -1,0 +1,743 @@
+/* The journal: append, store foreign events, read, verify and rebuild. */
+#include "journal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "hex.h"
+#include "i18n.h"
+#include "project.h"
+#include "xmalloc.h"
+
+extern const struct db_migration journal_migrations[];
+
+#define EVENT_COLUMNS "terminal, seq, ts, operator, kind, subject, body, prev, hash, sig"
+
+struct journal {
+	sqlite3 *db;
+	struct project *proj;
+	int flags;
+	int has_signer;
+	char signer[EV_MAX_ID + 1];
+	unsigned char sk[CRY_SK_BYTES];
+	int stopped;
+	char stop_reason[ERRMSG_MAX];
+	sqlite3_stmt *head, *insert, *arrive, *find, *key_of;
+};
+
+int
+journal_open(const char *path, int flags, struct journal **out, struct errmsg *em)
+{
+	struct journal *j;
+	sqlite3 *db;
+	int dbflags = 0, status;
+
+	*out = NULL;
+	if (flags & JOURNAL_RDONLY)
+		dbflags |= DB_RDONLY;
+	if (flags & JOURNAL_CREATE)
+		dbflags |= DB_CREATE;
+	status = db_open(path, dbflags, JOURNAL_APP_ID, journal_migrations, &db, em);
+	if (status != CST_OK)
+		return status;
+	j = xcalloc(1, sizeof *j);
+	j->db = db;
+	j->flags = flags;
+	j->proj = project_new(db);
+	*out = j;
+	return CST_OK;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	sqlite3_finalize(j->head);
+	sqlite3_finalize(j->insert);
+	sqlite3_finalize(j->arrive);
+	sqlite3_finalize(j->find);
+	sqlite3_finalize(j->key_of);
+	project_free(j->proj);
+	db_close(j->db);
+	cry_wipe(j->sk, sizeof j->sk);
+	free(j);
+}
+
+void
+journal_set_signer(struct journal *j, const char *terminal, const unsigned char sk[CRY_SK_BYTES])
+{
+	snprintf(j->signer, sizeof j->signer, "%s", terminal);
+	memcpy(j->sk, sk, sizeof j->sk);
+	j->has_signer = 1;
+}
+
+static int
+prepare_once(struct journal *j, sqlite3_stmt **st, const char *sql, struct errmsg *em)
+{
+	if (*st != NULL)
+		return CST_OK;
+	return db_prepare(j->db, sql, st, em);
+}
+
+static void
+reset(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+int
+journal_head(struct journal *j, const char *terminal, int64_t *seq,
+    unsigned char hash[CRY_HASH_BYTES], struct errmsg *em)
+{
+	int rc, status;
+
+	status = prepare_once(j, &j->head, "SELECT seq, hash FROM events WHERE terminal = ? "
+	    "ORDER BY seq DESC LIMIT 1", em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(j->head, 1, terminal, -1, SQLITE_STATIC);
+	rc = sqlite3_step(j->head);
+	*seq = 0;
+	memset(hash, 0, CRY_HASH_BYTES);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(j->head, 0);
+		if (sqlite3_column_bytes(j->head, 1) == CRY_HASH_BYTES)
+			memcpy(hash, sqlite3_column_blob(j->head, 1), CRY_HASH_BYTES);
+		rc = SQLITE_DONE;
+	}
+	status = rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("reading the journal"));
+	reset(j->head);
+	return status;
+}
+
+static int
+insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
+{
+	int rc, status;
+
+	status = prepare_once(j, &j->insert, "INSERT INTO events (" EVENT_COLUMNS ") "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", em);
+	if (status == CST_OK)
+		status = prepare_once(j, &j->arrive,
+		    "INSERT INTO arrival (terminal, seq) VALUES (?, ?)", em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(j->insert, 1, ev->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(j->insert, 2, ev->seq);
+	sqlite3_bind_int64(j->insert, 3, ev->ts);
+	sqlite3_bind_text(j->insert, 4, ev->operator_, -1, SQLITE_STATIC);
+	sqlite3_bind_text(j->insert, 5, ev->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(j->insert, 6, ev->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(j->insert, 7, ev->body, (int)ev->body_len, SQLITE_STATIC);
+	sqlite3_bind_blob(j->insert, 8, ev->prev, CRY_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(j->insert, 9, ev->hash, CRY_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(j->insert, 10, ev->sig, CRY_SIG_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(j->insert);
+	reset(j->insert);
+	if (rc != SQLITE_DONE)
+		return db_fail(j->db, rc, em, _("writing the journal"));
+	sqlite3_bind_text(j->arrive, 1, ev->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(j->arrive, 2, ev->seq);
+	rc = sqlite3_step(j->arrive);
+	reset(j->arrive);
+	if (rc != SQLITE_DONE)
+		return db_fail(j->db, rc, em, _("writing the journal"));
+	return project_apply(j->proj, ev, em);
+}
+
+/* A write that failed for a reason of the disk is never retried blindly (DESIGN.md §8). */
+static int
+write_failed(struct journal *j, int status, struct errmsg *em)
+{
+	if (!sqlite3_get_autocommit(j->db))
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	if (status == CST_ERR_IO || status == CST_ERR_FULL || status == CST_ERR_CORRUPT ||
+	    status == CST_ERR_INTERNAL) {
+		j->stopped = 1;
+		snprintf(j->stop_reason, sizeof j->stop_reason, "%s",
+		    em != NULL ? em->text : err_name(status));
+	}
+	return status;
+}
+
+static int
+refuse_if_stopped(struct journal *j, struct errmsg *em)
+{
+	if (!j->stopped)
+		return CST_OK;
+	return err_set(em, CST_ERR_STOPPED,
+	    _("the journal stopped writing after a failed write (%s); what was committed "
+	    "before is kept; fix the cause and restart"), j->stop_reason);
+}
+
+static int
+begin(struct journal *j, struct errmsg *em)
+{
+	int rc = sqlite3_exec(j->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return CST_OK;
+	return db_fail(j->db, rc, em, _("starting a journal write"));
+}
+
+static int
+commit(struct journal *j, struct errmsg *em)
+{
+	int rc = sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return CST_OK;
+	return db_fail(j->db, rc, em, _("committing the journal"));
+}
+
+static void
+copy_id(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+int
+journal_append(struct journal *j, const char *operator_, const char *kind,
+    const char *subject, const char *body, size_t body_len, struct event *out,
+    struct errmsg *em)
+{
+	struct event ev;
+	int64_t head_seq;
+	int status;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (!j->has_signer || (j->flags & JOURNAL_RDONLY))
+		return err_set(em, CST_ERR_ARG, _("this journal is not open for signing"));
+	if (strlen(operator_) > EV_MAX_ID || strlen(kind) > EV_MAX_KIND ||
+	    strlen(subject) > EV_MAX_ID)
+		return err_set(em, CST_ERR_INPUT, _("an event name or identifier is too long"));
+	memset(&ev, 0, sizeof ev);
+	copy_id(ev.terminal, sizeof ev.terminal, j->signer);
+	copy_id(ev.operator_, sizeof ev.operator_, operator_);
+	copy_id(ev.kind, sizeof ev.kind, kind);
+	copy_id(ev.subject, sizeof ev.subject, subject);
+	event_set_body(&ev, body, body_len);
+	if ((status = begin(j, em)) != CST_OK)
+		goto done;
+	status = journal_head(j, j->signer, &head_seq, ev.prev, em);
+	if (status != CST_OK)
+		goto fail;
+	ev.seq = head_seq + 1;
+	ev.ts = clock_now_ms();
+	if ((status = event_check_fields(&ev, NULL, em)) != CST_OK)
+		goto fail;
+	event_seal(&ev, j->sk);
+	if ((status = insert_event(j, &ev, em)) != CST_OK)
+		goto fail;
+	if ((status = commit(j, em)) != CST_OK)
+		goto fail;
+	if (out != NULL) {
+		*out = ev;
+		return CST_OK;
+	}
+	goto done;
+fail:
+	write_failed(j, status, em);
+done:
+	event_clear(&ev);
+	return status;
+}
+
+/* Reads the text column i into dst; 0 when it fits and holds no NUL, else the field's name. */
+static int
+column_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	if (s == NULL) {
+		dst[0] = '\0';
+		return -1;
+	}
+	snprintf(dst, size, "%s", (const char *)s);
+	return (n >= size || strlen((const char *)s) != n ||
+	    sqlite3_column_type(st, i) != SQLITE_TEXT) ? -1 : 0;
+}
+
+static int
+column_fixed(sqlite3_stmt *st, int i, unsigned char *dst, size_t size)
+{
+	const void *p = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+
+	memset(dst, 0, size);
+	if (p == NULL || n != size || sqlite3_column_type(st, i) != SQLITE_BLOB)
+		return -1;
+	memcpy(dst, p, size);
+	return 0;
+}
+
+/*
+ * Fills ev from a row of EVENT_COLUMNS. Returns the name of the first column that is not of
+ * the right type or size (the event is then only partly trustworthy), or NULL.
+ */
+static const char *
+read_row(sqlite3_stmt *st, struct event *ev)
+{
+	const char *bad = NULL;
+	const void *body;
+	int n;
+
+	event_clear(ev);
+	if (column_text(st, 0, ev->terminal, sizeof ev->terminal))
+		bad = "terminal";
+	ev->seq = sqlite3_column_int64(st, 1);
+	if (!bad && sqlite3_column_type(st, 1) != SQLITE_INTEGER)
+		bad = "seq";
+	ev->ts = sqlite3_column_int64(st, 2);
+	if (!bad && sqlite3_column_type(st, 2) != SQLITE_INTEGER)
+		bad = "ts";
+	if (column_text(st, 3, ev->operator_, sizeof ev->operator_) && !bad)
+		bad = "operator";
+	if (column_text(st, 4, ev->kind, sizeof ev->kind) && !bad)
+		bad = "kind";
+	if (column_text(st, 5, ev->subject, sizeof ev->subject) && !bad)
+		bad = "subject";
+	body = sqlite3_column_blob(st, 6);
+	n = sqlite3_column_bytes(st, 6);
+	event_set_body(ev, body != NULL ? body : "", body != NULL ? (size_t)n : 0);
+	if (!bad && (sqlite3_column_type(st, 6) != SQLITE_BLOB || n > EV_MAX_BODY))
+		bad = "body";
+	if (column_fixed(st, 7, ev->prev, sizeof ev->prev) && !bad)
+		bad = "prev";
+	if (column_fixed(st, 8, ev->hash, sizeof ev->hash) && !bad)
+		bad = "hash";
+	if (column_fixed(st, 9, ev->sig, sizeof ev->sig) && !bad)
+		bad = "sig";
+	return bad;
+}
+
+int
+journal_terminal_key(struct journal *j, const char *terminal, unsigned char pk[CRY_PK_BYTES],
+    struct errmsg *em)
+{
+	int rc, status;
+
+	status = prepare_once(j, &j->key_of,
+	    "SELECT public_key FROM terminals WHERE terminal = ?", em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(j->key_of, 1, terminal, -1, SQLITE_STATIC);
+	rc = sqlite3_step(j->key_of);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(j->key_of, 0) == CRY_PK_BYTES) {
+		memcpy(pk, sqlite3_column_blob(j->key_of, 0), CRY_PK_BYTES);
+		status = CST_OK;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		status = err_set(em, CST_ERR_NOTFOUND, _("terminal %s is not known"), terminal);
+	} else {
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	}
+	reset(j->key_of);
+	return status;
+}
+
+/* The stored event at (terminal, seq): CST_OK and *found. */
+static int
+find_event(struct journal *j, const char *terminal, int64_t seq, struct event *ev, int *found,
+    struct errmsg *em)
+{
+	int rc, status;
+
+	status = prepare_once(j, &j->find, "SELECT " EVENT_COLUMNS " FROM events "
+	    "WHERE terminal = ? AND seq = ?", em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(j->find, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(j->find, 2, seq);
+	rc = sqlite3_step(j->find);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		read_row(j->find, ev);
+	status = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? CST_OK :
+	    db_fail(j->db, rc, em, _("reading the journal"));
+	reset(j->find);
+	return status;
+}
+
+/* The key that must have signed ev: from its own body for seq 1, else from the projection. */
+static int
+signing_key(struct journal *j, const struct event *ev, unsigned char pk[CRY_PK_BYTES],
+    struct errmsg *em)
+{
+	if (ev->seq == 1) {
+		if (strcmp(ev->kind, "terminal.created") != 0)
+			return err_set(em, CST_ERR_VERIFY,
+			    _("the first event of a terminal must be terminal.created"));
+		return project_created_key(ev, pk, em);
+	}
+	return journal_terminal_key(j, ev->terminal, pk, em);
+}
+
+static int
+check_foreign(struct journal *j, const struct event *ev, struct errmsg *em)
+{
+	unsigned char head_hash[CRY_HASH_BYTES], hash[CRY_HASH_BYTES], pk[CRY_PK_BYTES];
+	int64_t head_seq;
+	int status;
+
+	status = journal_head(j, ev->terminal, &head_seq, head_hash, em);
+	if (status != CST_OK)
+		return status;
+	if (ev->seq != head_seq + 1)
+		return err_set(em, CST_ERR_VERIFY,
+		    _("terminal %s seq %lld does not follow seq %lld held here"),
+		    ev->terminal, (long long)ev->seq, (long long)head_seq);
+	if (!cry_equal(ev->prev, head_hash, CRY_HASH_BYTES))
+		return err_set(em, CST_ERR_VERIFY,
+		    _("terminal %s seq %lld: prev does not match the hash of seq %lld"),
+		    ev->terminal, (long long)ev->seq, (long long)head_seq);
+	event_compute_hash(ev, hash);
+	if (!cry_equal(hash, ev->hash, CRY_HASH_BYTES))
+		return err_set(em, CST_ERR_VERIFY, _("terminal %s seq %lld: hash does not match "
+		    "its fields"), ev->terminal, (long long)ev->seq);
+	status = signing_key(j, ev, pk, em);
+	if (status != CST_OK)
+		return status == CST_ERR_INPUT ? CST_ERR_VERIFY : status;
+	if (!event_sig_ok(ev, pk))
+		return err_set(em, CST_ERR_VERIFY, _("terminal %s seq %lld: bad signature"),
+		    ev->terminal, (long long)ev->seq);
+	return CST_OK;
+}
+
+int
+journal_store_foreign(struct journal *j, const struct event *ev, int *stored, struct errmsg *em)
+{
+	struct event have;
+	int found, status;
+
+	*stored = 0;
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if ((status = event_check_fields(ev, NULL, em)) != CST_OK)
+		return status;
+	if ((status = begin(j, em)) != CST_OK)
+		return status;
+	memset(&have, 0, sizeof have);
+	status = find_event(j, ev->terminal, ev->seq, &have, &found, em);
+	if (status == CST_OK && found) {
+		if (!cry_equal(have.hash, ev->hash, CRY_HASH_BYTES))
+			status = err_set(em, CST_ERR_VERIFY, _("fork: terminal %s seq %lld is "
+			    "held here with another hash"), ev->terminal, (long long)ev->seq);
+		event_clear(&have);
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return status;
+	}
+	if (status == CST_OK)
+		status = check_foreign(j, ev, em);
+	if (status == CST_OK)
+		status = insert_event(j, ev, em);
+	if (status == CST_OK)
+		status = commit(j, em);
+	if (status != CST_OK)
+		return write_failed(j, status, em);
+	*stored = 1;
+	return CST_OK;
+}
+
+int
+journal_each(struct journal *j, const struct journal_filter *f,
+    int (*fn)(const struct event *ev, void *arg), void *arg, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	size_t klen = f->kind ? strlen(f->kind) : 0;
+	int prefix = klen >= 2 && strcmp(f->kind + klen - 2, ".*") == 0;
+	int rc, status;
+
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM events "
+	    "WHERE (?1 IS NULL OR terminal = ?1) AND (?2 IS NULL OR subject = ?2) "
+	    "AND ts >= ?3 AND (?4 IS NULL OR (CASE WHEN ?5 THEN substr(kind, 1, length(?4)) = ?4 "
+	    "ELSE kind = ?4 END)) ORDER BY ts, terminal, seq", &st, em);
+	if (status != CST_OK)
+		return status;
+	if (f->terminal)
+		sqlite3_bind_text(st, 1, f->terminal, -1, SQLITE_STATIC);
+	if (f->subject)
+		sqlite3_bind_text(st, 2, f->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, f->since_ms);
+	if (f->kind)	/* "person.*" matches the prefix "person." */
+		sqlite3_bind_text(st, 4, f->kind, prefix ? (int)klen - 1 : -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, prefix);
+	memset(&ev, 0, sizeof ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &ev);
+		if (fn(&ev, arg))
+			break;
+	}
+	status = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? CST_OK :
+	    db_fail(j->db, rc, em, _("reading the journal"));
+	event_clear(&ev);
+	sqlite3_finalize(st);
+	return status;
+}
+
+/* One chain under verification. */
+struct chain {
+	char terminal[EV_MAX_ID + 1];
+	int64_t next_seq;
+	unsigned char prev[CRY_HASH_BYTES];
+	unsigned char pk[CRY_PK_BYTES];
+	int broken;	/* a fault was reported: skip the rest of this chain */
+};
+
+struct verifier {
+	const char *own_terminal;
+	const unsigned char *own_pk;
+	void (*fault)(const struct journal_fault *f, void *arg);
+	void *arg;
+	struct journal_stats stats;
+	struct chain chain;
+};
+
+static void
+report(struct verifier *v, const char *terminal, int64_t seq, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void
+report(struct verifier *v, const char *terminal, int64_t seq, const char *field,
+    const char *fmt, ...)
+{
+	struct journal_fault f;
+	va_list ap;
+
+	memset(&f, 0, sizeof f);
+	snprintf(f.terminal, sizeof f.terminal, "%s", terminal);
+	f.seq = seq;
+	f.field = field;
+	va_start(ap, fmt);
+	vsnprintf(f.text, sizeof f.text, fmt, ap);
+	va_end(ap);
+	v->stats.faults++;
+	v->chain.broken = 1;
+	if (v->fault != NULL)
+		v->fault(&f, v->arg);
+}
+
+static void
+start_chain(struct verifier *v, const char *terminal)
+{
+	memset(&v->chain, 0, sizeof v->chain);
+	snprintf(v->chain.terminal, sizeof v->chain.terminal, "%s", terminal);
+	v->chain.next_seq = 1;
+	v->stats.terminals++;
+}
+
+/* The first event's key, and for our own terminal the key file's. 0 when usable. */
+static int
+verify_genesis(struct verifier *v, const struct event *ev)
+{
+	struct errmsg em;
+
+	if (strcmp(ev->kind, "terminal.created") != 0) {
+		report(v, ev->terminal, 1, "kind", _("the first event is %s, not terminal.created"),
+		    ev->kind);
+		return -1;
+	}
+	err_clear(&em);
+	if (project_created_key(ev, v->chain.pk, &em) != CST_OK) {
+		report(v, ev->terminal, 1, "body", "%s", em.text);
+		return -1;
+	}
+	if (v->own_pk != NULL && v->own_terminal != NULL &&
+	    strcmp(v->own_terminal, ev->terminal) == 0 &&
+	    !cry_equal(v->own_pk, v->chain.pk, CRY_PK_BYTES)) {
+		report(v, ev->terminal, 1, "body", _("public_key is not the key in terminal.key"));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+verify_event(struct verifier *v, const struct event *ev, const char *bad_column)
+{
+	unsigned char hash[CRY_HASH_BYTES];
+	const char *field = NULL;
+	struct errmsg em;
+
+	if (v->chain.next_seq == 1 && ev->seq != 1) {
+		report(v, ev->terminal, ev->seq, "terminal",
+		    _("no terminal %s is known here: its chain has no seq 1 to %lld"),
+		    ev->terminal, (long long)ev->seq - 1);
+		return;
+	}
+	if (v->chain.next_seq != ev->seq) {
+		report(v, ev->terminal, v->chain.next_seq, "seq",
+		    _("seq %lld is missing: seq %lld follows seq %lld"),
+		    (long long)v->chain.next_seq, (long long)ev->seq,
+		    (long long)v->chain.next_seq - 1);
+		return;
+	}
+	if (bad_column != NULL) {
+		report(v, ev->terminal, ev->seq, bad_column, _("column %s has the wrong type or size"),
+		    bad_column);
+		return;
+	}
+	err_clear(&em);
+	if (event_check_fields(ev, &field, &em) != CST_OK) {
+		/* the message is "field: why"; the report names the field itself */
+		report(v, ev->terminal, ev->seq, field, "%s", em.text + strlen(field) + 2);
+		return;
+	}
+	if (ev->seq == 1 && verify_genesis(v, ev) != 0)
+		return;
+	if (!cry_equal(ev->prev, v->chain.prev, CRY_HASH_BYTES)) {
+		report(v, ev->terminal, ev->seq, "prev",
+		    _("prev is not the hash of the event before it"));
+		return;
+	}
+	event_compute_hash(ev, hash);
+	if (!cry_equal(hash, ev->hash, CRY_HASH_BYTES)) {
+		if (cry_verify(v->chain.pk, hash, sizeof hash, ev->sig))
+			report(v, ev->terminal, ev->seq, "hash",
+			    _("the stored hash was altered; the fields are as signed"));
+		else if (event_sig_ok(ev, v->chain.pk))
+			report(v, ev->terminal, ev->seq, "ts/operator/kind/subject/body",
+			    _("the fields were altered after signing: they no longer match the "
+			    "signed hash"));
+		else
+			report(v, ev->terminal, ev->seq, "hash",
+			    _("neither the fields nor the hash match the signature"));
+		return;
+	}
+	if (!event_sig_ok(ev, v->chain.pk)) {
+		report(v, ev->terminal, ev->seq, "sig", _("the signature does not verify"));
+		return;
+	}
+	memcpy(v->chain.prev, ev->hash, CRY_HASH_BYTES);
+	v->chain.next_seq++;
+}
+
+int
+journal_verify(struct journal *j, const char *own_terminal, const unsigned char *own_pk,
+    void (*fault)(const struct journal_fault *f, void *arg), void *arg,
+    struct journal_stats *stats, struct errmsg *em)
+{
+	struct verifier v;
+	struct event ev;
+	sqlite3_stmt *st;
+	const char *bad;
+	int rc, status, own_seen = 0;
+
+	memset(&v, 0, sizeof v);
+	v.own_terminal = own_terminal;
+	v.own_pk = own_pk;
+	v.fault = fault;
+	v.arg = arg;
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM events ORDER BY terminal, seq",
+	    &st, em);
+	if (status != CST_OK)
+		return status;
+	memset(&ev, 0, sizeof ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		bad = read_row(st, &ev);
+		v.stats.events++;
+		if (v.stats.terminals == 0 || strcmp(ev.terminal, v.chain.terminal) != 0)
+			start_chain(&v, ev.terminal);
+		if (own_terminal != NULL && strcmp(ev.terminal, own_terminal) == 0)
+			own_seen = 1;
+		if (!v.chain.broken)
+			verify_event(&v, &ev, bad);
+	}
+	event_clear(&ev);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(j->db, rc, em, _("reading the journal"));
+	if (own_terminal != NULL && !own_seen)
+		report(&v, own_terminal, 1, "seq", _("this terminal's own chain is empty"));
+	if (stats != NULL)
+		*stats = v.stats;
+	if (v.stats.faults)
+		return err_set(em, CST_ERR_VERIFY, _("%lld bad chain(s)"),
+		    (long long)v.stats.faults);
+	return CST_OK;
+}
+
+int
+journal_local_get(struct journal *j, const char *name, char *buf, size_t size,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	status = db_prepare(j->db, "SELECT value FROM local WHERE name = ?", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		status = CST_OK;
+	} else if (rc == SQLITE_DONE) {
+		status = err_set(em, CST_ERR_NOTFOUND, _("the journal has no %s"), name);
+	} else {
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+journal_local_set(struct journal *j, const char *name, const char *value, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	status = db_prepare(j->db, "INSERT OR REPLACE INTO local (name, value) VALUES (?, ?)",
+	    &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return write_failed(j, db_fail(j->db, rc, em, _("writing the journal")), em);
+	return CST_OK;
+}
+
+int
+journal_rebuild(struct journal *j, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	int rc, status;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if ((status = begin(j, em)) != CST_OK)
+		return status;
+	status = project_reset(j->proj, em);
+	if (status == CST_OK)
+		status = db_prepare(j->db, "SELECT e.terminal, e.seq, e.ts, e.operator, e.kind, "
+		    "e.subject, e.body, e.prev, e.hash, e.sig FROM arrival a JOIN events e "
+		    "ON e.terminal = a.terminal AND e.seq = a.seq ORDER BY a.n", &st, em);
+	if (status != CST_OK)
+		return write_failed(j, status, em);
+	memset(&ev, 0, sizeof ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &ev);
+		if ((status = project_apply(j->proj, &ev, em)) != CST_OK)
+			break;
+	}
+	if (status == CST_OK && rc != SQLITE_DONE)
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	event_clear(&ev);
+	sqlite3_finalize(st);
+	if (status == CST_OK)
+		status = commit(j, em);
+	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}

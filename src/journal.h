@@ -1,0 +1,98 @@
+/*
+ * The journal: an append-only, signed, hash-chained log of events in SQLite (docs/journal.md).
+ * journal_append returns only after the transaction, with its projections, committed.
+ */
+#ifndef CUSTODY_JOURNAL_H
+#define CUSTODY_JOURNAL_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "event.h"
+
+#define JOURNAL_APP_ID 0x43535459u	/* "CSTY" in the SQLite header */
+
+struct journal;
+
+enum {
+	JOURNAL_RDONLY = 1,	/* never writes: log, verify */
+	JOURNAL_CREATE = 2	/* create the file (init) */
+};
+
+int journal_open(const char *path, int flags, struct journal **out, struct errmsg *em);
+void journal_close(struct journal *j);
+
+/* The terminal whose chain journal_append extends, and its secret key (copied). */
+void journal_set_signer(struct journal *j, const char *terminal,
+    const unsigned char sk[CRY_SK_BYTES]);
+
+/*
+ * Appends one event of this terminal: next seq, prev = hash of the last one, ts from the clock,
+ * hashed and signed, projections updated, all in one transaction; returns after COMMIT.
+ * out, when not NULL, receives the stored event (event_clear it). After a failed write the
+ * journal stops: every later append fails with CST_ERR_STOPPED until it is reopened.
+ */
+int journal_append(struct journal *j, const char *operator_, const char *kind,
+    const char *subject, const char *body, size_t body_len, struct event *out,
+    struct errmsg *em);
+
+/*
+ * Stores another terminal's event verbatim after checking its fields, signature (against the
+ * key from that terminal's terminal.created) and its link to that terminal's chain. An exact
+ * duplicate is accepted and *stored set to 0; a different event at the same seq is a fork
+ * (CST_ERR_VERIFY); a gap is CST_ERR_VERIFY too.
+ */
+int journal_store_foreign(struct journal *j, const struct event *ev, int *stored,
+    struct errmsg *em);
+
+/* The last seq (0 if none) and its hash (zeros if none) of a terminal's chain. */
+int journal_head(struct journal *j, const char *terminal, int64_t *seq,
+    unsigned char hash[CRY_HASH_BYTES], struct errmsg *em);
+
+struct journal_filter {
+	const char *terminal;	/* NULL: all */
+	const char *kind;	/* NULL: all; "person.*" matches the prefix "person." */
+	const char *subject;	/* NULL: all */
+	int64_t since_ms;	/* events with ts >= since_ms; 0: all */
+};
+
+/* Calls fn for each matching event in time order; fn returns non-zero to stop early. */
+int journal_each(struct journal *j, const struct journal_filter *f,
+    int (*fn)(const struct event *ev, void *arg), void *arg, struct errmsg *em);
+
+struct journal_fault {
+	char terminal[EV_MAX_ID + 1];
+	int64_t seq;
+	const char *field;	/* the column or check that failed */
+	char text[ERRMSG_MAX];
+};
+
+struct journal_stats {
+	int64_t terminals, events, faults;
+};
+
+/*
+ * Checks every terminal's chain: seq from 1 without gaps, fields, prev links, hashes and
+ * signatures. Calls fault() with the first bad event of each bad chain. own_terminal and
+ * own_pk, when given, must match that terminal's terminal.created key. Returns CST_OK when
+ * every chain checks, CST_ERR_VERIFY when one does not, another status when it could not read.
+ */
+int journal_verify(struct journal *j, const char *own_terminal,
+    const unsigned char *own_pk, void (*fault)(const struct journal_fault *f, void *arg),
+    void *arg, struct journal_stats *stats, struct errmsg *em);
+
+/* This file's own terminal name from the local table, into buf; CST_ERR_NOTFOUND if none. */
+int journal_local_get(struct journal *j, const char *name, char *buf, size_t size,
+    struct errmsg *em);
+int journal_local_set(struct journal *j, const char *name, const char *value,
+    struct errmsg *em);
+
+/* The public key a terminal announced in its terminal.created event. */
+int journal_terminal_key(struct journal *j, const char *terminal,
+    unsigned char pk[CRY_PK_BYTES], struct errmsg *em);
+
+/* Recomputes every projection from the events alone, in one transaction. */
+int journal_rebuild(struct journal *j, struct errmsg *em);
+
+#endif

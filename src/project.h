@@ -1,0 +1,24 @@
+/* Projections: the state tables computed from events, updated in the event's transaction. */
+#ifndef CUSTODY_PROJECT_H
+#define CUSTODY_PROJECT_H
+
+#include <sqlite3.h>
+
+#include "error.h"
+#include "event.h"
+
+struct project;	/* prepared statements for one database */
+
+struct project *project_new(sqlite3 *db);
+void project_free(struct project *p);
+
+/* Applies one stored event to the projection tables; runs inside the caller's transaction. */
+int project_apply(struct project *p, const struct event *ev, struct errmsg *em);
+/* Empties every projection table (before a rebuild); inside the caller's transaction. */
+int project_reset(struct project *p, struct errmsg *em);
+
+/* Reads the public key from a terminal.created body: CST_OK, or CST_ERR_INPUT with a reason. */
+int project_created_key(const struct event *ev, unsigned char pk[CRY_PK_BYTES],
+    struct errmsg *em);
+
+#endif

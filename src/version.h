@@ -1,0 +1,4 @@
+#ifndef CUSTODY_VERSION_H
+#define CUSTODY_VERSION_H
+#define CUSTODY_VERSION "0.1.0"
+#endif
