@@ -44,7 +44,8 @@ CORE_SRC = src/error.c src/xmalloc.c src/clock.c src/crypto.c src/hex.c src/json
 	src/event.c src/db.c src/journal.c src/project.c src/terminal.c src/when.c src/i18n.c
 CUSTODY_SRC = src/main.c src/cmd.c src/cmd-init.c src/cmd-verify.c src/cmd-log.c \
 	src/cmd-rebuild.c
-TESTS = json event journal tamper crash cli i18n
+TESTS = json event journal tamper crash cli i18n fuzz
+C_TESTS = $(filter-out fuzz,$(TESTS))
 BENCHES = journal
 LANGS = zh_CN en
 MANPAGES = man/custody.1
@@ -53,7 +54,7 @@ CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/journal-schema.o
 CUSTODY_OBJ = $(CUSTODY_SRC:%.c=$(BUILD)/obj/%.o)
 LIB = $(BUILD)/libcustody.a
 MO = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/custody.mo)
-TEST_BIN = $(TESTS:%=$(BUILD)/tests/test-%)
+TEST_BIN = $(C_TESTS:%=$(BUILD)/tests/test-%)
 BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
 
 .PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
@@ -140,16 +141,9 @@ pot:
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
-FUZZ_TARGETS = json
 FUZZ_SECONDS ?= 60
-fuzz:
-	@mkdir -p $(BUILD)/fuzz
-	for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-			tests/fuzz/fuzz-$$t.c $(CORE_SRC) $(BUILD)/gen/journal-schema.c $(PKG_CFLAGS) \
-			-o $(BUILD)/fuzz/fuzz-$$t $(PKG_LIBS) || exit 1; \
-		$(BUILD)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) tests/fuzz/corpus/$$t || exit 1; \
-	done
+fuzz: all
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/test-fuzz.sh $(BUILD) $$(cat tests/test-fuzz.targets)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

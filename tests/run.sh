@@ -8,9 +8,12 @@ export CUSTODY_BUILD
 passed=0
 failed=0
 for t in "$@"; do
-	prog="$build/tests/test-$t"
 	echo "== $t"
-	out=$("$prog" 2>&1)
+	if [ -f "tests/test-$t.sh" ]; then
+		out=$(sh "tests/test-$t.sh" "$build" $(cat "tests/test-$t.targets") 2>&1)
+	else
+		out=$("$build/tests/test-$t" 2>&1)
+	fi
 	rc=$?
 	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
 	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -1)

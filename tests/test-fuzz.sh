@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds each libFuzzer target with clang and runs it over its corpus plus a short fresh
+# run, so that a parser regression found once stays found. FUZZ_SECONDS per target (default 10).
+# usage: tests/test-fuzz.sh BUILD_DIR target...
+build=$1
+shift
+seconds=${FUZZ_SECONDS:-10}
+passed=0
+failed=0
+srcs="src/error.c src/xmalloc.c src/clock.c src/crypto.c src/hex.c src/json.c src/event.c \
+	src/db.c src/journal.c src/project.c src/terminal.c src/when.c src/i18n.c"
+mkdir -p "$build/fuzz"
+for t in "$@"; do
+	bin="$build/fuzz/fuzz-$t"
+	work="$build/fuzz/corpus-$t"
+	mkdir -p "$work"
+	if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Isrc "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
+	    -lsqlite3 -lsodium 2>"$bin.log"; then
+		echo "FAIL fuzz-$t: does not build"; cat "$bin.log"
+		failed=$((failed + 1))
+		continue
+	fi
+	if "$bin" -max_total_time="$seconds" -print_final_stats=1 "$work" "tests/fuzz/corpus/$t" \
+	    >"$bin.log" 2>&1; then
+		echo "fuzz-$t: $(grep -o 'stat::number_of_executed_units: [0-9]*' "$bin.log" | \
+		    sed 's/.*: //') runs, no crash"
+		passed=$((passed + 1))
+	else
+		echo "FAIL fuzz-$t: crashed"; tail -40 "$bin.log"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
