@@ -35,6 +35,7 @@ int json_parse(const char *buf, size_t len, struct json **out, struct errmsg *em
 int json_validate(const char *buf, size_t len, struct errmsg *em);
 void json_free(struct json *v);
 
+/* NULL (an absent member) reads as JSON_NULL, so lookups can be chained. */
 enum json_type json_type(const struct json *v);
 /* Object member by key, NULL when v is not an object or has no such key. */
 const struct json *json_get(const struct json *v, const char *key);
@@ -59,7 +60,7 @@ struct jw {
 	char *buf;
 	size_t len, cap;
 	int depth;
-	unsigned char first[JSON_MAX_DEPTH + 1];	/* next element is the first at this depth */
+	unsigned char first[JSON_MAX_DEPTH + 1];	/* per depth: next element is the first; object or array */
 	unsigned char after_key;			/* a key was just written */
 };
 
@@ -78,7 +79,8 @@ void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
 /* Lowercase hex of n bytes, as a string value. */
 void jw_hex(struct jw *w, const unsigned char *bytes, size_t n);
-/* Already valid JSON, inserted as one value (the caller has validated it). */
+/* Already valid JSON, inserted as one value (the caller has validated it; nesting inside it
+ * counts towards JSON_MAX_DEPTH of the whole text, which the writer cannot check cheaply). */
 void jw_raw(struct jw *w, const char *json, size_t n);
 /* The text so far, NUL-terminated (owned by w). */
 const char *jw_text(const struct jw *w, size_t *len);
