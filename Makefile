@@ -23,6 +23,10 @@ endif
 PKGS = sqlite3 libsodium
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The console alone links ncursesw; its files want X/Open 7 (wcwidth, get_wch).
+UI_CFLAGS := -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE \
+	$(filter-out -D_XOPEN_SOURCE% -D_DEFAULT_SOURCE,$(shell pkg-config --cflags ncursesw 2>/dev/null))
+UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null)
 
 WARN = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 OPT ?= -O2 -g
@@ -36,19 +40,20 @@ endif
 ifeq ($(HOOKS),1)
 HOOKFLAGS = -DCUSTODY_TEST_HOOKS
 endif
-ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(SANFLAGS) $(HOOKFLAGS) -MMD -MP -Isrc \
+ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(SANFLAGS) $(HOOKFLAGS) -MMD -MP -Isrc -Iscreens \
 	-DLOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
 
-CORE_SRC = src/error.c src/xmalloc.c src/clock.c src/crypto.c src/hex.c src/json.c \
-	src/event.c src/db.c src/journal.c src/project.c src/terminal.c src/when.c src/i18n.c
-CUSTODY_SRC = src/main.c src/cmd.c src/cmd-init.c src/cmd-verify.c src/cmd-log.c \
-	src/cmd-rebuild.c
-TESTS = json event journal tamper crash cli i18n fuzz
-C_TESTS = $(filter-out fuzz,$(TESTS))
-BENCHES = journal
+# The library is every src/*.c except the command line and the console (ncurses).
+APP_PATTERNS = src/main.c src/cmd%.c src/ui%.c src/console%.c
+CORE_SRC = $(filter-out $(APP_PATTERNS),$(sort $(wildcard src/*.c)))
+CUSTODY_SRC = $(filter $(APP_PATTERNS),$(sort $(wildcard src/*.c))) $(sort $(wildcard screens/*.c))
+C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
+SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))
+TESTS = $(C_TESTS) $(SH_TESTS)
+BENCHES = $(sort $(patsubst bench/%.c,%,$(wildcard bench/*.c)))
 LANGS = zh_CN en
-MANPAGES = man/custody.1
+MANPAGES = $(sort $(wildcard man/*.[1-8]))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/journal-schema.o
 CUSTODY_OBJ = $(CUSTODY_SRC:%.c=$(BUILD)/obj/%.o)
@@ -65,6 +70,9 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(SAY) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The program's own files (command line, console, screens) see curses' wide API.
+$(CUSTODY_OBJ): ALL_CFLAGS += $(UI_CFLAGS)
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
@@ -83,7 +91,7 @@ $(LIB): $(CORE_OBJ)
 
 $(BUILD)/custody: $(CUSTODY_OBJ) $(LIB)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CUSTODY_OBJ) $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CUSTODY_OBJ) $(LIB) $(PKG_LIBS) $(UI_LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/custody.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -113,14 +121,12 @@ run-tests: all $(TEST_BIN)
 bench: deps all $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
-# The main job, for now: a terminal initialised in ./demo and its verified journal.
+# The main job: the console on a demo terminal in ./demo, with demo operators (printed).
 run: deps all
-	@test -f demo/custody.db || $(BUILD)/custody init --data demo --terminal demo-intake --room intake
-	$(BUILD)/custody verify --data demo
-	$(BUILD)/custody log --data demo
+	@sh tools/demo.sh $(BUILD)
 
-DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev gettext sqlite3 \
-	clang libclang-rt-14-dev mandoc man-db
+DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libncurses-dev gettext sqlite3 \
+	tmux clang libclang-rt-14-dev mandoc man-db
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -136,7 +142,7 @@ deps:
 pot:
 	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
 		--package-name=custody -o po/custody.pot $(sort $(wildcard src/*.c src/*/*.c screens/*.c drivers/*.c drivers/*/*.c))
-	for l in $(LANGS); do msgmerge -q --update --backup=none po/$$l.po po/custody.pot; done
+	for l in $(LANGS); do msgmerge -q --no-fuzzy-matching --update --backup=none po/$$l.po po/custody.pot; done
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
@@ -146,16 +152,20 @@ fuzz: all
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/test-fuzz.sh $(BUILD) $$(cat tests/test-fuzz.targets)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
-	install -m 644 man/custody.1 $(DESTDIR)$(MANDIR)/man1/custody.1
+	for m in $(MANPAGES); do \
+		sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/; \
+	done
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
 		install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/custody.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; \
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(MANDIR)/man1/custody.1
+	rm -f $(DESTDIR)$(BINDIR)/custody
+	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
 
 clean:

@@ -28,6 +28,9 @@ extern const struct cmd_entry cmd_init_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_rebuild_entry;
+extern const struct cmd_entry cmd_operator_entry;
+extern const struct cmd_entry cmd_export_entry;
+extern const struct cmd_entry cmd_run_entry;
 
 /* --data given before the command name, or NULL. */
 extern const char *cmd_global_data;

@@ -1,6 +1,7 @@
 /* Finding the translations: next to a build-tree binary, or where make install put them. */
 #include "i18n.h"
 
+#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdio.h>
@@ -47,8 +48,12 @@ set_locale(void)
 {
 	const char *want, *language = getenv("LANGUAGE");
 
-	if (setlocale(LC_ALL, "") != NULL)
+	if (setlocale(LC_ALL, "") != NULL) {
+		/* Text is UTF-8 everywhere inside: widths and wide characters need a UTF-8 ctype. */
+		if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+			setlocale(LC_CTYPE, "C.UTF-8");
 		return;
+	}
 	want = getenv("LC_ALL");
 	if (want == NULL || *want == '\0')
 		want = getenv("LC_MESSAGES");

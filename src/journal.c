@@ -25,6 +25,7 @@ struct journal {
 	char signer[EV_MAX_ID + 1];
 	unsigned char sk[CRY_SK_BYTES];
 	int stopped;
+	int in_batch;
 	char stop_reason[ERRMSG_MAX];
 	sqlite3_stmt *head, *insert, *arrive, *find, *key_of;
 };
@@ -155,6 +156,8 @@ insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
 static int
 write_failed(struct journal *j, int status, struct errmsg *em)
 {
+	/* In a batch, one failure undoes the whole batch: the caller learns it from this status. */
+	j->in_batch = 0;
 	if (!sqlite3_get_autocommit(j->db))
 		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 	if (status == CST_ERR_IO || status == CST_ERR_FULL || status == CST_ERR_CORRUPT ||
@@ -179,7 +182,11 @@ refuse_if_stopped(struct journal *j, struct errmsg *em)
 static int
 begin(struct journal *j, struct errmsg *em)
 {
-	int rc = sqlite3_exec(j->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc;
+
+	if (j->in_batch)
+		return CST_OK;
+	rc = sqlite3_exec(j->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
 	if (rc == SQLITE_OK)
 		return CST_OK;
@@ -189,7 +196,11 @@ begin(struct journal *j, struct errmsg *em)
 static int
 commit(struct journal *j, struct errmsg *em)
 {
-	int rc = sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL);
+	int rc;
+
+	if (j->in_batch)
+		return CST_OK;
+	rc = sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL);
 
 	if (rc == SQLITE_OK)
 		return CST_OK;
@@ -411,6 +422,14 @@ check_foreign(struct journal *j, const struct event *ev, struct errmsg *em)
 	return CST_OK;
 }
 
+/* Ends a transaction that wrote nothing (outside a batch; a batch goes on). */
+static void
+end_unwritten(struct journal *j)
+{
+	if (!j->in_batch && !sqlite3_get_autocommit(j->db))
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int
 journal_store_foreign(struct journal *j, const struct event *ev, int *stored, struct errmsg *em)
 {
@@ -426,18 +445,17 @@ journal_store_foreign(struct journal *j, const struct event *ev, int *stored, st
 		return status;
 	memset(&have, 0, sizeof have);
 	status = find_event(j, ev->terminal, ev->seq, &have, &found, em);
-	if (status == CST_OK && found) {
-		if (!cry_equal(have.hash, ev->hash, CRY_HASH_BYTES))
-			status = err_set(em, CST_ERR_VERIFY, _("fork: terminal %s seq %lld is "
-			    "held here with another hash"), ev->terminal, (long long)ev->seq);
-		event_clear(&have);
-		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	if (status == CST_OK && found && !cry_equal(have.hash, ev->hash, CRY_HASH_BYTES))
+		status = err_set(em, CST_ERR_VERIFY, _("fork: terminal %s seq %lld is held here "
+		    "with another hash"), ev->terminal, (long long)ev->seq);
+	event_clear(&have);
+	if (status == CST_OK && !found)
+		status = check_foreign(j, ev, em);
+	if (status != CST_OK || found) {
+		end_unwritten(j);
 		return status;
 	}
-	if (status == CST_OK)
-		status = check_foreign(j, ev, em);
-	if (status == CST_OK)
-		status = insert_event(j, ev, em);
+	status = insert_event(j, ev, em);
 	if (status == CST_OK)
 		status = commit(j, em);
 	if (status != CST_OK)
@@ -707,6 +725,38 @@ journal_local_set(struct journal *j, const char *name, const char *value, struct
 	if (rc != SQLITE_DONE)
 		return write_failed(j, db_fail(j->db, rc, em, _("writing the journal")), em);
 	return CST_OK;
+}
+
+int
+journal_batch_begin(struct journal *j, struct errmsg *em)
+{
+	int status;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (j->in_batch)
+		return err_set(em, CST_ERR_ARG, "journal_batch_begin: already in a batch");
+	if ((status = begin(j, em)) == CST_OK)
+		j->in_batch = 1;
+	return status;
+}
+
+int
+journal_batch_end(struct journal *j, struct errmsg *em)
+{
+	int status;
+
+	if (!j->in_batch)
+		return err_set(em, CST_ERR_ARG, "journal_batch_end: no batch (it failed earlier?)");
+	j->in_batch = 0;
+	status = commit(j, em);
+	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}
+
+struct sqlite3 *
+journal_db(struct journal *j)
+{
+	return j->db;
 }
 
 int

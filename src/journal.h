@@ -92,6 +92,17 @@ int journal_local_set(struct journal *j, const char *name, const char *value,
 int journal_terminal_key(struct journal *j, const char *terminal,
     unsigned char pk[CRY_PK_BYTES], struct errmsg *em);
 
+/*
+ * Groups many appends (or foreign stores) in one transaction: each call then commits nothing
+ * by itself, and journal_batch_end commits them all (or rolls them all back on failure).
+ * For bulk loads and sync; the console appends one event per transaction.
+ */
+int journal_batch_begin(struct journal *j, struct errmsg *em);
+int journal_batch_end(struct journal *j, struct errmsg *em);
+
+/* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
+struct sqlite3 *journal_db(struct journal *j);
+
 /* Recomputes every projection from the events alone, in one transaction. */
 int journal_rebuild(struct journal *j, struct errmsg *em);
 

@@ -16,6 +16,9 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_verify_entry,
 	&cmd_log_entry,
 	&cmd_rebuild_entry,
+	&cmd_operator_entry,
+	&cmd_export_entry,
+	&cmd_run_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

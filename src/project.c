@@ -1,6 +1,12 @@
-/* Projections computed from events. Each kind that changes state has one apply function. */
+/*
+ * Projections computed from events: a table from event kind to apply function. An apply
+ * function never refuses a valid event (events of other terminals are facts); it only fails
+ * when the database does. Rules are checked before an event is appended, not here.
+ */
 #include "project.h"
 
+#include <assert.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,11 +14,18 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "proj.h"
 #include "xmalloc.h"
+
+#define STMT_CACHE 64
 
 struct project {
 	sqlite3 *db;
-	sqlite3_stmt *terminal_insert;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int ncache;
 };
 
 struct project *
@@ -27,20 +40,183 @@ project_new(sqlite3 *db)
 void
 project_free(struct project *p)
 {
+	int i;
+
 	if (p == NULL)
 		return;
-	sqlite3_finalize(p->terminal_insert);
+	for (i = 0; i < p->ncache; i++)
+		sqlite3_finalize(p->cache[i].st);
 	free(p);
 }
 
-static int
-step_done(struct project *p, sqlite3_stmt *st, struct errmsg *em, const char *what)
+sqlite3 *
+project_db(struct project *p)
+{
+	return p->db;
+}
+
+int
+project_stmt(struct project *p, const char *sql, sqlite3_stmt **st, struct errmsg *em)
+{
+	int i, status;
+
+	for (i = 0; i < p->ncache; i++)
+		if (p->cache[i].sql == sql) {
+			sqlite3_reset(p->cache[i].st);
+			sqlite3_clear_bindings(p->cache[i].st);
+			*st = p->cache[i].st;
+			return CST_OK;
+		}
+	/* More statements than slots is a bug of ours, not an input. */
+	assert(p->ncache < STMT_CACHE);
+	if ((status = db_prepare(p->db, sql, st, em)) != CST_OK)
+		return status;
+	p->cache[p->ncache].sql = sql;
+	p->cache[p->ncache].st = *st;
+	p->ncache++;
+	return CST_OK;
+}
+
+int
+project_run(struct project *p, sqlite3_stmt *st, struct errmsg *em)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? CST_OK : db_fail(p->db, rc, em, what);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? CST_OK :
+	    db_fail(p->db, rc, em, _("updating the projections"));
+}
+
+static void
+bind_args(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	int i;
+
+	for (i = 0; types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+
+			if (s == NULL)
+				sqlite3_bind_null(st, i + 1);
+			else
+				sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
+			break;
+		}
+		case 'i':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		default:
+			sqlite3_bind_null(st, i + 1);
+			break;
+		}
+	}
+}
+
+int
+proj_exec(struct project *p, const char *sql, struct errmsg *em, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int status;
+
+	if ((status = project_stmt(p, sql, &st, em)) != CST_OK)
+		return status;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	return project_run(p, st, em);
+}
+
+int
+proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *out,
+    int64_t fallback, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc, status;
+
+	if ((status = project_stmt(p, sql, &st, em)) != CST_OK)
+		return status;
+	va_start(ap, types);
+	bind_args(st, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ?
+	    sqlite3_column_int64(st, 0) : fallback;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CST_OK :
+	    db_fail(p->db, rc, em, _("reading the projections"));
+}
+
+const char *
+proj_str(const struct json *obj, const char *key)
+{
+	const char *s = json_get_str(obj, key);
+
+	return s != NULL ? s : "";
+}
+
+int64_t
+proj_int(const struct json *obj, const char *key, int64_t fallback)
+{
+	int64_t v;
+
+	return json_get_int(obj, key, &v) == CST_OK ? v : fallback;
+}
+
+static void
+write_value(const struct json *v, struct jw *w)
+{
+	size_t i, n;
+	int64_t iv;
+	double dv;
+
+	switch (json_type(v)) {
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jw_bool(w, json_type(v) == JSON_TRUE);
+		break;
+	case JSON_NUMBER:
+		if (json_int(v, &iv) == CST_OK)
+			jw_int(w, iv);
+		else if (json_double(v, &dv) == CST_OK)
+			jw_int(w, (int64_t)dv);
+		else
+			jw_null(w);
+		break;
+	case JSON_STRING: {
+		size_t len;
+		const char *s = json_str(v, &len);
+
+		jw_strn(w, s, len);
+		break;
+	}
+	case JSON_ARRAY:
+		jw_arr_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++)
+			write_value(json_at(v, i), w);
+		jw_arr_end(w);
+		break;
+	case JSON_OBJECT:
+		jw_obj_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++) {
+			jw_key(w, json_key_at(v, i));
+			write_value(json_at(v, i), w);
+		}
+		jw_obj_end(w);
+		break;
+	}
+}
+
+void
+proj_json_text(const struct json *v, struct jw *w)
+{
+	jw_init(w);
+	write_value(v, w);
 }
 
 int
@@ -62,56 +238,76 @@ project_created_key(const struct event *ev, unsigned char pk[CRY_PK_BYTES], stru
 }
 
 static int
-apply_terminal_created(struct project *p, const struct event *ev, struct errmsg *em)
+apply_terminal_created(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
 {
+	static const char sql[] = "INSERT OR REPLACE INTO terminals "
+	    "(terminal, public_key, room, created_ts) VALUES (?, ?, ?, ?)";
 	unsigned char pk[CRY_PK_BYTES];
-	struct json *root;
-	const char *room;
+	sqlite3_stmt *st;
 	int status;
 
-	status = project_created_key(ev, pk, em);
-	if (status != CST_OK)
+	if ((status = project_created_key(ev, pk, em)) != CST_OK)
 		return status;
-	if (p->terminal_insert == NULL &&
-	    (status = db_prepare(p->db, "INSERT OR REPLACE INTO terminals "
-	    "(terminal, public_key, room, created_ts) VALUES (?, ?, ?, ?)",
-	    &p->terminal_insert, em)) != CST_OK)
+	if ((status = project_stmt(p, sql, &st, em)) != CST_OK)
 		return status;
-	status = json_parse(ev->body, ev->body_len, &root, em);
-	if (status != CST_OK)
-		return status;
-	room = json_get_str(root, "room");
-	sqlite3_bind_text(p->terminal_insert, 1, ev->terminal, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(p->terminal_insert, 2, pk, sizeof pk, SQLITE_TRANSIENT);
-	sqlite3_bind_text(p->terminal_insert, 3, room ? room : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(p->terminal_insert, 4, ev->ts);
-	status = step_done(p, p->terminal_insert, em, _("recording the terminal"));
-	json_free(root);
-	return status;
+	sqlite3_bind_text(st, 1, ev->terminal, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, pk, sizeof pk, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, proj_str(body, "room"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, ev->ts);
+	return project_run(p, st, em);
 }
 
 struct applier {
 	const char *kind;
-	int (*apply)(struct project *p, const struct event *ev, struct errmsg *em);
+	proj_apply_fn *apply;
 };
 
 static const struct applier appliers[] = {
 	{ "terminal.created", apply_terminal_created },
+	{ "operator.added", proj_operator_added },
+	{ "login.succeeded", proj_login_succeeded },
+	{ "login.failed", proj_login_failed },
+	{ "person.registered", proj_person_registered },
+	{ "band.bound", proj_band_bound },
+	{ "band.unbound", proj_band_unbound },
+	{ "search.recorded", proj_search_recorded },
+	{ "belongings.logged", proj_belongings_logged },
+	{ "belongings.returned", proj_belongings_returned },
+	{ "collection.recorded", proj_collection_recorded },
+	{ "room.entered", proj_room_entered },
+	{ "temp_exit.started", proj_temp_exit_started },
+	{ "temp_exit.returned", proj_temp_exit_returned },
+	{ "exit.completed", proj_exit_completed },
+	{ "override.granted", proj_override_granted },
+	{ "signature.made", proj_signature_made },
 };
 
 int
 project_apply(struct project *p, const struct event *ev, struct errmsg *em)
 {
+	struct json *body;
 	size_t i;
+	int status;
 
 	for (i = 0; i < sizeof appliers / sizeof appliers[0]; i++)
 		if (strcmp(appliers[i].kind, ev->kind) == 0)
-			return appliers[i].apply(p, ev, em);
-	return CST_OK;	/* kinds without state of their own */
+			break;
+	if (i == sizeof appliers / sizeof appliers[0])
+		return CST_OK;	/* kinds without state of their own */
+	if ((status = json_parse(ev->body, ev->body_len, &body, em)) != CST_OK)
+		return status;
+	status = appliers[i].apply(p, ev, body, em);
+	json_free(body);
+	return status;
 }
 
 int
 project_reset(struct project *p, struct errmsg *em)
 {
-	return db_exec(p->db, "DELETE FROM terminals", em, _("emptying projections"));
+	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; DELETE FROM visits; "
+	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
+	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
+	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides",
+	    em, _("emptying projections"));
 }

@@ -17,6 +17,15 @@ int project_apply(struct project *p, const struct event *ev, struct errmsg *em);
 /* Empties every projection table (before a rebuild); inside the caller's transaction. */
 int project_reset(struct project *p, struct errmsg *em);
 
+/*
+ * For the apply functions (src/proj-*.c): a statement prepared once per database and reset
+ * for reuse. sql must be a string literal: it is cached by its address.
+ */
+int project_stmt(struct project *p, const char *sql, sqlite3_stmt **st, struct errmsg *em);
+/* Steps a write statement to its end and resets it; CST_OK or the database's error. */
+int project_run(struct project *p, sqlite3_stmt *st, struct errmsg *em);
+sqlite3 *project_db(struct project *p);
+
 /* Reads the public key from a terminal.created body: CST_OK, or CST_ERR_INPUT with a reason. */
 int project_created_key(const struct event *ev, unsigned char pk[CRY_PK_BYTES],
     struct errmsg *em);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
+
 void
 when_format_iso(int64_t ms, char out[WHEN_ISO_MAX])
 {
@@ -80,4 +82,29 @@ when_parse(const char *s, int64_t *ms)
 		return -1;
 	*ms = (int64_t)t * 1000;
 	return 0;
+}
+
+void
+when_format_minute(int64_t ms, char out[WHEN_ISO_MAX])
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || localtime_r(&secs, &tm) == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	strftime(out, WHEN_ISO_MAX, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+when_format_duration(int64_t ms, char *out, size_t size)
+{
+	int64_t minutes = ms > 0 ? ms / 60000 : 0;
+
+	if (minutes >= 60)
+		snprintf(out, size, _("%lld h %02lld min"), (long long)(minutes / 60),
+		    (long long)(minutes % 60));
+	else
+		snprintf(out, size, _("%lld min"), (long long)minutes);
 }

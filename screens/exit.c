@@ -1,0 +1,137 @@
+/* Exit review (出区): what is still open, belongings back, band off, destination, approval. */
+#include <string.h>
+
+#include "doc.h"
+#include "form-screen.h"
+#include "i18n.h"
+
+static const char *destinations[5];
+
+static void
+draw_checks(struct form_screen *fs, int y, int x, int h, int w)
+{
+	struct stage_facts *f = fs->extra;
+	const char *lines[6];
+	char buf[200];
+	int i, n = 0;
+
+	lines[n++] = f->searched ? _("✓ body search recorded") : _("✗ body search missing");
+	lines[n++] = f->belongings ? _("✓ belongings logged") : _("✗ belongings not logged");
+	lines[n++] = f->collected ? _("✓ collection complete") : _("✗ collection incomplete");
+	lines[n++] = f->items_held ? _("✗ belongings still held") : _("✓ no belongings held");
+	lines[n++] = f->band_bound ? _("✗ wristband still bound") : _("✓ wristband unbound");
+	lines[n++] = f->temp_out ? _("✗ a temporary exit is open") : _("✓ no temporary exit open");
+	for (i = 0; i < n && i < h; i++) {
+		snprintf(buf, sizeof buf, "%s", lines[i]);
+		ui_put(y + i, x, w, buf, strncmp(buf, "✓", 3) == 0 ? UI_OK : UI_ERROR, 0);
+	}
+}
+
+static void
+reload(struct form_screen *fs, struct console *c)
+{
+	struct errmsg em;
+
+	if (visit_facts(c->in.j, fs->visit_id, ACT_EXIT, fs->extra, &em) != CST_OK)
+		console_say(c, UI_ERROR, "%s", em.text);
+	visit_get(c->in.j, fs->visit_id, &fs->v, NULL);
+}
+
+static void
+exit_button(struct form_screen *fs, struct console *c, const char *key)
+{
+	struct intake_error e;
+	int rc;
+
+	if (strcmp(key, "unbind") == 0)
+		rc = intake_unbind_band(&c->in, fs->visit_id, &e);
+	else
+		rc = intake_return_belongings(&c->in, fs->visit_id, strcmp(key, "property") == 0,
+		    &e);
+	if (rc != CST_OK) {
+		console_say(c, UI_ERROR, "%s", e.em.text);
+		return;
+	}
+	reload(fs, c);
+	if (strcmp(key, "return") == 0) {
+		console_say(c, UI_OK, "%s", _("Belongings returned: the person signs the receipt."));
+		console_push(c, screen_sign_new(c, fs->visit_id, DOC_BELONGINGS, "person",
+		    fs->v.name));
+	} else {
+		console_say(c, UI_OK, "%s", strcmp(key, "unbind") == 0 ? _("Wristband unbound.") :
+		    _("Belongings moved to case property."));
+	}
+}
+
+static int
+exit_approved(void *arg, struct console *c, const char *id, const char *password,
+    const char *reason, struct ui_form *dfm)
+{
+	struct form_screen *fs = arg;
+	int d = form_choice_of(&fs->fm, "destination");
+	char note[IN_TEXT_MAX + 1], visit[UUID_LEN + 1], name[IN_NAME_MAX + 1];
+	struct intake_error e;
+
+	(void)reason;
+	form_get(&fs->fm, "note", note, sizeof note);
+	if (intake_exit(&c->in, fs->visit_id, d >= 0 ? intake_destination_keys[d] : "", id,
+	    password, note, &e) != CST_OK) {
+		if (e.field && strcmp(e.field, "supervisor") == 0) {
+			e.field = "password";
+			screen_show_error(c, dfm, &e);
+			return 1;
+		}
+		screen_show_error(c, &fs->fm, &e);
+		return 0;
+	}
+	snprintf(visit, sizeof visit, "%s", fs->visit_id);
+	snprintf(name, sizeof name, "%s", fs->v.name);
+	console_close(c, &fs->base);
+	console_push(c, screen_sign_new(c, visit, DOC_EXIT, "person", name));
+	console_say(c, UI_OK, _("%s has left the area. The person signs the exit record."), name);
+	return 0;
+}
+
+static void
+exit_save(struct form_screen *fs, struct console *c)
+{
+	struct intake_error e;
+
+	if (form_choice_of(&fs->fm, "destination") < 0) {
+		form_error(&fs->fm, "destination", _("required"));
+		return;
+	}
+	if (intake_allowed(&c->in, fs->visit_id, ACT_EXIT, &e) != CST_OK) {
+		screen_show_error(c, &fs->fm, &e);
+		return;
+	}
+	console_push(c, dialog_credentials_new(_("Supervisor's approval of the exit"), 0,
+	    exit_approved, fs));
+}
+
+struct screen *
+screen_exit_new(struct console *c, const char *visit)
+{
+	struct form_screen *fs = form_screen_new(c, sizeof *fs + sizeof(struct stage_facts),
+	    visit, _("Exit review"), _("A person leaves when every step is done, the belongings "
+	    "are returned (the person signs the receipt) or moved to case property, the "
+	    "wristband is docked and unbound, and a supervisor approves the exit with the "
+	    "destination. The buttons do the last steps; F2 asks for the approval."));
+
+	if (fs == NULL)
+		return NULL;
+	fs->extra = fs + 1;
+	fs->save = exit_save;
+	fs->button = exit_button;
+	fs->draw_extra = draw_checks;
+	fs->action = ACT_EXIT;
+	form_button(&fs->fm, "return", _("Return belongings"));
+	form_button(&fs->fm, "property", _("To case property"));
+	form_button(&fs->fm, "unbind", _("Unbind the band"));
+	form_choice(&fs->fm, "destination", _("Destination"),
+	    form_screen_labels(intake_destination_labels, 5, destinations), 5);
+	form_text(&fs->fm, "note", _("Note"), 100, IN_TEXT_MAX);
+	reload(fs, c);
+	form_screen_check_stage(fs, c);
+	return &fs->base;
+}

@@ -1,0 +1,46 @@
+/*
+ * The shape shared by the step screens: a form about one visit (or none), a header line with
+ * the person, a save function, optional lines drawn under the form (lists of items).
+ */
+#ifndef CUSTODY_FORM_SCREEN_H
+#define CUSTODY_FORM_SCREEN_H
+
+#include "screens.h"
+#include "visit.h"
+
+struct form_screen {
+	struct screen base;
+	struct ui_form fm;
+	char visit_id[UUID_LEN + 1];
+	struct visit v;			/* when visit_id is set */
+	const char *title;
+	const char *help;
+	/* F2: checks and acts; closes the screen itself when done. */
+	void (*save)(struct form_screen *fs, struct console *c);
+	/* Enter on a button field. */
+	void (*button)(struct form_screen *fs, struct console *c, const char *key);
+	/* Lines under the form (the rows it gets), and the extra state's free. */
+	void (*draw_extra)(struct form_screen *fs, int y, int x, int h, int w);
+	void (*free_extra)(void *extra);
+	void *extra;
+	int action;			/* enum action the stage rules check, -1 for none */
+};
+
+/* Checks the stage rules for fs->action and says why not (F6 offers an override). */
+void form_screen_check_stage(struct form_screen *fs, struct console *c);
+
+/* Allocates size bytes (>= sizeof(struct form_screen)) and loads the visit; NULL when gone. */
+struct form_screen *form_screen_new(struct console *c, size_t size, const char *visit,
+    const char *title, const char *help);
+
+/* The person line drawn above every step form. */
+void form_screen_person(const struct visit *v, char *out, size_t size);
+/* Parses a "YYYY-MM-DD HH:MM" field; 0 and an error beside the field when it is not one. */
+int form_screen_time(struct ui_form *fm, const char *key, int64_t *ms);
+
+/* Fills dst with the translations of n untranslated labels and returns it. */
+const char *const *form_screen_labels(const char *const *src, int n, const char **dst);
+/* Letters, digits and - _ . : what officer numbers, case numbers and ids are made of. */
+#define CODE_CHARS "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_."
+
+#endif

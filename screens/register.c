@@ -1,0 +1,114 @@
+/* Entry registration (入区登记): the person, the case, the escorting officers, the band. */
+#include <string.h>
+
+#include "clock.h"
+#include "doc.h"
+#include "ethnic.h"
+#include "form-screen.h"
+#include "i18n.h"
+#include "when.h"
+
+static const char *sexes[2];
+static const char *yes_no[2];
+static const char *reasons[3];
+static const char *ethnics[ETHNIC_COUNT];
+
+static void
+read_form(struct ui_form *fm, struct registration *r)
+{
+	char buf[IN_TEXT_MAX + 1];
+	int i;
+
+	memset(r, 0, sizeof *r);
+	form_get(fm, "name", r->name, sizeof r->name);
+	i = form_choice_of(fm, "sex");
+	r->sex = i == 0 ? 'M' : i == 1 ? 'F' : '\0';
+	i = form_choice_of(fm, "ethnicity");
+	if (i >= 0)
+		snprintf(r->ethnicity, sizeof r->ethnicity, "%s", ethnic_code((size_t)i));
+	form_get(fm, "birth_date", r->birth_date, sizeof r->birth_date);
+	form_get(fm, "address", r->address, sizeof r->address);
+	form_get(fm, "id_number", r->id_number, sizeof r->id_number);
+	form_get(fm, "phone", r->phone, sizeof r->phone);
+	form_get(fm, "case_number", r->case_number, sizeof r->case_number);
+	i = form_choice_of(fm, "reason");
+	if (i >= 0)
+		snprintf(r->reason, sizeof r->reason, "%s", intake_reason_keys[i]);
+	r->serious = form_choice_of(fm, "serious") == 1;
+	form_get(fm, "officer1", r->officer1, sizeof r->officer1);
+	form_get(fm, "officer2", r->officer2, sizeof r->officer2);
+	form_get(fm, "band", r->band, sizeof r->band);
+	form_get(fm, "entry_ts", buf, sizeof buf);
+	if (buf[0] && when_parse(buf, &r->entry_ts) != 0)
+		r->entry_ts = -1;
+}
+
+static void
+register_save(struct form_screen *fs, struct console *c)
+{
+	char visit[UUID_LEN + 1];
+	struct registration r;
+	struct intake_error e;
+
+	read_form(&fs->fm, &r);
+	if (r.entry_ts < 0) {
+		form_error(&fs->fm, "entry_ts", _("write it as YYYY-MM-DD HH:MM"));
+		return;
+	}
+	if (r.sex == '\0') {
+		form_error(&fs->fm, "sex", _("required"));
+		return;
+	}
+	if (intake_register(&c->in, &r, visit, &e) != CST_OK) {
+		screen_show_error(c, &fs->fm, &e);
+		return;
+	}
+	console_close(c, &fs->base);
+	console_push(c, screen_visit_new(c, visit));
+	console_push(c, screen_sign_new(c, visit, DOC_REGISTRATION, "person", r.name));
+	console_say(c, UI_OK, _("%s is registered. The person reads and signs the form."),
+	    r.name);
+}
+
+struct screen *
+screen_register_new(struct console *c)
+{
+	struct form_screen *fs = form_screen_new(c, sizeof *fs, NULL, _("Entry registration"),
+	    _("Every field but phone and band is required; the birth date may stay empty, it "
+	    "comes from the ID number (GB 11643, 18 characters, check digit verified). The sex "
+	    "and the birth date must match the number. Ethnicity: type part of the name, or "
+	    "Left/Right. A band id typed here or tapped on the reader binds the wristband. "
+	    "F2 saves; then the person signs the registration form."));
+	struct ui_form *fm = &fs->fm;
+	char now[WHEN_ISO_MAX];
+	static const char *const sex_keys[2] = { N_("male"), N_("female") };
+	static const char *const yn[2] = { N_("no"), N_("yes") };
+
+	fs->save = register_save;
+	form_text(fm, "name", _("Name"), 32, IN_NAME_MAX);
+	form_choice(fm, "sex", _("Sex"), form_screen_labels(sex_keys, 2, sexes), 2);
+	form_choice(fm, "ethnicity", _("Ethnicity"),
+	    form_screen_labels(ethnic_names, ETHNIC_COUNT, ethnics), ETHNIC_COUNT)->hint =
+	    _("type to pick");
+	form_text(fm, "id_number", _("ID number"), 18, 18)->allowed = "0123456789xX";
+	form_text(fm, "birth_date", _("Birth date"), 10, 10)->hint = _("from the ID number");
+	form_field(fm, "birth_date")->allowed = "0123456789-";
+	form_text(fm, "address", _("Address"), 100, IN_TEXT_MAX);
+	form_text(fm, "phone", _("Phone"), 20, 20)->allowed = "0123456789+- ";
+	form_text(fm, "case_number", _("Case number"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
+	    CODE_CHARS;
+	form_choice(fm, "reason", _("Reason"),
+	    form_screen_labels(intake_reason_labels, 3, reasons), 3);
+	form_choice(fm, "serious", _("24 h case"), form_screen_labels(yn, 2, yes_no), 2);
+	form_set_choice(fm, "serious", 0);
+	form_text(fm, "officer1", _("Officer 1"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
+	    CODE_CHARS;
+	form_text(fm, "officer2", _("Officer 2"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
+	    CODE_CHARS;
+	form_text(fm, "entry_ts", _("Entry time"), 16, 16)->allowed = "0123456789-: ";
+	when_format_minute(clock_now_ms(), now);
+	form_set(fm, "entry_ts", now);
+	form_text(fm, "band", _("Band"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed = CODE_CHARS;
+	form_field(fm, "band")->hint = _("type or tap");
+	return &fs->base;
+}

@@ -1,0 +1,55 @@
+/* Every screen and dialog of the console: constructors only (each file is one screen). */
+#ifndef CUSTODY_SCREENS_H
+#define CUSTODY_SCREENS_H
+
+#include "console.h"
+#include "uuid.h"
+
+/* Login; with lock set, the idle lock over whatever was open. */
+struct screen *screen_login_new(struct console *c, int lock);
+/* The room's first screen: everyone in the area and what this room does to them. */
+struct screen *screen_home_new(struct console *c);
+struct screen *screen_register_new(struct console *c);
+struct screen *screen_visit_new(struct console *c, const char *visit);
+struct screen *screen_search_new(struct console *c, const char *visit);
+struct screen *screen_belongings_new(struct console *c, const char *visit);
+struct screen *screen_collect_new(struct console *c, const char *visit);
+struct screen *screen_move_new(struct console *c, const char *visit);
+struct screen *screen_temp_exit_new(struct console *c, const char *visit);
+struct screen *screen_exit_new(struct console *c, const char *visit);
+struct screen *screen_find_new(struct console *c);
+struct screen *screen_ledger_new(struct console *c);	/* the area register */
+/* Shows a rendered document; F2 has the named signer confirm it (a typed confirmation). */
+struct screen *screen_sign_new(struct console *c, const char *visit, int doc_kind,
+    const char *signer_role, const char *signer_name);
+struct screen *screen_help_new(struct console *c, const char *topic_title, const char *text);
+
+/*
+ * Dialogs. A form dialog owns fm (built by the caller); on F2 or Enter on the last field it
+ * calls ok, which returns 0 to close the dialog or non-zero to keep it open (with the errors
+ * it set on the form). Esc closes it without calling ok.
+ */
+typedef int dialog_form_fn(void *arg, struct console *c, struct ui_form *fm);
+struct screen *dialog_form_new(const char *title, struct ui_form *fm, dialog_form_fn *ok,
+    void *arg);
+typedef void dialog_confirm_fn(void *arg, struct console *c, int yes);
+struct screen *dialog_confirm_new(const char *title, const char *text, dialog_confirm_fn *fn,
+    void *arg);
+/*
+ * A supervisor's credentials (id, password) and, when with_reason, a written reason; ok
+ * gets them and returns 0 to close or non-zero to keep the dialog open.
+ */
+typedef int dialog_cred_fn(void *arg, struct console *c, const char *id, const char *password,
+    const char *reason, struct ui_form *fm);
+struct screen *dialog_credentials_new(const char *title, int with_reason,
+    dialog_cred_fn *ok, void *arg);
+
+/* The steps ('1' register … '7' exit) a room's terminal offers, and opening one. */
+const char *screen_room_steps(const char *room);
+int screen_step_open(struct console *c, int digit, const char *visit);
+void screen_step_keys(const char *room, int with_register, char *out, size_t size);
+
+/* Shows an intake refusal: next to its field when the form has it, else on the message line. */
+void screen_show_error(struct console *c, struct ui_form *fm, const struct intake_error *e);
+
+#endif

@@ -1,0 +1,189 @@
+/* Body search (人身检查): officer of the person's sex, a witness, injuries, items found. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "form-screen.h"
+#include "i18n.h"
+#include "xmalloc.h"
+
+static const char *sexes[2];
+static const char *destinations[2];
+
+struct search_screen {
+	struct form_screen fs;
+	struct search_record rec;
+};
+
+static void
+draw_lists(struct form_screen *fs, int y, int x, int h, int w)
+{
+	struct search_record *r = &((struct search_screen *)fs)->rec;
+	char line[600];
+	size_t i;
+	int row = 0;
+
+	for (i = 0; i < r->ninjuries && row < h; i++, row++) {
+		snprintf(line, sizeof line, _("Injury %zu: %s — %s"), i + 1, r->injuries[i].area,
+		    r->injuries[i].description);
+		ui_put(y + row, x, w, line, UI_NORMAL, 0);
+	}
+	for (i = 0; i < r->nitems && row < h; i++, row++) {
+		snprintf(line, sizeof line, _("Item %zu: %s  %s %s  → %s"), i + 1,
+		    r->items[i].description, r->items[i].quantity, r->items[i].unit,
+		    r->items[i].to_property ? _("case property") : _("belongings"));
+		ui_put(y + row, x, w, line, UI_NORMAL, 0);
+	}
+	if (row == 0)
+		ui_put(y, x, w, _("No injuries or items recorded yet (Enter on the buttons above "
+		    "adds one, Delete removes the last)."), UI_DIM, 0);
+}
+
+static int
+add_injury(void *arg, struct console *c, struct ui_form *fm)
+{
+	struct search_record *r = &((struct search_screen *)arg)->rec;
+	struct injury *in;
+
+	(void)c;
+	if (r->ninjuries >= IN_ITEMS_MAX)
+		return 0;
+	in = &r->injuries[r->ninjuries];
+	form_get(fm, "area", in->area, sizeof in->area);
+	form_get(fm, "description", in->description, sizeof in->description);
+	if (!in->area[0] || !in->description[0]) {
+		form_error(fm, in->area[0] ? "description" : "area", _("required"));
+		return 1;
+	}
+	r->ninjuries++;
+	return 0;
+}
+
+static int
+add_item(void *arg, struct console *c, struct ui_form *fm)
+{
+	struct search_record *r = &((struct search_screen *)arg)->rec;
+	struct search_item *it;
+
+	(void)c;
+	if (r->nitems >= IN_ITEMS_MAX)
+		return 0;
+	it = &r->items[r->nitems];
+	form_get(fm, "description", it->description, sizeof it->description);
+	form_get(fm, "quantity", it->quantity, sizeof it->quantity);
+	form_get(fm, "unit", it->unit, sizeof it->unit);
+	it->to_property = form_choice_of(fm, "to") == 1;
+	if (!it->description[0] || !it->quantity[0]) {
+		form_error(fm, it->description[0] ? "quantity" : "description", _("required"));
+		return 1;
+	}
+	r->nitems++;
+	return 0;
+}
+
+static void
+search_button(struct form_screen *fs, struct console *c, const char *key)
+{
+	struct ui_form fm;
+
+	form_init(&fm);
+	if (strcmp(key, "injuries") == 0) {
+		form_text(&fm, "area", _("Body area"), 16, IN_SHORT_MAX);
+		form_text(&fm, "description", _("Injury"), 100, IN_TEXT_MAX);
+		console_push(c, dialog_form_new(_("Add an injury"), &fm, add_injury, fs));
+		return;
+	}
+	form_text(&fm, "description", _("Item"), 100, IN_TEXT_MAX);
+	form_text(&fm, "quantity", _("Quantity"), 10, 15)->allowed = "0123456789.";
+	form_text(&fm, "unit", _("Unit"), 6, 15);
+	form_choice(&fm, "to", _("Goes to"), destinations, 2);
+	form_set_choice(&fm, "to", 0);
+	console_push(c, dialog_form_new(_("Add an item found"), &fm, add_item, fs));
+}
+
+static void
+search_save(struct form_screen *fs, struct console *c)
+{
+	struct search_record *r = &((struct search_screen *)fs)->rec;
+	struct intake_error e;
+	int sex = form_choice_of(&fs->fm, "officer_sex");
+
+	form_get(&fs->fm, "officer", r->officer, sizeof r->officer);
+	r->officer_sex = sex == 0 ? 'M' : sex == 1 ? 'F' : '\0';
+	form_get(&fs->fm, "witness", r->witness, sizeof r->witness);
+	form_get(&fs->fm, "health", r->health, sizeof r->health);
+	if (intake_search(&c->in, fs->visit_id, r, &e) != CST_OK) {
+		screen_show_error(c, &fs->fm, &e);
+		return;
+	}
+	console_say(c, UI_OK, _("Search recorded for %s. The person signs the record."),
+	    fs->v.name);
+	console_push(c, screen_sign_new(c, fs->visit_id, DOC_SEARCH, "person", fs->v.name));
+	console_close(c, &fs->base);
+}
+
+static enum ui_result
+delete_last(struct form_screen *fs, const char *key)
+{
+	struct search_record *r = &((struct search_screen *)fs)->rec;
+
+	if (strcmp(key, "injuries") == 0 && r->ninjuries > 0)
+		r->ninjuries--;
+	else if (strcmp(key, "items") == 0 && r->nitems > 0)
+		r->nitems--;
+	return UI_HANDLED;
+}
+
+static enum ui_result (*base_key)(struct screen *, struct console *, int);
+
+static enum ui_result
+search_key(struct screen *s, struct console *c, int key)
+{
+	struct form_screen *fs = (struct form_screen *)s;
+	struct ui_field *f = &fs->fm.f[fs->fm.focus];
+
+	if (key == UI_KEY_DC && f->kind == UF_BUTTON)
+		return delete_last(fs, f->key);
+	return base_key(s, c, key);
+}
+
+static struct screen_ops search_ops;
+
+struct screen *
+screen_search_new(struct console *c, const char *visit)
+{
+	static const char *const sex_keys[2] = { N_("male"), N_("female") };
+	static const char *const to_keys[2] = { N_("belongings"), N_("case property") };
+	struct search_screen *ss = (struct search_screen *)form_screen_new(c, sizeof *ss, visit,
+	    _("Body search"), _("The searching officer must be of the person's sex; the witness "
+	    "is another officer. Record the person's own statement of health, every injury by "
+	    "body area, and every item found, each sent to the belongings or to case property. "
+	    "Enter on a button adds an entry, Delete on it removes the last one. F2 saves; the "
+	    "person then signs the record."));
+	struct form_screen *fs = &ss->fs;
+
+	if (ss == NULL)
+		return NULL;
+	search_ops = *fs->base.ops;
+	base_key = search_ops.key;
+	search_ops.key = search_key;
+	fs->base.ops = &search_ops;
+	fs->save = search_save;
+	fs->button = search_button;
+	fs->draw_extra = draw_lists;
+	fs->action = ACT_SEARCH;
+	form_screen_labels(sex_keys, 2, sexes);
+	form_screen_labels(to_keys, 2, destinations);
+	form_text(&fs->fm, "officer", _("Searching officer"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed
+	    = CODE_CHARS;
+	form_choice(&fs->fm, "officer_sex", _("Officer's sex"), sexes, 2);
+	form_text(&fs->fm, "witness", _("Witness"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
+	    CODE_CHARS;
+	form_text(&fs->fm, "health", _("Health statement"), 100, IN_TEXT_MAX);
+	form_button(&fs->fm, "injuries", _("Injuries"))->note[0] = '\0';
+	snprintf(form_field(&fs->fm, "injuries")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
+	form_button(&fs->fm, "items", _("Items found"));
+	snprintf(form_field(&fs->fm, "items")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
+	form_screen_check_stage(fs, c);
+	return &fs->base;
+}

@@ -1,0 +1,221 @@
+/* Screens that show text: a visit's summary and documents, help, and signing a document. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "doc.h"
+#include "form-screen.h"
+#include "i18n.h"
+#include "xmalloc.h"
+
+struct view {
+	struct screen base;
+	char title[160];
+	char keys[256];
+	struct buf text;
+	int top, page;
+	char visit_id[UUID_LEN + 1];
+	/* signing */
+	struct ui_form fm;
+	int doc_kind;
+	char signer_role[16];
+	char signer_name[IN_NAME_MAX + 1];
+};
+
+static const char *
+view_title(struct screen *s)
+{
+	return ((struct view *)s)->title;
+}
+
+static const char *
+view_keys(struct screen *s)
+{
+	return ((struct view *)s)->keys;
+}
+
+static void
+view_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
+{
+	struct view *v = (struct view *)s;
+	int form_rows = v->fm.n ? 2 : 0;
+
+	(void)c;
+	v->page = h - form_rows - 1;
+	ui_text_draw(buf_str(&v->text), &v->top, y, x, h - form_rows, w);
+	if (form_rows)
+		form_draw(&v->fm, y + h - 1, x, 1, w);
+	else
+		ui_cursor(-1, 0);
+}
+
+static void
+view_free(struct screen *s)
+{
+	struct view *v = (struct view *)s;
+
+	buf_free(&v->text);
+	form_free(&v->fm);
+	free(v);
+}
+
+/* ---- a visit ---- */
+
+static void
+visit_load(struct view *v, struct console *c)
+{
+	struct visit vi;
+	struct errmsg em;
+	char line[512], steps[200];
+
+	buf_free(&v->text);
+	if (visit_get(c->in.j, v->visit_id, &vi, &em) != CST_OK) {
+		buf_add(&v->text, em.text);
+		return;
+	}
+	form_screen_person(&vi, line, sizeof line);
+	buf_printf(&v->text, "%s\n\n", line);
+	if (doc_export_text(c->in.j, v->visit_id, &v->text, &em) != CST_OK)
+		buf_add(&v->text, em.text);
+	snprintf(v->title, sizeof v->title, _("Visit of %s"), vi.name);
+	screen_step_keys(c->room, 0, steps, sizeof steps);
+	snprintf(v->keys, sizeof v->keys, _("%sPgUp/PgDn scroll  Esc back"), steps);
+}
+
+static enum ui_result
+visit_key(struct screen *s, struct console *c, int key)
+{
+	struct view *v = (struct view *)s;
+
+	if (ui_text_key(&v->top, v->page, key) == UI_HANDLED)
+		return UI_HANDLED;
+	if (!UI_IS_FN(key) && key != '1' && screen_step_open(c, key, v->visit_id))
+		return UI_HANDLED;
+	return UI_UNHANDLED;
+}
+
+static void
+visit_resume(struct screen *s, struct console *c)
+{
+	visit_load((struct view *)s, c);
+}
+
+static const struct screen_ops visit_ops = {
+	.title = view_title, .keys = view_keys, .draw = view_draw, .key = visit_key,
+	.resume = visit_resume, .free = view_free,
+};
+
+struct screen *
+screen_visit_new(struct console *c, const char *visit)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	v->base.ops = &visit_ops;
+	snprintf(v->visit_id, sizeof v->visit_id, "%s", visit);
+	visit_load(v, c);
+	return &v->base;
+}
+
+/* ---- help ---- */
+
+static enum ui_result
+help_key(struct screen *s, struct console *c, int key)
+{
+	struct view *v = (struct view *)s;
+
+	if (ui_text_key(&v->top, v->page, key) == UI_HANDLED)
+		return UI_HANDLED;
+	if (key == UI_KEY_ESC || key == UI_KEY_ENTER || key == ui_key_f(1)) {
+		console_close(c, s);
+		return UI_HANDLED;
+	}
+	return UI_UNHANDLED;
+}
+
+static const struct screen_ops help_ops = {
+	.title = view_title, .keys = view_keys, .draw = view_draw, .key = help_key,
+	.free = view_free,
+};
+
+struct screen *
+screen_help_new(struct console *c, const char *topic, const char *text)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+
+	(void)c;
+	v->base.ops = &help_ops;
+	snprintf(v->title, sizeof v->title, _("Help: %s"), topic);
+	buf_printf(&v->text, "%s\n\n%s", text, _("Keys on every screen: Tab / Shift-Tab move "
+	    "between fields, Enter accepts, Esc goes back, F1 help, F2 saves, F10 leaves (logs "
+	    "out). In a choice field, Left/Right step through the choices, or type part of "
+	    "one."));
+	snprintf(v->keys, sizeof v->keys, "%s", _("Esc back  PgUp/PgDn scroll"));
+	return &v->base;
+}
+
+/* ---- signing ---- */
+
+static void
+sign(struct view *v, struct console *c)
+{
+	char typed[IN_NAME_MAX + 1];
+	struct intake_error e;
+
+	form_get(&v->fm, "confirm", typed, sizeof typed);
+	if (strcmp(typed, v->signer_name) != 0) {
+		form_error(&v->fm, "confirm", _("type the signer's name exactly to sign"));
+		return;
+	}
+	if (intake_sign(&c->in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
+	    v->signer_name, "typed", buf_str(&v->text), &e) != CST_OK) {
+		screen_show_error(c, &v->fm, &e);
+		return;
+	}
+	console_say(c, UI_OK, _("%s signed the %s."), v->signer_name,
+	    doc_title((enum doc_kind)v->doc_kind));
+	console_close(c, &v->base);
+}
+
+static enum ui_result
+sign_key(struct screen *s, struct console *c, int key)
+{
+	struct view *v = (struct view *)s;
+	enum ui_result r;
+
+	if (key == UI_KEY_PGUP || key == UI_KEY_PGDN || key == UI_KEY_UP || key == UI_KEY_DOWN)
+		return ui_text_key(&v->top, v->page, key);
+	r = form_key(&v->fm, key);
+	if (r == UI_SUBMIT) {
+		form_clear_errors(&v->fm);
+		sign(v, c);
+		return UI_HANDLED;
+	}
+	return r;
+}
+
+static const struct screen_ops sign_ops = {
+	.title = view_title, .keys = view_keys, .draw = view_draw, .key = sign_key,
+	.free = view_free,
+};
+
+struct screen *
+screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *signer_role,
+    const char *signer_name)
+{
+	struct view *v = xcalloc(1, sizeof *v);
+	struct errmsg em;
+
+	v->base.ops = &sign_ops;
+	snprintf(v->visit_id, sizeof v->visit_id, "%s", visit);
+	v->doc_kind = doc_kind;
+	snprintf(v->signer_role, sizeof v->signer_role, "%s", signer_role);
+	snprintf(v->signer_name, sizeof v->signer_name, "%s", signer_name);
+	if (doc_render(c->in.j, visit, (enum doc_kind)doc_kind, &v->text, &em) != CST_OK)
+		buf_add(&v->text, em.text);
+	snprintf(v->title, sizeof v->title, _("Sign: %s (%s)"), doc_title((enum doc_kind)doc_kind),
+	    signer_name);
+	snprintf(v->keys, sizeof v->keys, "%s", _("F2/Enter sign  PgUp/PgDn read  Esc not now"));
+	form_init(&v->fm);
+	form_text(&v->fm, "confirm", _("Signer types own name"), 32, IN_NAME_MAX);
+	return &v->base;
+}

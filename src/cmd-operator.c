@@ -1,0 +1,172 @@
+/* custody operator add|list: the people who may use the terminals. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "crypto.h"
+#include "i18n.h"
+#include "operator.h"
+#include "terminal.h"
+
+/* One line from standard input, without its newline; echo off when it is a terminal. */
+static int
+read_secret(const char *prompt, char *out, size_t size)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO);
+	size_t n;
+
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		fflush(stderr);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	if (fgets(out, (int)size, stdin) == NULL)
+		out[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	n = strlen(out);
+	if (n > 0 && out[n - 1] != '\n' && !feof(stdin))
+		return -1;	/* longer than the buffer */
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+	return 0;
+}
+
+static int
+get_password(char *pw, size_t size, struct errmsg *em)
+{
+	char again[OP_PASSWORD_MAX + 4];
+
+	if (read_secret(_("Password: "), pw, size) != 0)
+		return err_set(em, CST_ERR_ARG, _("the password is too long"));
+	if (isatty(STDIN_FILENO)) {
+		if (read_secret(_("Password again: "), again, sizeof again) != 0 ||
+		    strcmp(pw, again) != 0) {
+			cry_wipe(again, sizeof again);
+			return err_set(em, CST_ERR_ARG, _("the two passwords differ"));
+		}
+		cry_wipe(again, sizeof again);
+	}
+	return CST_OK;
+}
+
+static int
+operator_add_cmd(const struct cmd_entry *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL, *id = NULL, *name = NULL, *role = NULL, *by = "system";
+	char dir[PATH_MAX], pw[OP_PASSWORD_MAX + 4];
+	struct terminal *t;
+	struct errmsg em;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "d:i:n:r:b:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'i': id = optarg; break;
+		case 'n': name = optarg; break;
+		case 'r': role = optarg; break;
+		case 'b': by = optarg; break;
+		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
+		default: return cmd_usage(self, _("unknown option"));
+		}
+	}
+	if (id == NULL || name == NULL || role == NULL)
+		return cmd_usage(self, _("--id, --name and --role are required"));
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
+	    get_password(pw, sizeof pw, &em) != CST_OK ||
+	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
+		cry_wipe(pw, sizeof pw);
+		return cmd_fail(&em);
+	}
+	status = operator_add(t->journal, by, id, name, role, pw, &em);
+	cry_wipe(pw, sizeof pw);
+	terminal_close(t);
+	if (status != CST_OK)
+		return cmd_fail(&em);
+	printf(_("operator %s (%s) added as %s\n"), id, name, role);
+	return EXIT_OK;
+}
+
+static int
+print_operator(void *arg, const struct operator *op)
+{
+	(void)arg;
+	printf("%-16s %-12s %s%s\n", op->id, role_key(op->role), op->name,
+	    op->active ? "" : _(" (disabled)"));
+	return 0;
+}
+
+static int
+operator_list_cmd(const struct cmd_entry *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL;
+	char dir[PATH_MAX];
+	struct terminal *t;
+	struct errmsg em;
+	int c, status;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
+		default: return cmd_usage(self, _("unknown option"));
+		}
+	}
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
+	    terminal_open(dir, TERMINAL_RDONLY, &t, &em) != CST_OK)
+		return cmd_fail(&em);
+	status = operator_each(t->journal, print_operator, NULL, &em);
+	terminal_close(t);
+	return status == CST_OK ? EXIT_OK : cmd_fail(&em);
+}
+
+static int
+cmd_operator_exec(const struct cmd_entry *self, int argc, char **argv)
+{
+	if (argc < 2)
+		return cmd_usage(self, _("add or list?"));
+	if (strcmp(argv[1], "add") == 0)
+		return operator_add_cmd(self, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return operator_list_cmd(self, argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cmd_print_usage(self, 0);
+		return EXIT_OK;
+	}
+	return cmd_usage(self, _("unknown operator command \"%s\""), argv[1]);
+}
+
+const struct cmd_entry cmd_operator_entry = {
+	"operator",
+	"add [--data DIR] --id ID --name NAME --role clerk|keeper|supervisor|admin [--by ID] "
+	"| list [--data DIR]",
+	N_("add an operator (password from standard input) or list them"),
+	cmd_operator_exec
+};

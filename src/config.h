@@ -1,0 +1,51 @@
+/* The terminal's settings from DATA/custody.conf (see custody.conf(5)); strict, table-driven. */
+#ifndef CUSTODY_CONFIG_H
+#define CUSTODY_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+#define CONFIG_MAX_LINE 1024		/* bytes of a line, without its line end */
+#define CONFIG_MAX_FILE (256 * 1024)	/* bytes of the whole file */
+
+struct config {
+	int64_t idle_lock_ms;	/* [console] idle_lock: lock after this long without a key; 0 never */
+	char language[16];	/* [console] language: "" means from the locale */
+	int max_failures;	/* [login] max_failures: failed logins before the lockout */
+	int64_t lockout_ms;	/* [login] lockout */
+	int max_stay_hours;	/* [stages] max_stay_hours (informational for now) */
+};
+
+void config_defaults(struct config *c);
+/*
+ * Reads and parses path.  A file that does not exist means all defaults (CST_OK).  On any
+ * refusal *c is left as it was and em says why ("custody.conf line N: ...").
+ */
+int config_load(const char *path, struct config *c, struct errmsg *em);
+/* Parses len bytes of text (any bytes, not NUL-terminated); CST_ERR_INPUT on a refusal. */
+int config_parse(const char *text, size_t len, struct config *c, struct errmsg *em);
+/*
+ * Writes the effective configuration as a commented file that config_parse reads back to the
+ * same values.  CST_ERR_ARG (and nothing written) when a value could not be read back;
+ * CST_ERR_IO when writing fails.
+ */
+int config_write(FILE *f, const struct config *c);
+
+#ifdef CUSTODY_TEST_HOOKS
+/* Test builds: the same parser and writer over a [test] section with a key of every type. */
+struct config_test {
+	int number;		/* int 0..100, default 7 */
+	int flag;		/* bool, default yes */
+	char word[8];		/* string of at most 7 bytes, default "abc" */
+	int64_t wait_ms;	/* duration 0..2d, default 90s */
+	int colour;		/* enum red/green/blue, default green (1) */
+};
+void config_test_defaults(struct config_test *t);
+int config_test_parse(const char *text, size_t len, struct config_test *t, struct errmsg *em);
+int config_test_write(FILE *f, const struct config_test *t);
+#endif
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * The console: a stack of screens over one poll loop, the status line, the key line, the
+ * message line, login and the idle lock. Screens read projections (visit.h, operator.h) and
+ * act through intake.h; they draw with ui.h and never touch SQL or a device.
+ */
+#ifndef CUSTODY_CONSOLE_H
+#define CUSTODY_CONSOLE_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "intake.h"
+#include "loop.h"
+#include "operator.h"
+#include "terminal.h"
+#include "ui.h"
+
+struct console;
+struct screen;
+
+struct screen_ops {
+	const char *(*title)(struct screen *s);
+	const char *(*keys)(struct screen *s);	/* the key line; NULL for the default */
+	void (*draw)(struct screen *s, struct console *c, int y, int x, int h, int w);
+	enum ui_result (*key)(struct screen *s, struct console *c, int key);
+	void (*resume)(struct screen *s, struct console *c);	/* the screen above closed */
+	void (*free)(struct screen *s);
+	int modal;		/* a dialog: drawn over the screen below it */
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct screen *below;
+	int closed;		/* closed, freed after the key that closed it */
+};
+
+struct console {
+	struct terminal *t;
+	struct intake in;
+	struct config cfg;
+	struct loop *loop;
+	char room[EV_MAX_ID + 1];
+	struct operator op;
+	int logged_in;
+	int locked;
+	struct screen *top;
+	struct screen *graveyard;
+	char msg[ERRMSG_MAX];
+	enum ui_style msg_style;
+	int64_t last_key_ms;
+	int dirty, quit;
+	int rows, cols;
+};
+
+int console_init(struct console *c, struct terminal *t, const struct config *cfg,
+    const char *room, struct errmsg *em);
+void console_free(struct console *c);
+/* Runs until the operator leaves (F10 at the login screen) or c->quit is set. */
+int console_run(struct console *c, struct errmsg *em);
+
+void console_push(struct console *c, struct screen *s);
+/* Takes s off the stack (it is freed once the current key is handled). */
+void console_close(struct console *c, struct screen *s);
+/* Closes every screen (logout). */
+void console_close_all(struct console *c);
+void console_say(struct console *c, enum ui_style st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* After a successful login: the operator and the first screen of the room. */
+void console_logged_in(struct console *c, const struct operator *op);
+void console_logout(struct console *c);
+
+/* The room keys (intake, search, …) and their translated names. */
+int room_valid(const char *key);
+const char *room_label(const char *key);
+
+#endif

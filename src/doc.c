@@ -1,0 +1,544 @@
+/* The documents of a visit as plain text, and their export with signatures. */
+#include "doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "ethnic.h"
+#include "hex.h"
+#include "i18n.h"
+#include "json.h"
+#include "text.h"
+#include "visit.h"
+#include "when.h"
+
+#define LABEL_COLS 12	/* width of the label column in documents */
+#define MAX_ROWS 256	/* items, movements, signatures per visit shown */
+
+static const char *const doc_keys[DOC_COUNT] = { "registration", "search", "belongings", "exit" };
+
+const char *
+doc_key(enum doc_kind k)
+{
+	return (unsigned)k < DOC_COUNT ? doc_keys[k] : "";
+}
+
+int
+doc_from_key(const char *key, enum doc_kind *out)
+{
+	int i;
+
+	for (i = 0; i < DOC_COUNT; i++)
+		if (strcmp(doc_keys[i], key) == 0) {
+			*out = (enum doc_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+doc_title(enum doc_kind k)
+{
+	switch (k) {
+	case DOC_REGISTRATION:	return _("Entry registration form");
+	case DOC_SEARCH:	return _("Body search record");
+	case DOC_BELONGINGS:	return _("Belongings custody list");
+	case DOC_EXIT:		return _("Exit record");
+	default:		return "?";
+	}
+}
+
+/* "label      value\n" with the label padded to LABEL_COLS display columns. */
+static void
+line(struct buf *b, const char *label, const char *value)
+{
+	char padded[256] = "";
+
+	text_pad_right(label, LABEL_COLS, padded, sizeof padded);
+	buf_printf(b, "%s %s\n", padded, value);
+}
+
+static void
+heading(struct buf *b, const char *title)
+{
+	int i, w = text_width(title);
+
+	buf_printf(b, "%s\n", title);
+	for (i = 0; i < w; i++)
+		buf_add(b, "=");
+	buf_add(b, "\n");
+}
+
+static const char *
+sex_label(char sex)
+{
+	return sex == 'M' ? _("male") : sex == 'F' ? _("female") : "";
+}
+
+static void
+render_registration(const struct visit *v, struct buf *b)
+{
+	char when[WHEN_ISO_MAX], officers[2 * IN_SHORT_MAX + 8], reason[128];
+	int eth = ethnic_find(v->ethnicity);
+
+	when_format_minute(v->entry_ts, when);
+	snprintf(officers, sizeof officers, "%s, %s", v->officer1, v->officer2);
+	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
+	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
+	heading(b, doc_title(DOC_REGISTRATION));
+	line(b, _("Visit"), v->id);
+	line(b, _("Name"), v->name);
+	line(b, _("Sex"), sex_label(v->sex));
+	line(b, _("Ethnicity"), eth >= 0 ? ethnic_name((size_t)eth) : v->ethnicity);
+	line(b, _("Birth date"), v->birth_date);
+	line(b, _("ID number"), v->id_number);
+	line(b, _("Address"), v->address);
+	line(b, _("Phone"), v->phone);
+	line(b, _("Case number"), v->case_number);
+	line(b, _("Reason"), reason);
+	line(b, _("Officers"), officers);
+	line(b, _("Entry time"), when);
+	line(b, _("Terminal"), v->terminal);
+}
+
+static void
+render_one_search(const struct json *s, int n, struct buf *b)
+{
+	const struct json *list;
+	char label[64];
+	size_t i;
+
+	snprintf(label, sizeof label, _("Search %d"), n);
+	buf_printf(b, "\n[%s]\n", label);
+	line(b, _("Officer"), json_get_str(s, "officer") ? json_get_str(s, "officer") : "");
+	line(b, _("Officer's sex"), sex_label(json_get_str(s, "officer_sex") ?
+	    json_get_str(s, "officer_sex")[0] : 0));
+	line(b, _("Witness"), json_get_str(s, "witness") ? json_get_str(s, "witness") : "");
+	line(b, _("Health"), json_get_str(s, "health") ? json_get_str(s, "health") : "");
+	list = json_get(s, "injuries");
+	if (json_count(list) == 0)
+		line(b, _("Injuries"), _("none found"));
+	for (i = 0; i < json_count(list); i++) {
+		char text[2 * IN_TEXT_MAX];
+
+		snprintf(text, sizeof text, "%s: %s", json_get_str(json_at(list, i), "area"),
+		    json_get_str(json_at(list, i), "description"));
+		line(b, i == 0 ? _("Injuries") : "", text);
+	}
+	list = json_get(s, "items");
+	if (json_count(list) == 0)
+		line(b, _("Items found"), _("none"));
+	for (i = 0; i < json_count(list); i++) {
+		const struct json *it = json_at(list, i);
+		const char *to = json_get_str(it, "to");
+		char text[2 * IN_TEXT_MAX];
+
+		snprintf(text, sizeof text, "%s %s%s -> %s", json_get_str(it, "description"),
+		    json_get_str(it, "quantity"), json_get_str(it, "unit"),
+		    to && strcmp(to, "property") == 0 ? _("case property") : _("belongings"));
+		line(b, i == 0 ? _("Items found") : "", text);
+	}
+}
+
+static int
+render_search(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
+{
+	char **bodies;
+	size_t i, n;
+	int status;
+
+	heading(b, doc_title(DOC_SEARCH));
+	line(b, _("Visit"), v->id);
+	line(b, _("Name"), v->name);
+	if ((status = visit_searches(j, v->id, &bodies, &n, em)) != CST_OK)
+		return status;
+	if (n == 0)
+		buf_printf(b, "\n%s\n", _("No search recorded."));
+	for (i = 0; i < n; i++) {
+		struct json *s;
+
+		if (json_parse(bodies[i], strlen(bodies[i]), &s, NULL) == CST_OK) {
+			render_one_search(s, (int)i + 1, b);
+			json_free(s);
+		}
+		free(bodies[i]);
+	}
+	free(bodies);
+	return CST_OK;
+}
+
+static const char *
+item_status(const char *status)
+{
+	if (strcmp(status, "held") == 0)
+		return _("held");
+	if (strcmp(status, "returned") == 0)
+		return _("returned to owner");
+	return _("moved to case property");
+}
+
+static int
+render_belongings(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
+{
+	static struct visit_item items[IN_ITEMS_MAX * 4];
+	size_t i, n;
+	int status;
+
+	heading(b, doc_title(DOC_BELONGINGS));
+	line(b, _("Visit"), v->id);
+	line(b, _("Name"), v->name);
+	if ((status = visit_belongings(j, v->id, items, sizeof items / sizeof items[0], &n,
+	    em)) != CST_OK)
+		return status;
+	if (n > 0) {
+		line(b, _("Locker"), items[n - 1].locker);
+		line(b, _("Custodian"), items[n - 1].custodian);
+	}
+	buf_add(b, "\n");
+	if (n == 0)
+		buf_printf(b, "%s\n", _("No belongings kept."));
+	for (i = 0; i < n; i++) {
+		const struct visit_item *it = &items[i];
+
+		buf_printf(b, "%2d. [%s] %s  %s%s", it->n, intake_label(intake_category_keys,
+		    intake_category_labels, 8, it->category), it->description, it->quantity,
+		    it->unit);
+		if (it->notes[0])
+			buf_printf(b, "  (%s)", it->notes);
+		buf_printf(b, "  %s\n", item_status(it->status));
+	}
+	return CST_OK;
+}
+
+static int
+render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
+{
+	static struct visit_movement moves[MAX_ROWS];
+	static struct visit_temp_exit temps[MAX_ROWS];
+	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512];
+	size_t i, n;
+	int status;
+
+	heading(b, doc_title(DOC_EXIT));
+	line(b, _("Visit"), v->id);
+	line(b, _("Name"), v->name);
+	when_format_minute(v->entry_ts, when);
+	line(b, _("Entry time"), when);
+	when_format_minute(v->exit_ts, when);
+	line(b, _("Exit time"), v->exit_ts ? when : _("still in the area"));
+	when_format_duration((v->exit_ts ? v->exit_ts : v->stage_ts) - v->entry_ts, stay,
+	    sizeof stay);
+	if (v->exit_ts)
+		line(b, _("Time in area"), stay);
+	line(b, _("Destination"), v->destination[0] ? intake_label(intake_destination_keys,
+	    intake_destination_labels, 5, v->destination) : "");
+	line(b, _("Approved by"), v->exit_by);
+	if (v->exit_note[0])
+		line(b, _("Note"), v->exit_note);
+	if ((status = visit_movements(j, v->id, moves, MAX_ROWS, &n, em)) != CST_OK)
+		return status;
+	buf_printf(b, "\n[%s]\n", _("Rooms"));
+	for (i = 0; i < n; i++) {
+		when_format_minute(moves[i].ts, when);
+		snprintf(text, sizeof text, "%s  %s  %s", moves[i].room,
+		    strcmp(moves[i].kind, "interrogation") == 0 ? _("interrogation") :
+		    _("waiting"), moves[i].officers);
+		line(b, when, text);
+	}
+	if ((status = visit_temp_exits(j, v->id, temps, MAX_ROWS, &n, em)) != CST_OK)
+		return status;
+	if (n > 0)
+		buf_printf(b, "\n[%s]\n", _("Temporary exits"));
+	for (i = 0; i < n; i++) {
+		when_format_minute(temps[i].started_ts, when);
+		when_format_minute(temps[i].returned_ts, back);
+		snprintf(text, sizeof text, "%s: %s; %s %s; %s %s",
+		    intake_label(intake_purpose_keys, intake_purpose_labels, 4, temps[i].purpose),
+		    temps[i].reason, _("approved by"), temps[i].approved_by, _("back"),
+		    temps[i].returned_ts ? back : _("not yet"));
+		line(b, when, text);
+	}
+	return CST_OK;
+}
+
+int
+doc_render(struct journal *j, const char *visit, enum doc_kind k, struct buf *out,
+    struct errmsg *em)
+{
+	struct visit v;
+	int status;
+
+	if ((status = visit_get(j, visit, &v, em)) != CST_OK)
+		return status;
+	switch (k) {
+	case DOC_REGISTRATION:
+		render_registration(&v, out);
+		return CST_OK;
+	case DOC_SEARCH:
+		return render_search(j, &v, out, em);
+	case DOC_BELONGINGS:
+		return render_belongings(j, &v, out, em);
+	case DOC_EXIT:
+		return render_exit(j, &v, out, em);
+	default:
+		return err_set(em, CST_ERR_ARG, "doc_render: no such document");
+	}
+}
+
+/* Whether a signature's stored text still hashes to its recorded hash. */
+static int
+signature_intact(const struct visit_signature *s, const char *text)
+{
+	unsigned char h[CRY_HASH_BYTES];
+	char hex[2 * CRY_HASH_BYTES + 1];
+
+	cry_hash_buf(text, strlen(text), h);
+	hex_encode(h, sizeof h, hex);
+	return strcmp(hex, s->doc_hash) == 0;
+}
+
+static const char *
+signer_role_label(const char *role)
+{
+	if (strcmp(role, "person") == 0)
+		return _("the person");
+	if (strcmp(role, "custodian") == 0)
+		return _("custodian");
+	if (strcmp(role, "officer") == 0)
+		return _("officer");
+	if (strcmp(role, "witness") == 0)
+		return _("witness");
+	if (strcmp(role, "supervisor") == 0)
+		return _("supervisor");
+	return role;
+}
+
+struct export_sink {
+	int html;
+	struct buf *b;
+};
+
+static void
+sink_text(struct export_sink *x, const char *text)
+{
+	if (x->html) {
+		buf_add(x->b, "<pre>");
+		buf_html(x->b, text);
+		buf_add(x->b, "</pre>\n");
+	} else {
+		buf_add(x->b, text);
+	}
+}
+
+static void
+sink_signature(struct export_sink *x, const struct visit_signature *s, int intact,
+    int as_current)
+{
+	char when[WHEN_ISO_MAX], line_[1024];
+
+	when_format_minute(s->ts, when);
+	snprintf(line_, sizeof line_, _("Signed by %s (%s), %s, %s; operator %s; document hash "
+	    "%s %s; journal %s #%lld, event hash %s%s"), s->signer_name,
+	    signer_role_label(s->signer_role), strcmp(s->method, "typed") == 0 ?
+	    _("typed confirmation") : s->method, when, s->operator_, s->doc_hash,
+	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->terminal, (long long)s->seq,
+	    s->event_hash, as_current ? "" : _("; signed an earlier version, shown above"));
+	if (x->html) {
+		buf_add(x->b, "<p class=\"sig\">");
+		buf_html(x->b, line_);
+		buf_add(x->b, "</p>\n");
+	} else {
+		buf_printf(x->b, "  * %s\n", line_);
+	}
+}
+
+/* A document: its current text, each signature, and any earlier signed version. */
+static int
+export_document(struct journal *j, const char *visit, enum doc_kind k,
+    const struct visit_signature *sigs, size_t nsigs, struct export_sink *x,
+    struct errmsg *em)
+{
+	struct buf current = { NULL, 0, 0 };
+	size_t i;
+	int status;
+
+	if ((status = doc_render(j, visit, k, &current, em)) != CST_OK)
+		return status;
+	if (x->html)
+		buf_add(x->b, "<section>\n");
+	sink_text(x, buf_str(&current));
+	for (i = 0; i < nsigs; i++) {
+		char *signed_text;
+
+		if (strcmp(sigs[i].document, doc_key(k)) != 0)
+			continue;
+		if (visit_signed_text(j, &sigs[i], &signed_text, em) != CST_OK) {
+			buf_free(&current);
+			return em != NULL ? em->code : CST_ERR_NOTFOUND;
+		}
+		if (strcmp(signed_text, buf_str(&current)) != 0)
+			sink_text(x, signed_text);
+		sink_signature(x, &sigs[i], signature_intact(&sigs[i], signed_text),
+		    strcmp(signed_text, buf_str(&current)) == 0);
+		free(signed_text);
+	}
+	if (x->html)
+		buf_add(x->b, "</section>\n");
+	else
+		buf_add(x->b, "\n");
+	buf_free(&current);
+	return CST_OK;
+}
+
+static int
+export_all(struct journal *j, const char *visit, struct export_sink *x, struct errmsg *em)
+{
+	static struct visit_signature sigs[MAX_ROWS];
+	size_t nsigs;
+	int k, status;
+
+	if ((status = visit_signatures(j, visit, sigs, MAX_ROWS, &nsigs, em)) != CST_OK)
+		return status;
+	for (k = 0; k < DOC_COUNT; k++)
+		if ((status = export_document(j, visit, (enum doc_kind)k, sigs, nsigs, x, em)))
+			return status;
+	return CST_OK;
+}
+
+int
+doc_export_text(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
+{
+	struct export_sink x = { 0, out };
+
+	return export_all(j, visit, &x, em);
+}
+
+static void
+html_head(struct buf *b, const char *title)
+{
+	buf_add(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<title>");
+	buf_html(b, title);
+	buf_add(b, "</title>\n<style>\n"
+	    "@page { size: A4; margin: 18mm 15mm; }\n"
+	    "body { font-family: \"Noto Sans CJK SC\", \"Source Han Sans SC\", \"WenQuanYi Micro "
+	    "Hei\", sans-serif; font-size: 11pt; }\n"
+	    "pre { font-family: \"Noto Sans Mono CJK SC\", \"WenQuanYi Zen Hei Mono\", monospace; "
+	    "font-size: 10.5pt; white-space: pre-wrap; }\n"
+	    "section { page-break-after: always; }\n"
+	    ".sig { font-size: 9pt; border-top: 1px solid #888; padding-top: 2mm; "
+	    "word-break: break-all; }\n"
+	    "table { border-collapse: collapse; width: 100%; font-size: 9pt; }\n"
+	    "th, td { border: 1px solid #444; padding: 1mm 1.5mm; text-align: left; }\n"
+	    "</style>\n</head>\n<body>\n");
+}
+
+int
+doc_export_html(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
+{
+	struct export_sink x = { 1, out };
+	struct visit v;
+	int status;
+
+	if ((status = visit_get(j, visit, &v, em)) != CST_OK)
+		return status;
+	html_head(out, v.name);
+	status = export_all(j, visit, &x, em);
+	buf_add(out, "</body>\n</html>\n");
+	return status;
+}
+
+struct register_row {
+	char cells[11][IN_TEXT_MAX + 1];
+};
+
+static const char *const register_titles[11] = {
+	N_("No."), N_("Name"), N_("Sex"), N_("ID number"), N_("Case number"), N_("Reason"),
+	N_("Entry time"), N_("Exit time"), N_("Destination"), N_("Officers"), N_("Terminal")
+};
+
+static void
+register_row(const struct visit *v, size_t i, struct register_row *r)
+{
+	char when[WHEN_ISO_MAX];
+
+	snprintf(r->cells[0], sizeof r->cells[0], "%zu", i + 1);
+	snprintf(r->cells[1], sizeof r->cells[1], "%s", v->name);
+	snprintf(r->cells[2], sizeof r->cells[2], "%s", sex_label(v->sex));
+	snprintf(r->cells[3], sizeof r->cells[3], "%s", v->id_number);
+	snprintf(r->cells[4], sizeof r->cells[4], "%s", v->case_number);
+	snprintf(r->cells[5], sizeof r->cells[5], "%s", intake_label(intake_reason_keys,
+	    intake_reason_labels, 3, v->reason));
+	when_format_minute(v->entry_ts, when);
+	snprintf(r->cells[6], sizeof r->cells[6], "%s", when);
+	when_format_minute(v->exit_ts, when);
+	snprintf(r->cells[7], sizeof r->cells[7], "%s", when);
+	snprintf(r->cells[8], sizeof r->cells[8], "%s", v->destination[0] ?
+	    intake_label(intake_destination_keys, intake_destination_labels, 5, v->destination) :
+	    "");
+	snprintf(r->cells[9], sizeof r->cells[9], "%s, %s", v->officer1, v->officer2);
+	snprintf(r->cells[10], sizeof r->cells[10], "%s", v->terminal);
+}
+
+static int
+register_out(struct journal *j, int64_t from, int64_t to, int html, struct buf *b,
+    struct errmsg *em)
+{
+	struct visit_list l;
+	struct register_row r;
+	size_t i, c;
+	int status;
+
+	if ((status = visit_entered_between(j, from, to, &l, em)) != CST_OK)
+		return status;
+	if (html) {
+		html_head(b, _("Area register"));
+		buf_printf(b, "<h1>%s</h1>\n<table>\n<tr>", _("Area register"));
+	}
+	for (c = 0; c < 11; c++) {
+		if (html) {
+			buf_add(b, "<th>");
+			buf_html(b, _(register_titles[c]));
+			buf_add(b, "</th>");
+		} else {
+			buf_add(b, c ? "," : "");
+			buf_csv(b, _(register_titles[c]));
+		}
+	}
+	buf_add(b, html ? "</tr>\n" : "\r\n");
+	for (i = 0; i < l.n; i++) {
+		register_row(&l.v[i], i, &r);
+		buf_add(b, html ? "<tr>" : "");
+		for (c = 0; c < 11; c++) {
+			if (html) {
+				buf_add(b, "<td>");
+				buf_html(b, r.cells[c]);
+				buf_add(b, "</td>");
+			} else {
+				buf_add(b, c ? "," : "");
+				buf_csv(b, r.cells[c]);
+			}
+		}
+		buf_add(b, html ? "</tr>\n" : "\r\n");
+	}
+	if (html)
+		buf_add(b, "</table>\n</body>\n</html>\n");
+	visit_list_free(&l);
+	return CST_OK;
+}
+
+int
+doc_register_csv(struct journal *j, int64_t from_ms, int64_t to_ms, struct buf *out,
+    struct errmsg *em)
+{
+	return register_out(j, from_ms, to_ms, 0, out, em);
+}
+
+int
+doc_register_html(struct journal *j, int64_t from_ms, int64_t to_ms, struct buf *out,
+    struct errmsg *em)
+{
+	return register_out(j, from_ms, to_ms, 1, out, em);
+}

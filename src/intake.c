@@ -1,0 +1,749 @@
+/* The actions of the intake loop: input checks, stage rules, one event each. */
+#include "intake.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "ethnic.h"
+#include "hex.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "json.h"
+#include "operator.h"
+#include "text.h"
+#include "visit.h"
+
+const char *const intake_collection_keys[INTAKE_COLLECTION_ITEMS] = {
+	"fingerprints", "photo", "dna", "drug_test", "health_check"
+};
+
+static const char *const collection_labels[INTAKE_COLLECTION_ITEMS] = {
+	N_("fingerprints"), N_("photo"), N_("DNA sample"), N_("drug test"), N_("health check")
+};
+
+const char *const intake_reason_keys[3] = { "criminal", "administrative", "other" };
+const char *const intake_reason_labels[3] = {
+	N_("criminal case"), N_("administrative case"), N_("other")
+};
+const char *const intake_destination_keys[5] = {
+	"released", "detention_center", "admin_detention", "bail", "transfer"
+};
+const char *const intake_destination_labels[5] = {
+	N_("released"), N_("detention center"), N_("administrative detention"),
+	N_("bail pending trial"), N_("transferred")
+};
+const char *const intake_purpose_keys[4] = { "identification", "recovery", "hospital", "other" };
+const char *const intake_purpose_labels[4] = {
+	N_("identification"), N_("pointing out stolen goods"), N_("hospital"), N_("other")
+};
+const char *const intake_category_keys[8] = {
+	"cash", "phone", "documents", "valuables", "keys", "clothing", "medicine", "other"
+};
+const char *const intake_category_labels[8] = {
+	N_("cash"), N_("phone or electronics"), N_("documents"), N_("valuables"), N_("keys"),
+	N_("clothing"), N_("medicine"), N_("other")
+};
+
+const char *
+intake_collection_label(int i)
+{
+	return i >= 0 && i < INTAKE_COLLECTION_ITEMS ? _(collection_labels[i]) : "?";
+}
+
+const char *
+intake_label(const char *const *keys, const char *const *labels, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return _(labels[i]);
+	return key;
+}
+
+static int
+key_in(const char *const *keys, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+/* Refuses with a message pointing at a form field. */
+static int
+bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->field = field;
+	err->em.code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->em.text, sizeof err->em.text, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void
+reset_error(struct intake_error *err)
+{
+	memset(err, 0, sizeof *err);
+}
+
+/* Free text: valid UTF-8 without control characters, within max bytes, required or not. */
+static int
+check_text(struct intake_error *err, const char *field, const char *s, size_t max,
+    int required)
+{
+	if (required && !text_valid(s, max, 1))
+		return *s == '\0' || text_valid(s, max, 0) ?
+		    bad(err, field, CST_ERR_ARG, _("required")) :
+		    bad(err, field, CST_ERR_ARG, _("not valid text or longer than %zu bytes"), max);
+	if (!text_valid(s, max, 0))
+		return bad(err, field, CST_ERR_ARG, _("not valid text or longer than %zu bytes"),
+		    max);
+	return CST_OK;
+}
+
+/* Police numbers, case numbers, lockers, rooms, bands: letters, digits and - _ . / */
+static int
+check_code(struct intake_error *err, const char *field, const char *s, int required)
+{
+	if (*s == '\0')
+		return required ? bad(err, field, CST_ERR_ARG, _("required")) : CST_OK;
+	if (strlen(s) > IN_SHORT_MAX || !text_only(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz-_./:"))
+		return bad(err, field, CST_ERR_ARG, _("use letters, digits and - _ . / : only, at "
+		    "most %d"), IN_SHORT_MAX);
+	return CST_OK;
+}
+
+/* The stage rules for an action on a visit; sets *used_override when an override lets it. */
+static int
+check_stage(struct intake *in, const char *visit, enum action a, int *used_override,
+    struct intake_error *err)
+{
+	struct stage_facts f;
+	char why[256];
+	int status, needs;
+
+	*used_override = 0;
+	if ((status = visit_facts(in->j, visit, a, &f, &err->em)) != CST_OK)
+		return status;
+	status = stage_check(&f, a, &needs, why, sizeof why);
+	if (status != CST_OK) {
+		err->needs_override = needs;
+		return bad(err, NULL, status, _("%s is not allowed now: %s"), action_label(a), why);
+	}
+	/* Allowed though a prerequisite is missing: only the override can explain that. */
+	if (f.override) {
+		f.override = 0;
+		*used_override = stage_check(&f, a, &needs, why, sizeof why) != CST_OK;
+	}
+	return CST_OK;
+}
+
+static int
+append(struct intake *in, const char *kind, const char *subject, struct jw *w,
+    struct intake_error *err)
+{
+	size_t len;
+	const char *body = jw_text(w, &len);
+	int status = journal_append(in->j, in->operator_, kind, subject, body, len, NULL,
+	    &err->em);
+
+	jw_free(w);
+	return status;
+}
+
+static void
+kv(struct jw *w, const char *key, const char *value)
+{
+	jw_key(w, key);
+	jw_str(w, value);
+}
+
+static void
+officers(struct jw *w, const char *a, const char *b)
+{
+	jw_key(w, "officers");
+	jw_arr_begin(w);
+	if (*a)
+		jw_str(w, a);
+	if (*b)
+		jw_str(w, b);
+	jw_arr_end(w);
+}
+
+static void
+override_flag(struct jw *w, int used)
+{
+	if (used) {
+		jw_key(w, "override");
+		jw_bool(w, 1);
+	}
+}
+
+/* Supervisor credentials for an approval; the check itself is journaled (login events). */
+static int
+check_supervisor(struct intake *in, const char *field, const char *id, const char *password,
+    const char *purpose, struct intake_error *err)
+{
+	struct operator op;
+	int status;
+
+	if (*id == '\0')
+		return bad(err, field, CST_ERR_ARG, _("required"));
+	status = operator_authenticate(in->j, id, password, purpose, in->max_failures,
+	    in->lockout_ms, &op, &err->em);
+	if (status != CST_OK) {
+		err->field = field;
+		return status;
+	}
+	if (!role_can_approve(op.role))
+		return bad(err, field, CST_ERR_PERM, _("%s is not a supervisor"), id);
+	if (strcmp(id, in->operator_) == 0)
+		return bad(err, field, CST_ERR_PERM, _("the approving supervisor must be someone "
+		    "other than the operator at this terminal"));
+	return CST_OK;
+}
+
+static int
+check_person(const struct registration *r, int64_t now, struct intake_error *err)
+{
+	struct idcard id;
+	char why[200];
+
+	if (check_text(err, "name", r->name, IN_NAME_MAX, 1))
+		return err->em.code;
+	if (r->sex != 'M' && r->sex != 'F')
+		return bad(err, "sex", CST_ERR_ARG, _("required"));
+	if (ethnic_find(r->ethnicity) < 0)
+		return bad(err, "ethnicity", CST_ERR_ARG, _("required"));
+	if (idcard_check(r->id_number, now, &id, why, sizeof why) != 0)
+		return bad(err, "id_number", CST_ERR_ARG, "%s", why);
+	if (idcard_cross_check(&id, r->birth_date[0] ? r->birth_date : NULL, r->sex, why,
+	    sizeof why) != 0)
+		return bad(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
+		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
+	if (check_text(err, "address", r->address, IN_TEXT_MAX, 1))
+		return err->em.code;
+	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
+	    strlen(r->phone) > 20))
+		return bad(err, "phone", CST_ERR_ARG, _("digits, 5 to 20"));
+	return CST_OK;
+}
+
+static int
+check_case(struct intake *in, const struct registration *r, struct intake_error *err)
+{
+	struct visit v;
+
+	if (check_code(err, "case_number", r->case_number, 1))
+		return err->em.code;
+	if (!key_in(intake_reason_keys, 3, r->reason))
+		return bad(err, "reason", CST_ERR_ARG, _("required"));
+	if (check_code(err, "officer1", r->officer1, 1) ||
+	    check_code(err, "officer2", r->officer2, 1))
+		return err->em.code;
+	if (strcmp(r->officer1, r->officer2) == 0)
+		return bad(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
+		    "person"));
+	if (check_code(err, "band", r->band, 0))
+		return err->em.code;
+	if (r->band[0] && visit_by_band(in->j, r->band, &v, NULL) == CST_OK)
+		return bad(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
+		    "the area"), v.name);
+	return CST_OK;
+}
+
+/* The same ID number already in the area is refused; a returning person keeps their id. */
+static int
+person_id_for(struct intake *in, const char *id_number, char out[UUID_LEN + 1],
+    struct intake_error *err)
+{
+	struct visit_list l;
+	size_t i;
+	int status;
+
+	out[0] = '\0';
+	status = visit_find(in->j, id_number, 50, &l, &err->em);
+	for (i = 0; status == CST_OK && i < l.n; i++) {
+		if (strcmp(l.v[i].id_number, id_number) != 0)
+			continue;
+		if (l.v[i].exit_ts == 0) {
+			status = bad(err, "id_number", CST_ERR_EXISTS, _("%s with this ID number "
+			    "is already in the area"), l.v[i].name);
+			break;
+		}
+		snprintf(out, UUID_LEN + 1, "%s", l.v[i].person_id);
+	}
+	visit_list_free(&l);
+	if (status == CST_OK && out[0] == '\0')
+		uuid_new(out);
+	return status;
+}
+
+int
+intake_register(struct intake *in, const struct registration *r, char visit_out[UUID_LEN + 1],
+    struct intake_error *err)
+{
+	char person[UUID_LEN + 1], idn[20];
+	struct idcard id;
+	struct jw w;
+	int64_t now = clock_now_ms();
+
+	reset_error(err);
+	if (check_person(r, now, err) || check_case(in, r, err))
+		return err->em.code;
+	idcard_check(r->id_number, now, &id, NULL, 0);
+	snprintf(idn, sizeof idn, "%s", id.number);
+	if (r->entry_ts > now + 60000 || (r->entry_ts && r->entry_ts < now - 86400000LL))
+		return bad(err, "entry_ts", CST_ERR_ARG, _("the entry time must be within the "
+		    "last 24 hours"));
+	if (person_id_for(in, idn, person, err) != CST_OK)
+		return err->em.code;
+	uuid_new(visit_out);
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "person_id", person);
+	kv(&w, "name", r->name);
+	kv(&w, "sex", r->sex == 'M' ? "M" : "F");
+	kv(&w, "ethnicity", r->ethnicity);
+	kv(&w, "birth_date", id.birth);
+	kv(&w, "address", r->address);
+	kv(&w, "id_number", idn);
+	kv(&w, "phone", r->phone);
+	kv(&w, "case_number", r->case_number);
+	kv(&w, "reason", r->reason);
+	jw_key(&w, "serious");
+	jw_bool(&w, r->serious);
+	officers(&w, r->officer1, r->officer2);
+	jw_key(&w, "entry_ts");
+	jw_int(&w, r->entry_ts ? r->entry_ts : now);
+	if (r->band[0])
+		kv(&w, "band", r->band);
+	jw_obj_end(&w);
+	return append(in, "person.registered", visit_out, &w, err);
+}
+
+static int
+band_event(struct intake *in, const char *visit, const char *kind, const char *band,
+    struct intake_error *err)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "band", band);
+	jw_obj_end(&w);
+	return append(in, kind, visit, &w, err);
+}
+
+int
+intake_bind_band(struct intake *in, const char *visit, const char *band,
+    struct intake_error *err)
+{
+	struct visit v, other;
+
+	reset_error(err);
+	if (check_code(err, "band", band, 1))
+		return err->em.code;
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (v.exit_ts)
+		return bad(err, NULL, CST_ERR_ARG, _("this person has already left the area"));
+	if (visit_by_band(in->j, band, &other, NULL) == CST_OK && strcmp(other.id, visit) != 0)
+		return bad(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
+		    "the area"), other.name);
+	return band_event(in, visit, "band.bound", band, err);
+}
+
+int
+intake_unbind_band(struct intake *in, const char *visit, struct intake_error *err)
+{
+	struct visit v;
+
+	reset_error(err);
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (v.band[0] == '\0')
+		return bad(err, NULL, CST_ERR_ARG, _("no band is bound"));
+	return band_event(in, visit, "band.unbound", v.band, err);
+}
+
+static int
+check_search(struct intake *in, const struct visit *v, const struct search_record *s,
+    struct intake_error *err)
+{
+	size_t i;
+
+	(void)in;
+	if (check_code(err, "officer", s->officer, 1) || check_code(err, "witness", s->witness, 1))
+		return err->em.code;
+	if (s->officer_sex != v->sex)
+		return bad(err, "officer_sex", CST_ERR_ARG, _("the searching officer must be of "
+		    "the person's sex"));
+	if (strcmp(s->officer, s->witness) == 0)
+		return bad(err, "witness", CST_ERR_ARG, _("the witness must be another person"));
+	if (check_text(err, "health", s->health, IN_TEXT_MAX, 1))
+		return err->em.code;
+	if (s->ninjuries > IN_ITEMS_MAX || s->nitems > IN_ITEMS_MAX)
+		return bad(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
+	for (i = 0; i < s->ninjuries; i++)
+		if (check_text(err, "injuries", s->injuries[i].area, IN_SHORT_MAX, 1) ||
+		    check_text(err, "injuries", s->injuries[i].description, IN_TEXT_MAX, 1))
+			return err->em.code;
+	for (i = 0; i < s->nitems; i++)
+		if (check_text(err, "items", s->items[i].description, IN_TEXT_MAX, 1) ||
+		    check_text(err, "items", s->items[i].quantity, 15, 1) ||
+		    check_text(err, "items", s->items[i].unit, 15, 0))
+			return err->em.code;
+	return CST_OK;
+}
+
+int
+intake_search(struct intake *in, const char *visit, const struct search_record *s,
+    struct intake_error *err)
+{
+	struct visit v;
+	struct jw w;
+	size_t i;
+	int used;
+
+	reset_error(err);
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (check_stage(in, visit, ACT_SEARCH, &used, err) || check_search(in, &v, s, err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "officer", s->officer);
+	kv(&w, "officer_sex", s->officer_sex == 'M' ? "M" : "F");
+	kv(&w, "witness", s->witness);
+	kv(&w, "health", s->health);
+	jw_key(&w, "injuries");
+	jw_arr_begin(&w);
+	for (i = 0; i < s->ninjuries; i++) {
+		jw_obj_begin(&w);
+		kv(&w, "area", s->injuries[i].area);
+		kv(&w, "description", s->injuries[i].description);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_key(&w, "items");
+	jw_arr_begin(&w);
+	for (i = 0; i < s->nitems; i++) {
+		jw_obj_begin(&w);
+		kv(&w, "description", s->items[i].description);
+		kv(&w, "quantity", s->items[i].quantity);
+		kv(&w, "unit", s->items[i].unit);
+		kv(&w, "to", s->items[i].to_property ? "property" : "belongings");
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "search.recorded", visit, &w, err);
+}
+
+static int
+check_belongings(struct intake *in, const char *visit, const struct visit *v,
+    const struct belongings_list *b, struct intake_error *err)
+{
+	char other[UUID_LEN + 1];
+	size_t i;
+
+	if (check_code(err, "locker", b->locker, b->nitems > 0) ||
+	    check_code(err, "custodian", b->custodian, 1))
+		return err->em.code;
+	if (strcmp(b->custodian, v->officer1) == 0 || strcmp(b->custodian, v->officer2) == 0)
+		return bad(err, "custodian", CST_ERR_ARG, _("the custodian may not be one of the "
+		    "case's officers"));
+	if (b->locker[0] && visit_locker_taken(in->j, b->locker, other, &err->em) == CST_OK &&
+	    other[0] && strcmp(other, visit) != 0)
+		return bad(err, "locker", CST_ERR_EXISTS, _("locker %s holds another person's "
+		    "belongings"), b->locker);
+	if (b->nitems > IN_ITEMS_MAX)
+		return bad(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
+	for (i = 0; i < b->nitems; i++) {
+		if (!key_in(intake_category_keys, 8, b->items[i].category))
+			return bad(err, "items", CST_ERR_ARG, _("item %zu: choose a category"), i + 1);
+		if (check_text(err, "items", b->items[i].description, IN_TEXT_MAX, 1) ||
+		    check_text(err, "items", b->items[i].quantity, 15, 1) ||
+		    check_text(err, "items", b->items[i].unit, 15, 0) ||
+		    check_text(err, "items", b->items[i].notes, IN_TEXT_MAX, 0))
+			return err->em.code;
+	}
+	return CST_OK;
+}
+
+int
+intake_belongings(struct intake *in, const char *visit, const struct belongings_list *b,
+    struct intake_error *err)
+{
+	struct visit v;
+	struct jw w;
+	size_t i;
+	int used;
+
+	reset_error(err);
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (check_stage(in, visit, ACT_BELONGINGS, &used, err) ||
+	    check_belongings(in, visit, &v, b, err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "locker", b->locker);
+	kv(&w, "custodian", b->custodian);
+	jw_key(&w, "items");
+	jw_arr_begin(&w);
+	for (i = 0; i < b->nitems; i++) {
+		jw_obj_begin(&w);
+		kv(&w, "category", b->items[i].category);
+		kv(&w, "description", b->items[i].description);
+		kv(&w, "quantity", b->items[i].quantity);
+		kv(&w, "unit", b->items[i].unit);
+		kv(&w, "notes", b->items[i].notes);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "belongings.logged", visit, &w, err);
+}
+
+int
+intake_return_belongings(struct intake *in, const char *visit, int to_property,
+    struct intake_error *err)
+{
+	struct stage_facts f;
+	struct jw w;
+
+	reset_error(err);
+	if (visit_facts(in->j, visit, ACT_EXIT, &f, &err->em) != CST_OK)
+		return err->em.code;
+	if (!f.items_held)
+		return bad(err, NULL, CST_ERR_ARG, _("no belongings are held"));
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "to", to_property ? "property" : "owner");
+	jw_obj_end(&w);
+	return append(in, "belongings.returned", visit, &w, err);
+}
+
+int
+intake_collect(struct intake *in, const char *visit, const char *item, const char *result,
+    int skipped, const char *reason, struct intake_error *err)
+{
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (!key_in(intake_collection_keys, INTAKE_COLLECTION_ITEMS, item))
+		return bad(err, "item", CST_ERR_ARG, _("unknown collection item"));
+	if (check_stage(in, visit, ACT_COLLECT, &used, err))
+		return err->em.code;
+	if (skipped ? check_text(err, "reason", reason, IN_TEXT_MAX, 1) :
+	    check_text(err, "result", result, IN_TEXT_MAX, 1))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "item", item);
+	kv(&w, "result", skipped ? "" : result);
+	jw_key(&w, "skipped");
+	jw_bool(&w, skipped);
+	kv(&w, "reason", skipped ? reason : "");
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "collection.recorded", visit, &w, err);
+}
+
+int
+intake_move(struct intake *in, const char *visit, const char *room, int interrogation,
+    const char *officer1, const char *officer2, struct intake_error *err)
+{
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (check_stage(in, visit, interrogation ? ACT_INTERROGATE : ACT_WAIT, &used, err))
+		return err->em.code;
+	if (check_text(err, "room", room, IN_SHORT_MAX, 1) ||
+	    check_code(err, "officer1", officer1, 1) ||
+	    check_code(err, "officer2", officer2, interrogation))
+		return err->em.code;
+	if (strcmp(officer1, officer2) == 0)
+		return bad(err, "officer2", CST_ERR_ARG, _("two different officers interrogate; "
+		    "one officer alone may not"));
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "room", room);
+	kv(&w, "kind", interrogation ? "interrogation" : "waiting");
+	officers(&w, officer1, officer2);
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "room.entered", visit, &w, err);
+}
+
+int
+intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
+    const char *reason, const char *approver, const char *approver_password,
+    const char *officer1, const char *officer2, int64_t return_ts, struct intake_error *err)
+{
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (check_stage(in, visit, ACT_TEMP_EXIT, &used, err))
+		return err->em.code;
+	if (!key_in(intake_purpose_keys, 4, purpose))
+		return bad(err, "purpose", CST_ERR_ARG, _("required"));
+	if (check_text(err, "reason", reason, IN_TEXT_MAX, 1) ||
+	    check_code(err, "officer1", officer1, 1) || check_code(err, "officer2", officer2, 1))
+		return err->em.code;
+	if (strcmp(officer1, officer2) == 0)
+		return bad(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
+		    "person"));
+	if (return_ts <= clock_now_ms())
+		return bad(err, "return_ts", CST_ERR_ARG, _("the return time must be in the "
+		    "future"));
+	if (check_supervisor(in, "approver", approver, approver_password, "approval", err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "purpose", purpose);
+	kv(&w, "reason", reason);
+	kv(&w, "approved_by", approver);
+	officers(&w, officer1, officer2);
+	jw_key(&w, "return_ts");
+	jw_int(&w, return_ts);
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "temp_exit.started", visit, &w, err);
+}
+
+int
+intake_temp_return(struct intake *in, const char *visit, struct intake_error *err)
+{
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (check_stage(in, visit, ACT_TEMP_RETURN, &used, err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_obj_end(&w);
+	return append(in, "temp_exit.returned", visit, &w, err);
+}
+
+int
+intake_exit(struct intake *in, const char *visit, const char *destination,
+    const char *supervisor, const char *password, const char *note, struct intake_error *err)
+{
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (check_stage(in, visit, ACT_EXIT, &used, err))
+		return err->em.code;
+	if (!key_in(intake_destination_keys, 5, destination))
+		return bad(err, "destination", CST_ERR_ARG, _("required"));
+	if (check_text(err, "note", note, IN_TEXT_MAX, 0))
+		return err->em.code;
+	if (check_supervisor(in, "supervisor", supervisor, password, "approval", err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "destination", destination);
+	kv(&w, "approved_by", supervisor);
+	kv(&w, "note", note);
+	override_flag(&w, used);
+	jw_obj_end(&w);
+	return append(in, "exit.completed", visit, &w, err);
+}
+
+int
+intake_override(struct intake *in, const char *visit, enum action a, const char *supervisor,
+    const char *password, const char *reason, struct intake_error *err)
+{
+	struct stage_facts f;
+	char why[256];
+	struct jw w;
+	int needs;
+
+	reset_error(err);
+	if (visit_facts(in->j, visit, a, &f, &err->em) != CST_OK)
+		return err->em.code;
+	f.override = 0;
+	if (stage_check(&f, a, &needs, why, sizeof why) == CST_OK)
+		return bad(err, NULL, CST_ERR_ARG, _("%s is allowed already: no override needed"),
+		    action_label(a));
+	if (!needs)
+		return bad(err, NULL, CST_ERR_ARG, _("an override cannot allow this: %s"), why);
+	if (check_text(err, "reason", reason, IN_TEXT_MAX, 1))
+		return err->em.code;
+	if (text_chars(reason) < 4)
+		return bad(err, "reason", CST_ERR_ARG, _("write the reason out"));
+	if (check_supervisor(in, "supervisor", supervisor, password, "override", err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "action", action_key(a));
+	kv(&w, "supervisor", supervisor);
+	kv(&w, "reason", reason);
+	kv(&w, "missing", why);
+	jw_obj_end(&w);
+	return append(in, "override.granted", visit, &w, err);
+}
+
+int
+intake_sign(struct intake *in, const char *visit, const char *document,
+    const char *signer_role, const char *signer_name, const char *method, const char *text,
+    struct intake_error *err)
+{
+	unsigned char hash[CRY_HASH_BYTES];
+	char hex[2 * CRY_HASH_BYTES + 1];
+	struct visit v;
+	struct jw w;
+
+	reset_error(err);
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (check_text(err, "signer_name", signer_name, IN_NAME_MAX, 1))
+		return err->em.code;
+	if (strlen(text) > 48 * 1024)
+		return bad(err, NULL, CST_ERR_ARG, _("the document is too long to sign"));
+	cry_hash_buf(text, strlen(text), hash);
+	hex_encode(hash, sizeof hash, hex);
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "document", document);
+	kv(&w, "doc_hash", hex);
+	kv(&w, "signer_role", signer_role);
+	kv(&w, "signer_name", signer_name);
+	kv(&w, "method", method);
+	kv(&w, "text", text);
+	jw_obj_end(&w);
+	return append(in, "signature.made", visit, &w, err);
+}
+
+int
+intake_allowed(struct intake *in, const char *visit, enum action a, struct intake_error *err)
+{
+	int used;
+
+	reset_error(err);
+	return check_stage(in, visit, a, &used, err);
+}

@@ -1,0 +1,158 @@
+/*
+ * The actions of the intake loop: each checks its input and the stage rules against the
+ * projections, then appends one signed event (and returns after the commit). Screens call
+ * these; they never write SQL or build event bodies themselves.
+ */
+#ifndef CUSTODY_INTAKE_H
+#define CUSTODY_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "journal.h"
+#include "stage.h"
+#include "uuid.h"
+
+/* Field limits, in bytes of UTF-8. */
+#define IN_NAME_MAX 64
+#define IN_TEXT_MAX 256		/* addresses, findings, notes */
+#define IN_SHORT_MAX 48		/* officer numbers, case numbers, rooms, lockers, bands */
+#define IN_ITEMS_MAX 64		/* items in one search or belongings list */
+#define INTAKE_COLLECTION_ITEMS 5
+
+/* The collection checklist: stable keys in events and translated labels. */
+extern const char *const intake_collection_keys[INTAKE_COLLECTION_ITEMS];
+const char *intake_collection_label(int i);
+
+/* Keys and labels of the fixed choices (index order = pick list order). */
+extern const char *const intake_reason_keys[3];	/* criminal, administrative, other */
+extern const char *const intake_reason_labels[3];
+extern const char *const intake_destination_keys[5];
+extern const char *const intake_destination_labels[5];
+extern const char *const intake_purpose_keys[4];	/* temporary exit purposes */
+extern const char *const intake_purpose_labels[4];
+extern const char *const intake_category_keys[8];	/* belongings categories */
+extern const char *const intake_category_labels[8];
+/* The translated label of a key from one of the lists above, or the key itself. */
+const char *intake_label(const char *const *keys, const char *const *labels, size_t n,
+    const char *key);
+
+struct intake {
+	struct journal *j;
+	char operator_[EV_MAX_ID + 1];	/* who is logged in */
+	int max_failures;		/* for supervisor credentials */
+	int64_t lockout_ms;
+};
+
+/* Why an action was refused: the form field to point at (NULL for none) and the message. */
+struct intake_error {
+	const char *field;
+	int needs_override;	/* a supervisor's override would allow it */
+	struct errmsg em;
+};
+
+struct registration {
+	char name[IN_NAME_MAX + 1];
+	char sex;			/* 'M' or 'F' */
+	char ethnicity[4];		/* GB/T 3304 code */
+	char birth_date[11];		/* YYYY-MM-DD */
+	char address[IN_TEXT_MAX + 1];
+	char id_number[20];
+	char phone[24];
+	char case_number[IN_SHORT_MAX + 1];
+	char reason[16];		/* intake_reason_keys */
+	int serious;			/* the 24 h ceiling applies */
+	char officer1[IN_SHORT_MAX + 1], officer2[IN_SHORT_MAX + 1];
+	int64_t entry_ts;		/* 0: now */
+	char band[IN_SHORT_MAX + 1];	/* optional */
+};
+
+int intake_register(struct intake *in, const struct registration *r,
+    char visit_out[UUID_LEN + 1], struct intake_error *err);
+
+int intake_bind_band(struct intake *in, const char *visit, const char *band,
+    struct intake_error *err);
+int intake_unbind_band(struct intake *in, const char *visit, struct intake_error *err);
+
+struct search_item {
+	char description[IN_TEXT_MAX + 1];
+	char quantity[16];
+	char unit[16];
+	int to_property;		/* 0: belongings, 1: case property */
+};
+
+struct injury {
+	char area[IN_SHORT_MAX + 1];	/* body area */
+	char description[IN_TEXT_MAX + 1];
+};
+
+struct search_record {
+	char officer[IN_SHORT_MAX + 1];
+	char officer_sex;		/* must be the person's sex */
+	char witness[IN_SHORT_MAX + 1];
+	char health[IN_TEXT_MAX + 1];	/* the person's health statement */
+	struct injury injuries[IN_ITEMS_MAX];
+	size_t ninjuries;
+	struct search_item items[IN_ITEMS_MAX];
+	size_t nitems;
+};
+
+int intake_search(struct intake *in, const char *visit, const struct search_record *s,
+    struct intake_error *err);
+
+struct belonging {
+	char category[16];		/* intake_category_keys */
+	char description[IN_TEXT_MAX + 1];
+	char quantity[16];
+	char unit[16];
+	char notes[IN_TEXT_MAX + 1];
+};
+
+struct belongings_list {
+	char locker[IN_SHORT_MAX + 1];
+	char custodian[IN_SHORT_MAX + 1];	/* may not be one of the case's officers */
+	struct belonging items[IN_ITEMS_MAX];
+	size_t nitems;
+};
+
+int intake_belongings(struct intake *in, const char *visit, const struct belongings_list *b,
+    struct intake_error *err);
+/* Every held item returned to the person (to_property 0) or moved to case property. */
+int intake_return_belongings(struct intake *in, const char *visit, int to_property,
+    struct intake_error *err);
+
+int intake_collect(struct intake *in, const char *visit, const char *item, const char *result,
+    int skipped, const char *reason, struct intake_error *err);
+
+/* Into a waiting room (interrogation 0) or an interrogation room (1), with the officers. */
+int intake_move(struct intake *in, const char *visit, const char *room, int interrogation,
+    const char *officer1, const char *officer2, struct intake_error *err);
+
+int intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
+    const char *reason, const char *approver, const char *approver_password,
+    const char *officer1, const char *officer2, int64_t return_ts, struct intake_error *err);
+int intake_temp_return(struct intake *in, const char *visit, struct intake_error *err);
+
+int intake_exit(struct intake *in, const char *visit, const char *destination,
+    const char *supervisor, const char *password, const char *note, struct intake_error *err);
+
+/* A supervisor's override of the stage order for one action, with a written reason. */
+int intake_override(struct intake *in, const char *visit, enum action a,
+    const char *supervisor, const char *password, const char *reason,
+    struct intake_error *err);
+
+/*
+ * An e-signature: binds the document kind, the exact text signed (kept in the event) and its
+ * BLAKE2b-256 hash, the signer's role and name, and how they signed ("typed": a typed
+ * confirmation; "fingerprint" comes with the devices).
+ */
+int intake_sign(struct intake *in, const char *visit, const char *document,
+    const char *signer_role, const char *signer_name, const char *method, const char *text,
+    struct intake_error *err);
+
+/* Whether the stage rules allow the action now (for screens that grey out choices). */
+int intake_allowed(struct intake *in, const char *visit, enum action a,
+    struct intake_error *err);
+
+#endif

@@ -1,0 +1,34 @@
+/* The apply functions of the projections, one file per area (src/proj-*.c); see project.c. */
+#ifndef CUSTODY_PROJ_H
+#define CUSTODY_PROJ_H
+
+#include "event.h"
+#include "json.h"
+#include "project.h"
+
+typedef int proj_apply_fn(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em);
+
+proj_apply_fn proj_operator_added, proj_login_succeeded, proj_login_failed;
+proj_apply_fn proj_person_registered, proj_band_bound, proj_band_unbound;
+proj_apply_fn proj_search_recorded, proj_belongings_logged, proj_belongings_returned;
+proj_apply_fn proj_collection_recorded, proj_room_entered, proj_temp_exit_started;
+proj_apply_fn proj_temp_exit_returned, proj_exit_completed, proj_override_granted;
+proj_apply_fn proj_signature_made;
+
+/*
+ * Runs a cached write statement with parameters described by types, one letter each:
+ * 's' a string (NULL binds NULL), 'i' an int64_t, 'n' NULL (no argument).
+ */
+int proj_exec(struct project *p, const char *sql, struct errmsg *em, const char *types, ...);
+/* A single integer from a cached query (fallback when there is no row). */
+int proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *out,
+    int64_t fallback, const char *types, ...);
+
+/* Binding helpers for apply functions: a JSON member's string, or "" when absent. */
+const char *proj_str(const struct json *obj, const char *key);
+int64_t proj_int(const struct json *obj, const char *key, int64_t fallback);
+/* A member (array or object) re-serialised as compact JSON text, into w (caller frees w). */
+void proj_json_text(const struct json *v, struct jw *w);
+
+#endif

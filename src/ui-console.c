@@ -1,0 +1,327 @@
+/* The console frame: the screen stack, status, message and key lines, the loop, idle lock. */
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "console.h"
+#include "i18n.h"
+#include "screens.h"
+#include "text.h"
+#include "when.h"
+
+#define MIN_ROWS 24
+#define MIN_COLS 80
+
+static const char *const room_keys[] = { "intake", "search", "belongings", "collection",
+    "waiting", "interrogation", "exit", "property", "supervision" };
+#define NROOMS (sizeof room_keys / sizeof room_keys[0])
+
+int
+room_valid(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NROOMS; i++)
+		if (strcmp(room_keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
+const char *
+room_label(const char *key)
+{
+	if (strcmp(key, "intake") == 0)
+		return _("entry registration room");
+	if (strcmp(key, "search") == 0)
+		return _("body search room");
+	if (strcmp(key, "belongings") == 0)
+		return _("belongings room");
+	if (strcmp(key, "collection") == 0)
+		return _("collection room");
+	if (strcmp(key, "waiting") == 0)
+		return _("waiting room");
+	if (strcmp(key, "interrogation") == 0)
+		return _("interrogation room");
+	if (strcmp(key, "exit") == 0)
+		return _("exit review");
+	if (strcmp(key, "property") == 0)
+		return _("property room");
+	if (strcmp(key, "supervision") == 0)
+		return _("supervision");
+	return key;
+}
+
+int
+console_init(struct console *c, struct terminal *t, const struct config *cfg,
+    const char *room, struct errmsg *em)
+{
+	memset(c, 0, sizeof *c);
+	c->t = t;
+	c->cfg = *cfg;
+	c->in.j = t->journal;
+	c->in.max_failures = cfg->max_failures;
+	c->in.lockout_ms = cfg->lockout_ms;
+	snprintf(c->room, sizeof c->room, "%s", room && *room ? room : t->room);
+	if (!room_valid(c->room))
+		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are intake, "
+		    "search, belongings, collection, waiting, interrogation, exit, property, "
+		    "supervision"), c->room);
+	if ((c->loop = loop_new()) == NULL)
+		return err_set(em, CST_ERR_INTERNAL, _("cannot start the event loop"));
+	c->last_key_ms = clock_mono_ms();
+	return CST_OK;
+}
+
+static void
+bury_dead(struct console *c)
+{
+	struct screen *s;
+
+	while ((s = c->graveyard) != NULL) {
+		c->graveyard = s->below;
+		s->ops->free(s);
+	}
+}
+
+void
+console_free(struct console *c)
+{
+	console_close_all(c);
+	bury_dead(c);
+	loop_free(c->loop);
+	c->loop = NULL;
+}
+
+void
+console_push(struct console *c, struct screen *s)
+{
+	if (s == NULL)
+		return;
+	s->below = c->top;
+	s->closed = 0;
+	c->top = s;
+	c->dirty = 1;
+}
+
+void
+console_close(struct console *c, struct screen *s)
+{
+	struct screen **pp;
+
+	for (pp = &c->top; *pp != NULL; pp = &(*pp)->below)
+		if (*pp == s) {
+			int was_top = s == c->top;
+
+			*pp = s->below;
+			s->closed = 1;
+			s->below = c->graveyard;
+			c->graveyard = s;
+			if (was_top && c->top && c->top->ops->resume)
+				c->top->ops->resume(c->top, c);
+			c->dirty = 1;
+			return;
+		}
+}
+
+void
+console_close_all(struct console *c)
+{
+	while (c->top != NULL) {
+		struct screen *s = c->top;
+
+		c->top = s->below;
+		s->closed = 1;
+		s->below = c->graveyard;
+		c->graveyard = s;
+	}
+	c->dirty = 1;
+}
+
+void
+console_say(struct console *c, enum ui_style st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	va_end(ap);
+	c->msg_style = st;
+	c->dirty = 1;
+}
+
+void
+console_logged_in(struct console *c, const struct operator *op)
+{
+	c->op = *op;
+	c->logged_in = 1;
+	c->locked = 0;
+	snprintf(c->in.operator_, sizeof c->in.operator_, "%s", op->id);
+	console_close_all(c);
+	console_push(c, screen_home_new(c));
+}
+
+void
+console_logout(struct console *c)
+{
+	c->logged_in = 0;
+	c->locked = 0;
+	memset(&c->op, 0, sizeof c->op);
+	c->in.operator_[0] = '\0';
+	console_close_all(c);
+	console_push(c, screen_login_new(c, 0));
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_status(struct console *c)
+{
+	char left[256], right[64], who[160];
+
+	if (c->logged_in)
+		snprintf(who, sizeof who, "%s(%s)", c->op.name, role_label(c->op.role));
+	else
+		snprintf(who, sizeof who, "%s", _("not logged in"));
+	snprintf(left, sizeof left, " custody │ %s │ %s │ %s │ %s", c->t->name,
+	    room_label(c->room), who, _("devices: none"));
+	when_format_minute(clock_now_ms(), right);
+	ui_put(0, 0, c->cols, left, UI_BAR, 1);
+	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, UI_BAR, 1);
+}
+
+static void
+draw_keys(struct console *c)
+{
+	const char *keys = c->top && c->top->ops->keys ? c->top->ops->keys(c->top) : NULL;
+
+	if (keys == NULL)
+		keys = _("F1 help  F2 save  Tab next  Esc back  F10 leave");
+	ui_put(c->rows - 1, 0, c->cols, keys, UI_BAR, 1);
+}
+
+static void
+draw_screen(struct console *c, struct screen *s, int depth)
+{
+	int y = 1, h = c->rows - 3;
+
+	if (s == NULL)
+		return;
+	if (s->ops->modal && depth < 4)
+		draw_screen(c, s->below, depth + 1);
+	if (!s->ops->modal) {
+		ui_put(y, 0, c->cols, s->ops->title(s), UI_TITLE, 1);
+		ui_hline(y + 1, 0, c->cols, UI_DIM);
+		s->ops->draw(s, c, y + 2, 1, h - 2, c->cols - 2);
+	} else {
+		s->ops->draw(s, c, y, 0, h, c->cols);
+	}
+}
+
+static void
+redraw(struct console *c)
+{
+	ui_size(&c->rows, &c->cols);
+	ui_clear();
+	if (c->rows < MIN_ROWS || c->cols < MIN_COLS) {
+		char msg[128];
+
+		snprintf(msg, sizeof msg, _("The window is %d×%d; custody needs at least %d×%d."),
+		    c->cols, c->rows, MIN_COLS, MIN_ROWS);
+		ui_cursor(-1, 0);
+		ui_put(0, 0, c->cols, msg, UI_ERROR, 0);
+		ui_flush();
+		return;
+	}
+	ui_cursor(-1, 0);
+	draw_status(c);
+	draw_screen(c, c->top, 0);
+	ui_put(c->rows - 2, 1, c->cols - 2, c->msg, c->msg_style, 1);
+	draw_keys(c);
+	ui_flush();
+	c->dirty = 0;
+}
+
+/* ---- keys, timers, the loop ---- */
+
+static void
+dispatch(struct console *c, int key)
+{
+	struct screen *s = c->top;
+
+	c->last_key_ms = clock_mono_ms();
+	c->dirty = 1;
+	if (key == UI_KEY_RESIZE)
+		return;
+	if (s != NULL && !UI_IS_FN(key) && key != UI_KEY_ESC)
+		c->msg[0] = '\0';
+	if (s == NULL || s->ops->key(s, c, key) != UI_UNHANDLED)
+		return;
+	if (key == UI_KEY_ESC && s->below != NULL) {
+		c->msg[0] = '\0';
+		console_close(c, s);
+	} else if (key == ui_key_f(10) && c->logged_in) {
+		console_logout(c);
+		console_say(c, UI_OK, "%s", _("Logged out."));
+	} else if (key == ui_key_f(10)) {
+		c->quit = 1;
+	}
+}
+
+static void
+on_keyboard(void *arg, int fd, short revents)
+{
+	struct console *c = arg;
+	int key, n = 0;
+
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		c->quit = 1;
+		return;
+	}
+	while (n++ < 256 && ui_read_key(&key)) {
+		dispatch(c, key);
+		bury_dead(c);
+	}
+}
+
+static void
+on_tick(void *arg)
+{
+	struct console *c = arg;
+	int64_t idle = clock_mono_ms() - c->last_key_ms;
+
+	c->dirty = 1;	/* the clock in the status line */
+	if (c->logged_in && !c->locked && c->cfg.idle_lock_ms > 0 && idle >= c->cfg.idle_lock_ms) {
+		c->locked = 1;
+		console_push(c, screen_login_new(c, 1));
+	}
+}
+
+int
+console_run(struct console *c, struct errmsg *em)
+{
+	int key;
+
+	if (ui_init() != CST_OK)
+		return err_set(em, CST_ERR_IO, _("cannot start the screen (is TERM set?)"));
+	console_push(c, screen_login_new(c, 0));
+	loop_watch(c->loop, STDIN_FILENO, POLLIN, on_keyboard, c);
+	loop_timer(c->loop, 1000, 1, on_tick, c);
+	redraw(c);
+	while (!c->quit && c->top != NULL) {
+		if (loop_run_once(c->loop, 1000) != CST_OK)
+			break;
+		/* A resize arrives as a signal: curses reports it as a key on the next read. */
+		while (!c->quit && ui_read_key(&key)) {
+			dispatch(c, key);
+			bury_dead(c);
+		}
+		if (c->dirty && !c->quit)
+			redraw(c);
+	}
+	ui_end();
+	return CST_OK;
+}

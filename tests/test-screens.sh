@@ -1,0 +1,188 @@
+#!/bin/sh
+# Screen tests: the real binary in tmux, driven by keys, asserted on what a clerk sees.
+# One person through the whole loop (zh_CN and en), interrogation before the search refused
+# and allowed by a supervisor's override, a wrong check digit refused, resizes.
+# usage: tests/test-screens.sh BUILD_DIR language...
+build=$1
+shift
+bin=$(cd "$build" && pwd)/custody
+passed=0
+failed=0
+base_sock=custody-test-$$
+sock=$base_sock
+top=$(mktemp -d "${TMPDIR:-/tmp}/custody-screens-XXXXXX")
+trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; rm -rf "$top"' EXIT
+langs="$*"
+
+ok() {	# ok CONDITION-EXIT-STATUS "what"
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL [$lang] $2"
+		echo "---- screen:"
+		tmux -L $sock capture-pane -p -t t 2>/dev/null | sed 's/^/| /'
+	fi
+}
+
+screen() { tmux -L $sock capture-pane -p -t t; }
+
+# wait_for TEXT: up to 5 s for TEXT on the screen; status 0 when it came.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# expect TEXT WHAT
+expect() { wait_for "$1"; ok $? "$2 (expected \"$1\")"; }
+
+keys() { tmux -L $sock send-keys -t t "$@"; }
+type_text() { tmux -L $sock send-keys -t t -l -- "$1"; }
+# settle: let the console draw what the last keys did.
+settle() { sleep 0.3; }
+
+idnum() {	# the 18-character number for 17 digits
+	python3 -c "
+w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
+s='$1'; print(s+'10X98765432'[sum(int(a)*b for a,b in zip(s,w))%11])"
+}
+
+start() {	# start LANG DATA-DIR COLS ROWS (one tmux server per language)
+	sock=$base_sock-$lang
+	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$3" -y "$4" \
+		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
+	tmux -L $sock set-option -t t status off >/dev/null
+}
+
+login() {	# login ID PASSWORD
+	type_text "$1"; keys Tab; type_text "$2"; keys Enter
+}
+
+make_terminal() {
+	d=$top/$1
+	"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
+	printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
+	printf 'super-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor >/dev/null
+	echo "$d"
+}
+
+journal_has() { "$bin" log --data "$1" --kind "$2" | grep -c . ; }
+
+run_language() {
+	lang=$1
+	case $lang in
+	zh_CN) L=zh_CN.UTF-8 ;;
+	*) L=en_US.UTF-8 ;;
+	esac
+	. "tests/screens/$lang.txt"
+	d=$(make_terminal "$lang")
+	good=$(idnum 11010519800101001)
+	bad=$(printf '%s' "$good" | sed 's/.$//')$(printf '%s' "$good" | tail -c1 | tr '0123456789X' '1234567890X' | sed 's/X/0/')
+
+	start "$L" "$d" 100 30
+	expect "$T_LOGIN" "the login screen"
+	login c1 wrong-password
+	expect "$T_WRONG" "a wrong password is refused"
+	keys BTab C-u; login c1 clerk-pass-1
+	expect "$T_HOME" "the home screen after login"
+
+	# Registration, with a wrong check digit first.
+	keys 1; expect "$T_REGISTER" "the registration form"
+	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
+	type_text "$bad"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
+	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	keys Tab Tab; type_text B0001
+	keys F2
+	expect "$T_CHECKDIGIT" "a wrong check digit is refused with a message"
+	keys C-u; type_text "$good"; keys F2
+	expect "$T_SIGN" "the registration form goes to signing"
+	type_text 张三丰; keys Enter
+	expect "$T_VISIT" "the visit opens after signing"
+	keys Escape; expect "张三丰" "the person is in the area list"
+	ok $([ "$(journal_has "$d" person.registered)" = 1 ]; echo $?) "person.registered in the journal"
+
+	# Interrogation before the search: refused, then a supervisor's override.
+	keys 5; expect "$T_ROOMS" "the rooms form"
+	keys Right Right Tab; type_text R1; keys Tab; type_text 110001; keys Tab; type_text 110002; keys F2
+	expect "$T_NOSEARCH" "interrogation before the search is refused"
+	keys F6; expect "$T_OVERRIDE" "the override dialog"
+	type_text s1; keys Tab; type_text super-pass-1; keys Tab; type_text "$T_REASON"; keys F2
+	expect "$T_GRANTED" "the override is granted"
+	keys F2; settle
+	expect "R1" "the person is in the interrogation room"
+	ok $([ "$(journal_has "$d" override.granted)" = 1 ]; echo $?) "override.granted in the journal"
+
+	# The body search.
+	keys 2; expect "$T_SEARCH" "the search form"
+	type_text 110003; keys Tab Right Tab; type_text 110004; keys Tab; type_text "$T_HEALTH"
+	keys Tab Tab Enter; expect "$T_ADDITEM" "the add-item dialog"
+	type_text "$T_PHONE"; keys Tab; type_text 1; keys Tab; type_text "$T_UNIT"; keys F2
+	settle; keys F2
+	expect "$T_SIGN" "the search record goes to signing"
+	type_text 张三丰; keys Enter; settle; keys Escape
+
+	# Belongings: the item the search sent there is listed already.
+	keys 3; expect "$T_PHONE" "the search's item is on the belongings list"
+	type_text L07; keys Tab; type_text 110009; keys F2
+	expect "$T_SIGN" "the belongings list goes to signing"
+	type_text 张三丰; keys Enter; settle
+	type_text 110009; keys Enter; settle; keys Escape
+
+	# Collection: four done, one skipped with a reason.
+	keys 4; expect "$T_COLLECT" "the collection form"
+	for i in 1 2 3 4; do keys Right Tab; type_text ok$i; keys Tab; done
+	keys Right Right Tab; type_text "$T_REFUSED"; keys F2
+	expect "$T_COLLECTED" "the collection is recorded"
+	keys 5; expect "$T_ROOMS" "rooms again"
+	keys Right Tab; type_text W3; keys Tab; type_text 110001; keys F2
+	settle; expect "W3" "the waiting room"
+
+	# Exit review: return the belongings (signed receipt), unbind, approve.
+	keys 7; expect "$T_EXIT" "the exit review"
+	expect "$T_HELD" "the review shows the belongings still held"
+	keys Enter; expect "$T_SIGN" "the receipt goes to signing"
+	type_text 张三丰; keys Enter; settle
+	keys Tab Tab Enter; settle
+	expect "$T_UNBOUND" "the band is unbound"
+	keys Tab Right Tab; type_text ok; keys F2
+	expect "$T_APPROVAL" "the supervisor's approval"
+	type_text s1; keys Tab; type_text super-pass-1; keys F2
+	expect "$T_SIGN" "the exit record goes to signing"
+	type_text 张三丰; keys Enter; settle; keys Escape; settle
+	expect "$T_NOBODY" "nobody is left in the area"
+	ok $([ "$(journal_has "$d" exit.completed)" = 1 ]; echo $?) "exit.completed in the journal"
+	ok $([ "$(journal_has "$d" signature.made)" = 6 ]; echo $?) "six signatures in the journal"
+	"$bin" verify --data "$d" >/dev/null 2>&1
+	ok $? "the journal verifies"
+
+	# Find by a two-character fragment opens the visit.
+	keys /; type_text 三丰; keys Enter; expect "$good" "find by a name fragment"
+	keys Enter; expect "$T_VISIT" "find opens the visit"
+	keys Escape Escape
+
+	# Resizes keep the frame whole.
+	for size in "80 24" "200 60" "100 30"; do
+		set -- $size
+		tmux -L $sock resize-window -t t -x "$1" -y "$2"; settle
+		rows=$(screen | wc -l)
+		first=$(screen | head -1); last=$(screen | sed -n "${2}p")
+		echo "$first" | grep -q custody; ok $? "status line at ${1}x${2}"
+		echo "$last" | grep -qF "F10"; ok $? "key line at ${1}x${2}"
+		ok $([ "$rows" -eq "$2" ]; echo $?) "the screen is ${2} rows at ${1}x${2}"
+		screen | grep -qF "$T_HOME"; ok $? "the title at ${1}x${2}"
+	done
+	keys F10; expect "$T_LOGIN" "F10 logs out"
+	keys F10; sleep 0.5
+	tmux -L $sock kill-server 2>/dev/null
+}
+
+for l in "$@"; do
+	run_language "$l"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
