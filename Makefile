@@ -106,7 +106,7 @@ $(BUILD)/tests/test-%: tests/test-%.c tests/t.h tests/util.h $(LIB)
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(SAY) BENCH $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 # The tests run on a build with test hooks (a settable clock), never on the shipped one.
 test check: deps

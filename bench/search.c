@@ -61,7 +61,9 @@ person(long i, struct registration *r)
 	snprintf(first17, sizeof first17, "110105%04d%02d%02d%03d", year, month, dom, seq);
 	for (k = 0; k < 17; k++)
 		sum += (first17[k] - '0') * w[k];
-	snprintf(r->id_number, sizeof r->id_number, "%s%c", first17, "10X98765432"[sum % 11]);
+	memcpy(r->id_number, first17, 17);
+	r->id_number[17] = "10X98765432"[sum % 11];
+	r->id_number[18] = '\0';
 	r->sex = (seq % 2) ? 'M' : 'F';
 	snprintf(r->name, sizeof r->name, "%s%s%s", surnames[i % NS], given[(i / NS) % NG],
 	    (i % 3) ? given[(i / (NS * NG)) % NG] : "");

@@ -5,7 +5,7 @@
 #include "i18n.h"
 
 static const char *statuses[2];
-static char keys[INTAKE_COLLECTION_ITEMS][2][16];
+static char keys[INTAKE_COLLECTION_ITEMS][2][24];
 
 static void
 collect_save(struct form_screen *fs, struct console *c)

@@ -143,8 +143,9 @@ visit_by_band(struct journal *j, const char *band, struct visit *out, struct err
 int
 visit_in_area(struct journal *j, struct visit_list *out, struct errmsg *em)
 {
+	memset(out, 0, sizeof *out);
 	return query_visits(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE exit_ts IS NULL "
-	    "ORDER BY entry_ts", NULL, NULL, (size_t)-1, out, em);
+	    "ORDER BY entry_ts", NULL, NULL, VISIT_AREA_MAX, out, em);
 }
 
 int
@@ -153,6 +154,7 @@ visit_entered_between(struct journal *j, int64_t from_ms, int64_t to_ms,
 {
 	char from[24], to[24];
 
+	memset(out, 0, sizeof *out);
 	snprintf(from, sizeof from, "%lld", (long long)from_ms);
 	snprintf(to, sizeof to, "%lld", (long long)to_ms);
 	return query_visits(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE entry_ts >= "

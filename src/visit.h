@@ -48,7 +48,11 @@ void visit_list_free(struct visit_list *l);
 int visit_get(struct journal *j, const char *id, struct visit *out, struct errmsg *em);
 /* The visit in the area wearing this band. */
 int visit_by_band(struct journal *j, const char *band, struct visit *out, struct errmsg *em);
-/* Everyone in the area now, longest there first. */
+/*
+ * Everyone in the area now, longest there first, at most VISIT_AREA_MAX (a center holds a
+ * few dozen at once; the bound keeps a damaged or synthetic database from filling memory).
+ */
+#define VISIT_AREA_MAX 2000
 int visit_in_area(struct journal *j, struct visit_list *out, struct errmsg *em);
 /* Everyone who entered in [from_ms, to_ms), in entry order (the area register). */
 int visit_entered_between(struct journal *j, int64_t from_ms, int64_t to_ms,
