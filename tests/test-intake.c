@@ -63,6 +63,29 @@ add_operators(struct journal *j)
 }
 
 static void
+test_lockout(struct journal *j)
+{
+	struct operator op;
+	struct errmsg em;
+	int i, refused = 0;
+
+	ok(operator_add(j, "admin", "c9", "赵六", "clerk", "right-pass-9", &em) == CST_OK,
+	    "add an operator to lock out");
+	for (i = 0; i < 5; i++)
+		refused += operator_authenticate(j, "c9", "wrong", "login", 5, 900000, &op, &em) ==
+		    CST_ERR_PERM;
+	ok(refused == 5, "five wrong passwords are refused");
+	ok(operator_authenticate(j, "c9", "right-pass-9", "login", 5, 900000, &op, &em) ==
+	    CST_ERR_PERM,
+	    "the right password is refused while the account is locked");
+	clock_advance_ms(900001);
+	ok(operator_authenticate(j, "c9", "right-pass-9", "login", 5, 900000, &op, &em) ==
+	    CST_OK && op.failures == 0, "after the lockout the right password works again");
+	ok(operator_authenticate(j, "nobody", "whatever", "login", 5, 900000, &op, &em) ==
+	    CST_ERR_PERM, "an unknown id is refused with the same message");
+}
+
+static void
 fill_registration(struct registration *r, const char *name, const char *first17)
 {
 	memset(r, 0, sizeof *r);
@@ -444,6 +467,7 @@ main(void)
 	snprintf(in.operator_, sizeof in.operator_, "c1");
 	test_stage_rules();
 	add_operators(in.j);
+	test_lockout(in.j);
 	test_register(&in, visit);
 	test_search_and_belongings(&in, visit);
 	test_locker_taken(&in);
