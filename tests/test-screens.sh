@@ -46,10 +46,13 @@ type_text() { tmux -L $sock send-keys -t t -l -- "$1"; }
 # settle: let the console draw what the last keys did.
 settle() { sleep 0.3; }
 
-idnum() {	# the 18-character number for 17 digits
-	python3 -c "
-w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
-s='$1'; print(s+'10X98765432'[sum(int(a)*b for a,b in zip(s,w))%11])"
+idnum() {	# the 18-character number for 17 digits (GB 11643 check character)
+	sum=0; i=0
+	for w in 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; do
+		d=$(printf '%s' "$1" | cut -c$((i + 1)))
+		sum=$((sum + d * w)); i=$((i + 1))
+	done
+	printf '%s%s\n' "$1" "$(printf '10X98765432' | cut -c$((sum % 11 + 1)))"
 }
 
 start() {	# start LANG DATA-DIR COLS ROWS (one tmux server per language)
