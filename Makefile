@@ -40,13 +40,13 @@ endif
 ifeq ($(HOOKS),1)
 HOOKFLAGS = -DCUSTODY_TEST_HOOKS
 endif
-ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(SANFLAGS) $(HOOKFLAGS) -MMD -MP -Isrc -Iscreens \
+ALL_CFLAGS = $(WARN) $(OPT) $(HARDEN) $(SANFLAGS) $(HOOKFLAGS) -MMD -MP -Isrc -Idrivers -Iscreens \
 	-DLOCALEDIR='"$(LOCALEDIR)"' $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
 
 # The library is every src/*.c except the command line and the console (ncurses).
 APP_PATTERNS = src/main.c src/cmd%.c src/ui%.c src/console%.c
-CORE_SRC = $(filter-out $(APP_PATTERNS),$(sort $(wildcard src/*.c)))
+CORE_SRC = $(filter-out $(APP_PATTERNS),$(sort $(wildcard src/*.c))) $(sort $(wildcard drivers/*.c))
 CUSTODY_SRC = $(filter $(APP_PATTERNS),$(sort $(wildcard src/*.c))) $(sort $(wildcard screens/*.c))
 C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
 SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))

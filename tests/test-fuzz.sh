@@ -8,14 +8,14 @@ seconds=${FUZZ_SECONDS:-10}
 passed=0
 failed=0
 # The library's sources, as the Makefile's CORE_SRC: all of src/ but the command line and UI.
-srcs=$(ls src/*.c | grep -v -e '^src/main\.c$' -e '^src/cmd' -e '^src/ui')
+srcs="$(ls src/*.c | grep -v -e '^src/main\.c$' -e '^src/cmd' -e '^src/ui') $(ls drivers/*.c 2>/dev/null)"
 mkdir -p "$build/fuzz"
 for t in "$@"; do
 	bin="$build/fuzz/fuzz-$t"
 	work="$build/fuzz/corpus-$t"
 	mkdir -p "$work"
 	if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Isrc "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
+	    -Isrc -Idrivers "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
 	    -lsqlite3 -lsodium 2>"$bin.log"; then
 		echo "FAIL fuzz-$t: does not build"; cat "$bin.log"
 		failed=$((failed + 1))
