@@ -97,3 +97,55 @@ em4100_feed(struct em4100 *p, const uint8_t *bytes, size_t n, int64_t now_ms,
 		p->len = 0;
 	}
 }
+
+static void
+driver_start(void *st, int64_t now, const struct dev_io *io)
+{
+	struct em4100 *p = st;
+
+	(void)now;
+	(void)io;
+	p->len = 0;		/* a frame cut by an unplug is not finished by the next line */
+}
+
+static void
+driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct dev_io *io)
+{
+	em4100_feed(st, bytes, n, now, io->emit, io->arg);
+}
+
+static int64_t
+driver_tick(void *st, int64_t now, const struct dev_io *io)
+{
+	(void)st;
+	(void)now;
+	(void)io;
+	return -1;
+}
+
+static int
+driver_request(void *st, const struct dev_request *rq, int64_t now, const struct dev_io *io)
+{
+	(void)st;
+	(void)rq;
+	(void)now;
+	(void)io;
+	return -1;
+}
+
+static const struct dev_stats *
+driver_stats(const void *st)
+{
+	return &((const struct em4100 *)st)->stats;
+}
+
+const struct dev_driver em4100_driver = {
+	.name = "em4100",
+	.baud = 9600,
+	.state_size = sizeof(struct em4100),
+	.start = driver_start,
+	.feed = driver_feed,
+	.tick = driver_tick,
+	.request = driver_request,
+	.stats = driver_stats,
+};

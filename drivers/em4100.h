@@ -24,6 +24,9 @@ void em4100_init(struct em4100 *p);
 /* Feeds n bytes that arrived at now_ms; emit is called for each new tap. */
 void em4100_feed(struct em4100 *p, const uint8_t *bytes, size_t n, int64_t now_ms,
     dev_emit_fn *emit, void *arg);
+/* The driver for the serial layer (name "em4100", 9600 baud; a reader takes no commands). */
+extern const struct dev_driver em4100_driver;
+
 /* The 14 bytes a reader sends for a 5-byte tag (for the simulator and tests). */
 void em4100_encode(const uint8_t tag[5], uint8_t out[EM4100_FRAME]);
 

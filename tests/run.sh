@@ -10,7 +10,7 @@ failed=0
 for t in "$@"; do
 	echo "== $t"
 	if [ -f "tests/test-$t.sh" ]; then
-		out=$(sh "tests/test-$t.sh" "$build" $(cat "tests/test-$t.targets") 2>&1)
+		out=$(sh "tests/test-$t.sh" "$build" $(cat "tests/test-$t.targets" 2>/dev/null) 2>&1)
 	else
 		out=$("$build/tests/test-$t" 2>&1)
 	fi

@@ -1,8 +1,11 @@
 /* The EM4100 ASCII parser: golden frame, any split, garbage, bad checksums, half frames, folding. */
 #include <string.h>
 
+#include "devpair.h"
 #include "em4100.h"
 #include "t.h"
+
+extern const struct sim_device sim_em4100;
 
 struct taps {
 	int n;
@@ -89,9 +92,38 @@ test_faults(void)
 	ok(t.n == 3 && p.stats.bad_frame == 3, "an early end of frame is dropped, then resync");
 }
 
+/* The driver against the simulated reader: a tap is one event however long it lasts. */
+static void
+test_against_sim(void)
+{
+	struct pair p;
+	char err[256];
+
+	pair_open(&p, &em4100_driver, &sim_em4100, 1000);
+	ok(pair_command(&p, "tap 62E3086CED", err, sizeof err) == 0, "the simulator takes a tap");
+	pair_run(&p, 3000);
+	ok(p.n == 1 && p.events[0].kind == DEV_TAP && strcmp(p.events[0].id, "62E3086CED") == 0,
+	    "a simulated tap of several repeats is one tap event");
+	ok(p.drv->stats(p.drv_state)->folded >= 1, "the repeats were folded");
+	ok(pair_command(&p, "hold 0102030405", err, sizeof err) == 0, "hold");
+	pair_run(&p, 3050);
+	p.fault = PAIR_CORRUPT;
+	pair_run(&p, 3500);
+	ok(pair_command(&p, "lift", err, sizeof err) == 0, "lift");
+	pair_run(&p, 6000);
+	ok(p.n == 2 && strcmp(p.events[1].id, "0102030405") == 0, "a held tag is one event");
+	ok(p.drv->stats(p.drv_state)->bad_checksum + p.drv->stats(p.drv_state)->bad_frame == 1,
+	    "the corrupted frame was counted");
+	ok(pair_command(&p, "tap 12345", err, sizeof err) == -1 && strstr(err, "ten hex") != NULL,
+	    "a short tag id is refused with a reason");
+	ok(pair_command(&p, "wave", err, sizeof err) == -1, "an unknown verb is refused");
+	pair_close(&p);
+}
+
 int
 main(void)
 {
+	test_against_sim();
 	test_golden();
 	test_byte_by_byte_and_folding();
 	test_faults();

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Builds each libFuzzer target with clang and runs it over its corpus plus a short fresh
 # run, so that a parser regression found once stays found. FUZZ_SECONDS per target (default 10).
-# usage: tests/test-fuzz.sh BUILD_DIR target...
+# usage: tests/test-fuzz.sh BUILD_DIR [target...]   (default: every tests/fuzz/fuzz-*.c)
 build=$1
 shift
+[ $# -gt 0 ] || set -- $(ls tests/fuzz/fuzz-*.c | sed 's|.*/fuzz-||; s|\.c$||')
 seconds=${FUZZ_SECONDS:-10}
 passed=0
 failed=0
@@ -15,7 +16,7 @@ for t in "$@"; do
 	work="$build/fuzz/corpus-$t"
 	mkdir -p "$work"
 	if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Isrc -Idrivers "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
+	    -Isrc -Idrivers -Idrivers/sim "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
 	    -lsqlite3 -lsodium 2>"$bin.log"; then
 		echo "FAIL fuzz-$t: does not build"; cat "$bin.log"
 		failed=$((failed + 1))
