@@ -20,7 +20,7 @@ else
 SAY = @true
 endif
 
-PKGS = sqlite3 libsodium
+PKGS = sqlite3 libsodium libserialport
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The console alone links ncursesw; its files want X/Open 7 (wcwidth, get_wch).
@@ -67,7 +67,7 @@ BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
 
 .PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
 
-all: $(BUILD)/custody $(MO)
+all: $(BUILD)/custody $(BUILD)/custody-sim $(MO)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -95,6 +95,10 @@ $(LIB): $(CORE_OBJ)
 $(BUILD)/custody: $(CUSTODY_OBJ) $(LIB)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CUSTODY_OBJ) $(LIB) $(PKG_LIBS) $(UI_LIBS)
+
+$(BUILD)/custody-sim: $(BUILD)/obj/drivers/sim/custody-sim.o $(LIB)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/custody.mo: po/%.po
 	@mkdir -p $(dir $@)
@@ -128,7 +132,7 @@ bench: deps all $(BENCH_BIN)
 run: deps all
 	@sh tools/demo.sh $(BUILD)
 
-DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libncurses-dev gettext sqlite3 \
+DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
 	tmux clang libclang-rt-14-dev mandoc man-db
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
@@ -157,6 +161,7 @@ fuzz: all
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
+	install -m 755 $(BUILD)/custody-sim $(DESTDIR)$(BINDIR)/custody-sim
 	for m in $(MANPAGES); do \
 		sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/; \
@@ -167,7 +172,7 @@ install: all
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/custody
+	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
 

@@ -54,7 +54,17 @@ struct schema {
 #define ENUM(T, sec, name, f, words, d, help) \
 	{ sec, name, K_ENUM, FIELD(T, f), 0, 0, words, d, NULL, help }
 
+const char *const config_framings[] = { "8N1", "8E1", "8O1", "7E1", "7O1", NULL };
+const char *const config_device_names[] = { "pn532", "em4100", "fingerprint", "uhf", "dock",
+	"idcard", NULL };
+
 #define C struct config
+#define LINE(sec, i, help) \
+	STR(C, sec, "port", dev[i].port, "", help), \
+	INT(C, sec, "baud", dev[i].baud, 0, 4000000, 0, \
+	    N_("Line rate in baud (0: the device's usual rate).")), \
+	ENUM(C, sec, "framing", dev[i].framing, config_framings, 0, \
+	    N_("Data bits, parity and stop bits: 8N1, 8E1, 8O1, 7E1 or 7O1."))
 static const struct key config_keys[] = {
 	DUR(C, "console", "idle_lock", idle_lock_ms, 0, MS_DAY, 5 * MS_MIN,
 	    N_("Lock the screen after this long without a key (0: never).")),
@@ -66,7 +76,20 @@ static const struct key config_keys[] = {
 	    N_("How long a locked-out operator must wait.")),
 	INT(C, "stages", "max_stay_hours", max_stay_hours, 1, 48, 24,
 	    N_("Longest stay in the area, in hours (informational for now).")),
+	LINE("device.pn532", CONF_DEV_PN532,
+	    N_("Serial port of the 13.56 MHz band and card reader (PN532) (empty: none).")),
+	LINE("device.em4100", CONF_DEV_EM4100,
+	    N_("Serial port of the 125 kHz band and card reader (EM4100) (empty: none).")),
+	LINE("device.fingerprint", CONF_DEV_FINGERPRINT,
+	    N_("Serial port of the fingerprint module (R30x) (empty: none).")),
+	LINE("device.uhf", CONF_DEV_UHF,
+	    N_("Serial port of the UHF tag reader for property (empty: none).")),
+	LINE("device.dock", CONF_DEV_DOCK,
+	    N_("Serial port of the wristband dock and positioning gateway (empty: none).")),
+	LINE("device.idcard", CONF_DEV_IDCARD,
+	    N_("Serial port of the resident ID card reader (empty: none).")),
 };
+#undef LINE
 #undef C
 
 static const struct schema config_schema = {

@@ -11,12 +11,29 @@
 #define CONFIG_MAX_LINE 1024		/* bytes of a line, without its line end */
 #define CONFIG_MAX_FILE (256 * 1024)	/* bytes of the whole file */
 
+/* The devices a terminal may have, in the order of custody.conf's sections and the status line. */
+enum config_device {
+	CONF_DEV_PN532, CONF_DEV_EM4100, CONF_DEV_FINGERPRINT, CONF_DEV_UHF, CONF_DEV_DOCK,
+	CONF_DEV_IDCARD, CONF_DEVICES
+};
+
+/* [device.NAME] port, baud, framing: one serial line. */
+struct config_line {
+	char port[128];		/* a path such as /dev/ttyUSB0; "" means the terminal has none */
+	int baud;		/* 0: the device's usual rate */
+	int framing;		/* index in config_framings */
+};
+
+extern const char *const config_framings[];	/* "8N1", "8E1", "8O1", "7E1", "7O1" */
+extern const char *const config_device_names[];	/* "pn532", "em4100", ... */
+
 struct config {
 	int64_t idle_lock_ms;	/* [console] idle_lock: lock after this long without a key; 0 never */
 	char language[16];	/* [console] language: "" means from the locale */
 	int max_failures;	/* [login] max_failures: failed logins before the lockout */
 	int64_t lockout_ms;	/* [login] lockout */
 	int max_stay_hours;	/* [stages] max_stay_hours (informational for now) */
+	struct config_line dev[CONF_DEVICES];
 };
 
 void config_defaults(struct config *c);

@@ -1,0 +1,114 @@
+/*
+ * Every driver against custody-sim over real pseudo-terminals, through the terminal's own
+ * device layer and poll loop: the happy path, line faults, and an unplug with the line back.
+ */
+#include "simrun.h"
+#include "t.h"
+
+static struct simrun s;
+static int want_dev;
+static enum dev_event_kind want_kind;
+static int seen_from;
+
+static int
+seen(struct simrun *r)
+{
+	return simrun_find(r, seen_from, want_dev, want_kind) >= 0;
+}
+
+/* Waits up to ms for an event of kind from dev after the events seen so far; its index or -1. */
+static int
+expect(int dev, enum dev_event_kind kind, int64_t ms)
+{
+	want_dev = dev;
+	want_kind = kind;
+	simrun_wait(&s, ms, seen);
+	return simrun_find(&s, seen_from, dev, kind);
+}
+
+static void
+mark(void)
+{
+	seen_from = s.n;
+}
+
+static void
+test_em4100(void)
+{
+	const struct dev_stats *st;
+	int i;
+
+	mark();
+	simrun_say(&s, "em4100 tap 62E3086CED");
+	i = expect(CONF_DEV_EM4100, DEV_TAP, 3000);
+	ok(i >= 0 && strcmp(s.events[i].id, "62E3086CED") == 0, "em4100: a tap over the pty");
+	simrun_wait(&s, 400, NULL);
+	ok(simrun_find(&s, i + 1, CONF_DEV_EM4100, DEV_TAP) < 0, "em4100: its repeats fold");
+
+	mark();
+	simrun_say(&s, "em4100 garbage 40");
+	simrun_say(&s, "em4100 corrupt");
+	simrun_say(&s, "em4100 tap 0102030405");
+	i = expect(CONF_DEV_EM4100, DEV_TAP, 3000);
+	st = devices_stats(s.devs, CONF_DEV_EM4100);
+	ok(i >= 0 && strcmp(s.events[i].id, "0102030405") == 0,
+	    "em4100: read after garbage and a corrupt frame");
+	ok(st->garbage > 0 && st->bad_checksum + st->bad_frame > 0,
+	    "em4100: the garbage and the corrupt frame were counted");
+
+	mark();
+	simrun_say(&s, "em4100 half");
+	simrun_say(&s, "em4100 tap 0A0B0C0D0E");
+	i = expect(CONF_DEV_EM4100, DEV_TAP, 3000);
+	ok(i >= 0 && strcmp(s.events[i].id, "0A0B0C0D0E") == 0, "em4100: read after a half frame");
+}
+
+static int
+line_lost(struct simrun *r)
+{
+	return r->state[want_dev] == LINE_RECONNECTING;
+}
+
+static int
+line_back(struct simrun *r)
+{
+	return r->state[want_dev] == LINE_CONNECTED;
+}
+
+/* Unplugs dev's line for a second: the loss is seen at once, the line is back within 1 s. */
+static void
+test_unplug(int dev, const char *name, const char *tap)
+{
+	char line[128];
+	int64_t t0, lost_after, back_after;
+	int i;
+
+	want_dev = dev;
+	t0 = clock_mono_ms();
+	snprintf(line, sizeof line, "%s unplug 1", name);
+	simrun_say(&s, line);
+	ok(simrun_wait(&s, 2000, line_lost), "unplug is seen");
+	lost_after = clock_mono_ms() - t0;
+	ok(lost_after < 500, "unplug is seen at once");
+	ok(simrun_wait(&s, 4000, line_back), "the line comes back");
+	back_after = s.state_at[dev] - (t0 + 1000);
+	printf("# %s: unplug seen after %lld ms, back %lld ms after the line returned\n", name,
+	    (long long)lost_after, (long long)back_after);
+	ok(back_after < 1000, "back within 1 s of the line returning");
+	mark();
+	simrun_say(&s, tap);
+	i = expect(dev, DEV_TAP, 3000);
+	ok(i >= 0, "the device reads again after the unplug");
+}
+
+int
+main(void)
+{
+	simrun_start(&s, "--verbose");
+	ok(simrun_all_connected(&s), "every simulated device is connected");
+	ok(devices_state(s.devs, CONF_DEV_EM4100) == LINE_CONNECTED, "em4100 connected");
+	test_em4100();
+	test_unplug(CONF_DEV_EM4100, "em4100", "em4100 tap 1122334455");
+	simrun_stop(&s);
+	return t_done();
+}
