@@ -19,6 +19,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_operator_entry,
 	&cmd_export_entry,
 	&cmd_run_entry,
+	&cmd_devices_entry,
+	&cmd_probe_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
