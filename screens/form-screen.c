@@ -148,8 +148,17 @@ fs_free(struct screen *s)
 	free(fs);
 }
 
+static int
+fs_device(struct screen *s, struct console *c, int dev, const struct dev_event *ev)
+{
+	struct form_screen *fs = (struct form_screen *)s;
+
+	return fs->device ? fs->device(fs, c, dev, ev) : 0;
+}
+
 static const struct screen_ops fs_ops = {
 	.title = fs_title, .keys = fs_keys, .draw = fs_draw, .key = fs_key, .free = fs_free,
+	.device = fs_device,
 };
 
 struct form_screen *

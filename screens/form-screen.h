@@ -20,6 +20,9 @@ struct form_screen {
 	/* Enter on a button field. */
 	void (*button)(struct form_screen *fs, struct console *c, const char *key);
 	/* Lines under the form (the rows it gets), and the extra state's free. */
+	/* A device event while the screen is on top; 1 when it used it. */
+	int (*device)(struct form_screen *fs, struct console *c, int dev,
+	    const struct dev_event *ev);
 	void (*draw_extra)(struct form_screen *fs, int y, int x, int h, int w);
 	void (*free_extra)(void *extra);
 	void *extra;

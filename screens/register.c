@@ -70,6 +70,62 @@ register_save(struct form_screen *fs, struct console *c)
 	    r.name);
 }
 
+/* "YYYYMMDD" from the card as the form writes dates, "YYYY-MM-DD". */
+static void
+card_date(const char *ymd, char out[11])
+{
+	if (strlen(ymd) == 8)
+		snprintf(out, 11, "%.4s-%.2s-%.2s", ymd, ymd + 4, ymd + 6);
+	else
+		out[0] = '\0';
+}
+
+/* The card's fields into the form; what the clerk typed before is replaced. */
+static void
+fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcard *card)
+{
+	struct ui_form *fm = &fs->fm;
+	char date[11];
+	int e = ethnic_find(card->ethnicity);
+
+	form_set(fm, "name", card->name);
+	if (strcmp(card->sex, "1") == 0 || strcmp(card->sex, "2") == 0)
+		form_set_choice(fm, "sex", card->sex[0] == '1' ? 0 : 1);
+	if (e >= 0)
+		form_set_choice(fm, "ethnicity", e);
+	form_set(fm, "id_number", card->id_number);
+	card_date(card->birth, date);
+	form_set(fm, "birth_date", date);
+	form_set(fm, "address", card->address);
+	console_say(c, UI_OK, _("Read from the ID card of %s (valid until %s). Check the "
+	    "fields, fill in the case, then F2."), card->name, card->valid_to);
+}
+
+static int
+register_device(struct form_screen *fs, struct console *c, int dev,
+    const struct dev_event *ev)
+{
+	struct visit v;
+	struct errmsg em;
+
+	(void)dev;
+	if (ev->kind == DEV_IDCARD) {
+		fill_from_card(fs, c, ev->idcard);
+		return 1;
+	}
+	if (ev->kind != DEV_TAP)
+		return 0;
+	err_clear(&em);
+	if (visit_by_band(c->t->journal, ev->id, &v, &em) == CST_OK) {
+		console_say(c, UI_ERROR, _("Band %s is already worn by %s; take another band."),
+		    ev->id, v.name);
+		return 1;
+	}
+	form_set(&fs->fm, "band", ev->id);
+	console_say(c, UI_OK, _("Band %s read; F2 binds it with the registration."), ev->id);
+	return 1;
+}
+
 struct screen *
 screen_register_new(struct console *c)
 {
@@ -85,6 +141,7 @@ screen_register_new(struct console *c)
 	static const char *const yn[2] = { N_("no"), N_("yes") };
 
 	fs->save = register_save;
+	fs->device = register_device;
 	form_text(fm, "name", _("Name"), 32, IN_NAME_MAX);
 	form_choice(fm, "sex", _("Sex"), form_screen_labels(sex_keys, 2, sexes), 2);
 	form_choice(fm, "ethnicity", _("Ethnicity"),

@@ -12,7 +12,10 @@ int64_t clock_mono_ms(void);
 void clock_set_ms(int64_t ms);
 /* Tests: move a set clock forward. */
 void clock_advance_ms(int64_t ms);
-/* Test builds only: CUSTODY_TEST_CLOCK_MS from the environment, if set, freezes the clock. */
+/*
+ * Test builds only: CUSTODY_TEST_CLOCK_MS from the environment, if set, starts the wall clock
+ * at that time; it runs on from there (the monotonic clock is the real one).
+ */
 void clock_from_env(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "devices.h"
 #include "error.h"
 #include "intake.h"
 #include "loop.h"
@@ -26,6 +27,8 @@ struct screen_ops {
 	enum ui_result (*key)(struct screen *s, struct console *c, int key);
 	void (*resume)(struct screen *s, struct console *c);	/* the screen above closed */
 	void (*free)(struct screen *s);
+	/* A device event while this screen is on top: 1 when it used it (may be NULL). */
+	int (*device)(struct screen *s, struct console *c, int dev, const struct dev_event *ev);
 	int modal;		/* a dialog: drawn over the screen below it */
 };
 
@@ -40,6 +43,7 @@ struct console {
 	struct intake in;
 	struct config cfg;
 	struct loop *loop;
+	struct devices *devs;	/* the serial devices of custody.conf */
 	char room[EV_MAX_ID + 1];
 	struct operator op;
 	int logged_in;
@@ -69,6 +73,11 @@ void console_say(struct console *c, enum ui_style st, const char *fmt, ...)
 /* After a successful login: the operator and the first screen of the room. */
 void console_logged_in(struct console *c, const struct operator *op);
 void console_logout(struct console *c);
+
+/* Opens the configured devices; their events go to the top screen, then to the defaults. */
+void console_devices_start(struct console *c);
+/* The devices part of the status line ("" when the terminal has none). */
+void console_devices_status(const struct console *c, char *out, size_t size);
 
 /* The room keys (intake, search, …) and their translated names. */
 int room_valid(const char *key);

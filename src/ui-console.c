@@ -91,6 +91,8 @@ console_free(struct console *c)
 {
 	console_close_all(c);
 	bury_dead(c);
+	devices_free(c->devs);
+	c->devs = NULL;
 	loop_free(c->loop);
 	c->loop = NULL;
 }
@@ -179,14 +181,15 @@ console_logout(struct console *c)
 static void
 draw_status(struct console *c)
 {
-	char left[256], right[64], who[160];
+	char left[512], right[64], who[160], devs[256];
 
 	if (c->logged_in)
 		snprintf(who, sizeof who, "%s(%s)", c->op.name, role_label(c->op.role));
 	else
 		snprintf(who, sizeof who, "%s", _("not logged in"));
+	console_devices_status(c, devs, sizeof devs);
 	snprintf(left, sizeof left, " custody │ %s │ %s │ %s │ %s", c->t->name,
-	    room_label(c->room), who, _("devices: none"));
+	    room_label(c->room), who, devs);
 	when_format_minute(clock_now_ms(), right);
 	ui_put(0, 0, c->cols, left, UI_BAR, 1);
 	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, UI_BAR, 1);
@@ -310,6 +313,7 @@ console_run(struct console *c, struct errmsg *em)
 	console_push(c, screen_login_new(c, 0));
 	loop_watch(c->loop, STDIN_FILENO, POLLIN, on_keyboard, c);
 	loop_timer(c->loop, 1000, 1, on_tick, c);
+	console_devices_start(c);
 	redraw(c);
 	while (!c->quit && c->top != NULL) {
 		if (loop_run_once(c->loop, 1000) != CST_OK)

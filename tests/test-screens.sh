@@ -6,12 +6,14 @@
 build=$1
 shift
 bin=$(cd "$build" && pwd)/custody
+simbin=$(cd "$build" && pwd)/custody-sim
 passed=0
 failed=0
 base_sock=custody-test-$$
 sock=$base_sock
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-screens-XXXXXX")
-trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; rm -rf "$top"' EXIT
+simpids=""
+trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
 langs="$*"
 
 ok() {	# ok CONDITION-EXIT-STATUS "what"
@@ -71,8 +73,19 @@ make_terminal() {
 	"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
 	printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
 	printf 'super-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor >/dev/null
+	for dev in pn532 em4100 fingerprint uhf dock idcard; do
+		printf '[device.%s]\nport = %s/dev/%s\n' "$dev" "$d" "$dev"
+	done > "$d/custody.conf"
 	echo "$d"
 }
+
+# The terminal's simulated devices (custody-sim), and a command to them.
+start_sim() {
+	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
+	simpids="$simpids $!"
+	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+sim() { printf '%s\n' "$1" > "$d/sim"; }
 
 journal_has() { "$bin" log --data "$1" --kind "$2" | grep -c . ; }
 
@@ -87,19 +100,22 @@ run_language() {
 	good=$(idnum 11010519800101001)
 	bad=$(printf '%s' "$good" | sed 's/.$//')$(printf '%s' "$good" | tail -c1 | tr '0123456789X' '1234567890X' | sed 's/X/0/')
 
+	start_sim "$d"
 	start "$L" "$d" 100 30
 	expect "$T_LOGIN" "the login screen"
 	login c1 wrong-password
 	expect "$T_WRONG" "a wrong password is refused"
 	keys BTab C-u; login c1 clerk-pass-1
 	expect "$T_HOME" "the home screen after login"
+	expect "$T_LFOK" "the status line shows the 125 kHz reader connected"
 
 	# Registration, with a wrong check digit first.
 	keys 1; expect "$T_REGISTER" "the registration form"
 	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$bad"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
 	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
-	keys Tab Tab; type_text B0001
+	keys Tab Tab; sim "em4100 tap 00000B0001"
+	expect "00000B0001" "a band tapped on the reader fills the band field"
 	keys F2
 	expect "$T_CHECKDIGIT" "a wrong check digit is refused with a message"
 	keys C-u; type_text "$good"; keys F2
@@ -107,6 +123,13 @@ run_language() {
 	type_text 张三丰; keys Enter
 	expect "$T_VISIT" "the visit opens after signing"
 	keys Escape; expect "张三丰" "the person is in the area list"
+	sleep 0.7	# the same tag again within EM4100_FOLD_MS would be the same tap
+	sim "em4100 tap 00000B0001"
+	expect "$T_VISIT" "tapping the band opens the person's visit"
+	keys Escape
+	sim "em4100 unplug 1"
+	expect "$T_LFGONE" "an unplugged reader shows as reconnecting"
+	expect "$T_LFOK" "and as connected when its line is back"
 	ok $([ "$(journal_has "$d" person.registered)" = 1 ]; echo $?) "person.registered in the journal"
 
 	# Interrogation before the search: refused, then a supervisor's override.

@@ -1,0 +1,167 @@
+/*
+ * The console's devices: events go to the screen on top first (registration takes a band or
+ * an ID card, collection a fingerprint); what it does not take gets the default: a band or card
+ * tapped opens the visit of the person wearing it, an ID card opens that person's visit or,
+ * where this room registers, a registration form filled from the card.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "console.h"
+#include "i18n.h"
+#include "screens.h"
+#include "visit.h"
+
+/* Short names for the status line. */
+static const char *
+device_short(int dev)
+{
+	switch (dev) {
+	/* TRANSLATORS: the status line's short names of the devices. */
+	case CONF_DEV_PN532: return _("HF");
+	case CONF_DEV_EM4100: return _("LF");
+	case CONF_DEV_FINGERPRINT: return _("FP");
+	case CONF_DEV_UHF: return _("UHF");
+	case CONF_DEV_DOCK: return _("Dock");
+	case CONF_DEV_IDCARD: return _("ID");
+	default: return "?";
+	}
+}
+
+/* Names for messages. */
+static const char *
+device_long(int dev)
+{
+	switch (dev) {
+	case CONF_DEV_PN532: return _("The 13.56 MHz reader");
+	case CONF_DEV_EM4100: return _("The 125 kHz reader");
+	case CONF_DEV_FINGERPRINT: return _("The fingerprint module");
+	case CONF_DEV_UHF: return _("The UHF reader");
+	case CONF_DEV_DOCK: return _("The wristband dock");
+	case CONF_DEV_IDCARD: return _("The ID card reader");
+	default: return "?";
+	}
+}
+
+void
+console_devices_status(const struct console *c, char *out, size_t size)
+{
+	size_t used = 0;
+	int i, any = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < CONF_DEVICES && used < size; i++) {
+		enum dev_line_state st = devices_state(c->devs, i);
+		const char *mark;
+
+		if (st == LINE_ABSENT)
+			continue;
+		mark = st == LINE_CONNECTED ? "✓" : st == LINE_RECONNECTING ? "…" : "✗";
+		used += (size_t)snprintf(out + used, size - used, "%s%s%s", any ? " " : "",
+		    device_short(i), mark);
+		any = 1;
+	}
+	if (!any)
+		snprintf(out, size, "%s", _("devices: none"));
+}
+
+static void
+open_visit(struct console *c, const struct visit *v)
+{
+	console_push(c, screen_visit_new(c, v->id));
+	console_say(c, UI_OK, _("%s (band %s)."), v->name, v->band);
+}
+
+static void
+default_tap(struct console *c, const struct dev_event *ev)
+{
+	struct visit v;
+	struct errmsg em;
+
+	err_clear(&em);
+	if (visit_by_band(c->t->journal, ev->id, &v, &em) == CST_OK) {
+		open_visit(c, &v);
+		return;
+	}
+	if (strchr(screen_room_steps(c->room), '1'))
+		console_say(c, UI_ERROR, _("Band %s is not bound to anyone in the area. To bind "
+		    "it, open a registration (1) and tap it there."), ev->id);
+	else
+		console_say(c, UI_ERROR, _("Band %s is not bound to anyone in the area."), ev->id);
+}
+
+static void
+default_idcard(struct console *c, int dev, const struct dev_event *ev)
+{
+	struct visit_list found = { 0 };
+	struct errmsg em;
+	struct screen *s;
+
+	err_clear(&em);
+	if (visit_find(c->t->journal, ev->idcard->id_number, 2, &found, &em) == CST_OK &&
+	    found.n >= 1 && strcmp(found.v[0].id_number, ev->idcard->id_number) == 0 &&
+	    found.v[0].exit_ts == 0) {
+		console_push(c, screen_visit_new(c, found.v[0].id));
+		console_say(c, UI_OK, _("%s is already in the area."), found.v[0].name);
+		visit_list_free(&found);
+		return;
+	}
+	visit_list_free(&found);
+	if (!strchr(screen_room_steps(c->room), '1')) {
+		console_say(c, UI_ERROR, _("%s (%s) is not in the area; registration is done "
+		    "at the entry."), ev->idcard->name, ev->idcard->id_number);
+		return;
+	}
+	s = screen_register_new(c);
+	console_push(c, s);
+	if (s->ops->device)
+		s->ops->device(s, c, dev, ev);
+}
+
+static void
+on_device_event(void *arg, int dev, const struct dev_event *ev)
+{
+	struct console *c = arg;
+	struct screen *top = c->top;
+
+	c->dirty = 1;
+	if (!c->logged_in || c->locked)
+		return;		/* nobody may act on it: a locked screen ignores the devices */
+	if (top && top->ops->device && top->ops->device(top, c, dev, ev))
+		return;
+	switch (ev->kind) {
+	case DEV_TAP:
+		default_tap(c, ev);
+		break;
+	case DEV_IDCARD:
+		default_idcard(c, dev, ev);
+		break;
+	case DEV_ERROR:
+		console_say(c, UI_ERROR, _("%s reports an error (%d)."), device_long(dev),
+		    ev->code);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+on_device_state(void *arg, int dev, enum dev_line_state st)
+{
+	struct console *c = arg;
+
+	c->dirty = 1;
+	if (st == LINE_RECONNECTING && c->logged_in)
+		console_say(c, UI_ERROR, _("%s is gone (%s); reconnecting."), device_long(dev),
+		    devices_error(c->devs, dev));
+	else if (st == LINE_CONNECTED && c->logged_in)
+		console_say(c, UI_OK, _("%s is connected."), device_long(dev));
+}
+
+void
+console_devices_start(struct console *c)
+{
+	struct devices_callbacks cb = { on_device_event, on_device_state, c };
+
+	c->devs = devices_new(c->loop, &c->cfg, &cb);
+}
