@@ -275,18 +275,21 @@ field_valid(const uint8_t *text, size_t f)
 	return 0;
 }
 
-/* UTF-8 of a field already checked by field_valid; out has room (3 bytes per character). */
+/* UTF-8 of a field already checked by field_valid, cut (never mid-character) to fit out. */
 static void
 field_utf8(const uint8_t *text, size_t f, char *out, size_t outsz)
 {
 	size_t n = field_chars(text, f), i, o = 0;
 
-	for (i = 0; i < n && o + 4 <= outsz; i++) {
+	for (i = 0; i < n; i++) {
 		unsigned u = ucs2_at(text, fields[f].off, i);
+		size_t len = u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
 
-		if (u < 0x80) {
+		if (o + len >= outsz)
+			break;
+		if (len == 1) {
 			out[o++] = (char)u;
-		} else if (u < 0x800) {
+		} else if (len == 2) {
 			out[o++] = (char)(0xc0 | u >> 6);
 			out[o++] = (char)(0x80 | (u & 0x3f));
 		} else {
@@ -357,7 +360,7 @@ int
 idr_field_encode(enum idr_field f, const char *utf8, uint8_t text[IDR_TEXT])
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	uint8_t save[36];
+	uint8_t save[70];		/* the largest field, the address */
 	size_t off = fields[f].off, size = fields[f].size, i = 0;
 
 	memcpy(save, text + off, size);

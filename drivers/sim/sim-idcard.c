@@ -40,7 +40,7 @@ static const char *const defaults[IDR_FIELDS] = {
 };
 
 /* The module's management number as read by 12 FF: 05.01-20200101-0000012345-0000067890. */
-static const uint8_t sam_id[IDR_SAMID] = { 5, 0, 1, 0, 0x65, 0x3d, 0x34, 0x01, 0x39, 0x30,
+static const uint8_t sam_id[IDR_SAMID] = { 5, 0, 1, 0, 0xa5, 0x3a, 0x34, 0x01, 0x39, 0x30,
     0, 0, 0x32, 0x09, 0x01, 0 };
 
 static void
