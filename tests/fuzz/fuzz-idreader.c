@@ -2,7 +2,7 @@
  * libFuzzer: the ID card reader's driver, fed split input as reader answers, and the frame
  * reader with the simulator's bounds for host commands, never crash; every card the driver
  * emits has well-formed fields; every host frame taken is within its bounds.  (The simulator
- * itself is not linked: tests/test-fuzz.sh builds with drivers/*.c, not drivers/sim/.)
+ * itself is not linked: tests/test-fuzz.sh links drivers/ but not drivers/sim/.)
  */
 #include <assert.h>
 #include <string.h>
