@@ -24,6 +24,9 @@ struct simrun {
 	int n;					/* events seen */
 	int devof[SIM_EVENTS];
 	struct dev_event events[SIM_EVENTS];
+	struct dev_idcard last_card;		/* the last DEV_IDCARD's card (photo dropped) */
+	uint8_t last_tpl[2048];			/* the last FP_ENROLLED template */
+	size_t last_tpl_len;
 	enum dev_line_state state[CONF_DEVICES];
 	int64_t state_at[CONF_DEVICES];		/* when the state last changed (mono ms) */
 };
@@ -33,8 +36,18 @@ simrun_event(void *arg, int dev, const struct dev_event *ev)
 {
 	struct simrun *s = arg;
 
+	if (ev->kind == DEV_IDCARD && ev->idcard) {
+		s->last_card = *ev->idcard;
+		s->last_card.photo = NULL;
+	}
+	if (ev->kind == DEV_FINGER && ev->finger.tpl && ev->finger.tpl_len <= sizeof s->last_tpl) {
+		memcpy(s->last_tpl, ev->finger.tpl, ev->finger.tpl_len);
+		s->last_tpl_len = ev->finger.tpl_len;
+	}
 	if (s->n < SIM_EVENTS) {
 		s->events[s->n] = *ev;
+		s->events[s->n].idcard = NULL;		/* valid only during the callback */
+		s->events[s->n].finger.tpl = NULL;
 		s->devof[s->n] = dev;
 	}
 	s->n++;

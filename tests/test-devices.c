@@ -63,6 +63,26 @@ test_em4100(void)
 	ok(i >= 0 && strcmp(s.events[i].id, "0A0B0C0D0E") == 0, "em4100: read after a half frame");
 }
 
+static void
+test_idcard(void)
+{
+	int i;
+
+	mark();
+	simrun_say(&s, "idcard insert name=张三 sex=1 nation=01 birth=19491231 "
+	    "address=北京市东城区东长安街1号 id=11010519491231002X");
+	i = expect(CONF_DEV_IDCARD, DEV_IDCARD, 4000);
+	ok(i >= 0, "idcard: a card inserted is read");
+	ok(strcmp(s.last_card.name, "张三") == 0 && strcmp(s.last_card.id_number,
+	    "11010519491231002X") == 0 && strcmp(s.last_card.birth, "19491231") == 0 &&
+	    strcmp(s.last_card.address, "北京市东城区东长安街1号") == 0,
+	    "idcard: name, number, birth date and address decoded from UCS-2");
+	simrun_wait(&s, 1000, NULL);
+	ok(simrun_find(&s, i + 1, CONF_DEV_IDCARD, DEV_IDCARD) < 0,
+	    "idcard: a card left in the reader is read once");
+	ok(simrun_find(&s, 0, CONF_DEV_IDCARD, DEV_INFO) >= 0, "idcard: the SAM said who it is");
+}
+
 static int
 line_lost(struct simrun *r)
 {
@@ -109,6 +129,7 @@ main(void)
 	ok(devices_state(s.devs, CONF_DEV_EM4100) == LINE_CONNECTED, "em4100 connected");
 	test_em4100();
 	test_unplug(CONF_DEV_EM4100, "em4100", "em4100 tap 1122334455");
+	test_idcard();
 	simrun_stop(&s);
 	return t_done();
 }

@@ -9,7 +9,7 @@ seconds=${FUZZ_SECONDS:-10}
 passed=0
 failed=0
 # The library's sources, as the Makefile's CORE_SRC: all of src/ but the command line and UI.
-srcs="$(ls src/*.c | grep -v -e '^src/main\.c$' -e '^src/cmd' -e '^src/ui') $(ls drivers/*.c 2>/dev/null)"
+srcs="$(ls src/*.c | grep -v -e '^src/main\.c$' -e '^src/cmd' -e '^src/ui' -e '^src/console') $(ls drivers/*.c drivers/sim/sim-*.c 2>/dev/null)"
 mkdir -p "$build/fuzz"
 for t in "$@"; do
 	bin="$build/fuzz/fuzz-$t"

@@ -191,6 +191,16 @@ run_language() {
 	keys Enter; expect "$T_VISIT" "find opens the visit"
 	keys Escape Escape
 
+	# An ID card put on the reader at the home screen opens a registration filled from it.
+	card=$(idnum 44030619900101002)
+	sim "idcard insert name=李四 sex=2 nation=01 birth=19900101 address=广东省深圳市南山区科技园 id=$card"
+	expect "$T_REGISTER" "an ID card opens the registration form"
+	expect "$card" "the form has the card's ID number"
+	expect "李四" "and its name"
+	expect "1990-01-01" "and its birth date"
+	expect "广东省深圳市南山区" "and its address"
+	keys Escape; settle
+
 	# Resizes keep the frame whole.
 	for size in "80 24" "200 60" "100 30"; do
 		set -- $size

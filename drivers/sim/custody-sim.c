@@ -26,9 +26,11 @@
 #include "xmalloc.h"
 
 extern const struct sim_device sim_em4100;
+extern const struct sim_device sim_idcard;
 
 static const struct sim_device *const all_devices[] = {
 	&sim_em4100,
+	&sim_idcard,
 };
 #define NDEV (sizeof all_devices / sizeof *all_devices)
 
