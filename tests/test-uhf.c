@@ -359,6 +359,24 @@ test_requests(void)
 	rq.kind = DEV_RQ_DOCK_BIND;
 	ok(uhf_driver.request(&r.u, &rq, 40, &r.io) == -1, "a dock request is refused");
 	ok(strcmp(uhf_driver.name, "uhf") == 0 && uhf_driver.baud == 115200, "name and baud");
+
+	/* a reopened line while inventory runs: version, then polling again */
+	rq.kind = DEV_RQ_UHF_START;
+	uhf_driver.request(&r.u, &rq, 50, &r.io);
+	rig_feed(&r, g_notice, 12, 60);		/* cut by the unplug */
+	r.outlen = 0;
+	uhf_driver.start(&r.u, 70, &r.io);
+	ok(r.outlen == sizeof g_info_cmd + sizeof g_multi_max &&
+	    memcmp(r.out, g_info_cmd, sizeof g_info_cmd) == 0 &&
+	    memcmp(r.out + sizeof g_info_cmd, g_multi_max, sizeof g_multi_max) == 0,
+	    "start while running: info, then multiple polling");
+	rig_feed(&r, g_notice, sizeof g_notice, 80);
+	ok(r.n == 2 && is_golden_tag(&r.ev[1]) && rig_stats(&r)->bad_frame == 0,
+	    "start forgets the cut frame");
+	r.outlen = 0;
+	rq.kind = DEV_RQ_CANCEL;
+	ok(uhf_driver.request(&r.u, &rq, 90, &r.io) == 0 && r.outlen == sizeof g_stop,
+	    "cancel stops the inventory");
 }
 
 /* A module that says nothing: info asked three times, polling asked again when silent. */
