@@ -9,6 +9,7 @@
 #include "em4100.h"
 #include "idreader.h"
 #include "serial.h"
+#include "uhf.h"
 #include "xmalloc.h"
 
 #define BACKOFF_FIRST_MS 50
@@ -44,6 +45,7 @@ devices_driver(int dev)
 {
 	static const struct dev_driver *const drivers[CONF_DEVICES] = {
 		[CONF_DEV_EM4100] = &em4100_driver,
+		[CONF_DEV_UHF] = &uhf_driver,
 		[CONF_DEV_IDCARD] = &idreader_driver,
 	};
 

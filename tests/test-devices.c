@@ -83,6 +83,40 @@ test_idcard(void)
 	ok(simrun_find(&s, 0, CONF_DEV_IDCARD, DEV_INFO) >= 0, "idcard: the SAM said who it is");
 }
 
+/* 50 tags in the field, inventory on: every tag is read, reads keep coming until stop. */
+static void
+test_uhf(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_UHF_START };
+	char seen_ids[50][DEV_ID_MAX];
+	int i, j, distinct = 0, reads = 0, after;
+
+	mark();
+	simrun_say(&s, "uhf tags 50");
+	simrun_wait(&s, 200, NULL);
+	ok(devices_request(s.devs, CONF_DEV_UHF, &rq) == 0, "uhf: inventory starts");
+	simrun_wait(&s, 1500, NULL);
+	for (i = seen_from; i < s.n && i < SIM_EVENTS; i++) {
+		if (s.devof[i] != CONF_DEV_UHF || s.events[i].kind != DEV_TAG)
+			continue;
+		reads++;
+		for (j = 0; j < distinct; j++)
+			if (strcmp(seen_ids[j], s.events[i].id) == 0)
+				break;
+		if (j == distinct && distinct < 50)
+			snprintf(seen_ids[distinct++], DEV_ID_MAX, "%s", s.events[i].id);
+	}
+	printf("# uhf: %d reads of %d tags in 1.5 s\n", reads, distinct);
+	ok(distinct == 50, "uhf: all 50 tags are read");
+	ok(reads > 100, "uhf: the tags are read again and again while inventory runs");
+	rq.kind = DEV_RQ_UHF_STOP;
+	ok(devices_request(s.devs, CONF_DEV_UHF, &rq) == 0, "uhf: inventory stops");
+	simrun_wait(&s, 300, NULL);
+	after = s.n;
+	simrun_wait(&s, 500, NULL);
+	ok(simrun_find(&s, after, CONF_DEV_UHF, DEV_TAG) < 0, "uhf: no reads after stop");
+}
+
 static int
 line_lost(struct simrun *r)
 {
@@ -130,6 +164,7 @@ main(void)
 	test_em4100();
 	test_unplug(CONF_DEV_EM4100, "em4100", "em4100 tap 1122334455");
 	test_idcard();
+	test_uhf();
 	simrun_stop(&s);
 	return t_done();
 }

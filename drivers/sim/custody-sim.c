@@ -27,9 +27,11 @@
 
 extern const struct sim_device sim_em4100;
 extern const struct sim_device sim_idcard;
+extern const struct sim_device sim_uhf;
 
 static const struct sim_device *const all_devices[] = {
 	&sim_em4100,
+	&sim_uhf,
 	&sim_idcard,
 };
 #define NDEV (sizeof all_devices / sizeof *all_devices)

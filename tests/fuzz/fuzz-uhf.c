@@ -10,7 +10,7 @@
 #include "uhf.h"
 
 /* tests/test-fuzz.sh links drivers/*.c but not drivers/sim/: the simulator comes in here */
-#include "../../drivers/sim/sim-uhf.c"
+extern const struct sim_device sim_uhf;
 
 static void
 check(void *arg, const struct dev_event *ev)
