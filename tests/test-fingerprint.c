@@ -626,6 +626,84 @@ test_sim(void)
 	ok(ask(dev, golden_empty, sizeof golden_empty, 2000, &s) == FP_OK, "Empty: 00");
 }
 
+/* ---- the driver alone, fed by hand ---- */
+
+struct rec {
+	int writes, events;
+	uint8_t last[FP_PACKET_MAX];
+	size_t len;
+	struct dev_event ev;
+};
+
+static void
+rec_write(void *arg, const uint8_t *b, size_t n)
+{
+	struct rec *r = arg;
+
+	r->writes++;
+	r->len = n < sizeof r->last ? n : sizeof r->last;
+	memcpy(r->last, b, r->len);
+}
+
+static void
+rec_emit(void *arg, const struct dev_event *ev)
+{
+	struct rec *r = arg;
+
+	r->events++;
+	r->ev = *ev;
+}
+
+/*
+ * A ReadSysPara answer as captured from a module in public notes (source not identified; its
+ * checksum 04E9 holds by the manuals' rule): library 200, security level 3, address
+ * FFFFFFFF, packet size code 2 (128 bytes), baud N = 6.
+ */
+static const uint8_t captured_syspara[] = { 0xef, 0x01, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00,
+    0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc8, 0x00, 0x03, 0xff, 0xff, 0xff, 0xff, 0x00,
+    0x02, 0x00, 0x06, 0x04, 0xe9 };
+
+static void
+test_driver_by_hand(void)
+{
+	static unsigned char st[1 << 16];
+	struct rec r;
+	struct dev_io io = { rec_write, rec_emit, &r };
+	struct dev_request rq = { .kind = DEV_RQ_FP_ENROLL, .page = 200 };
+	size_t i;
+
+	memset(&r, 0, sizeof r);
+	ok(fingerprint_driver.state_size <= sizeof st, "the driver's state fits");
+	memset(st, 0, sizeof st);
+	fingerprint_driver.start(st, 0, &io);
+	ok(r.writes == 1 && r.len == sizeof rule_vfypwd && memcmp(r.last, rule_vfypwd, r.len) == 0,
+	    "start sends VfyPwd 00000000");
+	ok(fingerprint_driver.request(st, &rq, 0, &io) == -1, "a request during start is refused");
+	fingerprint_driver.feed(st, rule_ack_ok, sizeof rule_ack_ok, 10, &io);
+	ok(r.writes == 2 && r.last[9] == FP_READSYSPARA, "then ReadSysPara");
+	for (i = 0; i < sizeof captured_syspara; i++)	/* byte by byte */
+		fingerprint_driver.feed(st, captured_syspara + i, 1, 20, &io);
+	ok(r.events == 1 && r.ev.kind == DEV_INFO && strstr(r.ev.text, "library 200") &&
+	    strstr(r.ev.text, "128-byte") && strstr(r.ev.text, "FFFFFFFF"),
+	    "the captured answer is the module's info");
+	ok(r.writes == 3 && r.len == sizeof golden_templatenum &&
+	    memcmp(r.last, golden_templatenum, r.len) == 0, "then the manual's TempleteNum");
+	fingerprint_driver.feed(st, rule_ack_count, sizeof rule_ack_count, 30, &io);
+	ok(r.events == 2 && r.ev.finger.what == FP_COUNT && r.ev.finger.count == 300, "count 300");
+	ok(fingerprint_driver.request(st, &rq, 40, &io) == -1,
+	    "page 200 is past a library of 200: refused");
+	rq.page = 199;
+	ok(fingerprint_driver.request(st, &rq, 40, &io) == 0 && r.events == 3 &&
+	    r.ev.finger.what == FP_PLACE && r.last[9] == FP_GENIMG, "page 199: place, GenImg");
+	fingerprint_driver.feed(st, rule_ack_ok, 7, 50, &io);	/* half an answer, then quiet */
+	ok(fingerprint_driver.tick(st, 50, &io) == 50 + FP_GAP_MS, "tick wants the gap's end");
+	ok(fingerprint_driver.tick(st, 50 + FP_GAP_MS, &io) == 40 + FP_ANSWER_MS &&
+	    fingerprint_driver.stats(st)->bad_frame == 1, "the half answer is a bad frame");
+	ok(fingerprint_driver.tick(st, 40 + FP_ANSWER_MS, &io) == 40 + 2 * FP_ANSWER_MS &&
+	    r.writes == 5 && r.last[9] == FP_GENIMG && fingerprint_driver.stats(st)->timeouts == 1,
+	    "no answer in time: GenImg again");
+}
+
 int
 main(void)
 {
@@ -637,5 +715,6 @@ main(void)
 	test_enrol_faults();
 	test_mute();
 	test_sim();
+	test_driver_by_hand();
 	return t_done();
 }
