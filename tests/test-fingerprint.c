@@ -83,7 +83,8 @@ test_golden(void)
 	ok(n == sizeof rule_ack_ok && memcmp(out, rule_ack_ok, n) == 0, "the ok acknowledgement");
 	n = fp_encode_ack(FP_OK, n300, 2, out, sizeof out);
 	ok(n == sizeof rule_ack_count && memcmp(out, rule_ack_count, n) == 0, "a count answer");
-	ok(fp_encode_command(FP_GENIMG, NULL, 0, out, 11) == 0, "the encoder refuses a short buffer");
+	ok(fp_encode_command(FP_GENIMG, NULL, 0, out, 11) == 0,
+	    "the encoder refuses a short buffer");
 	ok(fp_encode(FP_PID_DATA, out, FP_CONTENT_MAX + 1, out, sizeof out) == 0,
 	    "the encoder refuses too long a content");
 
@@ -180,7 +181,8 @@ test_faults(void)
 	memset(&g, 0, sizeof g);
 	fp_parser_init(&p);
 	fp_parser_feed(&p, s + 12, 60, 1000, collect, &g);
-	fp_parser_feed(&p, s, 12, 1000, collect, &g);	/* a whole ack inside the half packet */
+	/* a whole ack held inside the half packet */
+	fp_parser_feed(&p, s, 12, 1000, collect, &g);
 	ok(g.n == 0 && fp_parser_expire(&p, 1000 + FP_GAP_MS - 1, collect, &g) ==
 	    1000 + FP_GAP_MS, "a half packet waits for the gap");
 	ok(fp_parser_expire(&p, 1000 + FP_GAP_MS, collect, &g) == -1 && g.n == 1 &&
@@ -394,7 +396,8 @@ test_start_and_enrol(void)
 	f = one_press(&p, DEV_RQ_FP_SEARCH, "bob");
 	ok(f && f->what == FP_NOT_FOUND, "a search does not find bob");
 	f = one_press(&p, DEV_RQ_FP_MATCH, "alice");
-	ok(f && f->what == FP_MATCH && f->score >= 50, "1:1 against alice's template: alice matches");
+	ok(f && f->what == FP_MATCH && f->score >= 50,
+	    "1:1 against alice's template: alice matches");
 	f = one_press(&p, DEV_RQ_FP_MATCH, "bob");
 	ok(f && f->what == FP_NO_MATCH, "1:1 against alice's template: bob does not");
 
@@ -695,7 +698,8 @@ test_driver_by_hand(void)
 	rq.page = 199;
 	ok(fingerprint_driver.request(st, &rq, 40, &io) == 0 && r.events == 3 &&
 	    r.ev.finger.what == FP_PLACE && r.last[9] == FP_GENIMG, "page 199: place, GenImg");
-	fingerprint_driver.feed(st, rule_ack_ok, 7, 50, &io);	/* half an answer, then quiet */
+	/* half an answer, then quiet */
+	fingerprint_driver.feed(st, rule_ack_ok, 7, 50, &io);
 	ok(fingerprint_driver.tick(st, 50, &io) == 50 + FP_GAP_MS, "tick wants the gap's end");
 	ok(fingerprint_driver.tick(st, 50 + FP_GAP_MS, &io) == 40 + FP_ANSWER_MS &&
 	    fingerprint_driver.stats(st)->bad_frame == 1, "the half answer is a bad frame");

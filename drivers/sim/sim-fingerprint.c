@@ -260,10 +260,16 @@ static int
 param_len(uint8_t ins)
 {
 	switch (ins) {
-	case FP_GENIMG: case FP_MATCH: case FP_REGMODEL: case FP_EMPTY:
-	case FP_READSYSPARA: case FP_TEMPLATENUM:
+	case FP_GENIMG:
+	case FP_MATCH:
+	case FP_REGMODEL:
+	case FP_EMPTY:
+	case FP_READSYSPARA:
+	case FP_TEMPLATENUM:
 		return 0;
-	case FP_IMG2TZ: case FP_UPCHAR: case FP_DOWNCHAR:
+	case FP_IMG2TZ:
+	case FP_UPCHAR:
+	case FP_DOWNCHAR:
 		return 1;
 	case FP_STORE:
 		return 3;
