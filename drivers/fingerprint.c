@@ -1,0 +1,791 @@
+/*
+ * The R30x / ZFM / AS608 / R503 fingerprint module: the packet parser and encoders, and the
+ * driver that walks enrolment, search and 1:1 match through the module's instructions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fingerprint.h"
+
+#define HDR0 0xef
+#define HDR1 0x01
+
+/* ---- packets ---- */
+
+void
+fp_parser_init(struct fp_parser *p)
+{
+	memset(p, 0, sizeof *p);
+}
+
+static int
+pid_known(uint8_t pid)
+{
+	return pid == FP_PID_COMMAND || pid == FP_PID_DATA || pid == FP_PID_ACK ||
+	    pid == FP_PID_END;
+}
+
+/*
+ * What buf[0..len) holds: 0 the start of a packet not yet whole, the size of a whole packet,
+ * -1 when the header is wrong (outside any packet), -2 when a later field is impossible.
+ * The length field is bounded before anything waits on it.
+ */
+static long
+frame_check(const struct fp_parser *p)
+{
+	size_t i, need;
+
+	if (p->buf[0] != HDR0 || (p->len >= 2 && p->buf[1] != HDR1))
+		return -1;
+	for (i = 2; i < 6 && i < p->len; i++)
+		if (p->buf[i] != 0xff)
+			return -2;	/* another module's address, or noise */
+	if (p->len >= 7 && !pid_known(p->buf[6]))
+		return -2;
+	if (p->len < 9)
+		return 0;
+	need = (size_t)p->buf[7] << 8 | p->buf[8];
+	if (need < 2 || need > FP_CONTENT_MAX + 2)
+		return -2;
+	if (p->len < 9 + need)
+		return 0;
+	return (long)(9 + need);
+}
+
+static uint16_t
+sum16(const uint8_t *b, size_t n)
+{
+	unsigned s = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		s += b[i];
+	return (uint16_t)s;
+}
+
+static void
+drop(struct fp_parser *p, size_t n)
+{
+	memmove(p->buf, p->buf + n, p->len - n);
+	p->len -= n;
+}
+
+/* After a bad packet: keep what follows its first byte from the next header on. */
+static void
+resync(struct fp_parser *p)
+{
+	size_t i;
+
+	for (i = 1; i < p->len; i++)
+		if (p->buf[i] == HDR0 && (i + 1 == p->len || p->buf[i + 1] == HDR1))
+			break;
+	drop(p, i);
+}
+
+static void
+process(struct fp_parser *p, int64_t now, fp_packet_fn *fn, void *arg)
+{
+	struct fp_packet pk;
+	size_t skip;
+	long r;
+
+	for (;;) {
+		for (skip = 0; skip < p->len && p->buf[skip] != HDR0; skip++)
+			continue;
+		p->stats.garbage += skip;
+		drop(p, skip);
+		if (p->len == 0)
+			return;
+		r = frame_check(p);
+		if (r == 0)
+			return;
+		if (r == -1) {
+			p->stats.garbage++;
+			drop(p, 1);
+			continue;
+		}
+		if (r == -2) {
+			p->stats.bad_frame++;
+			resync(p);
+			continue;
+		}
+		if (sum16(p->buf + 6, (size_t)r - 8) !=
+		    (uint16_t)(p->buf[r - 2] << 8 | p->buf[r - 1])) {
+			p->stats.bad_checksum++;
+			resync(p);
+			continue;
+		}
+		pk.pid = p->buf[6];
+		pk.len = (size_t)r - 11;
+		memcpy(pk.content, p->buf + 9, pk.len);
+		drop(p, (size_t)r);
+		p->stats.frames++;
+		fn(arg, &pk, now);	/* may feed us again: our state is whole by now */
+	}
+}
+
+void
+fp_parser_feed(struct fp_parser *p, const uint8_t *bytes, size_t n, int64_t now,
+    fp_packet_fn *fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p->len >= sizeof p->buf)	/* cannot happen: frame_check bounds it */
+			p->len = 0;
+		p->buf[p->len++] = bytes[i];
+		p->last = now;
+		process(p, now, fn, arg);
+	}
+}
+
+int64_t
+fp_parser_expire(struct fp_parser *p, int64_t now, fp_packet_fn *fn, void *arg)
+{
+	while (p->len > 0 && now - p->last >= FP_GAP_MS) {
+		p->stats.bad_frame++;	/* half a packet, and the line went quiet */
+		resync(p);	/* a whole packet may have followed it */
+		process(p, now, fn, arg);
+	}
+	return p->len > 0 ? p->last + FP_GAP_MS : -1;
+}
+
+size_t
+fp_encode(uint8_t pid, const uint8_t *content, size_t n, uint8_t *out, size_t outsz)
+{
+	uint16_t s;
+
+	if (n > FP_CONTENT_MAX || outsz < n + 11)
+		return 0;
+	out[0] = HDR0;
+	out[1] = HDR1;
+	out[2] = out[3] = out[4] = out[5] = 0xff;
+	out[6] = pid;
+	out[7] = (uint8_t)((n + 2) >> 8);
+	out[8] = (uint8_t)(n + 2);
+	if (n > 0)
+		memcpy(out + 9, content, n);
+	s = sum16(out + 6, n + 3);
+	out[9 + n] = (uint8_t)(s >> 8);
+	out[10 + n] = (uint8_t)s;
+	return n + 11;
+}
+
+/* The first byte of content (instruction or confirmation code), then params. */
+static size_t
+encode_with(uint8_t pid, uint8_t first, const uint8_t *params, size_t n, uint8_t *out,
+    size_t outsz)
+{
+	uint8_t c[FP_CONTENT_MAX];
+
+	if (n + 1 > sizeof c)
+		return 0;
+	c[0] = first;
+	if (n > 0)
+		memcpy(c + 1, params, n);
+	return fp_encode(pid, c, n + 1, out, outsz);
+}
+
+size_t
+fp_encode_command(uint8_t ins, const uint8_t *params, size_t n, uint8_t *out, size_t outsz)
+{
+	return encode_with(FP_PID_COMMAND, ins, params, n, out, outsz);
+}
+
+size_t
+fp_encode_ack(uint8_t code, const uint8_t *params, size_t n, uint8_t *out, size_t outsz)
+{
+	return encode_with(FP_PID_ACK, code, params, n, out, outsz);
+}
+
+int
+fp_quality(int score)
+{
+	if (score < 0)
+		return 0;
+	return score >= 200 ? 100 : score / 2;
+}
+
+/* ---- the driver ---- */
+
+enum fp_job { J_NONE, J_START, J_ENROLL, J_SEARCH, J_MATCH, J_COUNT, J_EMPTY };
+
+enum fp_step {
+	S_IDLE,
+	S_VFY, S_SYSPARA, S_COUNT, S_EMPTY,
+	S_FINGER,		/* GenImg until 00 */
+	S_LIFT,			/* GenImg until 02 */
+	S_TZ, S_MATCH, S_REG, S_STORE, S_UPCHAR,
+	S_UPDATA,		/* the template's data packets */
+	S_SEARCH, S_DOWNCHAR
+};
+
+struct fingerprint {
+	struct fp_parser parser;
+	enum fp_job job;
+	enum fp_step step;
+	int press;		/* 1 or 2 */
+	int page;
+	int quality;
+	int score;		/* Match between the two presses */
+	int tries;		/* sends of cmd */
+	int64_t deadline;	/* cmd's answer is due; -1 when no answer is awaited */
+	int64_t wait_ms;	/* cmd's answer time */
+	int64_t poll_at;	/* next GenImg while a person acts; -1 none */
+	int64_t person_until;	/* the person has until then to place or lift */
+	uint64_t drops;		/* the parser's drops when the upload began */
+	int overflow;
+	enum fp_step cmd_step;	/* the step cmd starts, for a resend */
+	uint8_t cmd[32];
+	size_t cmd_len;
+	size_t data_size;	/* bytes per data packet */
+	int library;		/* pages, from ReadSysPara; 1000 until it answers */
+	size_t tpl_len;
+	uint8_t tpl[FP_TPL_MAX];
+};
+
+struct ctx {
+	struct fingerprint *f;
+	const struct dev_io *io;
+};
+
+static void
+emit_finger(const struct dev_io *io, int64_t now, enum dev_finger_what what,
+    const struct dev_finger *with)
+{
+	struct dev_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_FINGER;
+	ev.ts = now;
+	if (with)
+		ev.finger = *with;
+	ev.finger.what = what;
+	ev.code = ev.finger.code;
+	io->emit(io->arg, &ev);
+}
+
+static void
+emit_error(const struct dev_io *io, int64_t now, int code, const char *text)
+{
+	struct dev_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_ERROR;
+	ev.ts = now;
+	ev.code = code;
+	snprintf(ev.text, sizeof ev.text, "%s", text);
+	io->emit(io->arg, &ev);
+}
+
+static void
+finish(struct fingerprint *f)
+{
+	f->job = J_NONE;
+	f->step = S_IDLE;
+	f->deadline = -1;
+	f->poll_at = -1;
+}
+
+static void
+fail(struct fingerprint *f, uint8_t code, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d;
+
+	enum fp_job job = f->job;
+
+	finish(f);	/* before the event: its handler may make the next request */
+	if (job == J_START) {
+		emit_error(io, now, code, code == FP_ERR_NO_ANSWER ? "no answer" :
+		    code == FP_ERR_PASSWORD ? "wrong password" : "refused");
+	} else {
+		memset(&d, 0, sizeof d);
+		d.code = code;
+		d.page = f->page;
+		emit_finger(io, now, FP_FAILED, &d);
+	}
+}
+
+static int64_t
+answer_ms(uint8_t ins)
+{
+	return ins == FP_SEARCH || ins == FP_STORE || ins == FP_EMPTY ? FP_SLOW_MS : FP_ANSWER_MS;
+}
+
+/* State first, bytes last: the line may answer before write returns. */
+static void
+send_cmd(struct fingerprint *f, enum fp_step step, uint8_t ins, const uint8_t *params,
+    size_t n, int64_t now, const struct dev_io *io)
+{
+	f->cmd_len = fp_encode_command(ins, params, n, f->cmd, sizeof f->cmd);
+	f->step = f->cmd_step = step;
+	f->tries = 1;
+	f->wait_ms = answer_ms(ins);
+	f->deadline = now + f->wait_ms;
+	f->poll_at = -1;
+	io->write(io->arg, f->cmd, f->cmd_len);
+}
+
+static void
+resend(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	f->step = f->cmd_step;
+	f->tries++;
+	f->deadline = now + f->wait_ms;
+	io->write(io->arg, f->cmd, f->cmd_len);
+}
+
+static void
+send_simple(struct fingerprint *f, enum fp_step step, uint8_t ins, int64_t now,
+    const struct dev_io *io)
+{
+	send_cmd(f, step, ins, NULL, 0, now, io);
+}
+
+static void
+send_buffer(struct fingerprint *f, enum fp_step step, uint8_t ins, uint8_t buffer, int64_t now,
+    const struct dev_io *io)
+{
+	send_cmd(f, step, ins, &buffer, 1, now, io);
+}
+
+/* Asks a person to place the finger (press n), then polls GenImg. */
+static void
+want_finger(struct fingerprint *f, int press, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d;
+
+	memset(&d, 0, sizeof d);
+	d.press = press;
+	d.page = f->page;
+	f->press = press;
+	f->person_until = now + FP_FINGER_MS;
+	emit_finger(io, now, FP_PLACE, &d);
+	send_simple(f, S_FINGER, FP_GENIMG, now, io);
+}
+
+static void
+want_lift(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	f->person_until = now + FP_FINGER_MS;
+	emit_finger(io, now, FP_LIFT, NULL);
+	send_simple(f, S_LIFT, FP_GENIMG, now, io);
+}
+
+/* GenImg answered 02 (or 00 while waiting for a lift): ask again soon, unless time is up. */
+static void
+poll_again(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	if (now >= f->person_until) {
+		fail(f, FP_ERR_TIMEOUT, now, io);
+		return;
+	}
+	f->deadline = -1;
+	f->poll_at = now + FP_POLL_MS;
+}
+
+static void
+send_search(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	uint8_t q[5];
+
+	q[0] = 1;		/* CharBuffer1, from page 0 over the whole library */
+	q[1] = 0;
+	q[2] = 0;
+	q[3] = (uint8_t)(f->library >> 8);
+	q[4] = (uint8_t)f->library;
+	send_cmd(f, S_SEARCH, FP_SEARCH, q, sizeof q, now, io);
+}
+
+static void
+send_store(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	uint8_t q[3];
+
+	q[0] = 1;
+	q[1] = (uint8_t)(f->page >> 8);
+	q[2] = (uint8_t)f->page;
+	send_cmd(f, S_STORE, FP_STORE, q, sizeof q, now, io);
+}
+
+/* DownChar was accepted: the template goes out in data packets, the last one 08. */
+static void
+send_template(struct fingerprint *f, const struct dev_io *io)
+{
+	uint8_t pk[FP_PACKET_MAX];
+	size_t off, n, len;
+
+	for (off = 0; off < f->tpl_len; off += n) {
+		n = f->tpl_len - off < f->data_size ? f->tpl_len - off : f->data_size;
+		len = fp_encode(off + n < f->tpl_len ? FP_PID_DATA : FP_PID_END, f->tpl + off, n,
+		    pk, sizeof pk);
+		io->write(io->arg, pk, len);
+	}
+}
+
+static void
+got_syspara(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	static const size_t sizes[4] = { 32, 64, 128, 256 };
+	struct dev_event ev;
+	unsigned code = (unsigned)c[13] << 8 | c[14];
+
+	f->library = c[5] << 8 | c[6];
+	if (f->library == 0)
+		f->library = 1000;
+	f->data_size = code < 4 ? sizes[code] : FP_DATA_SIZE;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_INFO;
+	ev.ts = now;
+	snprintf(ev.text, sizeof ev.text,
+	    "fingerprint module %02X%02X%02X%02X: library %d, security level %d, %zu-byte packets",
+	    c[9], c[10], c[11], c[12], f->library, c[7] << 8 | c[8], f->data_size);
+	io->emit(io->arg, &ev);
+}
+
+static void
+got_count(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d;
+
+	memset(&d, 0, sizeof d);
+	d.count = c[1] << 8 | c[2];
+	finish(f);
+	emit_finger(io, now, FP_COUNT, &d);
+}
+
+/* The content an acknowledgement of step must carry: code and parameters. */
+static size_t
+ack_len(enum fp_step step)
+{
+	switch (step) {
+	case S_SYSPARA:
+		return 17;
+	case S_COUNT:
+	case S_MATCH:
+		return 3;
+	case S_SEARCH:
+		return 5;
+	default:
+		return 1;
+	}
+}
+
+static void
+after_image(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	if (f->job == J_ENROLL && f->press == 1)
+		want_lift(f, now, io);
+	else if (f->job == J_SEARCH)
+		send_search(f, now, io);
+	else
+		send_cmd(f, S_MATCH, FP_MATCH, NULL, 0, now, io);
+}
+
+static void
+got_match(struct fingerprint *f, uint8_t code, int score, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d;
+
+	if (code != FP_OK && code != FP_ERR_NOMATCH) {
+		fail(f, code, now, io);
+		return;
+	}
+	if (f->job == J_ENROLL) {
+		/* 08 here means the presses differ: RegModel will say so with 0A */
+		f->score = code == FP_OK ? score : 0;
+		f->quality = fp_quality(f->score);
+		send_simple(f, S_REG, FP_REGMODEL, now, io);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	d.score = score;
+	finish(f);
+	emit_finger(io, now, code == FP_OK ? FP_MATCH : FP_NO_MATCH, &d);
+}
+
+static void
+got_search(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d;
+
+	if (c[0] != FP_OK && c[0] != FP_ERR_NOTFOUND) {
+		fail(f, c[0], now, io);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	if (c[0] == FP_OK) {
+		d.page = c[1] << 8 | c[2];
+		d.score = c[3] << 8 | c[4];
+	}
+	finish(f);
+	emit_finger(io, now, c[0] == FP_OK ? FP_FOUND : FP_NOT_FOUND, &d);
+}
+
+static void
+upload_begins(struct fingerprint *f, int64_t now)
+{
+	f->step = S_UPDATA;
+	f->tpl_len = 0;
+	f->overflow = 0;
+	f->drops = f->parser.stats.bad_checksum + f->parser.stats.bad_frame;
+	f->deadline = now + FP_ANSWER_MS;
+}
+
+/* An answer to cmd whose code is not "no finger" where that is expected. */
+static void
+got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	uint8_t code = c[0];
+
+	if (f->step == S_FINGER || f->step == S_LIFT) {
+		if (f->step == S_FINGER ? code == FP_ERR_NOFINGER : code == FP_OK)
+			poll_again(f, now, io);
+		else if (f->step == S_LIFT && code == FP_ERR_NOFINGER)
+			want_finger(f, 2, now, io);
+		else if (code == FP_OK)
+			send_buffer(f, S_TZ, FP_IMG2TZ, (uint8_t)f->press, now, io);
+		else
+			fail(f, code, now, io);
+		return;
+	}
+	if (f->step == S_MATCH) {
+		got_match(f, code, c[1] << 8 | c[2], now, io);
+		return;
+	}
+	if (f->step == S_SEARCH) {
+		got_search(f, c, now, io);
+		return;
+	}
+	if (f->step == S_SYSPARA) {
+		if (code == FP_OK)
+			got_syspara(f, c, now, io);
+		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);	/* clones may lack it */
+		return;
+	}
+	if (code != FP_OK) {
+		fail(f, code, now, io);
+		return;
+	}
+	switch (f->step) {
+	case S_VFY:
+		send_simple(f, S_SYSPARA, FP_READSYSPARA, now, io);
+		break;
+	case S_COUNT:
+		got_count(f, c, now, io);
+		break;
+	case S_EMPTY:
+		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);
+		break;
+	case S_TZ:
+		after_image(f, now, io);
+		break;
+	case S_REG:
+		send_store(f, now, io);
+		break;
+	case S_STORE:
+		send_buffer(f, S_UPCHAR, FP_UPCHAR, 1, now, io);
+		break;
+	case S_UPCHAR:
+		upload_begins(f, now);
+		break;
+	case S_DOWNCHAR:
+		f->deadline = -1;
+		send_template(f, io);
+		want_finger(f, 1, now, io);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+got_data(struct fingerprint *f, const struct fp_packet *pk, int64_t now,
+    const struct dev_io *io)
+{
+	struct dev_finger d;
+	size_t n = pk->len;
+
+	if (f->step != S_UPDATA)
+		return;		/* the rest of an upload we gave up on */
+	if (n > FP_TPL_MAX - f->tpl_len) {
+		n = FP_TPL_MAX - f->tpl_len;
+		f->overflow = 1;
+	}
+	memcpy(f->tpl + f->tpl_len, pk->content, n);
+	f->tpl_len += n;
+	f->deadline = now + FP_ANSWER_MS;
+	if (pk->pid != FP_PID_END)
+		return;
+	if (f->overflow) {
+		fail(f, FP_ERR_UPLOAD, now, io);	/* larger than any module's template */
+		return;
+	}
+	if (f->parser.stats.bad_checksum + f->parser.stats.bad_frame != f->drops) {
+		if (f->tries < FP_TRIES)	/* a packet of it was lost: ask again */
+			resend(f, now, io);
+		else
+			fail(f, FP_ERR_UPLOAD, now, io);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	d.page = f->page;
+	d.quality = f->quality;
+	d.score = f->score;
+	d.tpl = f->tpl;
+	d.tpl_len = f->tpl_len;
+	finish(f);
+	emit_finger(io, now, FP_ENROLLED, &d);
+}
+
+static void
+on_packet(void *arg, const struct fp_packet *pk, int64_t now)
+{
+	struct ctx *x = arg;
+	struct fingerprint *f = x->f;
+
+	if (pk->pid == FP_PID_DATA || pk->pid == FP_PID_END) {
+		got_data(f, pk, now, x->io);
+		return;
+	}
+	if (pk->pid != FP_PID_ACK || f->deadline < 0 || f->step == S_UPDATA)
+		return;		/* not ours to answer, or late */
+	if (pk->len < 1 || (pk->len < ack_len(f->step) &&
+	    (pk->content[0] == FP_OK || f->step == S_MATCH))) {
+		f->parser.stats.bad_frame++;	/* too short for what it answers */
+		return;
+	}
+	if (pk->content[0] == FP_ERR_PACKET && f->tries < FP_TRIES) {
+		resend(f, now, x->io);	/* the module got our packet wrong */
+		return;
+	}
+	f->deadline = -1;
+	got_ack(f, pk->content, now, x->io);
+}
+
+static void
+driver_start(void *st, int64_t now, const struct dev_io *io)
+{
+	struct fingerprint *f = st;
+	static const uint8_t password[4] = { 0, 0, 0, 0 };
+
+	memset(f->parser.buf, 0, sizeof f->parser.buf);
+	f->parser.len = 0;	/* a packet cut by an unplug is not finished by the next line */
+	if (f->data_size == 0)
+		f->data_size = FP_DATA_SIZE;
+	if (f->library == 0)
+		f->library = 1000;
+	finish(f);
+	f->job = J_START;
+	send_cmd(f, S_VFY, FP_VFYPWD, password, sizeof password, now, io);
+}
+
+static void
+driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct dev_io *io)
+{
+	struct ctx x = { st, io };
+
+	fp_parser_feed(&((struct fingerprint *)st)->parser, bytes, n, now, on_packet, &x);
+}
+
+static void
+timed_out(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	f->parser.stats.timeouts++;
+	if (f->tries < FP_TRIES)
+		resend(f, now, io);
+	else
+		fail(f, FP_ERR_NO_ANSWER, now, io);
+}
+
+static int64_t
+earliest(int64_t a, int64_t b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static int64_t
+driver_tick(void *st, int64_t now, const struct dev_io *io)
+{
+	struct fingerprint *f = st;
+	struct ctx x = { f, io };
+	int64_t next;
+
+	next = fp_parser_expire(&f->parser, now, on_packet, &x);
+	if (f->deadline >= 0 && now >= f->deadline)
+		timed_out(f, now, io);
+	if (f->poll_at >= 0 && now >= f->poll_at) {
+		f->poll_at = -1;
+		send_simple(f, f->step, FP_GENIMG, now, io);
+	}
+	next = earliest(next, earliest(f->deadline, f->poll_at));
+	return next >= 0 && next <= now ? now + 1 : next;
+}
+
+static int
+driver_request(void *st, const struct dev_request *rq, int64_t now, const struct dev_io *io)
+{
+	struct fingerprint *f = st;
+
+	if (rq->kind == DEV_RQ_CANCEL) {
+		finish(f);	/* a late answer finds no step waiting and is ignored */
+		return 0;
+	}
+	if (f->job != J_NONE)
+		return -1;
+	switch (rq->kind) {
+	case DEV_RQ_FP_ENROLL:
+		if (rq->page < 0 || rq->page >= f->library)
+			return -1;
+		f->job = J_ENROLL;
+		f->page = rq->page;
+		f->quality = 0;
+		want_finger(f, 1, now, io);
+		return 0;
+	case DEV_RQ_FP_SEARCH:
+		f->job = J_SEARCH;
+		f->page = -1;
+		want_finger(f, 1, now, io);
+		return 0;
+	case DEV_RQ_FP_MATCH:
+		if (rq->tpl == NULL || rq->tpl_len == 0 || rq->tpl_len > FP_TPL_MAX)
+			return -1;
+		memcpy(f->tpl, rq->tpl, rq->tpl_len);
+		f->tpl_len = rq->tpl_len;
+		f->job = J_MATCH;
+		f->page = -1;
+		send_buffer(f, S_DOWNCHAR, FP_DOWNCHAR, 2, now, io);
+		return 0;
+	case DEV_RQ_FP_COUNT:
+		f->job = J_COUNT;
+		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);
+		return 0;
+	case DEV_RQ_FP_EMPTY:
+		f->job = J_EMPTY;
+		send_simple(f, S_EMPTY, FP_EMPTY, now, io);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static const struct dev_stats *
+driver_stats(const void *st)
+{
+	return &((const struct fingerprint *)st)->parser.stats;
+}
+
+const struct dev_driver fingerprint_driver = {
+	.name = "fingerprint",
+	.baud = 57600,
+	.state_size = sizeof(struct fingerprint),
+	.start = driver_start,
+	.feed = driver_feed,
+	.tick = driver_tick,
+	.request = driver_request,
+	.stats = driver_stats,
+};
