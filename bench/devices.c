@@ -23,11 +23,12 @@
 #include "config.h"
 #include "devices.h"
 #include "em4100.h"
+#include "fingerprint.h"
 #include "idreader.h"
 #include "loop.h"
 #include "uhf.h"
 
-extern const struct sim_device sim_em4100, sim_uhf, sim_idcard;
+extern const struct sim_device sim_em4100, sim_uhf, sim_idcard, sim_fingerprint;
 
 static double
 now_s(void)
@@ -325,6 +326,7 @@ main(void)
 {
 	static const struct scenario scenarios[] = {
 		{ &em4100_driver, &sim_em4100, { "hold 62E3086CED" }, DEV_REQUEST_KINDS, 60000 },
+		{ &fingerprint_driver, &sim_fingerprint, { "press alice" }, DEV_RQ_FP_ENROLL, 5000 },
 		{ &uhf_driver, &sim_uhf, { "tags 100" }, DEV_RQ_UHF_START, 20000 },
 		{ &idreader_driver, &sim_idcard, { "insert" }, DEV_REQUEST_KINDS, 2000 },
 	};

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "devices.h"
 #include "em4100.h"
+#include "fingerprint.h"
 #include "idreader.h"
 #include "serial.h"
 #include "uhf.h"
@@ -45,6 +46,7 @@ devices_driver(int dev)
 {
 	static const struct dev_driver *const drivers[CONF_DEVICES] = {
 		[CONF_DEV_EM4100] = &em4100_driver,
+		[CONF_DEV_FINGERPRINT] = &fingerprint_driver,
 		[CONF_DEV_UHF] = &uhf_driver,
 		[CONF_DEV_IDCARD] = &idreader_driver,
 	};

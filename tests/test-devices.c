@@ -118,6 +118,74 @@ test_uhf(void)
 }
 
 static int
+finger_is(struct simrun *r, enum dev_finger_what what)
+{
+	int i;
+
+	for (i = seen_from; i < r->n && i < SIM_EVENTS; i++)
+		if (r->devof[i] == CONF_DEV_FINGERPRINT && r->events[i].kind == DEV_FINGER &&
+		    r->events[i].finger.what == what)
+			return i;
+	return -1;
+}
+
+static int want_what;
+
+static int
+finger_seen(struct simrun *r)
+{
+	return finger_is(r, (enum dev_finger_what)want_what) >= 0;
+}
+
+static int
+await_finger(enum dev_finger_what what, int64_t ms)
+{
+	want_what = what;
+	simrun_wait(&s, ms, finger_seen);
+	return finger_is(&s, what);
+}
+
+/* Enrolment with two presses, then a 1:N search and a 1:1 match, over the pty. */
+static void
+test_fingerprint(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_FP_ENROLL, .page = 7 };
+	uint8_t tpl[2048];
+	size_t tpl_len;
+	int i;
+
+	mark();
+	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: enrolment starts");
+	ok(await_finger(FP_PLACE, 3000) >= 0, "fingerprint: asks for the finger");
+	simrun_say(&s, "fingerprint tap alice");
+	ok(await_finger(FP_LIFT, 5000) >= 0, "fingerprint: asks to lift it");
+	simrun_wait(&s, 1700, NULL);
+	simrun_say(&s, "fingerprint tap alice");
+	i = await_finger(FP_ENROLLED, 8000);
+	ok(i >= 0 && s.events[i].finger.page == 7 && s.last_tpl_len >= 256,
+	    "fingerprint: enrolled at page 7 with the template uploaded");
+	tpl_len = s.last_tpl_len;
+	memcpy(tpl, s.last_tpl, tpl_len);
+	simrun_wait(&s, 1700, NULL);
+
+	mark();
+	rq.kind = DEV_RQ_FP_SEARCH;
+	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: search starts");
+	simrun_say(&s, "fingerprint tap alice");
+	i = await_finger(FP_FOUND, 8000);
+	ok(i >= 0 && s.events[i].finger.page == 7, "fingerprint: 1:N search finds page 7");
+	simrun_wait(&s, 1700, NULL);
+
+	mark();
+	rq.kind = DEV_RQ_FP_MATCH;
+	rq.tpl = tpl;
+	rq.tpl_len = tpl_len;
+	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: match starts");
+	simrun_say(&s, "fingerprint tap mallory");
+	ok(await_finger(FP_NO_MATCH, 8000) >= 0, "fingerprint: another finger does not match");
+}
+
+static int
 line_lost(struct simrun *r)
 {
 	return r->state[want_dev] == LINE_RECONNECTING;
@@ -165,6 +233,7 @@ main(void)
 	test_unplug(CONF_DEV_EM4100, "em4100", "em4100 tap 1122334455");
 	test_idcard();
 	test_uhf();
+	test_fingerprint();
 	simrun_stop(&s);
 	return t_done();
 }

@@ -27,10 +27,12 @@
 
 extern const struct sim_device sim_em4100;
 extern const struct sim_device sim_idcard;
+extern const struct sim_device sim_fingerprint;
 extern const struct sim_device sim_uhf;
 
 static const struct sim_device *const all_devices[] = {
 	&sim_em4100,
+	&sim_fingerprint,
 	&sim_uhf,
 	&sim_idcard,
 };
