@@ -164,8 +164,8 @@ pn532_parser_feed(struct pn532_parser *ps, const uint8_t *bytes, size_t n, int64
 int64_t
 pn532_parser_tick(struct pn532_parser *ps, int64_t now, pn532_frame_fn *fn, void *arg)
 {
-	if (ps->len == 0)
-		return -1;
+	if (ps->len < 2)
+		return -1;	/* nothing, or a zero that may start the next frame */
 	if (now - ps->last > PN532_GAP_MS) {
 		expire(ps, fn, arg);
 		return -1;

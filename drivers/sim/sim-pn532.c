@@ -180,6 +180,10 @@ sim_command(void *st, int argc, char **argv, int64_t now, const struct sim_io *i
 		s->awake = 0;
 		return 0;
 	}
+	if (strcmp(argv[0], "lift") == 0 || strcmp(argv[0], "sleep") == 0) {
+		snprintf(err, errsz, _("pn532: %s takes nothing after it"), argv[0]);
+		return -1;
+	}
 	hold = strcmp(argv[0], "hold") == 0;
 	if (!hold && strcmp(argv[0], "tap") != 0) {
 		snprintf(err, errsz, _("pn532: unknown command \"%s\" (tap, hold, lift, sleep)"),
