@@ -95,6 +95,12 @@ scan(struct pn532_parser *ps, struct pn532_frame *f, uint8_t *copy, int *got)
 		frame_set(f, PN532_BAD, NULL, 0, copy);
 		return 2;
 	}
+	if (b[head] != PN532_TFI_HOST && b[head] != PN532_TFI_CHIP &&
+	    (b[head] != PN532_TFI_ERROR || blen != 1)) {
+		ps->stats.bad_frame++;	/* adds up, but no such frame: a corrupted ACK can */
+		frame_set(f, PN532_BAD, NULL, 0, copy);
+		return 2;
+	}
 	ps->stats.frames++;
 	frame_set(f, PN532_INFO, b + head, blen, copy);
 	return head + blen + 1;	/* the postamble, if it comes, is skipped as a zero */
@@ -123,20 +129,30 @@ scan_all(struct pn532_parser *ps, pn532_frame_fn *fn, void *arg)
 	}
 }
 
-/* The window has waited too long: what is left is a half frame, or holds whole ones. */
+/*
+ * The window has waited too long: what is left is a half frame, or holds whole ones.  A half
+ * frame is reported as BAD (the driver may NACK for the answer again); last is set first, so
+ * that bytes the callback brings in through a new feed are not taken for stale ones.
+ */
 static void
-expire(struct pn532_parser *ps, pn532_frame_fn *fn, void *arg)
+expire(struct pn532_parser *ps, int64_t now, pn532_frame_fn *fn, void *arg)
 {
+	struct pn532_frame f;
+
+	ps->last = now;
 	for (;;) {
 		scan_all(ps, fn, arg);
 		if (ps->len == 0)
 			return;
-		if (ps->len >= 2) {	/* 00 FF and less than its frame */
-			ps->stats.bad_frame++;
-			drop(ps, 2);
-		} else {
+		if (ps->len < 2) {
 			drop(ps, 1);	/* a lone zero */
+			continue;
 		}
+		ps->stats.bad_frame++;	/* 00 FF and less than its frame */
+		drop(ps, 2);
+		memset(&f, 0, sizeof f);
+		f.kind = PN532_BAD;
+		fn(arg, &f);
 	}
 }
 
@@ -149,7 +165,7 @@ pn532_parser_feed(struct pn532_parser *ps, const uint8_t *bytes, size_t n, int64
 	if (n == 0)
 		return;
 	if (ps->len > 0 && now - ps->last > PN532_GAP_MS)
-		expire(ps, fn, arg);
+		expire(ps, now, fn, arg);
 	ps->last = now;
 	for (i = 0; i < n; i++) {
 		if (ps->len == sizeof ps->buf) {	/* cannot happen: scan bounds every frame */
@@ -167,7 +183,7 @@ pn532_parser_tick(struct pn532_parser *ps, int64_t now, pn532_frame_fn *fn, void
 	if (ps->len < 2)
 		return -1;	/* nothing, or a zero that may start the next frame */
 	if (now - ps->last > PN532_GAP_MS) {
-		expire(ps, fn, arg);
+		expire(ps, now, fn, arg);
 		return -1;
 	}
 	return ps->last + PN532_GAP_MS + 1;

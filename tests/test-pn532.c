@@ -304,8 +304,8 @@ test_faults(void)
 	pn532_parser_init(&ps);
 	parse(&ps, &s, list_resp4, 9, 100);
 	parse(&ps, &s, sam_resp, sizeof sam_resp, 100 + PN532_GAP_MS + 1);
-	ok(s.n == 1 && s.data[0][0] == 0x15 && ps.stats.bad_frame == 1,
-	    "a half frame followed by silence is dropped by the inter-byte timeout");
+	ok(s.n == 2 && s.kind[0] == PN532_BAD && s.data[1][0] == 0x15 && ps.stats.bad_frame == 1,
+	    "a half frame followed by silence is dropped (and reported) by the inter-byte timeout");
 	parse(&ps, &s, list_resp4, 9, 1000);
 	t = pn532_parser_tick(&ps, 1000, record, &s);
 	ok(t == 1000 + PN532_GAP_MS + 1, "tick asks to come back after the gap");
@@ -670,9 +670,8 @@ test_pair(void)
 		pair_run(&p, p.now + 1 + i * 17);
 	}
 	pair_run(&p, 7000);
-	fprintf(stderr, "bad %llu %llu to %llu gb %llu\n", (unsigned long long)st->bad_checksum, (unsigned long long)st->bad_frame, (unsigned long long)st->timeouts, (unsigned long long)st->garbage);
 	ok(p.n == 3, "corrupted and halved frames make no extra tap");
-	ok(st->bad_checksum + st->bad_frame >= 6, "the faults were counted");
+	ok(st->bad_checksum + st->bad_frame >= 12, "the faults were counted");
 	ok(pair_command(&p, "lift", err, sizeof err) == 0, "lift");
 	pair_run(&p, 8000);
 	ok(pair_command(&p, "tap 0102030405060708090A", err, sizeof err) == 0, "tap a 10-byte UID");
@@ -728,6 +727,67 @@ test_pair(void)
 	pair_close(&p);
 }
 
+/* The simulated chip with a fault on its k-th frame from now: the ACK, the answer, a resend. */
+static struct pair *g_pair;
+static int g_frame, g_hit;
+static enum pair_fault g_kind;
+
+static void
+wrap_send(void *arg, const uint8_t *frame, size_t n)
+{
+	if (++g_frame == g_hit)
+		g_pair->fault = g_kind;
+	pair_dev_send(arg, frame, n);
+}
+
+static void
+wrap_from_host(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct sim_io *io)
+{
+	struct sim_io w = { wrap_send, io->arg };
+
+	sim_pn532.from_host(st, bytes, n, now, &w);
+}
+
+static void
+test_each_frame_faulted(void)
+{
+	struct sim_device dev = sim_pn532;
+	const struct dev_stats *st;
+	struct pair p;
+	char err[256];
+	int k, kind, good_taps = 1, counted = 1, quick = 1;
+
+	dev.from_host = wrap_from_host;
+	for (kind = 0; kind < 2; kind++)
+		for (k = 1; k <= 6; k++) {
+			uint64_t bad, to;
+
+			pair_open(&p, &pn532_driver, &dev, 0);
+			g_pair = &p;
+			st = p.drv->stats(p.drv_state);
+			pair_run(&p, 500);
+			pair_command(&p, "hold 9EB36E66", err, sizeof err);
+			pair_run(&p, 1000);
+			bad = st->bad_checksum + st->bad_frame;
+			to = st->timeouts;
+			g_kind = kind ? PAIR_HALF : PAIR_CORRUPT;
+			g_hit = g_frame + k;
+			pair_run(&p, 2000);
+			good_taps &= p.n == 2 && p.events[1].kind == DEV_TAP;
+			counted &= st->bad_checksum + st->bad_frame > bad;
+			quick &= st->timeouts == to;
+			pair_command(&p, "lift", err, sizeof err);
+			pair_run(&p, 3000);
+			pair_command(&p, "tap DEADBEEF", err, sizeof err);
+			pair_run(&p, 4000);
+			good_taps &= p.n == 3 && strcmp(p.events[2].id, "DEADBEEF") == 0;
+			pair_close(&p);
+		}
+	ok(good_taps, "a fault on any of the next six frames: no extra or lost tap");
+	ok(counted, "each fault was counted as a bad checksum or bad frame");
+	ok(quick, "no fault costs a timeout: a NACK asks for the answer again");
+}
+
 int
 main(void)
 {
@@ -738,5 +798,6 @@ main(void)
 	test_driver();
 	test_sim_alone();
 	test_pair();
+	test_each_frame_faulted();
 	return t_done();
 }

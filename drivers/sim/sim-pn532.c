@@ -154,12 +154,14 @@ static int64_t
 sim_tick(void *st, int64_t now, const struct sim_io *io)
 {
 	struct sim_pn532 *s = st;
+	int64_t gap;
 
-	(void)io;
+	s->io = io;
 	s->now = now;
+	gap = pn532_parser_tick(&s->ps, now, on_frame, s);	/* NACK a half frame */
 	if (!card_here(s) || !s->until)
-		return -1;
-	return s->until;
+		return gap;
+	return gap >= 0 && gap < s->until ? gap : s->until;
 }
 
 static int
