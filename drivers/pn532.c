@@ -479,7 +479,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	gap = pn532_parser_tick(&p->ps, now, on_frame, &c);
 	if (now >= p->deadline) {
 		if (p->wait == PN532_IDLE) {
-			send_step(p, PN532_STEP_POLL, 0, now, io);
+			send_step(p, p->step, 0, now, io);	/* a poll, or set-up after an error */
 		} else if (++p->tries >= PN532_RESTART_TRIES) {
 			p->ps.stats.timeouts++;		/* reset or unplugged: start over */
 			p->tries = 0;

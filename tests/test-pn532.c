@@ -149,7 +149,7 @@ test_golden(void)
 	ok(one_info(sam_cmd, sizeof sam_cmd, 0xD4, d_sam, 4), "SAMConfiguration parses");
 	ok(one_info(rf_cmd, sizeof rf_cmd, 0xD4, d_rf, 5), "RFConfiguration parses");
 	ok(one_info(list_resp7, sizeof list_resp7, 0xD5, list_resp7 + 6, 14), "7-byte answer");
-	ok(one_info(errf, sizeof errf, 0x7F, NULL, 0), "the error frame is TFI 7F, no data");
+	ok(one_info(errf, sizeof errf, 0x7F, (const uint8_t *)"", 0), "the error frame is TFI 7F, no data");
 	pn532_parser_init(&ps);
 	parse(&ps, &s, ack, 6, 0);
 	parse(&ps, &s, nack, 6, 0);
@@ -524,6 +524,15 @@ test_driver(void)
 	pn532_driver.feed(&p, gfv_resp, sizeof gfv_resp, now + 3, &io);
 	pn532_driver.feed(&p, ack, sizeof ack, now + 3, &io);
 	ok(b.n == 0 && b.events == 8, "frames nobody asked for are ignored");
+	next = pn532_driver.tick(&p, now + 3, &io);
+	pn532_driver.tick(&p, next, &io);
+	ok(next > now + 3 && wrote(&b, 0, gfv_cmd, sizeof gfv_cmd),
+	    "after an error in the set-up, the next step (GetFirmwareVersion) follows");
+	now = next;
+	pn532_driver.feed(&p, sam_resp, sizeof sam_resp, now + 1, &io);
+	next = pn532_driver.tick(&p, now + 1, &io);
+	ok(b.n == 0 && b.events == 8 && next == now + PN532_ACK_MS,
+	    "a late answer to another command is not taken for this one");
 
 	/* ticks are always strictly after now */
 	good = 1;
