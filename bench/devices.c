@@ -26,9 +26,10 @@
 #include "fingerprint.h"
 #include "idreader.h"
 #include "loop.h"
+#include "pn532.h"
 #include "uhf.h"
 
-extern const struct sim_device sim_em4100, sim_uhf, sim_idcard, sim_fingerprint;
+extern const struct sim_device sim_em4100, sim_uhf, sim_idcard, sim_fingerprint, sim_pn532;
 
 static double
 now_s(void)
@@ -325,6 +326,7 @@ int
 main(void)
 {
 	static const struct scenario scenarios[] = {
+		{ &pn532_driver, &sim_pn532, { "hold 04A1B2C3D4E5F6" }, DEV_REQUEST_KINDS, 20000 },
 		{ &em4100_driver, &sim_em4100, { "hold 62E3086CED" }, DEV_REQUEST_KINDS, 60000 },
 		{ &fingerprint_driver, &sim_fingerprint, { "press alice" }, DEV_RQ_FP_ENROLL, 5000 },
 		{ &uhf_driver, &sim_uhf, { "tags 100" }, DEV_RQ_UHF_START, 20000 },

@@ -9,6 +9,7 @@
 #include "em4100.h"
 #include "fingerprint.h"
 #include "idreader.h"
+#include "pn532.h"
 #include "serial.h"
 #include "uhf.h"
 #include "xmalloc.h"
@@ -45,6 +46,7 @@ const struct dev_driver *
 devices_driver(int dev)
 {
 	static const struct dev_driver *const drivers[CONF_DEVICES] = {
+		[CONF_DEV_PN532] = &pn532_driver,
 		[CONF_DEV_EM4100] = &em4100_driver,
 		[CONF_DEV_FINGERPRINT] = &fingerprint_driver,
 		[CONF_DEV_UHF] = &uhf_driver,

@@ -64,6 +64,29 @@ test_em4100(void)
 }
 
 static void
+test_pn532(void)
+{
+	int i;
+
+	ok(simrun_find(&s, 0, CONF_DEV_PN532, DEV_INFO) >= 0 &&
+	    strstr(s.events[simrun_find(&s, 0, CONF_DEV_PN532, DEV_INFO)].text, "PN532"),
+	    "pn532: the firmware version was read");
+	mark();
+	simrun_say(&s, "pn532 tap 04A1B2C3D4E5F6");
+	i = expect(CONF_DEV_PN532, DEV_TAP, 3000);
+	ok(i >= 0 && strcmp(s.events[i].id, "04A1B2C3D4E5F6") == 0, "pn532: a 7-byte UID tap");
+	simrun_wait(&s, 600, NULL);
+	ok(simrun_find(&s, i + 1, CONF_DEV_PN532, DEV_TAP) < 0, "pn532: one tap, polls folded");
+	mark();
+	simrun_say(&s, "pn532 corrupt");
+	simrun_say(&s, "pn532 garbage 30");
+	simrun_say(&s, "pn532 tap 0A0B0C0D");
+	i = expect(CONF_DEV_PN532, DEV_TAP, 3000);
+	ok(i >= 0 && strcmp(s.events[i].id, "0A0B0C0D") == 0,
+	    "pn532: a 4-byte UID after a corrupt frame and garbage");
+}
+
+static void
 test_idcard(void)
 {
 	int i;
@@ -230,7 +253,9 @@ main(void)
 	ok(simrun_all_connected(&s), "every simulated device is connected");
 	ok(devices_state(s.devs, CONF_DEV_EM4100) == LINE_CONNECTED, "em4100 connected");
 	test_em4100();
+	test_pn532();
 	test_unplug(CONF_DEV_EM4100, "em4100", "em4100 tap 1122334455");
+	test_unplug(CONF_DEV_PN532, "pn532", "pn532 tap 04A1B2C3D4E5F6");
 	test_idcard();
 	test_uhf();
 	test_fingerprint();

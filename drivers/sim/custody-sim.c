@@ -26,11 +26,13 @@
 #include "xmalloc.h"
 
 extern const struct sim_device sim_em4100;
+extern const struct sim_device sim_pn532;
 extern const struct sim_device sim_idcard;
 extern const struct sim_device sim_fingerprint;
 extern const struct sim_device sim_uhf;
 
 static const struct sim_device *const all_devices[] = {
+	&sim_pn532,
 	&sim_em4100,
 	&sim_fingerprint,
 	&sim_uhf,
