@@ -341,11 +341,26 @@ on_frame(void *arg, const struct dock_frame *f, int good)
 	ack(d, f->seq);
 }
 
-static void
-bind_io(struct dock *d, int64_t now, const struct dev_io *io)
+/*
+ * Enters a handler: nothing is written until leave, so that a request made from the emit
+ * callback, in the middle of a frame, cannot make the device answer into the parser's buffer.
+ */
+static int
+enter(struct dock *d, int64_t now, const struct dev_io *io)
 {
+	int was = d->flushing;
+
 	d->now = now;
 	d->io = io;
+	d->flushing = 1;
+	return was;
+}
+
+static void
+leave(struct dock *d, int was)
+{
+	d->flushing = was;
+	flush(d);		/* a no-op inside an outer flush, which sends it all */
 }
 
 static struct dock_tx *
@@ -373,29 +388,28 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 	struct dock *d = st;
 	uint8_t rev = DOCK_REVISION;
 
-	bind_io(d, now, io);
+	enter(d, now, io);
 	while (d->tx[0].used)
 		tx_fail(d, &d->tx[0], DOCK_R_LINK);
 	dock_parser_reset(&d->parser);
 	d->out_len = 0;
-	d->flushing = 0;
 	d->next_seq = 0;
 	d->rx_seq = -1;
 	d->have_session = 0;
 	d->last_rx = now;
 	d->silence_told = 0;
 	tx_add(d, DOCK_T_HOST_HELLO, &rev, 1);	/* asks the dock for its HELLO */
-	flush(d);
+	leave(d, 0);		/* a (re)opened line: nothing of before is under way */
 }
 
 static void
 driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct dev_io *io)
 {
 	struct dock *d = st;
+	int was = enter(d, now, io);
 
-	bind_io(d, now, io);
 	dock_parse(&d->parser, &d->stats, bytes, n, now, on_frame, d);
-	flush(d);
+	leave(d, was);
 }
 
 static void
@@ -430,9 +444,8 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	struct dock *d = st;
 	struct dev_event ev;
 	int64_t next = -1;
-	int i;
+	int i, was = enter(d, now, io);
 
-	bind_io(d, now, io);
 	dock_parser_tick(&d->parser, &d->stats, now, on_frame, d);
 	tx_timeouts(d);
 	if (!d->silence_told && now >= d->last_rx + DOCK_SILENCE_MS) {
@@ -443,7 +456,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 		snprintf(ev.text, sizeof ev.text, "dock silent for %d s", DOCK_SILENCE_MS / 1000);
 		io->emit(io->arg, &ev);
 	}
-	flush(d);
+	leave(d, was);
 	next = dock_parser_due(&d->parser);
 	for (i = 0; i < DOCK_TX_MAX; i++)
 		if (d->tx[i].used && d->tx[i].sent)
@@ -491,16 +504,17 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 	struct dock_tx *t;
 	uint8_t type, payload[DOCK_PAYLOAD_MAX];
 	size_t len;
+	int was = enter(d, now, io);
 
-	bind_io(d, now, io);
-	if (make_command(rq, &type, &c) != 0 || (len = dock_command_put(type, &c, payload)) == 0)
-		return -1;
-	if ((t = tx_add(d, type, payload, len)) == NULL)
-		return -1;	/* busy: DOCK_TX_MAX commands under way */
+	if (make_command(rq, &type, &c) != 0 || (len = dock_command_put(type, &c, payload)) == 0 ||
+	    (t = tx_add(d, type, payload, len)) == NULL) {
+		d->flushing = was;
+		return -1;	/* not a dock request, or busy: DOCK_TX_MAX under way */
+	}
 	t->slot = c.slot;
 	if (c.id_len > 0)
 		dock_id_hex(c.id, c.id_len, t->id);
-	flush(d);
+	leave(d, was);
 	return 0;
 }
 

@@ -716,6 +716,92 @@ test_sim_faults(void)
 	pair_close(&p);
 }
 
+/* A console that binds a band as soon as it is docked: a request from inside emit. */
+static void
+bind_on_present(void *arg, const struct dev_event *ev)
+{
+	struct pair *p = arg;
+	struct dev_request rq;
+
+	pair_emit(arg, ev);
+	if (ev->kind != DEV_DOCK || ev->dock.what != DOCK_PRESENT)
+		return;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_DOCK_BIND;
+	rq.slot = ev->dock.slot;
+	snprintf(rq.visit, sizeof rq.visit, "V-AUTO");
+	p->drv->request(p->drv_state, &rq, p->now, &p->io);
+}
+
+static void
+test_request_from_emit(void)
+{
+	struct pair p;
+	char err[256];
+
+	pair_open(&p, &dock_driver, &sim_dock, 1000);
+	p.io.emit = bind_on_present;
+	pair_run(&p, 1100);
+	pair_command(&p, "present 1 0A0B0C0D", err, sizeof err);
+	pair_command(&p, "present 2 0A0B0C0E", err, sizeof err);
+	pair_run(&p, 1500);
+	ok(count_what(&p, DOCK_DONE) == 2 && p.drv->stats(p.drv_state)->bad_checksum == 0 &&
+	    p.drv->stats(p.drv_state)->bad_frame == 0 && p.drv->stats(p.drv_state)->garbage == 0,
+	    "requests made from the event callback are sent cleanly and answered");
+	pair_close(&p);
+}
+
+/* A dock on a wire with no delay: it answers a BIND inside the driver's write. */
+static struct host echo;
+
+static void
+echo_write(void *arg, const uint8_t *b, size_t n)
+{
+	struct dock_result r = { 0, DOCK_T_BIND, 0, 0, 1, 4, { 1, 2, 3, 4 } };
+	uint8_t f[3 * DOCK_FRAME_MAX], p[DOCK_PAYLOAD_MAX];
+	size_t len;
+
+	host_write(arg, b, n);
+	if (n < DOCK_HEADER || b[3] != DOCK_T_BIND)
+		return;
+	r.cmd_seq = b[4];
+	len = dock_encode_frame(DOCK_T_ACK, b[4], NULL, 0, f);
+	len += dock_encode_frame(DOCK_T_RESULT, 9, p, dock_result_put(&r, p), f + len);
+	dock_driver.feed(&echo.d, f, len, 0, &echo.io);
+}
+
+static void
+echo_emit(void *arg, const struct dev_event *ev)
+{
+	struct dev_request rq;
+
+	host_emit(arg, ev);
+	if (ev->kind != DEV_DOCK || ev->dock.what != DOCK_PRESENT)
+		return;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_DOCK_BIND;
+	rq.slot = ev->dock.slot;
+	snprintf(rq.visit, sizeof rq.visit, "V-AUTO");
+	dock_driver.request(&echo.d, &rq, 0, &echo.io);
+}
+
+static void
+test_reentry(void)
+{
+	uint8_t buf[2 * DOCK_FRAME_MAX];
+
+	host_open(&echo, 0);
+	echo.io.write = echo_write;
+	echo.io.emit = echo_emit;
+	host_feed(&echo, g_ack_0, sizeof g_ack_0, 0);
+	memcpy(buf, g_present, sizeof g_present);
+	memcpy(buf + sizeof g_present, g_heartbeat, sizeof g_heartbeat);
+	host_feed(&echo, buf, sizeof g_present + sizeof g_heartbeat, 0);
+	ok(echo.n == 2 && echo.ev[1].dock.what == DOCK_DONE && echo.d.stats.frames == 5 &&
+	    echo.d.stats.bad_checksum + echo.d.stats.bad_frame + echo.d.stats.garbage == 0,
+	    "a device answering inside write does not break the frame being read");
+}
+
 static void
 test_sim_stream(void)
 {
@@ -902,6 +988,8 @@ main(void)
 	test_host_retransmit();
 	test_sim_happy();
 	test_sim_faults();
+	test_request_from_emit();
+	test_reentry();
 	test_sim_stream();
 	test_sim_script();
 	test_sim_by_hand();
