@@ -975,6 +975,46 @@ test_sim_by_hand(void)
 	}
 }
 
+/* The simulated dock on random bytes mixed with good frames: still answers afterwards. */
+static void
+test_sim_noise(void)
+{
+	static uint8_t state[1 << 16];
+	struct capture cap;
+	struct sim_io io = { capture_send, &cap };
+	struct frames fs;
+	uint8_t buf[512];
+	uint32_t x = 12345;
+	int round, i;
+	int64_t now = 0;
+
+	memset(state, 0, sizeof state);
+	memset(&cap, 0, sizeof cap);
+	sim_dock.init(state);
+	for (round = 0; round < 3000; round++) {
+		int n = (int)(x % sizeof buf);
+
+		for (i = 0; i < n; i++) {
+			x = x * 1103515245 + 12345;
+			buf[i] = (uint8_t)(x >> 16);
+			if (buf[i] < 8)
+				buf[i] = 0xA5;	/* many false starts */
+		}
+		if (round % 3 == 0 && n >= 2 * (int)sizeof g_bind)
+			memcpy(buf + n / 2, g_bind, sizeof g_bind);
+		cap.n = 0;
+		sim_dock.from_host(state, buf, (size_t)n, now, &io);
+		now += 1 + x % 100;
+		sim_dock.tick(state, now, &io);
+	}
+	now += 1000;
+	sim_dock.tick(state, now, &io);
+	cap.n = 0;
+	sim_dock.from_host(state, g_host_hello, sizeof g_host_hello, now, &io);
+	read_frames(cap.out, cap.n, &fs);
+	ok(fs.n >= 1 && fs.f[0].type == DOCK_T_ACK, "after 3000 rounds of noise the dock still ACKs a HOST_HELLO");
+}
+
 int
 main(void)
 {
@@ -990,6 +1030,7 @@ main(void)
 	test_sim_faults();
 	test_request_from_emit();
 	test_reentry();
+	test_sim_noise();
 	test_sim_stream();
 	test_sim_script();
 	test_sim_by_hand();
