@@ -49,10 +49,14 @@ tx_next(struct dock *d)
 static void
 tx_send(struct dock *d, struct dock_tx *t)
 {
+	uint8_t f[DOCK_FRAME_MAX];
+	size_t n = t->len;
+
+	memcpy(f, t->frame, n);	/* an answer during write may remove t */
 	t->sent = 1;
 	t->tries++;
 	t->due = d->now + DOCK_ACK_MS;
-	d->io->write(d->io->arg, t->frame, t->len);
+	d->io->write(d->io->arg, f, n);
 }
 
 /* Sends the queued ACKs and NAKs, then the next frame; only the outermost call does. */
