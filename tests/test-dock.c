@@ -426,6 +426,13 @@ test_faults(void)
 	ok(h.n == 3 && h.ev[0].dock.what == DOCK_PRESENT && h.d.stats.bad_checksum == 1,
 	    "a half frame completed by later bytes fails its CRC; what followed is read");
 
+	/* A half frame is not finished by the bytes of a reopened line. */
+	host_open(&h, 0);
+	host_feed(&h, g_hello, 10, 10);
+	dock_driver.start(&h.d, 20, &h.io);
+	host_feed(&h, g_hello, sizeof g_hello, 21);
+	ok(h.n == 2 && h.d.stats.bad_checksum == 0, "start forgets half a frame");
+
 	/* A half frame alone times out. */
 	host_open(&h, 0);
 	host_feed(&h, g_hello, 10, 10);
@@ -543,11 +550,30 @@ test_host_retransmit(void)
 	snprintf(rq.id, sizeof rq.id, "XYZ");
 	ok(dock_driver.request(&h.d, &rq, 5, &h.io) == -1, "a bind with a bad band id is refused");
 
-	/* Reopening the line ends what was under way. */
+	/* ACKed but never answered: a timeout after DOCK_RESULT_MS. */
+	host_open(&h, 0);
+	host_feed(&h, g_ack_0, sizeof g_ack_0, 0);
 	snprintf(rq.id, sizeof rq.id, BAND_HEX);
+	dock_driver.request(&h.d, &rq, 10, &h.io);
+	{
+		uint8_t a[DOCK_FRAME_MAX];
+		size_t n = dock_encode_frame(DOCK_T_ACK, 1, NULL, 0, a);
+
+		host_feed(&h, a, n, 20);
+	}
+	ok(dock_driver.tick(&h.d, 30, &h.io) == 20 + DOCK_RESULT_MS, "an ACKed command waits 2 s");
+	dock_driver.tick(&h.d, 20 + DOCK_RESULT_MS - 1, &h.io);
+	ok(h.n == 0, "no answer yet is no failure yet");
+	dock_driver.tick(&h.d, 20 + DOCK_RESULT_MS, &h.io);
+	ok(h.n == 1 && h.ev[0].dock.reason == DOCK_R_TIMEOUT && h.d.stats.timeouts == 1,
+	    "no RESULT in 2 s: refused, timeout");
+
+	/* Reopening the line ends what was under way. */
+	host_open(&h, 0);
 	dock_driver.request(&h.d, &rq, 5, &h.io);
 	dock_driver.start(&h.d, 10, &h.io);
-	ok(h.n == 1 && h.ev[0].dock.reason == DOCK_R_LINK, "start ends a pending command (link)");
+	ok(h.n == 1 && h.ev[0].dock.reason == DOCK_R_LINK &&
+	    h.ev[0].dock.command == DEV_RQ_DOCK_BIND, "start ends a pending command (link)");
 }
 
 static int
