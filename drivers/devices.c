@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "devices.h"
+#include "dock.h"
 #include "em4100.h"
 #include "fingerprint.h"
 #include "idreader.h"
@@ -50,6 +51,7 @@ devices_driver(int dev)
 		[CONF_DEV_EM4100] = &em4100_driver,
 		[CONF_DEV_FINGERPRINT] = &fingerprint_driver,
 		[CONF_DEV_UHF] = &uhf_driver,
+		[CONF_DEV_DOCK] = &dock_driver,
 		[CONF_DEV_IDCARD] = &idreader_driver,
 	};
 

@@ -30,12 +30,14 @@ extern const struct sim_device sim_pn532;
 extern const struct sim_device sim_idcard;
 extern const struct sim_device sim_fingerprint;
 extern const struct sim_device sim_uhf;
+extern const struct sim_device sim_dock;
 
 static const struct sim_device *const all_devices[] = {
 	&sim_pn532,
 	&sim_em4100,
 	&sim_fingerprint,
 	&sim_uhf,
+	&sim_dock,
 	&sim_idcard,
 };
 #define NDEV (sizeof all_devices / sizeof *all_devices)
