@@ -209,6 +209,64 @@ test_fingerprint(void)
 }
 
 static int
+dock_is(int from, enum dev_dock_what what)
+{
+	int i;
+
+	for (i = from; i < s.n && i < SIM_EVENTS; i++)
+		if (s.devof[i] == CONF_DEV_DOCK && s.events[i].kind == DEV_DOCK &&
+		    s.events[i].dock.what == what)
+			return i;
+	return -1;
+}
+
+static int want_dock;
+
+static int
+dock_seen(struct simrun *r)
+{
+	(void)r;
+	return dock_is(seen_from, (enum dev_dock_what)want_dock) >= 0;
+}
+
+static int
+await_dock(enum dev_dock_what what, int64_t ms)
+{
+	want_dock = what;
+	simrun_wait(&s, ms, dock_seen);
+	return dock_is(seen_from, what);
+}
+
+/* A band put in a slot, bound to a visit, its telemetry and SOS, over the pty. */
+static void
+test_dock(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_DOCK_BIND, .slot = 2 };
+	int i;
+
+	ok(dock_is(0, DOCK_HELLO) >= 0, "dock: the dock said hello");
+	mark();
+	simrun_say(&s, "dock present 2 B00A01 87");
+	i = await_dock(DOCK_PRESENT, 3000);
+	ok(i >= 0 && s.events[i].dock.slot == 2 && strcmp(s.events[i].id, "B00A01") == 0 &&
+	    s.events[i].dock.battery == 87, "dock: band B00A01 in slot 2 at 87 %");
+	mark();
+	snprintf(rq.id, sizeof rq.id, "B00A01");
+	snprintf(rq.visit, sizeof rq.visit, "visit-1");
+	ok(devices_request(s.devs, CONF_DEV_DOCK, &rq) == 0, "dock: bind sent");
+	ok(await_dock(DOCK_DONE, 3000) >= 0, "dock: the bind is done");
+	mark();
+	rq.slot = 3;
+	rq.id[0] = 0;
+	devices_request(s.devs, CONF_DEV_DOCK, &rq);
+	ok(await_dock(DOCK_REFUSED, 3000) >= 0, "dock: binding an empty slot is refused");
+	mark();
+	simrun_say(&s, "dock sos B00A01");
+	i = await_dock(DOCK_TELEMETRY, 3000);
+	ok(i >= 0 && (s.events[i].dock.flags & DOCK_SOS), "dock: an SOS arrives as telemetry");
+}
+
+static int
 line_lost(struct simrun *r)
 {
 	return r->state[want_dev] == LINE_RECONNECTING;
@@ -259,6 +317,7 @@ main(void)
 	test_idcard();
 	test_uhf();
 	test_fingerprint();
+	test_dock();
 	simrun_stop(&s);
 	return t_done();
 }
