@@ -1,10 +1,23 @@
-/* Information collection (信息采集): the checklist, each item done with a result or skipped. */
+/*
+ * Information collection (信息采集): the checklist, each item done with a result or skipped,
+ * and fingerprints captured with the module (two presses, merged, the template sealed).
+ */
+#include <stdio.h>
 #include <string.h>
 
 #include "form-screen.h"
 #include "i18n.h"
 
+struct collect_screen {
+	struct form_screen fs;
+	struct devices *devs;
+	int capturing;		/* an enrolment is under way on the module */
+	char finger[12];	/* the finger being captured */
+	char prompt[200];	/* what the person must do now */
+};
+
 static const char *statuses[2];
+static const char *fingers[BIO_FINGERS];
 static char keys[INTAKE_COLLECTION_ITEMS][2][24];
 
 static void
@@ -63,21 +76,201 @@ load(struct form_screen *fs, struct console *c)
 	}
 }
 
+/* "right index finger (quality 78), right thumb (quality 80)" for the checklist row. */
+static void
+fingers_summary(struct console *c, const char *visit, char *out, size_t size)
+{
+	struct visit_fingerprint fp[BIO_FINGERS];
+	struct errmsg em;
+	size_t n = 0, i, used = 0;
+
+	out[0] = '\0';
+	if (visit_fingerprints(c->in.j, visit, fp, BIO_FINGERS, &n, &em) != CST_OK)
+		return;
+	for (i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, _("%s%s (quality %d)"),
+		    i ? _(", ") : "", bio_finger_label(fp[i].finger), fp[i].quality);
+}
+
+static void
+capture_done(struct collect_screen *cs, struct console *c, const struct dev_finger *f)
+{
+	struct form_screen *fs = &cs->fs;
+	struct intake_error e;
+	struct biokey k;
+	char text[IN_TEXT_MAX + 1];
+
+	memset(&e, 0, sizeof e);
+	if (biokey_load(c->t->dir, 0, &k, &e.em) == CST_OK) {
+		intake_fingerprint(&c->in, fs->visit_id, cs->finger, f->quality, "r30x", &k,
+		    f->tpl, f->tpl_len, &e);
+		biokey_wipe(&k);
+	}
+	if (e.em.code != CST_OK) {
+		form_error(&fs->fm, "capture", e.em.text);
+		return;
+	}
+	fingers_summary(c, fs->visit_id, text, sizeof text);
+	form_set_choice(&fs->fm, keys[0][0], 0);
+	form_set(&fs->fm, keys[0][1], text);
+	snprintf(form_field(&fs->fm, "capture")->note, UI_ERROR_MAX, "%s",
+	    _("[Enter: capture another finger]"));
+	console_say(c, UI_OK, _("%s: %s captured (quality %d), sealed and recorded. F2 records "
+	    "the checklist."), fs->v.name, bio_finger_label(cs->finger), f->quality);
+}
+
+static int
+collect_device(struct form_screen *fs, struct console *c, int dev,
+    const struct dev_event *ev)
+{
+	struct collect_screen *cs = (struct collect_screen *)fs;
+	const struct dev_finger *f = &ev->finger;
+
+	if (dev != CONF_DEV_FINGERPRINT || ev->kind != DEV_FINGER || !cs->capturing)
+		return 0;
+	switch (f->what) {
+	case FP_PLACE:
+		snprintf(cs->prompt, sizeof cs->prompt, _("Press the %s on the sensor (%d of 2)."),
+		    bio_finger_label(cs->finger), f->press > 0 ? f->press : 1);
+		break;
+	case FP_LIFT:
+		snprintf(cs->prompt, sizeof cs->prompt, "%s", _("Lift the finger."));
+		break;
+	case FP_ENROLLED:
+		cs->capturing = 0;
+		cs->prompt[0] = '\0';
+		capture_done(cs, c, f);
+		break;
+	case FP_FAILED:
+		cs->capturing = 0;
+		cs->prompt[0] = '\0';
+		form_error(&fs->fm, "capture", console_finger_failure(f->code));
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static void
+capture_start(struct collect_screen *cs, struct console *c)
+{
+	struct form_screen *fs = &cs->fs;
+	struct dev_request rq = { .kind = DEV_RQ_FP_ENROLL };
+	struct intake_error e;
+	struct biokey k;
+	int i = form_choice_of(&fs->fm, "finger");
+
+	form_clear_errors(&fs->fm);
+	if (cs->capturing)
+		return;
+	if (i < 0) {
+		form_error(&fs->fm, "finger", _("choose the finger"));
+		return;
+	}
+	/* Everything that could refuse the template is checked before the person presses. */
+	if (intake_allowed(&c->in, fs->visit_id, ACT_COLLECT, &e) != CST_OK ||
+	    biokey_load(c->t->dir, 0, &k, &e.em) != CST_OK ||
+	    console_finger_ready(c, &e.em) != CST_OK) {
+		form_error(&fs->fm, "capture", e.em.text);
+		return;
+	}
+	biokey_wipe(&k);
+	/* The host keeps the template; the module's library slot is only scratch. */
+	rq.page = i;
+	if (devices_request(c->devs, CONF_DEV_FINGERPRINT, &rq) != 0) {
+		form_error(&fs->fm, "capture", _("the fingerprint module is busy; try again"));
+		return;
+	}
+	snprintf(cs->finger, sizeof cs->finger, "%s", bio_finger_keys[i]);
+	snprintf(cs->prompt, sizeof cs->prompt, _("Press the %s on the sensor (%d of 2)."),
+	    bio_finger_label(cs->finger), 1);
+	cs->capturing = 1;
+}
+
+static void
+capture_cancel(struct collect_screen *cs)
+{
+	struct dev_request rq = { .kind = DEV_RQ_CANCEL };
+
+	if (cs->capturing)
+		devices_request(cs->devs, CONF_DEV_FINGERPRINT, &rq);
+	cs->capturing = 0;
+	cs->prompt[0] = '\0';
+}
+
+static void
+collect_button(struct form_screen *fs, struct console *c, const char *key)
+{
+	if (strcmp(key, "capture") == 0)
+		capture_start((struct collect_screen *)fs, c);
+}
+
+static void
+draw_prompt(struct form_screen *fs, int y, int x, int h, int w)
+{
+	struct collect_screen *cs = (struct collect_screen *)fs;
+
+	if (h > 0 && cs->capturing)
+		ui_put(y, x, w, cs->prompt, UI_TITLE, 0);
+	else if (h > 0)
+		ui_put(y, x, w, _("Fingerprints: choose the finger, Enter on \"Capture\"; the "
+		    "person presses it twice. Esc stops a capture."), UI_DIM, 0);
+}
+
+static enum ui_result (*base_key)(struct screen *, struct console *, int);
+static void (*base_free)(struct screen *);
+
+static enum ui_result
+collect_key(struct screen *s, struct console *c, int key)
+{
+	struct collect_screen *cs = (struct collect_screen *)s;
+
+	if (key == UI_KEY_ESC && cs->capturing) {
+		capture_cancel(cs);
+		console_say(c, UI_NORMAL, "%s", _("Fingerprint capture stopped."));
+		return UI_HANDLED;
+	}
+	return base_key(s, c, key);
+}
+
+static void
+collect_free(struct screen *s)
+{
+	capture_cancel((struct collect_screen *)s);
+	base_free(s);
+}
+
+static struct screen_ops collect_ops;
+
 struct screen *
 screen_collect_new(struct console *c, const char *visit)
 {
 	static const char *const status_keys[2] = { N_("done"), N_("skipped") };
-	struct form_screen *fs = form_screen_new(c, sizeof *fs, visit,
+	struct collect_screen *cs = (struct collect_screen *)form_screen_new(c, sizeof *cs, visit,
 	    _("Information collection"), _("For each item of the checklist choose done (and "
 	    "write the result: card number, photo taken, sample number, test result…) or "
 	    "skipped (and write the reason). Items already recorded are shown; F2 records what "
 	    "is new or changed. Every item must be done or skipped before waiting or "
-	    "interrogation."));
+	    "interrogation. Fingerprints: choose the finger and press Enter on \"Capture\"; "
+	    "the person presses the finger twice on the module; the template is sealed with the "
+	    "center's biometric key and recorded at once."));
+	struct form_screen *fs = &cs->fs;
 	int i;
 
-	if (fs == NULL)
+	if (cs == NULL)
 		return NULL;
+	cs->devs = c->devs;
+	collect_ops = *fs->base.ops;
+	base_key = collect_ops.key;
+	base_free = collect_ops.free;
+	collect_ops.key = collect_key;
+	collect_ops.free = collect_free;
+	fs->base.ops = &collect_ops;
 	fs->save = collect_save;
+	fs->button = collect_button;
+	fs->device = collect_device;
+	fs->draw_extra = draw_prompt;
 	fs->action = ACT_COLLECT;
 	form_screen_labels(status_keys, 2, statuses);
 	for (i = 0; i < INTAKE_COLLECTION_ITEMS; i++) {
@@ -86,6 +279,12 @@ screen_collect_new(struct console *c, const char *visit)
 		form_choice(&fs->fm, keys[i][0], intake_collection_label(i), statuses, 2);
 		form_text(&fs->fm, keys[i][1], _("  result / reason"), 60, IN_TEXT_MAX);
 	}
+	form_choice(&fs->fm, "finger", _("Finger"),
+	    form_screen_labels(bio_finger_names, BIO_FINGERS, fingers), BIO_FINGERS);
+	form_set_choice(&fs->fm, "finger", 1);
+	form_button(&fs->fm, "capture", _("Capture"));
+	snprintf(form_field(&fs->fm, "capture")->note, UI_ERROR_MAX, "%s",
+	    _("[Enter: capture with the module]"));
 	load(fs, c);
 	form_screen_check_stage(fs, c);
 	return &fs->base;

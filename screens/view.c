@@ -20,6 +20,12 @@ struct view {
 	int doc_kind;
 	char signer_role[16];
 	char signer_name[IN_NAME_MAX + 1];
+	/* signing by a finger press (F4), when the signer has an enrolled fingerprint */
+	struct devices *devs;
+	int by_finger;			/* F4 offered */
+	int matching;			/* a 1:1 match is under way on the module */
+	struct visit_fingerprint fp;	/* the enrolled finger it is matched against */
+	char prompt[200];
 };
 
 static const char *
@@ -43,6 +49,8 @@ view_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 	(void)c;
 	v->page = h - form_rows - 1;
 	ui_text_draw(buf_str(&v->text), &v->top, y, x, h - form_rows, w);
+	if (form_rows && v->matching)
+		ui_put(y + h - 2, x, w, v->prompt, UI_TITLE, 1);
 	if (form_rows)
 		form_draw(&v->fm, y + h - 1, x, 1, w);
 	else
@@ -50,10 +58,22 @@ view_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 }
 
 static void
+finger_cancel(struct view *v)
+{
+	struct dev_request rq = { .kind = DEV_RQ_CANCEL };
+
+	if (v->matching)
+		devices_request(v->devs, CONF_DEV_FINGERPRINT, &rq);
+	v->matching = 0;
+}
+
+static void
 view_free(struct screen *s)
 {
 	struct view *v = (struct view *)s;
 
+	finger_cancel(v);
+	cry_wipe(&v->fp, sizeof v->fp);
 	buf_free(&v->text);
 	form_free(&v->fm);
 	free(v);
@@ -167,7 +187,7 @@ sign(struct view *v, struct console *c)
 		return;
 	}
 	if (intake_sign(&c->in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
-	    v->signer_name, "typed", buf_str(&v->text), &e) != CST_OK) {
+	    v->signer_name, "typed", buf_str(&v->text), NULL, &e) != CST_OK) {
 		screen_show_error(c, &v->fm, &e);
 		return;
 	}
@@ -176,11 +196,116 @@ sign(struct view *v, struct console *c)
 	console_close(c, &v->base);
 }
 
+static void
+signed_ok(struct view *v, struct console *c)
+{
+	console_say(c, UI_OK, _("%s signed the %s."), v->signer_name,
+	    doc_title((enum doc_kind)v->doc_kind));
+	console_close(c, &v->base);
+}
+
+/* F4: the enrolled template goes to the module, which matches the next press against it. */
+static void
+finger_start(struct view *v, struct console *c)
+{
+	unsigned char tpl[BIO_TPL_MAX];
+	struct dev_request rq = { .kind = DEV_RQ_FP_MATCH };
+	struct errmsg em;
+	struct biokey k;
+	size_t n = 0;
+	int status;
+
+	form_clear_errors(&v->fm);
+	if (v->matching)
+		return;
+	if ((status = console_finger_ready(c, &em)) == CST_OK &&
+	    (status = biokey_load(c->t->dir, 0, &k, &em)) == CST_OK) {
+		status = bio_open(&k, v->fp.key_id, v->visit_id, v->fp.finger, v->fp.sealed,
+		    v->fp.sealed_len, tpl, &n, &em);
+		biokey_wipe(&k);
+	}
+	if (status == CST_OK) {
+		rq.tpl = tpl;
+		rq.tpl_len = n;
+		if (devices_request(c->devs, CONF_DEV_FINGERPRINT, &rq) != 0)
+			status = err_set(&em, CST_ERR_BUSY, "%s", _("the fingerprint module is busy; "
+			    "try again"));
+	}
+	cry_wipe(tpl, sizeof tpl);	/* the driver keeps its own copy until it is sent */
+	if (status != CST_OK) {
+		form_error(&v->fm, "confirm", em.text);
+		return;
+	}
+	v->matching = 1;
+	snprintf(v->prompt, sizeof v->prompt, _("%s: press the %s on the sensor (Esc stops)."),
+	    v->signer_name, bio_finger_label(v->fp.finger));
+}
+
+static void
+finger_matched(struct view *v, struct console *c, int score)
+{
+	struct sign_match m;
+	struct intake_error e;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.finger, sizeof m.finger, "%s", v->fp.finger);
+	m.score = score;
+	snprintf(m.enrolled_terminal, sizeof m.enrolled_terminal, "%s", v->fp.terminal);
+	m.enrolled_seq = v->fp.seq;
+	if (intake_sign(&c->in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
+	    v->signer_name, "fingerprint", buf_str(&v->text), &m, &e) != CST_OK) {
+		screen_show_error(c, &v->fm, &e);
+		return;
+	}
+	signed_ok(v, c);
+}
+
+static int
+sign_device(struct screen *s, struct console *c, int dev, const struct dev_event *ev)
+{
+	struct view *v = (struct view *)s;
+	const struct dev_finger *f = &ev->finger;
+
+	if (dev != CONF_DEV_FINGERPRINT || ev->kind != DEV_FINGER || !v->matching)
+		return 0;
+	switch (f->what) {
+	case FP_PLACE:
+		return 1;
+	case FP_MATCH:
+		v->matching = 0;
+		finger_matched(v, c, f->score);
+		return 1;
+	case FP_NO_MATCH:
+		v->matching = 0;
+		snprintf(v->prompt, sizeof v->prompt, _("This finger does not match the %s "
+		    "enrolled for %s (score %d); F4 to try again."), bio_finger_label(v->fp.finger),
+		    v->signer_name, f->score);
+		form_error(&v->fm, "confirm", v->prompt);
+		return 1;
+	case FP_FAILED:
+		v->matching = 0;
+		form_error(&v->fm, "confirm", console_finger_failure(f->code));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static enum ui_result
 sign_key(struct screen *s, struct console *c, int key)
 {
 	struct view *v = (struct view *)s;
 	enum ui_result r;
+
+	if (key == ui_key_f(4) && v->by_finger) {
+		finger_start(v, c);
+		return UI_HANDLED;
+	}
+	if (key == UI_KEY_ESC && v->matching) {
+		finger_cancel(v);
+		console_say(c, UI_NORMAL, "%s", _("Fingerprint signing stopped."));
+		return UI_HANDLED;
+	}
 
 	if (key == UI_KEY_PGUP || key == UI_KEY_PGDN || key == UI_KEY_UP || key == UI_KEY_DOWN)
 		return ui_text_key(&v->top, v->page, key);
@@ -195,8 +320,26 @@ sign_key(struct screen *s, struct console *c, int key)
 
 static const struct screen_ops sign_ops = {
 	.title = view_title, .keys = view_keys, .draw = view_draw, .key = sign_key,
-	.free = view_free,
+	.free = view_free, .device = sign_device,
 };
+
+/* A person with an enrolled fingerprint, at a terminal with a module, may sign by finger. */
+static void
+offer_finger(struct view *v, struct console *c)
+{
+	struct visit_fingerprint *fp = xcalloc(BIO_FINGERS, sizeof *fp);
+	struct errmsg em;
+	size_t n = 0;
+
+	if (strcmp(v->signer_role, "person") == 0 &&
+	    devices_state(c->devs, CONF_DEV_FINGERPRINT) != LINE_ABSENT &&
+	    visit_fingerprints(c->in.j, v->visit_id, fp, BIO_FINGERS, &n, &em) == CST_OK && n > 0) {
+		v->fp = fp[0];	/* the best quality */
+		v->by_finger = 1;
+	}
+	cry_wipe(fp, BIO_FINGERS * sizeof *fp);
+	free(fp);
+}
 
 struct screen *
 screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *signer_role,
@@ -214,7 +357,11 @@ screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *
 		buf_add(&v->text, em.text);
 	snprintf(v->title, sizeof v->title, _("Sign: %s (%s)"), doc_title((enum doc_kind)doc_kind),
 	    signer_name);
-	snprintf(v->keys, sizeof v->keys, "%s", _("F2/Enter sign  PgUp/PgDn read  Esc not now"));
+	v->devs = c->devs;
+	offer_finger(v, c);
+	snprintf(v->keys, sizeof v->keys, "%s", v->by_finger ?
+	    _("F2/Enter sign  F4 sign by fingerprint  PgUp/PgDn read  Esc not now") :
+	    _("F2/Enter sign  PgUp/PgDn read  Esc not now"));
 	form_init(&v->fm);
 	form_text(&v->fm, "confirm", _("Signer types own name"), 32, IN_NAME_MAX);
 	return &v->base;

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "biometric.h"
 #include "cmd.h"
 #include "hex.h"
 #include "i18n.h"
@@ -15,20 +16,23 @@ cmd_init_exec(const struct cmd_entry *self, int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "terminal", required_argument, NULL, 't' },
 		{ "room", required_argument, NULL, 'r' },
+		{ "biometric-key", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL, *name = NULL, *room = NULL;
+	const char *data = NULL, *name = NULL, *room = NULL, *biokey = NULL;
 	char dir[PATH_MAX], pkhex[2 * CRY_PK_BYTES + 1];
 	struct terminal *t;
+	struct biokey k;
 	struct errmsg em;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:t:r:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:t:r:b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': data = optarg; break;
 		case 't': name = optarg; break;
 		case 'r': room = optarg; break;
+		case 'b': biokey = optarg; break;
 		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
 		default: return cmd_usage(self, _("unknown option"));
 		}
@@ -40,20 +44,32 @@ cmd_init_exec(const struct cmd_entry *self, int argc, char **argv)
 	err_clear(&em);
 	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK)
 		return cmd_fail(&em);
+	/* A bad key file to import is refused before anything is created. */
+	if (biokey && biokey_load(biokey, 1, &k, &em) != CST_OK)
+		return cmd_fail(&em);
+	if (biokey)
+		biokey_wipe(&k);
 	if (terminal_create(dir, name, room, &em) != CST_OK)
+		return cmd_fail(&em);
+	if ((biokey ? biokey_import(dir, biokey, &em) : biokey_create(dir, &em)) != CST_OK)
 		return cmd_fail(&em);
 	if (terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK)
 		return cmd_fail(&em);
 	hex_encode(t->pk, CRY_PK_BYTES, pkhex);
 	printf(_("terminal %s created in %s (room %s)\n"), t->name, dir, t->room);
 	printf(_("public key: %s\n"), pkhex);
+	if (biokey_load(dir, 0, &k, &em) == CST_OK)
+		printf(biokey ? _("biometric key %s copied from %s\n") :
+		    _("biometric key %s created: copy %s/%s to every terminal of this center\n"),
+		    k.id, biokey ? biokey : dir, BIOKEY_FILE);
+	biokey_wipe(&k);
 	terminal_close(t);
 	return EXIT_OK;
 }
 
 const struct cmd_entry cmd_init_entry = {
 	"init",
-	"[--data DIR] --terminal NAME --room ROOM",
+	"[--data DIR] --terminal NAME --room ROOM [--biometric-key FILE]",
 	N_("create this terminal's key and journal"),
 	cmd_init_exec
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "fingerprint.h"
 #include "i18n.h"
 #include "screens.h"
 #include "visit.h"
@@ -63,6 +64,43 @@ console_devices_status(const struct console *c, char *out, size_t size)
 	}
 	if (!any)
 		snprintf(out, size, "%s", _("devices: none"));
+}
+
+int
+console_finger_ready(struct console *c, struct errmsg *em)
+{
+	switch (devices_state(c->devs, CONF_DEV_FINGERPRINT)) {
+	case LINE_CONNECTED:
+		return CST_OK;
+	case LINE_ABSENT:
+		return err_set(em, CST_ERR_NOTFOUND, "%s", _("this terminal has no fingerprint "
+		    "module ([device.fingerprint] in custody.conf)"));
+	default:
+		return err_set(em, CST_ERR_BUSY, "%s", _("the fingerprint module is not connected; "
+		    "wait until the status line shows FP✓"));
+	}
+}
+
+const char *
+console_finger_failure(int code)
+{
+	switch (code) {
+	case FP_ERR_NOFINGER:
+	case FP_ERR_TIMEOUT:
+		return _("no finger was pressed in time");
+	case FP_ERR_MESSY:
+	case FP_ERR_FEW_POINTS:
+	case FP_ERR_NOIMAGE:
+		return _("the print was too unclear; clean the finger and the sensor and try again");
+	case FP_ERR_MERGE:
+		return _("the two presses were not of the same finger");
+	case FP_ERR_NO_ANSWER:
+		return _("the module did not answer");
+	case FP_ERR_PASSWORD:
+		return _("the module refused its password");
+	default:
+		return _("the module reported an error");
+	}
 }
 
 static void

@@ -79,6 +79,11 @@ void console_devices_start(struct console *c);
 /* The devices part of the status line ("" when the terminal has none). */
 void console_devices_status(const struct console *c, char *out, size_t size);
 
+/* Whether the fingerprint module can take a request now: CST_OK, or an error saying why. */
+int console_finger_ready(struct console *c, struct errmsg *em);
+/* What a fingerprint module's confirmation code (FP_FAILED) means, for the operator. */
+const char *console_finger_failure(int code);
+
 /* The room keys (intake, search, …) and their translated names. */
 int room_valid(const char *key);
 const char *room_label(const char *key);

@@ -113,3 +113,30 @@ cry_pwhash_check(const char *stored, const char *password, size_t len)
 {
 	return crypto_pwhash_str_verify(stored, password, len) == 0;
 }
+
+void
+cry_seal(const unsigned char key[CRY_SEAL_KEY_BYTES], const void *plain, size_t n,
+    const void *ad, size_t ad_len, unsigned char *out)
+{
+	unsigned long long clen;
+
+	static_assert(CRY_SEAL_OVERHEAD == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+	    crypto_aead_xchacha20poly1305_ietf_ABYTES, "seal overhead");
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out +
+	    crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, plain, n, ad, ad_len, NULL,
+	    out, key);
+}
+
+int
+cry_open(const unsigned char key[CRY_SEAL_KEY_BYTES], const unsigned char *box, size_t n,
+    const void *ad, size_t ad_len, unsigned char *out)
+{
+	const size_t npub = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+	unsigned long long plen;
+
+	if (n < CRY_SEAL_OVERHEAD)
+		return -1;
+	return crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL, box + npub,
+	    n - npub, ad, ad_len, box, key) == 0 ? 0 : -1;
+}

@@ -43,6 +43,20 @@ void cry_random(void *buf, size_t n);
 int cry_equal(const void *a, const void *b, size_t n);
 void cry_wipe(void *buf, size_t n);
 
+/*
+ * Authenticated secret-key encryption (XChaCha20-Poly1305, IETF): a fresh random nonce, then
+ * the ciphertext with its tag. ad is bound to the result without being stored: opening with
+ * other ad fails. out of cry_seal holds n + CRY_SEAL_OVERHEAD bytes; cry_open writes
+ * n - CRY_SEAL_OVERHEAD bytes and returns 0, or -1 when the box is short, forged, sealed
+ * with another key or bound to other ad.
+ */
+#define CRY_SEAL_KEY_BYTES 32
+#define CRY_SEAL_OVERHEAD (24 + 16)
+void cry_seal(const unsigned char key[CRY_SEAL_KEY_BYTES], const void *plain, size_t n,
+    const void *ad, size_t ad_len, unsigned char *out);
+int cry_open(const unsigned char key[CRY_SEAL_KEY_BYTES], const unsigned char *box,
+    size_t n, const void *ad, size_t ad_len, unsigned char *out);
+
 /* Password storage (argon2id, interactive limits): 0 on success. */
 #define CRY_PWHASH_BYTES 128
 int cry_pwhash(const char *password, size_t len, char out[CRY_PWHASH_BYTES]);

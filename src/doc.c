@@ -336,13 +336,19 @@ static void
 sink_signature(struct export_sink *x, const struct visit_signature *s, int intact,
     int as_current)
 {
-	char when[WHEN_ISO_MAX], line_[1024];
+	char when[WHEN_ISO_MAX], line_[1024], how[128];
 
 	when_format_minute(s->ts, when);
+	if (strcmp(s->method, "typed") == 0)
+		snprintf(how, sizeof how, "%s", _("typed confirmation"));
+	else if (strcmp(s->method, "fingerprint") == 0)
+		snprintf(how, sizeof how, _("fingerprint, %s matched with score %d"),
+		    bio_finger_label(s->match_finger), s->match_score);
+	else
+		snprintf(how, sizeof how, "%s", s->method);
 	snprintf(line_, sizeof line_, _("Signed by %s (%s), %s, %s; operator %s; document hash "
 	    "%s %s; journal %s #%lld, event hash %s%s"), s->signer_name,
-	    signer_role_label(s->signer_role), strcmp(s->method, "typed") == 0 ?
-	    _("typed confirmation") : s->method, when, s->operator_, s->doc_hash,
+	    signer_role_label(s->signer_role), how, when, s->operator_, s->doc_hash,
 	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->terminal, (long long)s->seq,
 	    s->event_hash, as_current ? "" : _("; signed an earlier version, shown above"));
 	if (x->html) {

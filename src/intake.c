@@ -708,10 +708,24 @@ intake_override(struct intake *in, const char *visit, enum action a, const char 
 	return append(in, "override.granted", visit, &w, err);
 }
 
+static void
+sign_match(struct jw *w, const struct sign_match *m)
+{
+	jw_key(w, "match");
+	jw_obj_begin(w);
+	kv(w, "finger", m->finger);
+	jw_key(w, "score");
+	jw_int(w, m->score);
+	kv(w, "enrolled_terminal", m->enrolled_terminal);
+	jw_key(w, "enrolled_seq");
+	jw_int(w, m->enrolled_seq);
+	jw_obj_end(w);
+}
+
 int
 intake_sign(struct intake *in, const char *visit, const char *document,
     const char *signer_role, const char *signer_name, const char *method, const char *text,
-    struct intake_error *err)
+    const struct sign_match *match, struct intake_error *err)
 {
 	unsigned char hash[CRY_HASH_BYTES];
 	char hex[2 * CRY_HASH_BYTES + 1];
@@ -725,6 +739,10 @@ intake_sign(struct intake *in, const char *visit, const char *document,
 		return err->em.code;
 	if (strlen(text) > 48 * 1024)
 		return bad(err, NULL, CST_ERR_ARG, _("the document is too long to sign"));
+	if ((strcmp(method, "fingerprint") == 0) != (match != NULL) ||
+	    (match && bio_finger_index(match->finger) < 0))
+		return bad(err, NULL, CST_ERR_ARG, _("a fingerprint signature needs the match "
+		    "of an enrolled finger"));
 	cry_hash_buf(text, strlen(text), hash);
 	hex_encode(hash, sizeof hash, hex);
 	jw_init(&w);
@@ -734,9 +752,46 @@ intake_sign(struct intake *in, const char *visit, const char *document,
 	kv(&w, "signer_role", signer_role);
 	kv(&w, "signer_name", signer_name);
 	kv(&w, "method", method);
+	if (match)
+		sign_match(&w, match);
 	kv(&w, "text", text);
 	jw_obj_end(&w);
 	return append(in, "signature.made", visit, &w, err);
+}
+
+int
+intake_fingerprint(struct intake *in, const char *visit, const char *finger, int quality,
+    const char *format, const struct biokey *key, const unsigned char *tpl, size_t tpl_len,
+    struct intake_error *err)
+{
+	unsigned char sealed[BIO_SEALED_MAX];
+	char hex[2 * BIO_SEALED_MAX + 1];
+	struct jw w;
+	int used;
+
+	reset_error(err);
+	if (bio_finger_index(finger) < 0)
+		return bad(err, "finger", CST_ERR_ARG, _("unknown finger"));
+	if (tpl_len == 0 || tpl_len > BIO_TPL_MAX)
+		return bad(err, NULL, CST_ERR_INPUT, _("the fingerprint template has %zu bytes; "
+		    "1 to %d are accepted"), tpl_len, BIO_TPL_MAX);
+	if (quality < 0 || quality > 100)
+		return bad(err, NULL, CST_ERR_INPUT, _("fingerprint quality %d is not 0 to 100"),
+		    quality);
+	if (check_stage(in, visit, ACT_COLLECT, &used, err))
+		return err->em.code;
+	bio_seal(key, visit, finger, tpl, tpl_len, sealed);
+	hex_encode(sealed, tpl_len + CRY_SEAL_OVERHEAD, hex);
+	jw_init(&w);
+	jw_obj_begin(&w);
+	kv(&w, "finger", finger);
+	jw_key(&w, "quality");
+	jw_int(&w, quality);
+	kv(&w, "format", format);
+	kv(&w, "key_id", key->id);
+	kv(&w, "sealed", hex);
+	jw_obj_end(&w);
+	return append(in, "fingerprint.enrolled", visit, &w, err);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "biometric.h"
 #include "error.h"
 #include "journal.h"
 #include "stage.h"
@@ -142,13 +143,30 @@ int intake_override(struct intake *in, const char *visit, enum action a,
     const char *supervisor, const char *password, const char *reason,
     struct intake_error *err);
 
+/* A fingerprint signature's proof: the finger matched 1:1 against the person's enrolled
+ * template, the module's score, and which fingerprint.enrolled event it was. */
+struct sign_match {
+	char finger[12];
+	int score;
+	char enrolled_terminal[EV_MAX_ID + 1];
+	int64_t enrolled_seq;
+};
+
 /*
  * An e-signature: binds the document kind, the exact text signed (kept in the event) and its
- * BLAKE2b-256 hash, the signer's role and name, and how they signed ("typed": a typed
- * confirmation; "fingerprint" comes with the devices).
+ * BLAKE2b-256 hash, the signer's role and name, and how they signed: "typed" (a typed
+ * confirmation, match NULL) or "fingerprint" (a finger press that matched, match given).
  */
 int intake_sign(struct intake *in, const char *visit, const char *document,
     const char *signer_role, const char *signer_name, const char *method, const char *text,
+    const struct sign_match *match, struct intake_error *err);
+
+/*
+ * A fingerprint captured at collection (fingerprint.enrolled): the template is sealed with
+ * the center's biometric key and bound to the visit and the finger before it is recorded.
+ */
+int intake_fingerprint(struct intake *in, const char *visit, const char *finger, int quality,
+    const char *format, const struct biokey *key, const unsigned char *tpl, size_t tpl_len,
     struct intake_error *err);
 
 /* Whether the stage rules allow the action now (for screens that grey out choices). */

@@ -356,10 +356,25 @@ proj_signature_made(struct project *p, const struct event *ev, const struct json
     struct errmsg *em)
 {
 	static const char ins[] = "INSERT OR REPLACE INTO signatures (visit, terminal, seq, "
-	    "document, doc_hash, signer_role, signer_name, method, operator, ts) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "document, doc_hash, signer_role, signer_name, method, operator, ts, match_finger, "
+	    "match_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct json *match = json_get(body, "match");
 
-	return proj_exec(p, ins, em, "ssissssssi", ev->subject, ev->terminal, ev->seq,
+	return proj_exec(p, ins, em, "ssissssssisi", ev->subject, ev->terminal, ev->seq,
 	    proj_str(body, "document"), proj_str(body, "doc_hash"), proj_str(body, "signer_role"),
-	    proj_str(body, "signer_name"), proj_str(body, "method"), ev->operator_, ev->ts);
+	    proj_str(body, "signer_name"), proj_str(body, "method"), ev->operator_, ev->ts,
+	    proj_str(match, "finger"), proj_int(match, "score", 0));
+}
+
+int
+proj_fingerprint_enrolled(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
+{
+	static const char ins[] = "INSERT OR REPLACE INTO fingerprints (visit, finger, quality, "
+	    "format, key_id, sealed, operator, ts, terminal, seq) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	return proj_exec(p, ins, em, "ssissssisi", ev->subject, proj_str(body, "finger"),
+	    proj_int(body, "quality", 0),
+	    proj_str(body, "format"), proj_str(body, "key_id"), proj_str(body, "sealed"),
+	    ev->operator_, ev->ts, ev->terminal, ev->seq);
 }

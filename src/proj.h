@@ -15,6 +15,7 @@ proj_apply_fn proj_search_recorded, proj_belongings_logged, proj_belongings_retu
 proj_apply_fn proj_collection_recorded, proj_room_entered, proj_temp_exit_started;
 proj_apply_fn proj_temp_exit_returned, proj_exit_completed, proj_override_granted;
 proj_apply_fn proj_signature_made;
+proj_apply_fn proj_fingerprint_enrolled;
 
 /*
  * Runs a cached write statement with parameters described by types, one letter each:

@@ -281,6 +281,7 @@ static const struct applier appliers[] = {
 	{ "exit.completed", proj_exit_completed },
 	{ "override.granted", proj_override_granted },
 	{ "signature.made", proj_signature_made },
+	{ "fingerprint.enrolled", proj_fingerprint_enrolled },
 };
 
 int
@@ -308,6 +309,7 @@ project_reset(struct project *p, struct errmsg *em)
 	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; DELETE FROM visits; "
 	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
-	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides",
+	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
+	    "DELETE FROM fingerprints",
 	    em, _("emptying projections"));
 }

@@ -12,11 +12,11 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "keyfile.h"
 #include "version.h"
 #include "xmalloc.h"
 
 #define KEY_MAGIC "custody-terminal-key 1"
-#define KEY_FILE_MAX 1024
 
 static int
 set_paths(struct terminal *t, const char *dir, struct errmsg *em)
@@ -53,16 +53,6 @@ make_dirs(const char *dir, struct errmsg *em)
 }
 
 static int
-io_status(int e)
-{
-	if (e == ENOSPC || e == EFBIG || e == EDQUOT)
-		return CST_ERR_FULL;
-	if (e == EACCES || e == EPERM || e == EROFS)
-		return CST_ERR_PERM;
-	return CST_ERR_IO;
-}
-
-static int
 fsync_dir(const char *dir, struct errmsg *em)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -72,26 +62,10 @@ fsync_dir(const char *dir, struct errmsg *em)
 
 		if (fd >= 0)
 			close(fd);
-		return err_set(em, io_status(e), _("cannot sync %s: %s"), dir, strerror(e));
+		return err_set(em, keyfile_io_status(e), _("cannot sync %s: %s"), dir, strerror(e));
 	}
 	close(fd);
 	return CST_OK;
-}
-
-static int
-write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* Writes the key file with O_EXCL, so an existing key is never overwritten. */
@@ -99,29 +73,15 @@ static int
 write_key(const char *path, const char *name, const unsigned char seed[CRY_SEED_BYTES],
     struct errmsg *em)
 {
-	char text[KEY_FILE_MAX], hex[2 * CRY_SEED_BYTES + 1];
-	int fd, n, e;
+	char text[KEYFILE_MAX], hex[2 * CRY_SEED_BYTES + 1];
+	int n, status;
 
 	hex_encode(seed, CRY_SEED_BYTES, hex);
 	n = snprintf(text, sizeof text, "%s\nterminal %s\nseed %s\n", KEY_MAGIC, name, hex);
 	cry_wipe(hex, sizeof hex);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		e = errno;
-		cry_wipe(text, sizeof text);
-		return err_set(em, e == EEXIST ? CST_ERR_EXISTS : io_status(e),
-		    _("cannot create %s: %s"), path, strerror(e));
-	}
-	if (write_all(fd, text, (size_t)n) != 0 || fsync(fd) != 0) {
-		e = errno;
-		cry_wipe(text, sizeof text);
-		close(fd);
-		unlink(path);
-		return err_set(em, io_status(e), _("cannot write %s: %s"), path, strerror(e));
-	}
+	status = keyfile_write(path, text, (size_t)n, em);
 	cry_wipe(text, sizeof text);
-	close(fd);
-	return CST_OK;
+	return status;
 }
 
 static int
@@ -187,7 +147,7 @@ create_journal(struct terminal *t, const char *name, const char *room,
 	/* O_EXCL: two inits racing on one directory cannot both win. */
 	fd = open(t->db_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_set(em, errno == EEXIST ? CST_ERR_EXISTS : io_status(errno),
+		return err_set(em, errno == EEXIST ? CST_ERR_EXISTS : keyfile_io_status(errno),
 		    _("cannot create %s: %s"), t->db_path, strerror(errno));
 	close(fd);
 	status = journal_open(t->db_path, JOURNAL_CREATE, &j, em);
@@ -239,34 +199,6 @@ out:
 	return status;
 }
 
-static int
-key_damaged(const char *path, struct errmsg *em, const char *why)
-{
-	return err_set(em, CST_ERR_CORRUPT, _("%s is damaged (%s); restore it from the "
-	    "terminal's backup"), path, why);
-}
-
-static int
-check_key_file(const char *path, int fd, struct errmsg *em)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) != 0)
-		return err_set(em, CST_ERR_IO, _("cannot read %s: %s"), path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return key_damaged(path, em, _("not a regular file"));
-	if (st.st_mode & 077)
-		return err_set(em, CST_ERR_PERM, _("%s can be read or written by group or others "
-		    "(mode %04o); the terminal's secret key must be private: fix with "
-		    "chmod 600 %s"), path, (unsigned)(st.st_mode & 07777), path);
-	if (st.st_uid != geteuid())
-		return err_set(em, CST_ERR_PERM, _("%s belongs to another user (uid %u); fix "
-		    "with chown %u %s"), path, (unsigned)st.st_uid, (unsigned)geteuid(), path);
-	if (st.st_size > KEY_FILE_MAX)
-		return key_damaged(path, em, _("too large"));
-	return CST_OK;
-}
-
 /* Parses "custody-terminal-key 1\nterminal NAME\nseed HEX\n". */
 static int
 parse_key(const char *path, char *text, char *name, size_t name_size,
@@ -275,19 +207,19 @@ parse_key(const char *path, char *text, char *name, size_t name_size,
 	char *line2, *line3, *end;
 
 	if (strncmp(text, KEY_MAGIC "\n", strlen(KEY_MAGIC) + 1) != 0)
-		return key_damaged(path, em, _("no key header"));
+		return keyfile_damaged(path, em, _("no key header"));
 	line2 = text + strlen(KEY_MAGIC) + 1;
 	if (strncmp(line2, "terminal ", 9) != 0 || (line3 = strchr(line2, '\n')) == NULL)
-		return key_damaged(path, em, _("no terminal line"));
+		return keyfile_damaged(path, em, _("no terminal line"));
 	*line3++ = '\0';
 	if (!event_valid_id(line2 + 9, strlen(line2 + 9)))
-		return key_damaged(path, em, _("bad terminal name"));
+		return keyfile_damaged(path, em, _("bad terminal name"));
 	snprintf(name, name_size, "%s", line2 + 9);
 	if (strncmp(line3, "seed ", 5) != 0 || (end = strchr(line3, '\n')) == NULL ||
 	    end[1] != '\0')
-		return key_damaged(path, em, _("no complete seed line: truncated?"));
+		return keyfile_damaged(path, em, _("no complete seed line: truncated?"));
 	if (hex_decode(line3 + 5, (size_t)(end - line3 - 5), seed, CRY_SEED_BYTES) != 0)
-		return key_damaged(path, em, _("the seed is not 64 hex digits: truncated?"));
+		return keyfile_damaged(path, em, _("the seed is not 64 hex digits: truncated?"));
 	return CST_OK;
 }
 
@@ -296,33 +228,13 @@ terminal_key_load(const char *path, char *name, size_t name_size,
     unsigned char pk[CRY_PK_BYTES], unsigned char sk[CRY_SK_BYTES], struct errmsg *em)
 {
 	unsigned char seed[CRY_SEED_BYTES];
-	char text[KEY_FILE_MAX + 1];
-	ssize_t n;
-	int fd, status;
+	char text[KEYFILE_MAX + 1];
+	int status;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return err_set(em, CST_ERR_NOTFOUND, _("%s is missing: this terminal "
-			    "cannot sign without its key; restore it from the terminal's backup"),
-			    path);
-		if (errno == ELOOP)
-			return key_damaged(path, em, _("a symbolic link"));
-		return err_set(em, io_status(errno), _("cannot open %s: %s"), path,
-		    strerror(errno));
-	}
-	status = check_key_file(path, fd, em);
-	if (status == CST_OK) {
-		n = read(fd, text, KEY_FILE_MAX);
-		if (n < 0)
-			status = err_set(em, CST_ERR_IO, _("cannot read %s: %s"), path,
-			    strerror(errno));
-		else
-			text[n] = '\0';
-		if (status == CST_OK && strlen(text) != (size_t)n)
-			status = key_damaged(path, em, _("contains a NUL byte"));
-	}
-	close(fd);
+	status = keyfile_read(path, text, sizeof text, em);
+	if (status == CST_ERR_NOTFOUND)
+		return err_set(em, status, _("%s is missing: this terminal cannot sign without "
+		    "its key; restore it from the terminal's backup"), path);
 	if (status == CST_OK)
 		status = parse_key(path, text, name, name_size, seed, em);
 	if (status == CST_OK)

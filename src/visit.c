@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "hex.h"
 #include "i18n.h"
 #include "namegram.h"
 #include "xmalloc.h"
@@ -389,6 +390,8 @@ fill_signature(sqlite3_stmt *st, void *out, size_t i)
 	col(st, 7, s->terminal, sizeof s->terminal);
 	s->seq = sqlite3_column_int64(st, 8);
 	col(st, 9, s->event_hash, sizeof s->event_hash);
+	col(st, 10, s->match_finger, sizeof s->match_finger);
+	s->match_score = sqlite3_column_int(st, 11);
 }
 
 int
@@ -396,9 +399,41 @@ visit_signatures(struct journal *j, const char *id, struct visit_signature *out,
     size_t *n, struct errmsg *em)
 {
 	return each_row(j, "SELECT s.document, s.doc_hash, s.signer_role, s.signer_name, "
-	    "s.method, s.operator, s.ts, s.terminal, s.seq, lower(hex(e.hash)) FROM signatures s "
+	    "s.method, s.operator, s.ts, s.terminal, s.seq, lower(hex(e.hash)), s.match_finger, "
+	    "s.match_score FROM signatures s "
 	    "JOIN events e ON e.terminal = s.terminal AND e.seq = s.seq WHERE s.visit = ? "
 	    "ORDER BY s.ts, s.terminal, s.seq", id, max, n, fill_signature, out, em);
+}
+
+static void
+fill_fingerprint(sqlite3_stmt *st, void *out, size_t i)
+{
+	struct visit_fingerprint *f = (struct visit_fingerprint *)out + i;
+	const char *hex = (const char *)sqlite3_column_text(st, 4);
+	size_t len = hex ? strlen(hex) : 0;
+
+	col(st, 0, f->finger, sizeof f->finger);
+	f->quality = sqlite3_column_int(st, 1);
+	col(st, 2, f->format, sizeof f->format);
+	col(st, 3, f->key_id, sizeof f->key_id);
+	/* A projection row made from a signed event, but bounded all the same. */
+	f->sealed_len = 0;
+	if (len % 2 == 0 && len / 2 <= sizeof f->sealed &&
+	    hex_decode(hex, len, f->sealed, len / 2) == 0)
+		f->sealed_len = len / 2;
+	col(st, 5, f->operator_, sizeof f->operator_);
+	f->ts = sqlite3_column_int64(st, 6);
+	col(st, 7, f->terminal, sizeof f->terminal);
+	f->seq = sqlite3_column_int64(st, 8);
+}
+
+int
+visit_fingerprints(struct journal *j, const char *id, struct visit_fingerprint *out,
+    size_t max, size_t *n, struct errmsg *em)
+{
+	return each_row(j, "SELECT finger, quality, format, key_id, sealed, operator, ts, "
+	    "terminal, seq FROM fingerprints WHERE visit = ? ORDER BY quality DESC, finger", id,
+	    max, n, fill_fingerprint, out, em);
 }
 
 int

@@ -9,6 +9,7 @@
 #include "intake.h"
 #include "journal.h"
 #include "stage.h"
+#include "biometric.h"
 
 struct visit {
 	char id[UUID_LEN + 1];
@@ -115,6 +116,22 @@ struct visit_signature {
 	char terminal[EV_MAX_ID + 1];
 	int64_t seq;
 	char event_hash[65];	/* the signature event's own hash: its place in the chain */
+	char match_finger[12];	/* method "fingerprint": the finger pressed */
+	int match_score;	/* and the module's score */
+};
+
+/* A fingerprint captured at collection: the latest of each finger, sealed (biometric.h). */
+struct visit_fingerprint {
+	char finger[12];
+	int quality;
+	char format[16];
+	char key_id[BIO_KEY_ID_LEN + 1];
+	unsigned char sealed[BIO_SEALED_MAX];
+	size_t sealed_len;
+	char operator_[EV_MAX_ID + 1];
+	int64_t ts;
+	char terminal[EV_MAX_ID + 1];
+	int64_t seq;
 };
 
 /* Each fills up to max entries and sets *n; the counts are small (bounded by IN_ITEMS_MAX and
@@ -127,6 +144,9 @@ int visit_collections(struct journal *j, const char *id,
 int visit_movements(struct journal *j, const char *id, struct visit_movement *out, size_t max,
     size_t *n, struct errmsg *em);
 int visit_temp_exits(struct journal *j, const char *id, struct visit_temp_exit *out,
+    size_t max, size_t *n, struct errmsg *em);
+/* Best quality first; at most BIO_FINGERS. */
+int visit_fingerprints(struct journal *j, const char *id, struct visit_fingerprint *out,
     size_t max, size_t *n, struct errmsg *em);
 int visit_signatures(struct journal *j, const char *id, struct visit_signature *out,
     size_t max, size_t *n, struct errmsg *em);

@@ -6,7 +6,9 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "biometric.h"
 #include "doc.h"
+#include "hex.h"
 #include "intake.h"
 #include "journal.h"
 #include "operator.h"
@@ -291,6 +293,133 @@ test_collect_and_override(struct intake *in, const char *visit)
 	    "interrogation after collection needs no override");
 }
 
+struct needle {
+	const char *text;
+	int found;
+};
+
+static int
+has_needle(const struct event *ev, void *arg)
+{
+	struct needle *nd = arg;
+
+	if (strstr(ev->body, nd->text) != NULL)
+		nd->found = 1;
+	return nd->found;
+}
+
+/* Whether an event of kind has text in its body. */
+static int
+journal_has(struct journal *j, const char *kind, const char *text)
+{
+	struct journal_filter f = { .kind = kind };
+	struct needle nd = { text, 0 };
+	struct errmsg em;
+
+	return journal_each(j, &f, has_needle, &nd, &em) == CST_OK && nd.found;
+}
+
+static void
+capture(struct intake *in, const char *visit, const char *finger, int quality,
+    const struct biokey *k, unsigned char *tpl, size_t n, const char *what)
+{
+	struct intake_error e;
+
+	ok(intake_fingerprint(in, visit, finger, quality, "r30x", k, tpl, n, &e) == CST_OK, what);
+	if (e.em.code != CST_OK)
+		fprintf(stderr, "  %s\n", e.em.text);
+}
+
+static int
+opens_as(const struct biokey *k, const char *visit, const struct visit_fingerprint *f,
+    const char *finger, const unsigned char *want, size_t want_len)
+{
+	unsigned char out[BIO_TPL_MAX];
+	struct errmsg em;
+	size_t n;
+
+	if (bio_open(k, f->key_id, visit, finger, f->sealed, f->sealed_len, out, &n, &em) !=
+	    CST_OK)
+		return em.code;
+	return n == want_len && memcmp(out, want, n) == 0 ? CST_OK : -1;
+}
+
+/* Fingerprints sealed at collection, and a signature by a finger press. */
+static void
+test_fingerprints(struct intake *in, const char *visit, const char *dir)
+{
+	unsigned char tpl[512], big[BIO_TPL_MAX + 1];
+	struct visit_fingerprint fp[BIO_FINGERS];
+	struct visit_signature sig[8];
+	struct biokey k, other;
+	struct intake_error e;
+	struct sign_match m = { .finger = "r_index", .score = 87, .enrolled_terminal = "t1" };
+	char odir[512], hex[33];
+	struct buf b = { 0 };
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof tpl; i++)
+		tpl[i] = (unsigned char)(i * 7 + 3);
+	ok(biokey_create(dir, &e.em) == CST_OK, "a biometric key is made");
+	ok(biokey_create(dir, &e.em) == CST_ERR_EXISTS, "an existing biometric key is kept");
+	ok(biokey_load(dir, 0, &k, &e.em) == CST_OK && strlen(k.id) == BIO_KEY_ID_LEN,
+	    "the biometric key loads, with its id");
+	ok(intake_fingerprint(in, visit, "r_toe", 80, "r30x", &k, tpl, sizeof tpl, &e) ==
+	    CST_ERR_ARG && field_is(&e, "finger"), "an unknown finger is refused");
+	ok(intake_fingerprint(in, visit, "r_index", 80, "r30x", &k, big, sizeof big, &e) ==
+	    CST_ERR_INPUT, "an oversized template is refused");
+	ok(intake_fingerprint(in, visit, "r_index", 101, "r30x", &k, tpl, sizeof tpl, &e) ==
+	    CST_ERR_INPUT, "a quality above 100 is refused");
+	capture(in, visit, "r_index", 62, &k, tpl, sizeof tpl, "a fingerprint is recorded");
+	ok(visit_fingerprints(in->j, visit, fp, BIO_FINGERS, &n, &e.em) == CST_OK && n == 1 &&
+	    strcmp(fp[0].finger, "r_index") == 0 && fp[0].quality == 62 &&
+	    strcmp(fp[0].key_id, k.id) == 0 && fp[0].sealed_len == sizeof tpl + CRY_SEAL_OVERHEAD,
+	    "the fingerprint is in the projection, sealed with the key's id");
+	hex_encode(tpl + 100, 16, hex);
+	ok(journal_has(in->j, "fingerprint.enrolled", "r_index") &&
+	    !journal_has(in->j, "fingerprint.enrolled", hex),
+	    "the journal holds the sealed template, never the clear one");
+	ok(n == 1 && opens_as(&k, visit, &fp[0], "r_index", tpl, sizeof tpl) == CST_OK,
+	    "the sealed template opens to the captured bytes");
+	ok(n == 1 && opens_as(&k, visit, &fp[0], "l_index", tpl, sizeof tpl) == CST_ERR_VERIFY,
+	    "it does not open as another finger");
+	ok(n == 1 && opens_as(&k, "00000000-0000-4000-8000-000000000000", &fp[0], "r_index",
+	    tpl, sizeof tpl) == CST_ERR_VERIFY, "it does not open for another person");
+	fp[0].sealed[30] ^= 1;
+	ok(n == 1 && opens_as(&k, visit, &fp[0], "r_index", tpl, sizeof tpl) == CST_ERR_VERIFY,
+	    "an altered sealed template does not open");
+	fp[0].sealed[30] ^= 1;
+	snprintf(odir, sizeof odir, "%s/other-center", dir);
+	mkdir(odir, 0700);
+	ok(biokey_create(odir, &e.em) == CST_OK && biokey_load(odir, 0, &other, &e.em) ==
+	    CST_OK && opens_as(&other, visit, &fp[0], "r_index", tpl, sizeof tpl) ==
+	    CST_ERR_VERIFY, "another center's key cannot open it");
+	tpl[0] ^= 0xff;
+	capture(in, visit, "r_index", 91, &k, tpl, sizeof tpl, "the finger captured again");
+	capture(in, visit, "r_thumb", 75, &k, tpl, 256, "a second finger");
+	ok(visit_fingerprints(in->j, visit, fp, BIO_FINGERS, &n, &e.em) == CST_OK && n == 2 &&
+	    strcmp(fp[0].finger, "r_index") == 0 && fp[0].quality == 91 &&
+	    strcmp(fp[1].finger, "r_thumb") == 0, "the latest of each finger, best first");
+	m.enrolled_seq = fp[0].seq;
+	ok(intake_sign(in, visit, "search", "person", "张三丰", "fingerprint", "搜查记录", NULL,
+	    &e) == CST_ERR_ARG, "a fingerprint signature without a match is refused");
+	ok(intake_sign(in, visit, "search", "person", "张三丰", "typed", "搜查记录", &m, &e) ==
+	    CST_ERR_ARG, "a typed signature with a match is refused");
+	ok(intake_sign(in, visit, "search", "person", "张三丰", "fingerprint", "搜查记录", &m,
+	    &e) == CST_OK, "a signature by a matched finger");
+	ok(visit_signatures(in->j, visit, sig, 8, &n, &e.em) == CST_OK && n == 1 &&
+	    strcmp(sig[0].method, "fingerprint") == 0 &&
+	    strcmp(sig[0].match_finger, "r_index") == 0 && sig[0].match_score == 87,
+	    "the signature records the finger and the score");
+	ok(journal_has(in->j, "signature.made", "\"enrolled_seq\""),
+	    "the signature event names the enrolment it matched");
+	ok(doc_export_text(in->j, visit, &b, &e.em) == CST_OK &&
+	    strstr(buf_str(&b), "score 87") != NULL, "the documents show how it was signed");
+	buf_free(&b);
+	biokey_wipe(&k);
+	biokey_wipe(&other);
+}
+
 static void
 test_temp_exit_and_exit(struct intake *in, const char *visit)
 {
@@ -388,16 +517,18 @@ test_documents(struct intake *in, const char *visit)
 
 	ok(doc_render(in->j, visit, DOC_BELONGINGS, &b, &e.em) == CST_OK &&
 	    strstr(buf_str(&b), "华为手机") != NULL, "the belongings list shows the item");
-	ok(intake_sign(in, visit, "belongings", "person", "张三丰", "typed", buf_str(&b), &e) ==
+	ok(intake_sign(in, visit, "belongings", "person", "张三丰", "typed", buf_str(&b), NULL, &e) ==
 	    CST_OK, "the person signs the list");
-	ok(visit_signatures(in->j, visit, sig, 8, &n, &e.em) == CST_OK && n == 1 &&
-	    strlen(sig[0].doc_hash) == 64, "the signature is recorded with the document hash");
-	ok(n == 1 && visit_signed_text(in->j, &sig[0], &text, &e.em) == CST_OK &&
+	/* The second signature of the visit: test_fingerprints made the first. */
+	ok(visit_signatures(in->j, visit, sig, 8, &n, &e.em) == CST_OK && n == 2 &&
+	    strcmp(sig[1].document, "belongings") == 0 && strlen(sig[1].doc_hash) == 64,
+	    "the signature is recorded with the document hash");
+	ok(n == 2 && visit_signed_text(in->j, &sig[1], &text, &e.em) == CST_OK &&
 	    strcmp(text, buf_str(&b)) == 0, "the exact signed text is kept");
 	free(text);
 	buf_free(&b);
 	ok(doc_export_html(in->j, visit, &b, &e.em) == CST_OK &&
-	    strstr(buf_str(&b), "<html") != NULL && strstr(buf_str(&b), sig[0].doc_hash) != NULL,
+	    strstr(buf_str(&b), "<html") != NULL && strstr(buf_str(&b), sig[1].doc_hash) != NULL,
 	    "the HTML export carries the signature hash");
 	buf_free(&b);
 	ok(doc_register_csv(in->j, T0 - 86400000, T0 + 86400000, &b, &e.em) == CST_OK &&
@@ -412,7 +543,7 @@ dump_tables(sqlite3 *db, struct buf *out)
 {
 	static const char *const tables[] = { "operators", "visits", "name_grams", "searches",
 	    "belongings", "lockers", "collections", "movements", "temp_exits", "signatures",
-	    "overrides" };
+	    "overrides", "fingerprints" };
 	char sql[128];
 	sqlite3_stmt *st;
 	size_t i;
@@ -471,6 +602,7 @@ main(void)
 	test_register(&in, visit);
 	test_search_and_belongings(&in, visit);
 	test_locker_taken(&in);
+	test_fingerprints(&in, visit, dir);
 	test_collect_and_override(&in, visit);
 	test_documents(&in, visit);
 	clock_advance_ms(60000);
