@@ -224,7 +224,8 @@ struct fingerprint {
 	struct fp_parser parser;
 	enum fp_job job;
 	enum fp_step step;
-	int press;		/* 1 or 2 */
+	int press;		/* 1 or 2; 0 while waiting for a clear sensor */
+	int told_lift;		/* FP_LIFT was emitted for a finger left on the sensor */
 	int page;
 	int quality;
 	int score;		/* Match between the two presses */
@@ -309,7 +310,7 @@ fail(struct fingerprint *f, uint8_t code, int64_t now, const struct dev_io *io)
 static int64_t
 answer_ms(uint8_t ins)
 {
-	return ins == FP_SEARCH || ins == FP_STORE || ins == FP_EMPTY ? FP_SLOW_MS : FP_ANSWER_MS;
+	return ins == FP_INS_SEARCH || ins == FP_INS_STORE || ins == FP_INS_EMPTY ? FP_SLOW_MS : FP_ANSWER_MS;
 }
 
 /* State first, bytes last: the line may answer before write returns. */
@@ -361,7 +362,7 @@ want_finger(struct fingerprint *f, int press, int64_t now, const struct dev_io *
 	f->press = press;
 	f->person_until = now + FP_FINGER_MS;
 	emit_finger(io, now, FP_PLACE, &d);
-	send_simple(f, S_FINGER, FP_GENIMG, now, io);
+	send_simple(f, S_FINGER, FP_INS_GENIMG, now, io);
 }
 
 static void
@@ -369,7 +370,20 @@ want_lift(struct fingerprint *f, int64_t now, const struct dev_io *io)
 {
 	f->person_until = now + FP_FINGER_MS;
 	emit_finger(io, now, FP_LIFT, NULL);
-	send_simple(f, S_LIFT, FP_GENIMG, now, io);
+	send_simple(f, S_LIFT, FP_INS_GENIMG, now, io);
+}
+
+/*
+ * A search or a match starts on a clear sensor: a press counts only when it began after the
+ * request, so a finger still lying there from the last signature cannot sign the next document.
+ */
+static void
+want_clear(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	f->press = 0;
+	f->told_lift = 0;
+	f->person_until = now + FP_FINGER_MS;
+	send_simple(f, S_LIFT, FP_INS_GENIMG, now, io);
 }
 
 /* GenImg answered 02 (or 00 while waiting for a lift): ask again soon, unless time is up. */
@@ -394,7 +408,7 @@ send_search(struct fingerprint *f, int64_t now, const struct dev_io *io)
 	q[2] = 0;
 	q[3] = (uint8_t)(f->library >> 8);
 	q[4] = (uint8_t)f->library;
-	send_cmd(f, S_SEARCH, FP_SEARCH, q, sizeof q, now, io);
+	send_cmd(f, S_SEARCH, FP_INS_SEARCH, q, sizeof q, now, io);
 }
 
 static void
@@ -405,7 +419,7 @@ send_store(struct fingerprint *f, int64_t now, const struct dev_io *io)
 	q[0] = 1;
 	q[1] = (uint8_t)(f->page >> 8);
 	q[2] = (uint8_t)f->page;
-	send_cmd(f, S_STORE, FP_STORE, q, sizeof q, now, io);
+	send_cmd(f, S_STORE, FP_INS_STORE, q, sizeof q, now, io);
 }
 
 /* DownChar was accepted: the template goes out in data packets, the last one 08. */
@@ -479,7 +493,7 @@ after_image(struct fingerprint *f, int64_t now, const struct dev_io *io)
 	else if (f->job == J_SEARCH)
 		send_search(f, now, io);
 	else
-		send_cmd(f, S_MATCH, FP_MATCH, NULL, 0, now, io);
+		send_cmd(f, S_MATCH, FP_INS_MATCH, NULL, 0, now, io);
 }
 
 static void
@@ -495,7 +509,7 @@ got_match(struct fingerprint *f, uint8_t code, int score, int64_t now, const str
 		/* 08 here means the presses differ: RegModel will say so with 0A */
 		f->score = code == FP_OK ? score : 0;
 		f->quality = fp_quality(f->score);
-		send_simple(f, S_REG, FP_REGMODEL, now, io);
+		send_simple(f, S_REG, FP_INS_REGMODEL, now, io);
 		return;
 	}
 	memset(&d, 0, sizeof d);
@@ -539,12 +553,16 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	uint8_t code = c[0];
 
 	if (f->step == S_FINGER || f->step == S_LIFT) {
+		if (f->step == S_LIFT && code == FP_OK && f->press == 0 && !f->told_lift) {
+			f->told_lift = 1;	/* a finger left there: ask for it to go */
+			emit_finger(io, now, FP_LIFT, NULL);
+		}
 		if (f->step == S_FINGER ? code == FP_ERR_NOFINGER : code == FP_OK)
 			poll_again(f, now, io);
 		else if (f->step == S_LIFT && code == FP_ERR_NOFINGER)
-			want_finger(f, 2, now, io);
+			want_finger(f, f->press + 1, now, io);
 		else if (code == FP_OK)
-			send_buffer(f, S_TZ, FP_IMG2TZ, (uint8_t)f->press, now, io);
+			send_buffer(f, S_TZ, FP_INS_IMG2TZ, (uint8_t)f->press, now, io);
 		else
 			fail(f, code, now, io);
 		return;
@@ -560,7 +578,7 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	if (f->step == S_SYSPARA) {
 		if (code == FP_OK)
 			got_syspara(f, c, now, io);
-		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);	/* clones may lack it */
+		send_simple(f, S_COUNT, FP_INS_TEMPLATENUM, now, io);	/* clones may lack it */
 		return;
 	}
 	if (code != FP_OK) {
@@ -569,13 +587,13 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	}
 	switch (f->step) {
 	case S_VFY:
-		send_simple(f, S_SYSPARA, FP_READSYSPARA, now, io);
+		send_simple(f, S_SYSPARA, FP_INS_READSYSPARA, now, io);
 		break;
 	case S_COUNT:
 		got_count(f, c, now, io);
 		break;
 	case S_EMPTY:
-		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);
+		send_simple(f, S_COUNT, FP_INS_TEMPLATENUM, now, io);
 		break;
 	case S_TZ:
 		after_image(f, now, io);
@@ -584,7 +602,7 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 		send_store(f, now, io);
 		break;
 	case S_STORE:
-		send_buffer(f, S_UPCHAR, FP_UPCHAR, 1, now, io);
+		send_buffer(f, S_UPCHAR, FP_INS_UPCHAR, 1, now, io);
 		break;
 	case S_UPCHAR:
 		upload_begins(f, now);
@@ -592,7 +610,7 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	case S_DOWNCHAR:
 		f->deadline = -1;
 		send_template(f, io);
-		want_finger(f, 1, now, io);
+		want_clear(f, now, io);
 		break;
 	default:
 		break;
@@ -677,7 +695,7 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 		f->library = 1000;
 	finish(f);
 	f->job = J_START;
-	send_cmd(f, S_VFY, FP_VFYPWD, password, sizeof password, now, io);
+	send_cmd(f, S_VFY, FP_INS_VFYPWD, password, sizeof password, now, io);
 }
 
 static void
@@ -720,7 +738,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 		timed_out(f, now, io);
 	if (f->poll_at >= 0 && now >= f->poll_at) {
 		f->poll_at = -1;
-		send_simple(f, f->step, FP_GENIMG, now, io);
+		send_simple(f, f->step, FP_INS_GENIMG, now, io);
 	}
 	next = earliest(next, earliest(f->deadline, f->poll_at));
 	return next >= 0 && next <= now ? now + 1 : next;
@@ -744,12 +762,12 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 		f->job = J_ENROLL;
 		f->page = rq->page;
 		f->quality = 0;
-		want_finger(f, 1, now, io);
+		want_finger(f, 1, now, io);	/* two presses with a lift between: deliberate */
 		return 0;
 	case DEV_RQ_FP_SEARCH:
 		f->job = J_SEARCH;
 		f->page = -1;
-		want_finger(f, 1, now, io);
+		want_clear(f, now, io);
 		return 0;
 	case DEV_RQ_FP_MATCH:
 		if (rq->tpl == NULL || rq->tpl_len == 0 || rq->tpl_len > FP_TPL_MAX)
@@ -758,15 +776,15 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 		f->tpl_len = rq->tpl_len;
 		f->job = J_MATCH;
 		f->page = -1;
-		send_buffer(f, S_DOWNCHAR, FP_DOWNCHAR, 2, now, io);
+		send_buffer(f, S_DOWNCHAR, FP_INS_DOWNCHAR, 2, now, io);
 		return 0;
 	case DEV_RQ_FP_COUNT:
 		f->job = J_COUNT;
-		send_simple(f, S_COUNT, FP_TEMPLATENUM, now, io);
+		send_simple(f, S_COUNT, FP_INS_TEMPLATENUM, now, io);
 		return 0;
 	case DEV_RQ_FP_EMPTY:
 		f->job = J_EMPTY;
-		send_simple(f, S_EMPTY, FP_EMPTY, now, io);
+		send_simple(f, S_EMPTY, FP_INS_EMPTY, now, io);
 		return 0;
 	default:
 		return -1;

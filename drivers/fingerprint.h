@@ -18,18 +18,18 @@
 #define FP_PID_END 0x08
 
 /* Instruction codes (R307 / R503 / ZFM-70 user manuals, "instruction system"). */
-#define FP_GENIMG 0x01
-#define FP_IMG2TZ 0x02
-#define FP_MATCH 0x03
-#define FP_SEARCH 0x04
-#define FP_REGMODEL 0x05
-#define FP_STORE 0x06
-#define FP_UPCHAR 0x08
-#define FP_DOWNCHAR 0x09
-#define FP_EMPTY 0x0d
-#define FP_READSYSPARA 0x0f
-#define FP_VFYPWD 0x13
-#define FP_TEMPLATENUM 0x1d
+#define FP_INS_GENIMG 0x01
+#define FP_INS_IMG2TZ 0x02
+#define FP_INS_MATCH 0x03
+#define FP_INS_SEARCH 0x04
+#define FP_INS_REGMODEL 0x05
+#define FP_INS_STORE 0x06
+#define FP_INS_UPCHAR 0x08
+#define FP_INS_DOWNCHAR 0x09
+#define FP_INS_EMPTY 0x0d
+#define FP_INS_READSYSPARA 0x0f
+#define FP_INS_VFYPWD 0x13
+#define FP_INS_TEMPLATENUM 0x1d
 
 /* Confirmation codes the driver acts on (the full list is in the docs). */
 #define FP_OK 0x00

@@ -269,7 +269,13 @@ sign_device(struct screen *s, struct console *c, int dev, const struct dev_event
 	if (dev != CONF_DEV_FINGERPRINT || ev->kind != DEV_FINGER || !v->matching)
 		return 0;
 	switch (f->what) {
+	case FP_LIFT:
+		snprintf(v->prompt, sizeof v->prompt, _("%s: lift the finger from the sensor, then "
+		    "press the %s (Esc stops)."), v->signer_name, bio_finger_label(v->fp.finger));
+		return 1;
 	case FP_PLACE:
+		snprintf(v->prompt, sizeof v->prompt, _("%s: press the %s on the sensor (Esc "
+		    "stops)."), v->signer_name, bio_finger_label(v->fp.finger));
 		return 1;
 	case FP_MATCH:
 		v->matching = 0;
@@ -277,10 +283,10 @@ sign_device(struct screen *s, struct console *c, int dev, const struct dev_event
 		return 1;
 	case FP_NO_MATCH:
 		v->matching = 0;
-		snprintf(v->prompt, sizeof v->prompt, _("This finger does not match the %s "
-		    "enrolled for %s (score %d); F4 to try again."), bio_finger_label(v->fp.finger),
-		    v->signer_name, f->score);
-		form_error(&v->fm, "confirm", v->prompt);
+		form_error(&v->fm, "confirm", _("no match"));
+		console_say(c, UI_ERROR, _("This finger does not match the %s enrolled for %s "
+		    "(score %d); F4 to try again."), bio_finger_label(v->fp.finger), v->signer_name,
+		    f->score);
 		return 1;
 	case FP_FAILED:
 		v->matching = 0;

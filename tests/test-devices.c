@@ -194,6 +194,7 @@ test_fingerprint(void)
 	mark();
 	rq.kind = DEV_RQ_FP_SEARCH;
 	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: search starts");
+	await_finger(FP_PLACE, 3000);	/* once the sensor is seen clear */
 	simrun_say(&s, "fingerprint tap alice");
 	i = await_finger(FP_FOUND, 8000);
 	ok(i >= 0 && s.events[i].finger.page == 7, "fingerprint: 1:N search finds page 7");
@@ -204,8 +205,31 @@ test_fingerprint(void)
 	rq.tpl = tpl;
 	rq.tpl_len = tpl_len;
 	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: match starts");
+	await_finger(FP_PLACE, 3000);
 	simrun_say(&s, "fingerprint tap mallory");
 	ok(await_finger(FP_NO_MATCH, 8000) >= 0, "fingerprint: another finger does not match");
+	simrun_wait(&s, 1700, NULL);
+
+	mark();
+	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: match again");
+	await_finger(FP_PLACE, 3000);
+	simrun_say(&s, "fingerprint tap alice");
+	i = await_finger(FP_MATCH, 8000);
+	ok(i >= 0 && s.events[i].finger.score > 0, "fingerprint: the enrolled finger matches");
+
+	/* A finger still lying on the sensor from the last press does not count. */
+	mark();
+	simrun_say(&s, "fingerprint press alice");
+	simrun_wait(&s, 300, NULL);
+	ok(devices_request(s.devs, CONF_DEV_FINGERPRINT, &rq) == 0, "fingerprint: a match with "
+	    "a finger left on the sensor");
+	ok(await_finger(FP_LIFT, 3000) >= 0, "fingerprint: the finger must be lifted first");
+	simrun_wait(&s, 500, NULL);
+	ok(finger_is(&s, FP_MATCH) < 0, "fingerprint: the old press did not match");
+	simrun_say(&s, "fingerprint lift");
+	ok(await_finger(FP_PLACE, 3000) >= 0, "fingerprint: then a new press is asked for");
+	simrun_say(&s, "fingerprint tap alice");
+	ok(await_finger(FP_MATCH, 8000) >= 0, "fingerprint: and the new press matches");
 }
 
 static int

@@ -68,22 +68,22 @@ test_golden(void)
 	struct got g = { 0 };
 	size_t n;
 
-	n = fp_encode_command(FP_TEMPLATENUM, NULL, 0, out, sizeof out);
+	n = fp_encode_command(FP_INS_TEMPLATENUM, NULL, 0, out, sizeof out);
 	ok(n == sizeof golden_templatenum && memcmp(out, golden_templatenum, n) == 0,
 	    "TempleteNum is the R503 manual's packet");
-	n = fp_encode_command(FP_EMPTY, NULL, 0, out, sizeof out);
+	n = fp_encode_command(FP_INS_EMPTY, NULL, 0, out, sizeof out);
 	ok(n == sizeof golden_empty && memcmp(out, golden_empty, n) == 0,
 	    "Empty is the R503 manual's packet");
 	n = fp_encode_command(0x53, NULL, 0, out, sizeof out);
 	ok(n == sizeof golden_handshake && memcmp(out, golden_handshake, n) == 0,
 	    "Handshake is the ZFM-70 manual's packet");
-	n = fp_encode_command(FP_VFYPWD, pwd, 4, out, sizeof out);
+	n = fp_encode_command(FP_INS_VFYPWD, pwd, 4, out, sizeof out);
 	ok(n == sizeof rule_vfypwd && memcmp(out, rule_vfypwd, n) == 0, "VfyPwd 00000000");
 	n = fp_encode_ack(FP_OK, NULL, 0, out, sizeof out);
 	ok(n == sizeof rule_ack_ok && memcmp(out, rule_ack_ok, n) == 0, "the ok acknowledgement");
 	n = fp_encode_ack(FP_OK, n300, 2, out, sizeof out);
 	ok(n == sizeof rule_ack_count && memcmp(out, rule_ack_count, n) == 0, "a count answer");
-	ok(fp_encode_command(FP_GENIMG, NULL, 0, out, 11) == 0,
+	ok(fp_encode_command(FP_INS_GENIMG, NULL, 0, out, 11) == 0,
 	    "the encoder refuses a short buffer");
 	ok(fp_encode(FP_PID_DATA, out, FP_CONTENT_MAX + 1, out, sizeof out) == 0,
 	    "the encoder refuses too long a content");
@@ -92,7 +92,7 @@ test_golden(void)
 	fp_parser_feed(&p, golden_templatenum, sizeof golden_templatenum, 0, collect, &g);
 	fp_parser_feed(&p, rule_ack_count, sizeof rule_ack_count, 0, collect, &g);
 	ok(g.n == 2 && g.pk[0].pid == FP_PID_COMMAND && g.pk[0].len == 1 &&
-	    g.pk[0].content[0] == FP_TEMPLATENUM, "the parser reads the manual's command");
+	    g.pk[0].content[0] == FP_INS_TEMPLATENUM, "the parser reads the manual's command");
 	ok(g.pk[1].pid == FP_PID_ACK && g.pk[1].len == 3 && g.pk[1].content[2] == 0x2c,
 	    "and an answer with parameters");
 	ok(p.stats.frames == 2 && p.stats.garbage == 0, "two frames, nothing dropped");
@@ -435,8 +435,9 @@ test_refusals(void)
 	n = p.n;
 	pair_run(&p, p.now + FP_FINGER_MS + 500);
 	f = last_finger(&p);
-	ok(p.n == n + 1 && f->what == FP_FAILED && f->code == FP_ERR_TIMEOUT,
-	    "no finger in 15 s: failed with 26 (timeout)");
+	ok(p.n == n + 2 && p.events[n].finger.what == FP_PLACE && f->what == FP_FAILED &&
+	    f->code == FP_ERR_TIMEOUT,
+	    "a clear sensor, then no finger in 15 s: failed with 26 (timeout)");
 
 	ok(pair_request(&p, &rq) == 0, "search again");
 	rq.kind = DEV_RQ_CANCEL;
@@ -610,21 +611,21 @@ test_sim(void)
 	ok(ask(dev, bad, sizeof bad, 200, &s) == FP_ERR_PASSWORD, "a wrong password gets 13");
 	n = fp_encode_command(0x77, NULL, 0, pk, sizeof pk);
 	ok(ask(dev, pk, n, 300, &s) == FP_ERR_UNSUPPORTED, "an unknown instruction gets FC");
-	n = fp_encode_command(FP_GENIMG, (const uint8_t *)"x", 1, pk, sizeof pk);
+	n = fp_encode_command(FP_INS_GENIMG, (const uint8_t *)"x", 1, pk, sizeof pk);
 	ok(ask(dev, pk, n, 400, &s) == FP_ERR_PACKET, "GenImg with a parameter gets 01");
 	ok(ask(dev, golden_templatenum, sizeof golden_templatenum, 500, &s) == FP_OK &&
 	    s.len == 14 && s.last[10] == 0 && s.last[11] == 0, "TemplateNum: 0 templates");
 
-	n = fp_encode_command(FP_GENIMG, NULL, 0, pk, sizeof pk);
+	n = fp_encode_command(FP_INS_GENIMG, NULL, 0, pk, sizeof pk);
 	ok(ask(dev, pk, n, 600, &s) == FP_ERR_NOFINGER, "GenImg with no finger: 02");
 	ok(cmd(dev, "tap erin", err, sizeof err) == 0, "tap");	/* at time 0, for 1.5 s */
 	ok(ask(dev, pk, n, 1000, &s) == FP_OK, "GenImg during a tap: 00");
 	ok(ask(dev, pk, n, 1600, &s) == FP_ERR_NOFINGER, "and 02 once the tap is over");
-	n = fp_encode_command(FP_IMG2TZ, (const uint8_t *)"\x01", 1, pk, sizeof pk);
+	n = fp_encode_command(FP_INS_IMG2TZ, (const uint8_t *)"\x01", 1, pk, sizeof pk);
 	ok(ask(dev, pk, n, 1700, &s) == FP_ERR_NOIMAGE, "Img2Tz without an image: 15");
-	n = fp_encode_command(FP_UPCHAR, (const uint8_t *)"\x01", 1, pk, sizeof pk);
+	n = fp_encode_command(FP_INS_UPCHAR, (const uint8_t *)"\x01", 1, pk, sizeof pk);
 	ok(ask(dev, pk, n, 1800, &s) == FP_ERR_UPLOAD, "UpChar of an empty buffer: 0D");
-	n = fp_encode_command(FP_STORE, (const uint8_t *)"\x01\x01\x2c", 3, pk, sizeof pk);
+	n = fp_encode_command(FP_INS_STORE, (const uint8_t *)"\x01\x01\x2c", 3, pk, sizeof pk);
 	ok(ask(dev, pk, n, 1900, &s) == FP_ERR_PAGE, "Store at page 300 of 300: 0B");
 	ok(ask(dev, golden_empty, sizeof golden_empty, 2000, &s) == FP_OK, "Empty: 00");
 }
@@ -683,7 +684,7 @@ test_driver_by_hand(void)
 	    "start sends VfyPwd 00000000");
 	ok(fingerprint_driver.request(st, &rq, 0, &io) == -1, "a request during start is refused");
 	fingerprint_driver.feed(st, rule_ack_ok, sizeof rule_ack_ok, 10, &io);
-	ok(r.writes == 2 && r.last[9] == FP_READSYSPARA, "then ReadSysPara");
+	ok(r.writes == 2 && r.last[9] == FP_INS_READSYSPARA, "then ReadSysPara");
 	for (i = 0; i < sizeof captured_syspara; i++)	/* byte by byte */
 		fingerprint_driver.feed(st, captured_syspara + i, 1, 20, &io);
 	ok(r.events == 1 && r.ev.kind == DEV_INFO && strstr(r.ev.text, "library 200") &&
@@ -697,14 +698,14 @@ test_driver_by_hand(void)
 	    "page 200 is past a library of 200: refused");
 	rq.page = 199;
 	ok(fingerprint_driver.request(st, &rq, 40, &io) == 0 && r.events == 3 &&
-	    r.ev.finger.what == FP_PLACE && r.last[9] == FP_GENIMG, "page 199: place, GenImg");
+	    r.ev.finger.what == FP_PLACE && r.last[9] == FP_INS_GENIMG, "page 199: place, GenImg");
 	/* half an answer, then quiet */
 	fingerprint_driver.feed(st, rule_ack_ok, 7, 50, &io);
 	ok(fingerprint_driver.tick(st, 50, &io) == 50 + FP_GAP_MS, "tick wants the gap's end");
 	ok(fingerprint_driver.tick(st, 50 + FP_GAP_MS, &io) == 40 + FP_ANSWER_MS &&
 	    fingerprint_driver.stats(st)->bad_frame == 1, "the half answer is a bad frame");
 	ok(fingerprint_driver.tick(st, 40 + FP_ANSWER_MS, &io) == 40 + 2 * FP_ANSWER_MS &&
-	    r.writes == 5 && r.last[9] == FP_GENIMG && fingerprint_driver.stats(st)->timeouts == 1,
+	    r.writes == 5 && r.last[9] == FP_INS_GENIMG && fingerprint_driver.stats(st)->timeouts == 1,
 	    "no answer in time: GenImg again");
 }
 

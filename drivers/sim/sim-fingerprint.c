@@ -260,22 +260,22 @@ static int
 param_len(uint8_t ins)
 {
 	switch (ins) {
-	case FP_GENIMG:
-	case FP_MATCH:
-	case FP_REGMODEL:
-	case FP_EMPTY:
-	case FP_READSYSPARA:
-	case FP_TEMPLATENUM:
+	case FP_INS_GENIMG:
+	case FP_INS_MATCH:
+	case FP_INS_REGMODEL:
+	case FP_INS_EMPTY:
+	case FP_INS_READSYSPARA:
+	case FP_INS_TEMPLATENUM:
 		return 0;
-	case FP_IMG2TZ:
-	case FP_UPCHAR:
-	case FP_DOWNCHAR:
+	case FP_INS_IMG2TZ:
+	case FP_INS_UPCHAR:
+	case FP_INS_DOWNCHAR:
 		return 1;
-	case FP_STORE:
+	case FP_INS_STORE:
 		return 3;
-	case FP_VFYPWD:
+	case FP_INS_VFYPWD:
 		return 4;
-	case FP_SEARCH:
+	case FP_INS_SEARCH:
 		return 5;
 	default:
 		return -1;
@@ -299,45 +299,45 @@ command(struct sim_fp *s, const uint8_t *c, size_t n, int64_t now)
 		return;
 	}
 	switch (c[0]) {
-	case FP_GENIMG:
+	case FP_INS_GENIMG:
 		gen_img(s, now);
 		break;
-	case FP_IMG2TZ:
+	case FP_INS_IMG2TZ:
 		img2tz(s, b, now);
 		break;
-	case FP_MATCH:
+	case FP_INS_MATCH:
 		match(s, now);
 		break;
-	case FP_SEARCH:
+	case FP_INS_SEARCH:
 		search(s, b, (unsigned)p[1] << 8 | p[2], (unsigned)p[3] << 8 | p[4], now);
 		break;
-	case FP_REGMODEL:
+	case FP_INS_REGMODEL:
 		ack_code(s, same_finger(s) ? FP_OK : FP_ERR_MERGE, now);
 		break;
-	case FP_STORE:
+	case FP_INS_STORE:
 		store(s, b, (unsigned)p[1] << 8 | p[2], now);
 		break;
-	case FP_UPCHAR:
+	case FP_INS_UPCHAR:
 		up_char(s, b, now);
 		break;
-	case FP_DOWNCHAR:
+	case FP_INS_DOWNCHAR:
 		s->downloading = 1;
 		s->down_buf = b;
 		s->down_len = 0;
 		ack_code(s, FP_OK, now);
 		break;
-	case FP_EMPTY:
+	case FP_INS_EMPTY:
 		for (i = 0; i < SIM_PAGES; i++)
 			s->used[i] = 0;
 		ack_code(s, FP_OK, now);
 		break;
-	case FP_READSYSPARA:
+	case FP_INS_READSYSPARA:
 		sys_para(s, now);
 		break;
-	case FP_VFYPWD:
+	case FP_INS_VFYPWD:
 		ack_code(s, p[0] | p[1] | p[2] | p[3] ? FP_ERR_PASSWORD : FP_OK, now);
 		break;
-	case FP_TEMPLATENUM:
+	case FP_INS_TEMPLATENUM:
 		template_num(s, now);
 		break;
 	}
