@@ -20,7 +20,7 @@ else
 SAY = @true
 endif
 
-PKGS = sqlite3 libsodium libserialport
+PKGS = sqlite3 libsodium libserialport libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The console alone links ncursesw; its files want X/Open 7 (wcwidth, get_wch).
@@ -133,6 +133,7 @@ run: deps all
 	@sh tools/demo.sh $(BUILD)
 
 DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
+	libcurl4-openssl-dev libssl-dev openssl \
 	tmux clang libclang-rt-14-dev mandoc man-db
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
