@@ -34,6 +34,8 @@
 #define K_RECEIPT "sync.receipt"
 #define K_REFUSED "sync.refused"
 #define K_REFUSED_LAST "sync.refused_last"
+#define K_LAST_ERROR "sync.last_error"
+#define K_LAST_CONTACT "sync.last_contact"
 
 enum op { OP_NONE, OP_PUSH, OP_PULL };
 
@@ -73,6 +75,7 @@ struct sync {
 	int failures;
 	int64_t retry_at;		/* clock_mono_ms() of the next try while backing off */
 	char last_error[ERRMSG_MAX];
+	char saved_error[ERRMSG_MAX];	/* as in the local table */
 };
 
 static void step_soon(struct sync *s, int64_t ms);
@@ -431,6 +434,10 @@ sync_read_status(struct journal *j, const char *terminal, struct sync_status *st
 		status = get_local_int(j, K_REFUSED, &st->refused, em);
 	if (status == CST_OK)
 		status = get_local(j, K_REFUSED_LAST, st->last_refused, sizeof st->last_refused, em);
+	if (status == CST_OK)
+		status = get_local(j, K_LAST_ERROR, st->last_error, sizeof st->last_error, em);
+	if (status == CST_OK)
+		status = get_local_int(j, K_LAST_CONTACT, &st->last_contact, em);
 	if (status == CST_OK && st->acked < st->head)
 		status = journal_chain(j, terminal, st->acked, 1, take_ts, &fu, em);
 	if (status != CST_OK)
@@ -680,6 +687,16 @@ end_once(struct sync *s, int status, const char *text)
 	snprintf(s->result_text, sizeof s->result_text, "%s", text);
 }
 
+/* The last error, kept for custody sync --status; written only when it changes. */
+static void
+remember_error(struct sync *s)
+{
+	if (strcmp(s->saved_error, s->last_error) == 0)
+		return;
+	if (journal_local_set(s->j, K_LAST_ERROR, s->last_error, NULL) == CST_OK)
+		snprintf(s->saved_error, sizeof s->saved_error, "%s", s->last_error);
+}
+
 /* A round failed: remember why, and try again later (or stop, in once mode). */
 static void
 failed(struct sync *s, int offline, const char *fmt, ...)
@@ -694,6 +711,7 @@ failed(struct sync *s, int offline, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->last_error, sizeof s->last_error, fmt, ap);
 	va_end(ap);
+	remember_error(s);
 	s->link = offline ? SYNC_OFFLINE : SYNC_ONLINE;
 	if (s->once) {
 		end_once(s, offline ? CST_ERR_IO : CST_ERR_INPUT, s->last_error);
@@ -712,6 +730,7 @@ answered(struct sync *s)
 	s->failures = 0;
 	s->retry_at = 0;
 	s->last_error[0] = '\0';
+	remember_error(s);
 }
 
 struct pushbuf {
@@ -814,6 +833,8 @@ save_ack(struct sync *s, int64_t acked, const char *receipt_json, struct errmsg 
 	if ((status = journal_batch_begin(s->j, em)) != CST_OK)
 		return status;
 	status = set_local_int(s->j, K_ACKED, acked, em);
+	if (status == CST_OK)
+		status = set_local_int(s->j, K_LAST_CONTACT, clock_now_ms(), em);
 	if (status == CST_OK && receipt_json != NULL)
 		status = journal_local_set(s->j, K_RECEIPT, receipt_json, em);
 	if (status == CST_OK)
@@ -926,6 +947,8 @@ store_page(struct sync *s, const struct json *events, int64_t next, struct errms
 	int64_t cursor, refused = 0;
 	int status, stored;
 
+	if (n == 0 && next == s->cursor)
+		return CST_OK;	/* nothing new: no write every poll */
 	if ((status = journal_batch_begin(s->j, em)) != CST_OK)
 		return status;
 	memset(&ev, 0, sizeof ev);
@@ -954,6 +977,8 @@ store_page(struct sync *s, const struct json *events, int64_t next, struct errms
 		status = set_local_int(s->j, K_REFUSED, s->refused + refused, em);
 	if (status == CST_OK)
 		status = set_local_int(s->j, K_CURSOR, next, em);
+	if (status == CST_OK)
+		status = set_local_int(s->j, K_LAST_CONTACT, clock_now_ms(), em);
 	if (status != CST_OK) {
 		journal_batch_end(s->j, NULL);
 		return status;
@@ -1064,6 +1089,8 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 	s->once = once;
 	s->pull_limit = SYNC_PULL_EVENTS;
 	status = get_local_int(j, K_ACKED, &s->acked, em);
+	if (status == CST_OK)
+		status = get_local(j, K_LAST_ERROR, s->saved_error, sizeof s->saved_error, em);
 	if (status == CST_OK)
 		status = get_local_int(j, K_CURSOR, &s->cursor, em);
 	if (status == CST_OK)

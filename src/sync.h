@@ -66,6 +66,7 @@ struct sync_status {
 	int64_t pulled;			/* foreign events stored by this engine */
 	int64_t refused;		/* foreign events refused (fork, signature, gap), ever */
 	int64_t receipt_seq, receipt_time;	/* the last receipt; 0 when none */
+	int64_t last_contact;		/* when the ledger last took or gave events (ms) */
 	int failures;			/* consecutive failed requests */
 	int64_t retry_in_ms;		/* while backing off */
 	char last_error[ERRMSG_MAX];	/* "" when the last request succeeded */
