@@ -181,3 +181,10 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# The sync tests' fault-injecting HTTPS proxy: a test tool, linked with OpenSSL.
+$(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
+	@mkdir -p $(dir $@)
+	$(SAY) TEST $@
+	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
+$(BUILD)/tests/test-sync: $(BUILD)/tests/faultproxy
