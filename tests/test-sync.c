@@ -494,6 +494,7 @@ test_outage(void)
 	struct sync_status st;
 	struct run r;
 	int port = ledger_port, sent;
+	int64_t t0;
 
 	run_open(&r, "t1", 0);
 	ledger_stop(SIGTERM);
@@ -504,7 +505,10 @@ test_outage(void)
 	    "ledger down: offline with the whole backlog");
 	ok(st.last_error[0] != '\0' && st.failures >= 2, "ledger down: retried with an error");
 	ledger_start(port);
+	t0 = now_ms();
 	sent = run_until_sent(&r, 0, 120000);
+	fprintf(stderr, "outage: 10,000 events pushed in %lld ms after the ledger came back\n",
+	    (long long)(now_ms() - t0));
 	sync_get_status(r.s, &st);
 	ok(sent && st.backlog == 0 && st.link == SYNC_ONLINE, "ledger back: backlog zero");
 	ok(r.max_gap < 200, "the loop kept ticking through the outage");
@@ -661,6 +665,59 @@ test_refusals(void)
 	ok(once_with("t1", no_change, msg, sizeof msg) == CST_OK, "then the right key: sent");
 }
 
+/*
+ * t2 holds a forged t1 event (signed with t1's key, another body) at the seq the ledger will
+ * send next: the pull refuses the ledger's event as a fork, records it, and goes on with the
+ * other terminals' events.
+ */
+static void
+test_pull_refusal(void)
+{
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES], hash[CRY_HASH_BYTES];
+	char tname[EV_MAX_ID + 1];
+	struct terminal *t1, *t2;
+	struct sync_status st;
+	struct t_result r;
+	struct event ev;
+	struct errmsg em;
+	int64_t seq;
+	int stored;
+
+	err_clear(&em);
+	t1 = open_terminal("t1", TERMINAL_SIGN);
+	if (terminal_key_load(t1->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
+		die(em.text);
+	terminal_close(t1);
+	t2 = open_terminal("t2", TERMINAL_SIGN);
+	journal_head(t2->journal, "t1", &seq, hash, &em);
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.terminal, sizeof ev.terminal, "t1");
+	ev.seq = seq + 1;
+	ev.ts = clock_now_ms();
+	snprintf(ev.operator_, sizeof ev.operator_, "c1");
+	snprintf(ev.kind, sizeof ev.kind, "note.added");
+	snprintf(ev.subject, sizeof ev.subject, "v-1");
+	event_set_body(&ev, "{\"forged\":true}", 15);
+	memcpy(ev.prev, hash, sizeof hash);
+	event_seal(&ev, sk);
+	ok(journal_store_foreign(t2->journal, &ev, &stored, &em) == CST_OK && stored,
+	    "a forged t1 event stored on t2");
+	event_clear(&ev);
+	terminal_close(t2);
+	make_terminal("t3", "exit");
+	sync_once_cli("t3", "t3 pushes its first event");
+	sync_once_cli("t2", "t2 pulls past the fork");
+	t2 = open_terminal("t2", TERMINAL_RDONLY);
+	sync_read_status(t2->journal, "t2", &st, &em);
+	ok(st.refused > 0 && t_has(st.last_refused, "t1"), "the refusal is recorded");
+	ok(journal_terminal_key(t2->journal, "t3", pk, &em) == CST_OK,
+	    "the other terminals' events still arrive");
+	terminal_close(t2);
+	r = t_custody("sync", "--data", path("t2"), "--status");
+	ok(r.status == 0 && t_has(r.out, "refused"), "custody sync --status shows the refusal");
+	t_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -675,6 +732,7 @@ main(void)
 	test_refusals();
 	test_outage();
 	test_faults();
+	test_pull_refusal();
 	ledger_stop(SIGTERM);
 	if (t_failed == 0)
 		t_rmrf(dir);
