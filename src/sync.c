@@ -16,6 +16,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "when.h"
 #include "wire.h"
 #include "xmalloc.h"
 
@@ -484,6 +485,7 @@ int
 sync_check_receipt(struct journal *j, const char *terminal, char *info, size_t size,
     struct errmsg *em)
 {
+	char when[WHEN_ISO_MAX];
 	struct wire_receipt r;
 	struct sync_conf cf;
 	struct find_hash f;
@@ -494,8 +496,9 @@ sync_check_receipt(struct journal *j, const char *terminal, char *info, size_t s
 		return status;
 	if ((status = read_receipt(j, &r, em)) != CST_OK)
 		return status;
-	snprintf(info, size, _("receipt: the ledger acknowledged seq %lld at %lld"),
-	    (long long)r.seq, (long long)r.ledger_time);
+	when_format_iso(r.ledger_time, when);
+	snprintf(info, size, _("receipt: the ledger acknowledged seq %lld at %s"),
+	    (long long)r.seq, when);
 	if (strcmp(r.terminal, terminal) != 0 || !wire_receipt_ok(&r, cf.ledger_pk))
 		return err_set(em, CST_ERR_VERIFY, _("the last receipt is not the ledger's "
 		    "signature for this terminal"));
@@ -1140,14 +1143,26 @@ sync_kick(struct sync *s)
 	step_soon(s, 0);
 }
 
+/* Cheap enough for every redraw of the status line: two reads by primary key. */
 void
 sync_get_status(struct sync *s, struct sync_status *st)
 {
+	unsigned char hash[CRY_HASH_BYTES];
+	struct first_unsent fu = { 0 };
 	struct errmsg em;
 
+	memset(st, 0, sizeof *st);
 	err_clear(&em);
-	sync_read_status(s->j, s->terminal, st, &em);
 	st->enrolled = 1;
+	st->acked = s->acked;
+	st->cursor = s->cursor;
+	st->refused = s->refused;
+	journal_head(s->j, s->terminal, &st->head, hash, &em);
+	if (st->head > st->acked && journal_chain(s->j, s->terminal, st->acked, 1, take_ts, &fu,
+	    &em) == CST_OK) {
+		st->backlog = st->head - st->acked;
+		st->oldest_ts = fu.ts;
+	}
 	st->link = s->link;
 	st->pulled = s->pulled;
 	st->failures = s->failures;

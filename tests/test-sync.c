@@ -533,6 +533,7 @@ fault_round(const char *name, int mode, int delay_ms, int events)
 	ctl->faults = 0;
 	__atomic_store_n(&ctl->left, 2, __ATOMIC_SEQ_CST);
 	append_notes(r.t, events);
+	r.last_tick = r.max_gap = 0;	/* the appends above ran outside the loop */
 	sent = run_until_sent(&r, 2, 60000);
 	sync_get_status(r.s, &st);
 	snprintf(what, sizeof what, "%s: everything sent after the faults", name);
@@ -567,6 +568,7 @@ test_faults(void)
 	ctl->faults = 0;
 	r.kill_at_request = ctl->requests + 2;
 	append_notes(r.t, 3000);
+	r.last_tick = r.max_gap = 0;
 	run_for(&r, 1000);
 	ok(ledger_pid < 0, "the ledger was killed mid-sync");
 	ledger_start(port);
