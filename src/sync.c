@@ -645,7 +645,7 @@ start_request(struct sync *s, enum op op, const char *method, const char *path, 
 	s->req_len = len;
 	snprintf(now, sizeof now, "%" PRId64, clock_now_ms());
 	wire_nonce(nonce);
-	wire_request_sign(s->sk, method, path, now, nonce, body, len, sig);
+	wire_request_sig(s->sk, method, path, now, nonce, body, len, sig);
 	add_header(s, "X-Custody-Terminal", s->terminal);
 	add_header(s, "X-Custody-Time", now);
 	add_header(s, "X-Custody-Nonce", nonce);

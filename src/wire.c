@@ -185,7 +185,7 @@ wire_request_digest(const char *method, const char *path, const char *time,
 }
 
 void
-wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method, const char *path,
+wire_request_sig(const unsigned char sk[CRY_SK_BYTES], const char *method, const char *path,
     const char *time, const char *nonce, const void *body, size_t body_len,
     char sig_hex[WIRE_SIG_HEX + 1])
 {

@@ -46,7 +46,7 @@ void wire_nonce(char out[WIRE_NONCE_HEX + 1]);
 void wire_request_digest(const char *method, const char *path, const char *time,
     const char *nonce, const void *body, size_t body_len, unsigned char out[CRY_HASH_BYTES]);
 /* The X-Custody-Signature value (128 hex digits and a NUL). */
-void wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method,
+void wire_request_sig(const unsigned char sk[CRY_SK_BYTES], const char *method,
     const char *path, const char *time, const char *nonce, const void *body, size_t body_len,
     char sig_hex[WIRE_SIG_HEX + 1]);
 /* 1 when sig_hex (exactly 128 hex digits) is pk's signature of the request, else 0. */

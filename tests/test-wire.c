@@ -137,7 +137,7 @@ test_request(void)
 	wire_nonce(nonce);
 	wire_nonce(nonce2);
 	ok(strlen(nonce) == 32 && strcmp(nonce, nonce2) != 0, "nonces are 32 hex and fresh");
-	wire_request_sign(sk, "POST", "/v1/events", "1763880000000", nonce, body, strlen(body),
+	wire_request_sig(sk, "POST", "/v1/events", "1763880000000", nonce, body, strlen(body),
 	    sig);
 	ok(strlen(sig) == 128, "signature is 128 hex");
 	ok(wire_request_verify(pk, "POST", "/v1/events", "1763880000000", nonce, body,
