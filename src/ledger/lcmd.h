@@ -22,7 +22,8 @@ struct lcmd {
 	int (*exec)(const struct lcmd *self, int argc, char **argv);
 };
 
-extern const struct lcmd lcmd_serve, lcmd_token, lcmd_verify, lcmd_export, lcmd_sign_request;
+extern const struct lcmd lcmd_serve, lcmd_token, lcmd_verify, lcmd_export, lcmd_sign_request,
+    lcmd_push_body;
 
 /* Prints "custody-ledger: message" and returns the exit status for em. */
 int lcmd_fail(const struct errmsg *em);

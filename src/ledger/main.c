@@ -15,6 +15,7 @@ static const struct lcmd *const commands[] = {
 	&lcmd_verify,
 	&lcmd_export,
 	&lcmd_sign_request,
+	&lcmd_push_body,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
