@@ -202,6 +202,41 @@ test_receipt(void)
 	json_free(v);
 }
 
+/* The vectors of docs/sync-protocol.md, which the ledger's tests check too. */
+static void
+test_vectors(void)
+{
+	unsigned char d[CRY_HASH_BYTES];
+	char hex[2 * CRY_HASH_BYTES + 1], sig[WIRE_SIG_HEX + 1];
+	struct wire_receipt r;
+
+	wire_request_digest("POST", "/v1/events", "1763880000000",
+	    "00112233445566778899aabbccddeeff", "{\"events\":[]}", 13, d);
+	hex_encode(d, sizeof d, hex);
+	ok(strcmp(hex, "02126ddff339441a724692a19f943d41b8241aa106308b8427affd33463ddf0f") == 0,
+	    "request digest vector");
+	wire_request_sig(sk, "POST", "/v1/events", "1763880000000",
+	    "00112233445566778899aabbccddeeff", "{\"events\":[]}", 13, sig);
+	ok(strcmp(sig, "cee12a99a37c113f011170769f619b925cabbb34c58fb65e51da0933fe2197ef"
+	    "3c58d0d6f277d968c92bc4a794e6467b8dfd75713cb352c85c2d1ff1509d9a09") == 0,
+	    "request signature vector");
+	memset(&r, 0, sizeof r);
+	snprintf(r.terminal, sizeof r.terminal, "intake-01");
+	r.seq = 2;
+	hex_decode("74467189c56e9593f9a435614b3b341ce1203e626678f8c6265017113e31a5f1", 64, r.hash,
+	    sizeof r.hash);
+	r.ledger_time = 1763880000123;
+	wire_receipt_digest(&r, d);
+	hex_encode(d, sizeof d, hex);
+	ok(strcmp(hex, "2c77f5c4e975c99f68f6f16bd7456e9451eaca0bd45a00f7f5073ee1e9f7425e") == 0,
+	    "receipt digest vector");
+	wire_receipt_sign(&r, sk);
+	hex_encode(r.sig, sizeof r.sig, sig);
+	ok(strcmp(sig, "b43ab2728a6a6a91faab504b82a052c3c6beceaec7078c5651461d76f19bd15c"
+	    "79f33d2f768adc4395725dc0c68a7bca39373559a2d8aa478454618aedbb7002") == 0,
+	    "receipt signature vector");
+}
+
 int
 main(void)
 {
@@ -215,5 +250,6 @@ main(void)
 	test_event_roundtrip();
 	test_request();
 	test_receipt();
+	test_vectors();
 	return t_done();
 }
