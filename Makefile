@@ -20,7 +20,7 @@ else
 SAY = @true
 endif
 
-PKGS = sqlite3 libsodium libserialport
+PKGS = sqlite3 libsodium libserialport libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The console alone links ncursesw; its files want X/Open 7 (wcwidth, get_wch).
@@ -54,11 +54,17 @@ C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
 SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))
 TESTS = $(C_TESTS) $(SH_TESTS)
 # In this order: bench/console runs on the database bench/search builds.
-BENCHES = journal search console devices
+BENCHES = journal search console devices sync
 LANGS = zh_CN en
 MANPAGES = $(sort $(wildcard man/*.[1-8]))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/journal-schema.o
+# custody-ledger: src/ledger/*.c on the core library; its tests and bench/sync link it too.
+LEDGER_PKGS = libmicrohttpd gnutls libcurl
+LEDGER_LIBS := $(shell pkg-config --libs $(LEDGER_PKGS) 2>/dev/null) -lpthread
+LEDGER_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard src/ledger/*.c))) \
+	$(BUILD)/obj/gen/ledger-schema.o
+LEDGER_LIB = $(BUILD)/libledger.a
 CUSTODY_OBJ = $(CUSTODY_SRC:%.c=$(BUILD)/obj/%.o)
 LIB = $(BUILD)/libcustody.a
 MO = $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/custody.mo)
@@ -67,7 +73,7 @@ BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
 
 .PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
 
-all: $(BUILD)/custody $(BUILD)/custody-sim $(MO)
+all: $(BUILD)/custody $(BUILD)/custody-sim $(BUILD)/custody-ledger $(MO)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -86,6 +92,24 @@ $(BUILD)/gen/journal-schema.c: tools/embed-sql.sh $(wildcard db/journal/*.sql)
 	@mkdir -p $(dir $@)
 	$(SAY) EMBED $@
 	$(Q)sh tools/embed-sql.sh journal $(sort $(wildcard db/journal/*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/ledger-schema.c: tools/embed-sql.sh $(wildcard db/ledger/*.sql)
+	@mkdir -p $(dir $@)
+	$(SAY) EMBED $@
+	$(Q)sh tools/embed-sql.sh ledger $(sort $(wildcard db/ledger/*.sql)) > $@.tmp && mv $@.tmp $@
+
+$(LEDGER_LIB): $(filter-out %/ledger/main.o,$(LEDGER_OBJ))
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/custody-ledger: $(BUILD)/obj/src/ledger/main.o $(LEDGER_LIB) $(LIB)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LEDGER_LIB) $(LIB) $(PKG_LIBS) $(LEDGER_LIBS)
+
+# Tests and benches of the ledger link its library before the core one.
+$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: $(LEDGER_LIB)
+$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: LIB := $(LEDGER_LIB) $(LIB)
+$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: PKG_LIBS += $(LEDGER_LIBS)
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@
@@ -133,7 +157,8 @@ run: deps all
 	@sh tools/demo.sh $(BUILD)
 
 DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
-	tmux clang libclang-rt-14-dev mandoc man-db
+	tmux clang libclang-rt-14-dev mandoc man-db \
+	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -162,6 +187,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
 	install -m 755 $(BUILD)/custody-sim $(DESTDIR)$(BINDIR)/custody-sim
+	install -m 755 $(BUILD)/custody-ledger $(DESTDIR)$(BINDIR)/custody-ledger
 	for m in $(MANPAGES); do \
 		sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/; \
@@ -172,7 +198,7 @@ install: all
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim
+	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim $(DESTDIR)$(BINDIR)/custody-ledger
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
 
@@ -180,3 +206,10 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# The sync tests' fault-injecting HTTPS proxy: a test tool, linked with OpenSSL.
+$(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
+	@mkdir -p $(dir $@)
+	$(SAY) TEST $@
+	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
+$(BUILD)/tests/test-sync: $(BUILD)/tests/faultproxy

@@ -8,6 +8,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "journal.h"
+#include "sync.h"
 #include "terminal.h"
 
 static void
@@ -54,6 +55,25 @@ verify_file(const char *path)
 	return rc;
 }
 
+/* The ledger's last receipt must still be in the chain: a cut-off or restored journal is not. */
+static int
+verify_receipt(struct terminal *t)
+{
+	char info[256];
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	status = sync_check_receipt(t->journal, t->name, info, sizeof info, &em);
+	if (status == CST_OK)
+		printf(_("%s; the journal still reaches it\n"), info);
+	else if (status == CST_ERR_VERIFY)
+		printf(_("BAD: %s: %s\n"), info, em.text);
+	else if (status != CST_ERR_NOTFOUND)
+		return cmd_fail(&em);
+	return status == CST_ERR_NOTFOUND ? EXIT_OK : cmd_exit_code(status);
+}
+
 static int
 verify_terminal(const char *dir)
 {
@@ -62,7 +82,7 @@ verify_terminal(const char *dir)
 	struct terminal *t;
 	struct errmsg em;
 	int64_t seq;
-	int rc, key_rc;
+	int rc, key_rc, receipt_rc;
 
 	err_clear(&em);
 	if (terminal_open(dir, TERMINAL_RDONLY, &t, &em) != CST_OK)
@@ -76,8 +96,9 @@ verify_terminal(const char *dir)
 		printf(_("terminal %s (room %s): head seq %lld, hash %s\n"), t->name, t->room,
 		    (long long)seq, hex);
 	}
+	receipt_rc = verify_receipt(t);
 	terminal_close(t);
-	return rc != EXIT_OK ? rc : key_rc;
+	return rc != EXIT_OK ? rc : key_rc != EXIT_OK ? key_rc : receipt_rc;
 }
 
 static int

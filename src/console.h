@@ -19,6 +19,7 @@
 
 struct console;
 struct screen;
+struct sync;
 
 struct screen_ops {
 	const char *(*title)(struct screen *s);
@@ -44,6 +45,7 @@ struct console {
 	struct config cfg;
 	struct loop *loop;
 	struct devices *devs;	/* the serial devices of custody.conf */
+	struct sync *sync;	/* the ledger link, NULL when not enrolled */
 	char room[EV_MAX_ID + 1];
 	struct operator op;
 	int logged_in;
@@ -83,6 +85,12 @@ void console_devices_status(const struct console *c, char *out, size_t size);
 int console_finger_ready(struct console *c, struct errmsg *em);
 /* What a fingerprint module's confirmation code (FP_FAILED) means, for the operator. */
 const char *console_finger_failure(int code);
+
+/* Starts sync on the console's loop when the terminal is enrolled with a ledger. */
+void console_sync_start(struct console *c);
+void console_sync_stop(struct console *c);
+/* The sync part of the status line: "sync ✓", "offline 12 (3m)"; "" when not enrolled. */
+void console_sync_status(struct console *c, char *out, size_t size);
 
 /* The room keys (intake, search, …) and their translated names. */
 int room_valid(const char *key);

@@ -501,6 +501,34 @@ journal_each(struct journal *j, const struct journal_filter *f,
 	return status;
 }
 
+int
+journal_chain(struct journal *j, const char *terminal, int64_t after_seq, int64_t max,
+    int (*fn)(const struct event *ev, void *arg), void *arg, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	int rc, status;
+
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM events "
+	    "WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after_seq);
+	sqlite3_bind_int64(st, 3, max);
+	memset(&ev, 0, sizeof ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &ev);
+		if (fn(&ev, arg))
+			break;
+	}
+	status = (rc == SQLITE_ROW || rc == SQLITE_DONE) ? CST_OK :
+	    db_fail(j->db, rc, em, _("reading the journal"));
+	event_clear(&ev);
+	sqlite3_finalize(st);
+	return status;
+}
+
 /* One chain under verification. */
 struct chain {
 	char terminal[EV_MAX_ID + 1];

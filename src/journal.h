@@ -61,6 +61,13 @@ struct journal_filter {
 int journal_each(struct journal *j, const struct journal_filter *f,
     int (*fn)(const struct event *ev, void *arg), void *arg, struct errmsg *em);
 
+/*
+ * Calls fn for the events of one terminal with seq > after_seq in seq order, at most max of
+ * them, through the primary key (sync reads its backlog this way); fn returns non-zero to stop.
+ */
+int journal_chain(struct journal *j, const char *terminal, int64_t after_seq, int64_t max,
+    int (*fn)(const struct event *ev, void *arg), void *arg, struct errmsg *em);
+
 struct journal_fault {
 	char terminal[EV_MAX_ID + 1];
 	int64_t seq;

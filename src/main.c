@@ -21,6 +21,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_run_entry,
 	&cmd_devices_entry,
 	&cmd_probe_entry,
+	&cmd_enroll_entry,
+	&cmd_sync_entry,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

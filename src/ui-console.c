@@ -93,6 +93,7 @@ console_free(struct console *c)
 	bury_dead(c);
 	devices_free(c->devs);
 	c->devs = NULL;
+	console_sync_stop(c);
 	loop_free(c->loop);
 	c->loop = NULL;
 }
@@ -181,15 +182,16 @@ console_logout(struct console *c)
 static void
 draw_status(struct console *c)
 {
-	char left[512], right[64], who[160], devs[256];
+	char left[640], right[64], who[160], devs[256], sync[96];
 
 	if (c->logged_in)
 		snprintf(who, sizeof who, "%s(%s)", c->op.name, role_label(c->op.role));
 	else
 		snprintf(who, sizeof who, "%s", _("not logged in"));
 	console_devices_status(c, devs, sizeof devs);
-	snprintf(left, sizeof left, " custody │ %s │ %s │ %s │ %s", c->t->name,
-	    room_label(c->room), who, devs);
+	console_sync_status(c, sync, sizeof sync);
+	snprintf(left, sizeof left, " custody │ %s │ %s │ %s │ %s%s%s", c->t->name,
+	    room_label(c->room), who, devs, sync[0] ? " │ " : "", sync);
 	when_format_minute(clock_now_ms(), right);
 	ui_put(0, 0, c->cols, left, UI_BAR, 1);
 	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, UI_BAR, 1);
@@ -314,6 +316,7 @@ console_run(struct console *c, struct errmsg *em)
 	loop_watch(c->loop, STDIN_FILENO, POLLIN, on_keyboard, c);
 	loop_timer(c->loop, 1000, 1, on_tick, c);
 	console_devices_start(c);
+	console_sync_start(c);
 	redraw(c);
 	while (!c->quit && c->top != NULL) {
 		if (loop_run_once(c->loop, 1000) != CST_OK)

@@ -17,7 +17,7 @@ for t in "$@"; do
 	mkdir -p "$work"
 	if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Isrc -Idrivers -Idrivers/sim "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
-	    -lsqlite3 -lsodium -lserialport 2>"$bin.log"; then
+	    -lsqlite3 -lsodium -lserialport -lcurl 2>"$bin.log"; then
 		echo "FAIL fuzz-$t: does not build"; cat "$bin.log"
 		failed=$((failed + 1))
 		continue

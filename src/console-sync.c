@@ -1,0 +1,80 @@
+/*
+ * The console's sync: the engine runs on the console's loop when the terminal is enrolled,
+ * and the status line shows whether the ledger is reached, the backlog and its age.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "console.h"
+#include "i18n.h"
+#include "sync.h"
+
+void
+console_sync_start(struct console *c)
+{
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	char name[EV_MAX_ID + 1];
+	struct sync_conf cf;
+	struct errmsg em;
+
+	err_clear(&em);
+	if (sync_conf_load(c->t->journal, &cf, &em) != CST_OK)
+		return;		/* not enrolled: the terminal works alone, the status line says nothing */
+	if (terminal_key_load(c->t->key_path, name, sizeof name, pk, sk, &em) == CST_OK)
+		sync_new(c->loop, c->t->journal, c->t->name, sk, &cf, 0, &c->sync, &em);
+	cry_wipe(sk, sizeof sk);
+	if (c->sync == NULL)
+		console_say(c, UI_ERROR, _("Sync does not start: %s"), em.text);
+}
+
+void
+console_sync_stop(struct console *c)
+{
+	sync_free(c->sync);
+	c->sync = NULL;
+}
+
+/* "3m", "5h", "2d": the age of the oldest unsent event, short for the status line. */
+static void
+short_age(int64_t ms, char *out, size_t size)
+{
+	int64_t m = ms > 0 ? ms / 60000 : 0;
+
+	if (m < 60)
+		snprintf(out, size, _("%lldm"), (long long)m);
+	else if (m < 48 * 60)
+		snprintf(out, size, _("%lldh"), (long long)(m / 60));
+	else
+		snprintf(out, size, _("%lldd"), (long long)(m / 1440));
+}
+
+void
+console_sync_status(struct console *c, char *out, size_t size)
+{
+	struct sync_status st;
+	char age[32];
+	size_t used;
+
+	out[0] = '\0';
+	if (c->sync == NULL)
+		return;
+	sync_get_status(c->sync, &st);
+	short_age(clock_now_ms() - st.oldest_ts, age, sizeof age);
+	if (st.link == SYNC_OFFLINE && st.backlog > 0)
+		/* TRANSLATORS: status line: the ledger is not reached; unsent events, oldest's age. */
+		snprintf(out, size, _("offline %lld (%s)"), (long long)st.backlog, age);
+	else if (st.link == SYNC_OFFLINE)
+		snprintf(out, size, "%s", _("offline"));
+	else if (st.link == SYNC_UNKNOWN)
+		snprintf(out, size, "%s", _("sync …"));
+	else if (st.backlog > 0)
+		/* TRANSLATORS: status line: online, events still to send. */
+		snprintf(out, size, _("sync ↑%lld"), (long long)st.backlog);
+	else
+		snprintf(out, size, "%s", _("sync ✓"));
+	used = strlen(out);
+	if (st.refused > 0 && used < size)
+		/* TRANSLATORS: status line: events of other terminals refused (fork, signature). */
+		snprintf(out + used, size - used, _(" ⚠%lld"), (long long)st.refused);
+}

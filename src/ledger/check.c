@@ -1,0 +1,221 @@
+/* The ledger's rules for an event, shared by push and verify and by every storage backend. */
+#include "check.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hex.h"
+#include "json.h"
+
+/* seq 1 opens the chain: terminal.created whose public_key is the key the terminal enrolled. */
+static int
+check_created(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
+{
+	unsigned char key[CRY_PK_BYTES];
+	struct json *root;
+	const char *hx;
+	size_t len = 0;
+	int good;
+
+	if (strcmp(ev->kind, "terminal.created") != 0)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq, "Event 1 of a terminal must be terminal.created.");
+	if (json_parse(ev->body, ev->body_len, &root, NULL) != CST_OK)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq, "terminal.created has a body that is not JSON.");
+	hx = json_str(json_get(root, "public_key"), &len);
+	good = hx != NULL && len == 2 * CRY_PK_BYTES &&
+	    hex_decode(hx, len, key, sizeof key) == 0 && cry_equal(key, pk, sizeof key);
+	json_free(root);
+	if (!good)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq,
+		    "terminal.created does not carry the key this terminal enrolled.");
+	return WE_OK;
+}
+
+int
+check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
+{
+	if (!event_sig_ok(ev, pk))
+		return wire_fault(f, WE_BAD_SIGNATURE, ev->seq,
+		    "The event is not signed by the key of terminal %s.", ev->terminal);
+	if (ev->seq == 1)
+		return check_created(ev, pk, f);
+	return WE_OK;
+}
+
+struct sig_job {
+	const struct event *evs;
+	size_t from, to, bad;
+	const unsigned char *pk;
+	struct wire_fault f;
+};
+
+static void *
+sig_run(void *arg)
+{
+	struct sig_job *j = arg;
+	size_t i;
+
+	j->bad = j->to;
+	for (i = j->from; i < j->to; i++) {
+		if (check_event_sig(&j->evs[i], j->pk, &j->f) != WE_OK) {
+			j->bad = i;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Below this a second thread costs more than it saves. */
+#define SIG_SPLIT_MIN 64
+
+size_t
+check_batch_sigs(const struct event *evs, size_t n, const unsigned char pk[CRY_PK_BYTES],
+    struct wire_fault *f)
+{
+	struct sig_job a = { evs, 0, n, n, pk, { 0 } }, b = { evs, n / 2, n, n, pk, { 0 } };
+	pthread_t th;
+	int split = n >= SIG_SPLIT_MIN;
+
+	if (split) {
+		a.to = n / 2;
+		split = pthread_create(&th, NULL, sig_run, &b) == 0;
+		if (!split)
+			a.to = n;
+	}
+	sig_run(&a);
+	if (split)
+		pthread_join(th, NULL);
+	if (a.bad < a.to) {
+		*f = a.f;
+		return a.bad;
+	}
+	if (split && b.bad < n) {
+		*f = b.f;
+		return b.bad;
+	}
+	return n;
+}
+
+int
+check_place(struct store *s, const struct store_term *head, const struct event *ev,
+    unsigned char held[CRY_HASH_BYTES], struct wire_fault *f, struct errmsg *em)
+{
+	int status;
+
+	if (ev->seq == head->last_seq + 1) {
+		if (!cry_equal(ev->prev, head->last_hash, sizeof ev->prev))
+			return wire_fault(f, WE_BROKEN_CHAIN, ev->seq,
+			    "The event's prev is not the hash of event %lld held.",
+			    (long long)head->last_seq);
+		return CHECK_NEW;
+	}
+	if (ev->seq > head->last_seq)
+		return wire_fault(f, WE_GAP, ev->seq, "The ledger holds events up to %lld; %lld is not next.",
+		    (long long)head->last_seq, (long long)ev->seq);
+	status = s->ops->event_hash(s, ev->terminal, ev->seq, held, em);
+	if (status != CST_OK)
+		return wire_fault(f, WE_INTERNAL, ev->seq, "The ledger could not read its storage.");
+	if (cry_equal(held, ev->hash, CRY_HASH_BYTES))
+		return CHECK_DUPLICATE;
+	return wire_fault(f, WE_FORK, ev->seq,
+	    "The ledger holds another event at this seq: a fork, recorded as an alert.");
+}
+
+struct walk {
+	struct store *s;
+	check_report_fn report;
+	void *arg;
+	struct store_term term;
+	int have_term;			/* 1 when term is the current terminal's row */
+	int64_t seq;			/* last seq seen of the current terminal */
+	unsigned char last[CRY_HASH_BYTES];
+	int64_t faults, events;
+};
+
+static void
+fault(struct walk *w, const char *terminal, int64_t seq, const char *what)
+{
+	w->faults++;
+	w->report(w->arg, terminal, seq, what);
+}
+
+/* The terminal's recorded head must be the last event the walk saw of it. */
+static void
+end_terminal(struct walk *w)
+{
+	if (w->have_term && (w->term.last_seq != w->seq ||
+	    !cry_equal(w->term.last_hash, w->last, sizeof w->last)))
+		fault(w, w->term.terminal, w->seq, "the recorded head is not the last event held");
+}
+
+static int
+start_terminal(struct walk *w, const char *terminal)
+{
+	struct errmsg em;
+	int status;
+
+	end_terminal(w);
+	w->seq = 0;
+	memset(w->last, 0, sizeof w->last);
+	status = w->s->ops->term_get(w->s, terminal, &w->term, &em);
+	w->have_term = status == CST_OK;
+	if (status == CST_ERR_NOTFOUND) {
+		snprintf(w->term.terminal, sizeof w->term.terminal, "%s", terminal);
+		fault(w, terminal, 0, "events of a terminal that is not enrolled");
+	} else if (status != CST_OK) {
+		return status;
+	}
+	return 0;
+}
+
+static int
+walk_event(void *arg, int64_t cursor, const struct event *ev)
+{
+	struct walk *w = arg;
+	unsigned char h[CRY_HASH_BYTES];
+	struct wire_fault f;
+	struct errmsg em;
+	int status;
+
+	(void)cursor;
+	w->events++;
+	if (w->events == 1 || strcmp(ev->terminal, w->term.terminal) != 0)
+		if ((status = start_terminal(w, ev->terminal)) != 0)
+			return status;
+	err_clear(&em);
+	if (event_check_fields(ev, NULL, &em) != CST_OK)
+		fault(w, ev->terminal, ev->seq, em.text);
+	event_compute_hash(ev, h);
+	if (!cry_equal(h, ev->hash, sizeof h))
+		fault(w, ev->terminal, ev->seq, "the stored hash is not the hash of the fields");
+	if (ev->seq != w->seq + 1)
+		fault(w, ev->terminal, ev->seq, "a gap before this event");
+	else if (!cry_equal(ev->prev, w->last, sizeof w->last))
+		fault(w, ev->terminal, ev->seq, "prev is not the hash of the event before");
+	if (w->have_term && check_event_sig(ev, w->term.pk, &f) != WE_OK)
+		fault(w, ev->terminal, ev->seq, f.message);
+	w->seq = ev->seq;
+	memcpy(w->last, ev->hash, sizeof w->last);
+	return 0;
+}
+
+int
+check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events,
+    struct errmsg *em)
+{
+	struct walk w;
+	int status;
+
+	memset(&w, 0, sizeof w);
+	w.s = s;
+	w.report = report;
+	w.arg = arg;
+	status = s->ops->chain_walk(s, walk_event, &w, em);
+	if (status == CST_OK)
+		end_terminal(&w);
+	*events = w.events;
+	if (status != CST_OK)
+		return status;
+	return w.faults > 0 ? CST_ERR_VERIFY : CST_OK;
+}

@@ -1,0 +1,45 @@
+/*
+ * What makes an event acceptable to the ledger, whatever the storage: its signature by the
+ * enrolled key, the terminal.created rule at seq 1, and its place in the chain held (new,
+ * duplicate, gap, broken link, fork). Push and verify both use these.
+ */
+#ifndef LEDGER_CHECK_H
+#define LEDGER_CHECK_H
+
+#include <stddef.h>
+
+#include "store.h"
+#include "wire.h"
+
+/* The signature by pk and, at seq 1, that the event is terminal.created naming pk. */
+int check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES],
+    struct wire_fault *f);
+/*
+ * check_event_sig over evs[0..n), on two threads when the batch is large enough. Returns the
+ * index of the first event refused (n when none) and f for it.
+ */
+size_t check_batch_sigs(const struct event *evs, size_t n, const unsigned char pk[CRY_PK_BYTES],
+    struct wire_fault *f);
+
+enum { CHECK_NEW, CHECK_DUPLICATE };
+
+/*
+ * Places ev after the head held (in the caller's transaction): CHECK_NEW when it is the next
+ * link, CHECK_DUPLICATE when the same event is held. Otherwise a fault: WE_GAP, WE_BROKEN_CHAIN,
+ * WE_FORK (the held hash in held), or WE_INTERNAL when storage failed (em says why).
+ */
+int check_place(struct store *s, const struct store_term *head, const struct event *ev,
+    unsigned char held[CRY_HASH_BYTES], struct wire_fault *f, struct errmsg *em);
+
+/* Called for every fault verify finds; the text is English. */
+typedef void (*check_report_fn)(void *arg, const char *terminal, int64_t seq, const char *what);
+/*
+ * Walks every stored chain: fields, hashes, signatures by the enrolled key, seq from 1 with no
+ * gap, prev links, and that each terminal's recorded head is the last event held. Returns
+ * CST_OK, CST_ERR_VERIFY when anything failed (each fault reported), or a storage error.
+ * *events counts the events read.
+ */
+int check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events,
+    struct errmsg *em);
+
+#endif

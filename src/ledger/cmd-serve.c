@@ -1,0 +1,108 @@
+/* custody-ledger serve: answer terminals over HTTPS until SIGTERM or SIGINT. */
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "i18n.h"
+#include "lcmd.h"
+#include "lkey.h"
+
+static int
+serve(const char *db, const char *keyfile, const struct http_config *hc)
+{
+	char path[PATH_MAX];
+	struct ledger l;
+	struct http *h;
+	struct errmsg em;
+	sigset_t set;
+	int sig, status;
+
+	err_clear(&em);
+	memset(&l, 0, sizeof l);
+	if (keyfile == NULL && lkey_path(db, path, sizeof path, &em) != CST_OK)
+		return lcmd_fail(&em);
+	if ((l.st = lcmd_open_store(db)) == NULL)
+		return LX_DATA;
+	if (lkey_load(keyfile != NULL ? keyfile : path, 1, l.pk, l.sk, &em) != CST_OK) {
+		store_close(l.st);
+		return lcmd_fail(&em);
+	}
+	/* Blocked before the server's threads start, so only sigwait below sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if ((status = http_start(&l, hc, &h, &em)) != CST_OK) {
+		store_close(l.st);
+		return lcmd_fail(&em);
+	}
+	fprintf(stderr, _("custody-ledger: serving %s on port %u (storage %s)\n"), db, http_port(h),
+	    l.st->ops->name);
+	sigwait(&set, &sig);
+	fprintf(stderr, _("custody-ledger: signal %d, stopping\n"), sig);
+	/* Stopping the daemon waits for requests in flight, whose transactions then end. */
+	http_stop(h);
+	store_close(l.st);
+	cry_wipe(l.sk, sizeof l.sk);
+	return LX_OK;
+}
+
+static int
+serve_exec(const struct lcmd *self, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "client-ca", required_argument, NULL, 'a' },
+		{ "ledger-key", required_argument, NULL, 'K' },
+		{ "max-connections", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct http_config hc = { "127.0.0.1:8443", NULL, NULL, NULL, 64, 60 };
+	const char *db = NULL, *keyfile = NULL;
+	long v;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'l': hc.listen = optarg; break;
+		case 'c': hc.cert = optarg; break;
+		case 'k': hc.key = optarg; break;
+		case 'a': hc.client_ca = optarg; break;
+		case 'K': keyfile = optarg; break;
+		case 'm':
+		case 't':
+			v = strtol(optarg, NULL, 10);
+			if (v < 1 || v > 10000)
+				return lcmd_usage(self, _("a number from 1 to 10000 is needed"));
+			*(c == 'm' ? &hc.max_connections : &hc.timeout_s) = (unsigned)v;
+			break;
+		case 'h':
+			lcmd_usage(self, NULL);
+			return LX_OK;
+		default:
+			return lcmd_usage(self, NULL);
+		}
+	}
+	if (db == NULL || hc.cert == NULL || hc.key == NULL || optind != argc)
+		return lcmd_usage(self, _("--db, --cert and --key are needed"));
+	return serve(db, keyfile, &hc);
+}
+
+const struct lcmd lcmd_serve = {
+	"serve",
+	"--db PATH|URL --listen ADDR:PORT --cert FILE --key FILE [--client-ca FILE]\n"
+	"    [--ledger-key FILE] [--max-connections N] [--timeout SECONDS]",
+	N_("answer terminals over HTTPS"),
+	serve_exec,
+};

@@ -1,0 +1,477 @@
+/* The ledger's answers, apart from HTTP: see ledger.h and docs/sync-protocol.md. */
+#include "ledger.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "clock.h"
+#include "hex.h"
+
+/* A storage failure: logged for the operator, answered as busy or internal to the peer. */
+static int
+store_fault(struct wire_fault *f, int status, const struct errmsg *em)
+{
+	fprintf(stderr, "custody-ledger: storage: %s\n", em->text[0] ? em->text : err_name(status));
+	if (status == CST_ERR_BUSY)
+		return wire_fault(f, WE_BUSY, -1, "The ledger's storage is busy; try again.");
+	return wire_fault(f, WE_INTERNAL, -1, "The ledger could not use its storage.");
+}
+
+static void
+lock(struct ledger *l)
+{
+	pthread_mutex_lock(&l->st->lock);
+}
+
+static void
+unlock(struct ledger *l)
+{
+	pthread_mutex_unlock(&l->st->lock);
+}
+
+/* Remembers the nonce and the contact in one transaction. */
+static int
+note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wire_fault *f)
+{
+	struct store *s = l->st;
+	struct store_term t;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	if ((status = s->ops->begin(s, &em)) != CST_OK)
+		return store_fault(f, status, &em);
+	status = s->ops->nonce_add(s, a->terminal, a->nonce, a->time + WIRE_SKEW_MS, now, &em);
+	if (status == CST_OK)
+		status = s->ops->term_get(s, a->terminal, &t, &em);
+	if (status == CST_OK) {
+		t.last_contact = now;
+		status = s->ops->term_update(s, &t, &em);
+	}
+	if (status == CST_OK)
+		status = s->ops->commit(s, &em);
+	if (status == CST_OK)
+		return WE_OK;
+	s->ops->rollback(s);
+	if (status == CST_ERR_EXISTS)
+		return wire_fault(f, WE_REPLAYED_REQUEST, -1, "This request was already received.");
+	return store_fault(f, status, &em);
+}
+
+int
+ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
+    const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
+    struct wire_fault *f)
+{
+	unsigned char mh[CRY_HASH_BYTES];
+	struct store_term t;
+	struct errmsg em;
+	int64_t now;
+	int status;
+
+	err_clear(&em);
+	lock(l);
+	status = l->st->ops->term_get(l->st, a->terminal, &t, &em);
+	unlock(l);
+	if (status == CST_ERR_NOTFOUND)
+		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	wire_request_hash(method, path, a->time_text, a->nonce_hex, body_hash, mh);
+	if (!cry_verify(t.pk, mh, sizeof mh, a->sig))
+		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
+		    "The request signature is not terminal %s's.", a->terminal);
+	now = clock_now_ms();
+	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
+		return wire_fault(f, WE_STALE_REQUEST, -1,
+		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
+	lock(l);
+	status = note_request(l, a, now, f);
+	unlock(l);
+	if (status == WE_OK)
+		memcpy(pk, t.pk, CRY_PK_BYTES);
+	return status;
+}
+
+/* Binds terminal to pk with a token, in the caller's transaction. */
+static int
+enroll_in(struct ledger *l, const char *terminal, const unsigned char token_hash[CRY_HASH_BYTES],
+    const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f, struct errmsg *em)
+{
+	struct store *s = l->st;
+	struct store_term t;
+	int64_t now = clock_now_ms();
+	int status;
+
+	status = s->ops->term_get(s, terminal, &t, em);
+	if (status == CST_OK) {
+		if (cry_equal(t.pk, pk, CRY_PK_BYTES))
+			return WE_OK;
+		return wire_fault(f, WE_ALREADY_ENROLLED, -1,
+		    "Terminal %s is enrolled with another key.", terminal);
+	}
+	if (status != CST_ERR_NOTFOUND)
+		return store_fault(f, status, em);
+	status = s->ops->token_take(s, token_hash, terminal, now, em);
+	if (status == CST_ERR_NOTFOUND)
+		return wire_fault(f, WE_BAD_TOKEN, -1,
+		    "The token is not valid for %s: unknown, used, expired or for another terminal.",
+		    terminal);
+	if (status != CST_OK)
+		return store_fault(f, status, em);
+	memset(&t, 0, sizeof t);
+	snprintf(t.terminal, sizeof t.terminal, "%s", terminal);
+	memcpy(t.pk, pk, CRY_PK_BYTES);
+	t.enrolled = t.last_contact = now;
+	if ((status = s->ops->term_add(s, &t, em)) != CST_OK)
+		return store_fault(f, status, em);
+	return WE_OK;
+}
+
+int
+ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
+    struct wire_fault *f)
+{
+	unsigned char pk[CRY_PK_BYTES], th[CRY_HASH_BYTES];
+	const char *terminal, *token, *key;
+	struct json *root;
+	struct errmsg em;
+	size_t tlen = 0, klen = 0, nlen = 0;
+	int e;
+
+	err_clear(&em);
+	if (json_parse(body, len, &root, &em) != CST_OK)
+		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
+	terminal = json_str(json_get(root, "terminal"), &nlen);
+	token = json_str(json_get(root, "token"), &tlen);
+	key = json_str(json_get(root, "public_key"), &klen);
+	if (json_type(root) != JSON_OBJECT || json_count(root) != 3 || terminal == NULL ||
+	    !event_valid_id(terminal, nlen) || strlen(terminal) != nlen || token == NULL ||
+	    tlen != 2 * WIRE_TOKEN_BYTES || key == NULL || klen != 2 * CRY_PK_BYTES ||
+	    hex_decode(key, klen, pk, sizeof pk) != 0) {
+		json_free(root);
+		return wire_fault(f, WE_BAD_REQUEST, -1,
+		    "Enrolment takes {\"terminal\":name,\"token\":32 hex,\"public_key\":64 hex}.");
+	}
+	cry_hash_buf(token, tlen, th);
+	lock(l);
+	if ((e = l->st->ops->begin(l->st, &em)) != CST_OK) {
+		unlock(l);
+		json_free(root);
+		return store_fault(f, e, &em);
+	}
+	e = enroll_in(l, terminal, th, pk, f, &em);
+	if (e == WE_OK && (e = l->st->ops->commit(l->st, &em)) != CST_OK)
+		e = store_fault(f, e, &em);
+	if (e != WE_OK)
+		l->st->ops->rollback(l->st);
+	unlock(l);
+	if (e == WE_OK) {
+		jw_obj_begin(out);
+		jw_key(out, "terminal");
+		jw_str(out, terminal);
+		jw_key(out, "ledger_key");
+		jw_hex(out, l->pk, sizeof l->pk);
+		jw_obj_end(out);
+	}
+	json_free(root);
+	return e;
+}
+
+/* Cuts the batch at the first event of another terminal or out of order. */
+static size_t
+check_order(const struct event *evs, size_t n, const char *terminal, struct wire_fault *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(evs[i].terminal, terminal) != 0) {
+			wire_fault(f, WE_BAD_EVENT, evs[i].seq,
+			    "The event is of terminal %s, not of %s that signed the request.",
+			    evs[i].terminal, terminal);
+			return i;
+		}
+		if (i > 0 && evs[i].seq <= evs[i - 1].seq) {
+			wire_fault(f, WE_BAD_EVENT, evs[i].seq, "The events are not in ascending seq.");
+			return i;
+		}
+	}
+	return n;
+}
+
+struct push_count {
+	int64_t stored, duplicates;
+};
+
+/* Stores evs[0..n) in one transaction up to the first refused; head ends as what is held. */
+static int
+store_batch(struct ledger *l, const char *terminal, const struct event *evs, size_t n,
+    struct store_term *head, struct push_count *c, struct wire_fault *f)
+{
+	struct store *s = l->st;
+	unsigned char held[CRY_HASH_BYTES];
+	struct wire_fault bad;
+	struct errmsg em;
+	struct jw w;
+	int64_t now = clock_now_ms();
+	int status, v = CHECK_NEW;
+	size_t i;
+
+	err_clear(&em);
+	bad.err = WE_OK;
+	if ((status = s->ops->begin(s, &em)) != CST_OK)
+		return store_fault(f, status, &em);
+	if ((status = s->ops->term_get(s, terminal, head, &em)) != CST_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		v = check_place(s, head, &evs[i], held, &bad, &em);
+		if (v == CHECK_DUPLICATE) {
+			c->duplicates++;
+			continue;
+		}
+		if (v != CHECK_NEW)
+			break;
+		if ((status = s->ops->event_add(s, &evs[i], now, &em)) != CST_OK)
+			goto fail;
+		head->last_seq = evs[i].seq;
+		memcpy(head->last_hash, evs[i].hash, sizeof head->last_hash);
+		c->stored++;
+	}
+	if (v == WE_FORK) {
+		jw_init(&w);
+		wire_event_encode(&w, &evs[i], 0);
+		status = s->ops->alert_add(s, terminal, evs[i].seq, "fork", held, evs[i].hash,
+		    jw_text(&w, NULL), now, &em);
+		jw_free(&w);
+		if (status != CST_OK)
+			goto fail;
+		fprintf(stderr, "custody-ledger: alert: fork offered by %s at seq %lld\n", terminal,
+		    (long long)evs[i].seq);
+	}
+	head->last_contact = now;
+	head->events += c->stored;
+	if ((status = s->ops->term_update(s, head, &em)) != CST_OK ||
+	    (status = s->ops->commit(s, &em)) != CST_OK)
+		goto fail;
+	if (v == WE_INTERNAL)
+		return store_fault(f, CST_ERR_INTERNAL, &em);
+	if (bad.err != WE_OK)
+		*f = bad;
+	return bad.err;
+fail:
+	s->ops->rollback(s);
+	c->stored = c->duplicates = 0;
+	s->ops->term_get(s, terminal, head, NULL);
+	return store_fault(f, status, &em);
+}
+
+static void
+push_answer(struct ledger *l, const struct store_term *head, const struct push_count *c,
+    struct jw *out)
+{
+	unsigned char rh[CRY_HASH_BYTES], sig[CRY_SIG_BYTES];
+	int64_t now = clock_now_ms();
+
+	wire_receipt_hash(head->terminal, head->last_seq, head->last_hash, now, rh);
+	cry_sign(l->sk, rh, sizeof rh, sig);
+	jw_obj_begin(out);
+	jw_key(out, "terminal");
+	jw_str(out, head->terminal);
+	jw_key(out, "acked");
+	jw_int(out, head->last_seq);
+	jw_key(out, "stored");
+	jw_int(out, c->stored);
+	jw_key(out, "duplicates");
+	jw_int(out, c->duplicates);
+	jw_key(out, "receipt");
+	jw_obj_begin(out);
+	jw_key(out, "terminal");
+	jw_str(out, head->terminal);
+	jw_key(out, "seq");
+	jw_int(out, head->last_seq);
+	jw_key(out, "hash");
+	jw_hex(out, head->last_hash, sizeof head->last_hash);
+	jw_key(out, "ledger_time");
+	jw_int(out, now);
+	jw_key(out, "sig");
+	jw_hex(out, sig, sizeof sig);
+	jw_obj_end(out);
+	jw_obj_end(out);
+}
+
+int
+ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_PK_BYTES],
+    const char *body, size_t len, struct jw *out, struct wire_fault *f)
+{
+	struct push_count c = { 0, 0 };
+	struct wire_fault cut, sigf;
+	struct store_term head;
+	struct event *evs;
+	size_t n, ok, sig_ok;
+	int e;
+
+	if ((e = wire_push_decode(body, len, &evs, &n, &cut)) != WE_OK) {
+		*f = cut;
+		return e;
+	}
+	ok = check_order(evs, n, terminal, &cut);
+	if ((sig_ok = check_batch_sigs(evs, ok, pk, &sigf)) < ok) {
+		ok = sig_ok;
+		cut = sigf;
+	}
+	memset(&head, 0, sizeof head);
+	head.last_seq = -1;
+	lock(l);
+	e = store_batch(l, terminal, evs, ok, &head, &c, f);
+	unlock(l);
+	wire_events_free(evs, n);
+	if (e == WE_OK && cut.err != WE_OK) {
+		*f = cut;
+		e = cut.err;
+	}
+	if (e != WE_OK) {
+		f->acked = head.last_seq;
+		return e;
+	}
+	push_answer(l, &head, &c, out);
+	return WE_OK;
+}
+
+struct page {
+	struct jw *out;
+	int64_t last;
+	int limit, count;
+};
+
+static int
+page_event(void *arg, int64_t cursor, const struct event *ev)
+{
+	struct page *p = arg;
+
+	/* One row past the limit is read only to learn that there is more. */
+	if (p->count++ == p->limit)
+		return 0;
+	wire_event_encode(p->out, ev, cursor);
+	p->last = cursor;
+	return 0;
+}
+
+/* A query number: absent gives dflt; otherwise canonical decimal within [min, max]. */
+static int
+query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)
+{
+	if (s == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (wire_parse_u63(s, strlen(s), out) != 0 || *out < min || *out > max)
+		return -1;
+	return 0;
+}
+
+int
+ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *out,
+    struct wire_fault *f)
+{
+	struct page p;
+	struct errmsg em;
+	int64_t a, n;
+	int status;
+
+	if (query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
+	    query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
+		return wire_fault(f, WE_BAD_REQUEST, -1,
+		    "after must be a cursor (0 or more) and limit 1 to %d.", WIRE_MAX_BATCH);
+	memset(&p, 0, sizeof p);
+	p.out = out;
+	p.last = a;
+	p.limit = (int)n;
+	err_clear(&em);
+	jw_obj_begin(out);
+	jw_key(out, "events");
+	jw_arr_begin(out);
+	lock(l);
+	status = l->st->ops->events_after(l->st, a, p.limit + 1, page_event, &p, &em);
+	unlock(l);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	jw_arr_end(out);
+	jw_key(out, "next");
+	jw_int(out, p.last);
+	jw_key(out, "more");
+	jw_bool(out, p.count > p.limit);
+	jw_obj_end(out);
+	return WE_OK;
+}
+
+static int
+status_term(void *arg, const struct store_term *t)
+{
+	struct jw *out = arg;
+
+	jw_obj_begin(out);
+	jw_key(out, "terminal");
+	jw_str(out, t->terminal);
+	jw_key(out, "last_seq");
+	jw_int(out, t->last_seq);
+	jw_key(out, "last_contact");
+	jw_int(out, t->last_contact);
+	jw_key(out, "events");
+	jw_int(out, t->events);
+	jw_obj_end(out);
+	return 0;
+}
+
+int
+ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f)
+{
+	struct errmsg em;
+	int64_t alerts;
+	int status;
+
+	err_clear(&em);
+	jw_obj_begin(out);
+	jw_key(out, "ledger_time");
+	jw_int(out, clock_now_ms());
+	jw_key(out, "terminals");
+	jw_arr_begin(out);
+	lock(l);
+	status = l->st->ops->terms_each(l->st, status_term, out, &em);
+	alerts = l->st->ops->alerts_count(l->st);
+	unlock(l);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	jw_arr_end(out);
+	jw_key(out, "alerts");
+	jw_int(out, alerts);
+	jw_obj_end(out);
+	return WE_OK;
+}
+
+int
+ledger_token(struct store *st, const char *terminal, int64_t now,
+    char out[2 * WIRE_TOKEN_BYTES + 1], struct errmsg *em)
+{
+	unsigned char raw[WIRE_TOKEN_BYTES], th[CRY_HASH_BYTES];
+	int status;
+
+	if (!event_valid_id(terminal, strlen(terminal)))
+		return err_set(em, CST_ERR_ARG, "%s: not a valid terminal name", terminal);
+	cry_random(raw, sizeof raw);
+	hex_encode(raw, sizeof raw, out);
+	cry_wipe(raw, sizeof raw);
+	/* The hash of the token's text is stored, as the ledger hashes what enroll presents. */
+	cry_hash_buf(out, 2 * WIRE_TOKEN_BYTES, th);
+	pthread_mutex_lock(&st->lock);
+	status = st->ops->begin(st, em);
+	if (status == CST_OK)
+		status = st->ops->token_add(st, th, terminal, now + WIRE_TOKEN_TTL_MS, em);
+	if (status == CST_OK)
+		status = st->ops->commit(st, em);
+	if (status != CST_OK)
+		st->ops->rollback(st);
+	pthread_mutex_unlock(&st->lock);
+	return status;
+}

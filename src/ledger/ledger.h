@@ -1,0 +1,43 @@
+/*
+ * The ledger's answers to each request, apart from HTTP: authenticate, enroll, push, pull,
+ * status. Each fills a JSON answer or a wire_fault; the HTTP layer only carries bytes.
+ */
+#ifndef LEDGER_LEDGER_H
+#define LEDGER_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "store.h"
+#include "wire.h"
+
+struct ledger {
+	struct store *st;
+	unsigned char pk[CRY_PK_BYTES];		/* the ledger's own key: signs receipts */
+	unsigned char sk[CRY_SK_BYTES];
+};
+
+/*
+ * Checks a request's signature headers against the enrolled key: unknown terminal, bad
+ * signature, time outside the window, nonce seen. On success remembers the nonce, records
+ * the contact and copies the terminal's key to pk.
+ */
+int ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
+    const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
+    struct wire_fault *f);
+int ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
+    struct wire_fault *f);
+/* A push by terminal (already authenticated, its key pk). */
+int ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_PK_BYTES],
+    const char *body, size_t len, struct jw *out, struct wire_fault *f);
+/* after and limit as they came in the query string (NULL when absent). */
+int ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *out,
+    struct wire_fault *f);
+int ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f);
+
+/* Stores a new one-time token for terminal (valid 24 h from now) and writes it as hex to out. */
+int ledger_token(struct store *st, const char *terminal, int64_t now,
+    char out[2 * WIRE_TOKEN_BYTES + 1], struct errmsg *em);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * The sync protocol's bytes (docs/sync-protocol.md): events as JSON, the push body, the
+ * request-signature headers and the messages that are signed, and the error answers.
+ * Nothing here touches storage or the network, so the fuzz targets can drive all of it.
+ */
+#ifndef LEDGER_WIRE_H
+#define LEDGER_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "event.h"
+#include "json.h"
+
+#define WIRE_MAX_BODY (16u << 20)	/* bytes of a request body */
+#define WIRE_MAX_BATCH 1000		/* events in one push or one pull page */
+#define WIRE_PULL_DEFAULT 500
+#define WIRE_SKEW_MS 300000		/* accepted |request time - ledger time| */
+#define WIRE_NONCE_BYTES 16
+#define WIRE_TOKEN_BYTES 16
+#define WIRE_TOKEN_TTL_MS (24 * 3600 * 1000LL)
+#define WIRE_REQUEST_DOMAIN "custody.request.v1"
+#define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
+
+/* The stable error codes of the protocol, each with its HTTP status. */
+enum wire_err {
+	WE_OK = 0,
+	WE_MALFORMED_JSON,
+	WE_BAD_REQUEST,
+	WE_TOO_LARGE,
+	WE_UNKNOWN_TERMINAL,
+	WE_BAD_REQUEST_SIGNATURE,
+	WE_STALE_REQUEST,
+	WE_REPLAYED_REQUEST,
+	WE_BAD_TOKEN,
+	WE_BAD_CERTIFICATE,
+	WE_ALREADY_ENROLLED,
+	WE_BAD_EVENT,
+	WE_BAD_SIGNATURE,
+	WE_BROKEN_CHAIN,
+	WE_GAP,
+	WE_FORK,
+	WE_BUSY,
+	WE_INTERNAL,
+	WE_NOT_FOUND,
+	WE_METHOD_NOT_ALLOWED,
+	WE_COUNT
+};
+
+const char *wire_err_code(int e);
+int wire_err_http(int e);
+
+/* An answer that is an error: its code, an English sentence, and the seq and acked it concerns. */
+struct wire_fault {
+	int err;		/* enum wire_err */
+	char message[256];
+	int64_t seq;		/* the event refused, or -1 */
+	int64_t acked;		/* the terminal's highest contiguous seq held, or -1 */
+};
+
+int wire_fault(struct wire_fault *f, int err, int64_t seq, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* {"error":{"code":..,"message":..[,"seq":N][,"acked":N]}} */
+void wire_fault_json(struct jw *w, const struct wire_fault *f);
+
+/*
+ * One event of the wire form into ev (which the caller clears). Checks every member's JSON
+ * type and length, the fields (event_check_fields), and that "hash" is the hash of the
+ * fields. WE_BAD_EVENT on any fault, with the seq when it could be read.
+ */
+int wire_event_decode(const struct json *v, struct event *ev, struct wire_fault *f);
+/* The wire form of ev; with cursor > 0 a "cursor" member first (pull). */
+void wire_event_encode(struct jw *w, const struct event *ev, int64_t cursor);
+
+/*
+ * A push body {"events":[...]}: 1..WIRE_MAX_BATCH events. Decodes events until the first bad
+ * one: *n is how many decoded (the caller frees them with wire_events_free). When *n is short
+ * of the array, f says why the next one was refused. WE_MALFORMED_JSON or WE_BAD_REQUEST for
+ * a body that is not a push at all (*n is 0 then).
+ */
+int wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
+    struct wire_fault *f);
+void wire_events_free(struct event *evs, size_t n);
+
+/* The request-signature headers, parsed and checked for form only. */
+struct wire_auth {
+	char terminal[EV_MAX_ID + 1];
+	char time_text[24];
+	int64_t time;
+	char nonce_hex[2 * WIRE_NONCE_BYTES + 1];
+	unsigned char nonce[WIRE_NONCE_BYTES];
+	unsigned char sig[CRY_SIG_BYTES];
+};
+
+/* Any argument may be NULL (a missing header): WE_BAD_REQUEST_SIGNATURE then. */
+int wire_auth_parse(const char *terminal, const char *time, const char *nonce, const char *sig,
+    struct wire_auth *a, struct wire_fault *f);
+/* BLAKE2b-256 of the request message; body_hash is BLAKE2b-256 of the body bytes. */
+void wire_request_hash(const char *method, const char *path, const char *time_text,
+    const char *nonce_hex, const unsigned char body_hash[CRY_HASH_BYTES],
+    unsigned char out[CRY_HASH_BYTES]);
+/* The four header values for a request signed by sk at time ms (a fresh nonce). */
+void wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method,
+    const char *path, const void *body, size_t body_len, int64_t ms, char time_text[24],
+    char nonce_hex[2 * WIRE_NONCE_BYTES + 1], char sig_hex[2 * CRY_SIG_BYTES + 1]);
+/* BLAKE2b-256 of the receipt message. */
+void wire_receipt_hash(const char *terminal, int64_t seq, const unsigned char hash[CRY_HASH_BYTES],
+    int64_t ledger_time, unsigned char out[CRY_HASH_BYTES]);
+
+/* Parses a canonical non-negative decimal (no sign, no leading zeros) of at most 18 digits. */
+int wire_parse_u63(const char *s, size_t len, int64_t *out);
+
+#endif

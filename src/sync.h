@@ -1,0 +1,107 @@
+/*
+ * The sync client (docs/sync.md): pushes this terminal's events to custody-ledger and pulls
+ * the other terminals' events, over HTTPS with libcurl's multi interface driven by the
+ * console's poll loop, so that no call ever blocks a screen.
+ */
+#ifndef CUSTODY_SYNC_H
+#define CUSTODY_SYNC_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "event.h"
+#include "journal.h"
+#include "loop.h"
+
+#define SYNC_URL_MAX 256
+#define SYNC_PIN_MAX 256
+#define SYNC_PUSH_EVENTS 500		/* events in one push */
+#define SYNC_PULL_EVENTS 500		/* events asked for in one pull */
+
+/* Where the ledger is and how to trust it: kept in the journal's local table (sync.*). */
+struct sync_conf {
+	char url[SYNC_URL_MAX];		/* https://host[:port], no path */
+	char ca[PATH_MAX];		/* CA file the ledger's certificate must chain to */
+	char pin[SYNC_PIN_MAX];		/* "sha256//BASE64[;sha256//...]" or "" */
+	char cert[PATH_MAX];		/* TLS client certificate (PEM) or "" */
+	char key[PATH_MAX];		/* its key or "" */
+	unsigned char ledger_pk[CRY_PK_BYTES];	/* signs receipts; learnt at enroll */
+	/* Timing: sync_conf_defaults sets them, tests shorten them. */
+	int64_t backoff_base_ms;	/* first retry ceiling: 1 s */
+	int64_t backoff_max_ms;		/* largest retry ceiling: 5 min */
+	int64_t poll_ms;		/* between rounds while all is well: 5 s */
+	int64_t timeout_ms;		/* one request, connect to last byte: 2 min */
+	int64_t connect_timeout_ms;	/* 10 s */
+	int push_events;		/* events per push, 1..SYNC_PUSH_EVENTS */
+};
+
+void sync_conf_defaults(struct sync_conf *cf);
+/* Checks the URL (https, no path, no user part) and the pin syntax. */
+int sync_conf_check(const struct sync_conf *cf, struct errmsg *em);
+/* The conf saved by enroll; CST_ERR_NOTFOUND when this terminal is not enrolled. */
+int sync_conf_load(struct journal *j, struct sync_conf *cf, struct errmsg *em);
+
+/*
+ * custody enroll: presents token and this terminal's public key to the ledger at cf->url
+ * (blocking: for the command line only), learns the ledger's key and saves the conf. A new
+ * ledger URL starts the push and pull from the beginning.
+ */
+int sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal,
+    const char *token, const unsigned char pk[CRY_PK_BYTES], struct errmsg *em);
+
+enum sync_link {
+	SYNC_UNKNOWN,		/* nothing tried yet */
+	SYNC_ONLINE,		/* the last request was answered */
+	SYNC_OFFLINE		/* the last request failed: backing off */
+};
+
+struct sync_status {
+	int enrolled;
+	enum sync_link link;
+	int64_t head, acked, backlog;	/* own chain: last seq, acknowledged by the ledger, the rest */
+	int64_t oldest_ts;		/* ts of the oldest unsent event, 0 when none */
+	int64_t cursor;			/* the pull's ledger cursor */
+	int64_t pulled;			/* foreign events stored by this engine */
+	int64_t refused;		/* foreign events refused (fork, signature, gap), ever */
+	int64_t receipt_seq, receipt_time;	/* the last receipt; 0 when none */
+	int64_t last_contact;		/* when the ledger last took or gave events (ms) */
+	int failures;			/* consecutive failed requests */
+	int64_t retry_in_ms;		/* while backing off */
+	char last_error[ERRMSG_MAX];	/* "" when the last request succeeded */
+	char last_refused[ERRMSG_MAX];	/* why the last foreign event was refused */
+};
+
+/* Status from the journal alone (custody sync --status): link is SYNC_UNKNOWN. */
+int sync_read_status(struct journal *j, const char *terminal, struct sync_status *st,
+    struct errmsg *em);
+
+/*
+ * The last receipt against the journal: CST_OK when the journal still holds the acknowledged
+ * event with the acknowledged hash and the ledger's signature checks; CST_ERR_VERIFY when not
+ * (cut off or restored from an old copy); CST_ERR_NOTFOUND when there is no receipt. info gets
+ * the receipt in words.
+ */
+int sync_check_receipt(struct journal *j, const char *terminal, char *info, size_t size,
+    struct errmsg *em);
+
+struct sync;
+
+/*
+ * Starts the engine on loop l for this terminal's journal: its first round runs at once.
+ * once: one push of the whole backlog and one pull of everything new, no retry; then
+ * sync_done() is true and sync_result() tells how it went.
+ */
+int sync_new(struct loop *l, struct journal *j, const char *terminal,
+    const unsigned char sk[CRY_SK_BYTES], const struct sync_conf *cf, int once,
+    struct sync **out, struct errmsg *em);
+/* Aborts a request in flight (the ledger ignores the half-sent batch or already holds it). */
+void sync_free(struct sync *s);
+/* New events to push, or the operator asked: run a round now, forgetting the backoff. */
+void sync_kick(struct sync *s);
+void sync_get_status(struct sync *s, struct sync_status *st);
+int sync_done(const struct sync *s);
+int sync_result(const struct sync *s, struct errmsg *em);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * The sync wire format shared by the terminal (src/sync.c) and the ledger: an event as a JSON
+ * object, the request signature and the ledger's receipt (docs/sync-protocol.md).
+ */
+#ifndef CUSTODY_WIRE_H
+#define CUSTODY_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto.h"
+#include "error.h"
+#include "event.h"
+#include "json.h"
+
+#define WIRE_REQUEST_DOMAIN "custody.request.v1"
+#define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
+#define WIRE_NONCE_HEX 32		/* 16 random bytes */
+#define WIRE_SIG_HEX (2 * CRY_SIG_BYTES)
+#define WIRE_HASH_HEX (2 * CRY_HASH_BYTES)
+#define WIRE_MAX_BATCH 1000		/* events in one push or one pull page */
+#define WIRE_MAX_BODY (16u << 20)	/* bytes of one request or response body */
+#define WIRE_SKEW_MS 300000		/* allowed |request time - ledger time| */
+
+/* Writes ev as one wire object: terminal, seq, ts, operator, kind, subject, body (a JSON
+ * string holding the body bytes), prev, hash, sig. */
+void wire_event_write(struct jw *w, const struct event *ev);
+
+/*
+ * Reads one wire object into ev (event_clear it after): every member present with its type,
+ * no unknown member except "cursor" (the pull's, given back through cursor when not NULL; -1
+ * when absent), fields checked (event_check_fields), the hash recomputed and compared with
+ * "hash". The signature is not checked here (the caller knows the key). CST_ERR_INPUT for a
+ * malformed object, CST_ERR_VERIFY when the hash does not match the fields.
+ */
+int wire_event_read(const struct json *obj, struct event *ev, int64_t *cursor,
+    struct errmsg *em);
+
+/* The 16 random bytes of a fresh nonce as 32 lowercase hex digits and a NUL. */
+void wire_nonce(char out[WIRE_NONCE_HEX + 1]);
+
+/*
+ * BLAKE2b-256 of "custody.request.v1\n" METHOD "\n" PATH "\n" TIME "\n" NONCE "\n"
+ * hex(BLAKE2b-256(body)) "\n". time is the decimal text exactly as sent in X-Custody-Time.
+ */
+void wire_request_digest(const char *method, const char *path, const char *time,
+    const char *nonce, const void *body, size_t body_len, unsigned char out[CRY_HASH_BYTES]);
+/* The X-Custody-Signature value (128 hex digits and a NUL). */
+void wire_request_sig(const unsigned char sk[CRY_SK_BYTES], const char *method,
+    const char *path, const char *time, const char *nonce, const void *body, size_t body_len,
+    char sig_hex[WIRE_SIG_HEX + 1]);
+/* 1 when sig_hex (exactly 128 hex digits) is pk's signature of the request, else 0. */
+int wire_request_verify(const unsigned char pk[CRY_PK_BYTES], const char *method,
+    const char *path, const char *time, const char *nonce, const void *body, size_t body_len,
+    const char *sig_hex);
+
+/* The ledger's signed acknowledgement of a terminal's chain up to seq. */
+struct wire_receipt {
+	char terminal[EV_MAX_ID + 1];
+	int64_t seq;
+	unsigned char hash[CRY_HASH_BYTES];
+	int64_t ledger_time;
+	unsigned char sig[CRY_SIG_BYTES];
+};
+
+/* BLAKE2b-256 of "custody.receipt.v1\n" terminal "\n" seq "\n" hash_hex "\n" ledger_time "\n". */
+void wire_receipt_digest(const struct wire_receipt *r, unsigned char out[CRY_HASH_BYTES]);
+void wire_receipt_sign(struct wire_receipt *r, const unsigned char sk[CRY_SK_BYTES]);
+/* 1 when r->sig is pk's signature of the receipt. */
+int wire_receipt_ok(const struct wire_receipt *r, const unsigned char pk[CRY_PK_BYTES]);
+void wire_receipt_write(struct jw *w, const struct wire_receipt *r);
+/* Reads {"terminal","seq","hash","ledger_time","sig"}; CST_ERR_INPUT when malformed. */
+int wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg *em);
+
+/* Exactly 2n hex digits of a JSON string member into out: 0 on success. */
+int wire_get_hex(const struct json *obj, const char *key, unsigned char *out, size_t n);
+
+#endif

@@ -1,0 +1,691 @@
+/*
+ * custody-ledger over real TLS on loopback: enrolment, push, pull, status, request
+ * authentication, every attack refused with its own code while the server goes on serving,
+ * client certificates, restarts, verify and export. Certificates come from openssl.
+ */
+#include <sqlite3.h>
+
+#include "t.h"
+#include "util.h"
+#include "ledger-util.h"
+
+static struct lt_ctx ctx;
+static char db[600], logpath[600];
+static char bin[PATH_MAX];
+static unsigned char ledger_pk[CRY_PK_BYTES];
+
+static struct t_result
+ledger_cmd(char *const env[], const char *a1, const char *a2, const char *a3, const char *a4,
+    const char *a5)
+{
+	char *argv[] = { bin, (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL };
+
+	return t_run(argv, env, NULL);
+}
+
+/* A fresh token for name; with env, the token command runs at a set clock. */
+static void
+token(const char *name, char *const env[], char out[64])
+{
+	struct t_result r = ledger_cmd(env, "token", "--db", db, "--terminal", name);
+	size_t n = r.out != NULL ? strcspn(r.out, "\n") : 0;
+
+	snprintf(out, 64, "%.*s", (int)n, r.out != NULL ? r.out : "");
+	t_result_free(&r);
+}
+
+static struct lt_resp
+enroll(const struct lt_term *t, const char *name, const char *tok)
+{
+	char body[512], pk[2 * CRY_PK_BYTES + 1];
+
+	hex_encode(t->pk, sizeof t->pk, pk);
+	snprintf(body, sizeof body, "{\"terminal\":\"%s\",\"token\":\"%s\",\"public_key\":\"%s\"}",
+	    name, tok, pk);
+	return lt_request(&ctx, "POST", "/v1/enroll", body, strlen(body), NULL, NULL, 0);
+}
+
+/* The server still answers a good signed request after whatever came before. */
+static void
+still_serves(const struct lt_term *t, const char *after)
+{
+	struct lt_resp r = lt_call(&ctx, t, "GET", "/v1/status", NULL, 0);
+	char what[200];
+
+	snprintf(what, sizeof what, "the ledger still serves after %s", after);
+	ok(r.code == 200 && json_get(r.json, "terminals") != NULL, what);
+	lt_resp_free(&r);
+}
+
+static int
+is(const struct lt_resp *r, long code, const char *err)
+{
+	if (r->code == code && strcmp(lt_err(r), err) == 0)
+		return 1;
+	fprintf(stderr, "  got %ld %s (curl %d): %.300s\n", r->code, lt_err(r), r->curl_rc,
+	    r->body != NULL ? r->body : "");
+	return 0;
+}
+
+static void
+test_enroll(struct lt_term *t1, struct lt_term *t2)
+{
+	char tok[64], tok2[64], old[64], pk[2 * CRY_PK_BYTES + 1];
+	char clock_env[64];
+	char *env[] = { clock_env, NULL };
+	struct lt_term other;
+	struct lt_resp r;
+
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
+	ok(r.code == 200 && json_type(json_get(r.json, "ok")) == JSON_TRUE, "health answers ok");
+	lt_resp_free(&r);
+
+	token(t1->name, NULL, tok);
+	ok(strlen(tok) == 32, "token prints 32 hex digits");
+	r = enroll(t1, t1->name, "00000000000000000000000000000000");
+	ok(is(&r, 403, "bad_token"), "an unknown token is refused: bad_token");
+	lt_resp_free(&r);
+	r = enroll(t2, t2->name, tok);
+	ok(is(&r, 403, "bad_token"), "a token for another terminal is refused: bad_token");
+	lt_resp_free(&r);
+	/* A token made 25 hours ago has expired. */
+	snprintf(clock_env, sizeof clock_env, "CUSTODY_TEST_CLOCK_MS=%lld",
+	    (long long)(clock_now_ms() - 25LL * 3600 * 1000));
+	token(t1->name, env, old);
+	r = enroll(t1, t1->name, old);
+	ok(is(&r, 403, "bad_token"), "an expired token is refused: bad_token");
+	lt_resp_free(&r);
+
+	r = enroll(t1, t1->name, tok);
+	ok(r.code == 200, "enrol with a good token");
+	hex_encode(ledger_pk, sizeof ledger_pk, pk);
+	ok(t_has(json_get_str(r.json, "ledger_key"), "") &&
+	    hex_decode(json_get_str(r.json, "ledger_key"), 64, ledger_pk, sizeof ledger_pk) == 0,
+	    "enrolment answers the ledger's key");
+	lt_resp_free(&r);
+	r = enroll(t1, t1->name, tok);
+	ok(r.code == 200, "enrolling again with the same key is idempotent");
+	lt_resp_free(&r);
+	lt_term_init(&other, t1->name);
+	token(t1->name, NULL, tok2);
+	r = enroll(&other, t1->name, tok2);
+	ok(is(&r, 409, "already_enrolled"), "another key for an enrolled terminal: already_enrolled");
+	lt_resp_free(&r);
+	r = enroll(t2, t2->name, tok);
+	ok(is(&r, 403, "bad_token"), "a used token is refused: bad_token");
+	lt_resp_free(&r);
+	token(t2->name, NULL, tok2);
+	r = enroll(t2, t2->name, tok2);
+	ok(r.code == 200, "enrol a second terminal");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "POST", "/v1/enroll", "{\"terminal\":", 12, NULL, NULL, 0);
+	ok(is(&r, 400, "malformed_json"), "a truncated enrolment: malformed_json");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "POST", "/v1/enroll", "{\"terminal\":\"x\"}", 16, NULL, NULL, 0);
+	ok(is(&r, 400, "bad_request"), "an enrolment without token: bad_request");
+	lt_resp_free(&r);
+}
+
+/* A receipt signed by the ledger's key over terminal, seq, hash and time. */
+static int
+receipt_ok(const struct json *resp, const struct lt_term *t)
+{
+	const struct json *rc = json_get(resp, "receipt");
+	unsigned char hash[CRY_HASH_BYTES], sig[CRY_SIG_BYTES], m[CRY_HASH_BYTES];
+	const char *h = json_get_str(rc, "hash"), *s = json_get_str(rc, "sig");
+	int64_t seq = lt_int(rc, "seq"), when = lt_int(rc, "ledger_time");
+
+	if (h == NULL || s == NULL || hex_decode(h, strlen(h), hash, sizeof hash) != 0 ||
+	    hex_decode(s, strlen(s), sig, sizeof sig) != 0)
+		return 0;
+	wire_receipt_hash(t->name, seq, hash, when, m);
+	return seq == t->seq && memcmp(hash, t->last, sizeof hash) == 0 &&
+	    cry_verify(ledger_pk, m, sizeof m, sig);
+}
+
+static struct lt_resp
+push(const struct lt_term *t, struct jw *w)
+{
+	size_t len;
+	const char *body = lt_push_end(w, &len);
+	struct lt_resp r = lt_call(&ctx, t, "POST", "/v1/events", body, len);
+
+	jw_free(w);
+	return r;
+}
+
+/* A push of one event built by the caller. */
+static struct lt_resp
+push_one(const struct lt_term *t, const struct event *ev)
+{
+	struct jw w;
+
+	lt_push_begin(&w);
+	wire_event_encode(&w, ev, 0);
+	return push(t, &w);
+}
+
+static void
+test_push(struct lt_term *t1, struct lt_term *t2)
+{
+	struct lt_term saved;
+	struct lt_resp r;
+	struct event ev;
+	struct jw w;
+
+	lt_push_begin(&w);
+	lt_more(t1, &w, 10);
+	saved = *t1;
+	r = push(t1, &w);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 10 && lt_int(r.json, "stored") == 10 &&
+	    lt_int(r.json, "duplicates") == 0, "push 10 events: acked 10, stored 10");
+	ok(receipt_ok(r.json, t1), "the receipt is signed by the ledger's key for the head");
+	lt_resp_free(&r);
+
+	/* The same batch again: every event a duplicate. */
+	t1->seq = 0;
+	memset(t1->last, 0, sizeof t1->last);
+	lt_push_begin(&w);
+	lt_more(t1, &w, 10);
+	r = push(t1, &w);
+	ok(r.code == 200 && lt_int(r.json, "stored") == 0 && lt_int(r.json, "duplicates") == 10 &&
+	    lt_int(r.json, "acked") == 10, "the same batch again: 10 duplicates, nothing stored");
+	lt_resp_free(&r);
+	ok(t1->seq == saved.seq && memcmp(t1->last, saved.last, 32) == 0, "test terminal replayed");
+
+	/* A gap: seq 12 while the ledger holds 10. */
+	saved = *t1;
+	t1->seq = 11;
+	lt_event(t1, &ev, "person.registered", "{}", NULL);
+	*t1 = saved;
+	r = push_one(t1, &ev);
+	ok(is(&r, 422, "gap") && lt_int(json_get(r.json, "error"), "acked") == 10 &&
+	    lt_int(json_get(r.json, "error"), "seq") == 12, "seq 12 after 10: gap, acked 10, seq 12");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	still_serves(t1, "a gap");
+
+	/* A broken chain: seq 11 whose prev is not the hash of 10. */
+	memset(t1->last, 0x5a, sizeof t1->last);
+	lt_event(t1, &ev, "person.registered", "{}", NULL);
+	*t1 = saved;
+	r = push_one(t1, &ev);
+	ok(is(&r, 422, "broken_chain"), "a wrong prev: broken_chain");
+	lt_resp_free(&r);
+	event_clear(&ev);
+
+	/* A fork: another event at seq 5 with the right prev. */
+	{
+		struct lt_term back = *t1;
+		struct lt_resp s;
+
+		t1->seq = 0;
+		memset(t1->last, 0, sizeof t1->last);
+		lt_push_begin(&w);
+		lt_more(t1, &w, 4);
+		jw_free(&w);
+		lt_event(t1, &ev, "person.registered", "{\"forked\":true}", NULL);
+		*t1 = back;
+		r = push_one(t1, &ev);
+		ok(is(&r, 409, "fork") && lt_int(json_get(r.json, "error"), "seq") == 5,
+		    "another event at seq 5: fork, 409");
+		lt_resp_free(&r);
+		event_clear(&ev);
+		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
+		ok(lt_int(s.json, "alerts") == 1, "the fork is recorded as an alert");
+		lt_resp_free(&s);
+	}
+
+	/* A bad signature, and an event signed by the other terminal's key. */
+	lt_event(t1, &ev, "person.registered", "{}", NULL);
+	ev.sig[7] ^= 1;
+	r = push_one(t1, &ev);
+	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 10,
+	    "a damaged signature: bad_signature");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	lt_event(t1, &ev, "person.registered", "{}", t2->sk);
+	r = push_one(t1, &ev);
+	ok(is(&r, 422, "bad_signature"), "an event signed by another terminal's key: bad_signature");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	/* A hash that is not the hash of the fields. */
+	lt_event(t1, &ev, "person.registered", "{}", NULL);
+	ev.ts++;
+	r = push_one(t1, &ev);
+	ok(is(&r, 422, "bad_event"), "fields changed after signing: bad_event");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	/* t2's events pushed by t1. */
+	lt_push_begin(&w);
+	lt_more(t2, &w, 1);
+	r = push(t1, &w);
+	ok(is(&r, 422, "bad_event"), "another terminal's event in t1's push: bad_event");
+	lt_resp_free(&r);
+	t2->seq = 0;
+	memset(t2->last, 0, sizeof t2->last);
+	still_serves(t1, "refused events");
+
+	/* Five good events then a bad one: the good ones stay. */
+	lt_push_begin(&w);
+	lt_more(t1, &w, 5);
+	lt_event(t1, &ev, "person.registered", "{}", NULL);
+	ev.sig[0] ^= 0x80;
+	wire_event_encode(&w, &ev, 0);
+	event_clear(&ev);
+	r = push(t1, &w);
+	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 15 &&
+	    lt_int(json_get(r.json, "error"), "seq") == 16,
+	    "5 good events then a bad one: bad_signature at 16, acked 15");
+	lt_resp_free(&r);
+
+	/* seq 1 must be terminal.created naming the enrolled key. */
+	{
+		struct lt_term fake = *t2;
+
+		lt_term_init(&fake, t2->name);
+		lt_event(&fake, &ev, "", "", NULL);
+		event_seal(&ev, t2->sk);
+		r = push_one(t2, &ev);
+		ok(is(&r, 422, "bad_event"), "terminal.created naming another key: bad_event");
+		lt_resp_free(&r);
+		event_clear(&ev);
+	}
+	lt_push_begin(&w);
+	lt_more(t2, &w, 20);
+	r = push(t2, &w);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 20, "t2 pushes 20 events");
+	lt_resp_free(&r);
+}
+
+static void
+test_pull(struct lt_term *t1)
+{
+	int64_t after = 0, last = 0, total = 0, pages = 0;
+	int ordered = 1, more = 1, t1_events = 0;
+	char path[128];
+
+	while (more && pages < 100) {
+		struct lt_resp r;
+		const struct json *evs;
+		size_t i;
+
+		snprintf(path, sizeof path, "/v1/events?after=%lld&limit=7", (long long)after);
+		r = lt_call(&ctx, t1, "GET", path, NULL, 0);
+		if (r.code != 200) {
+			ok(0, "pull answers 200");
+			lt_resp_free(&r);
+			break;
+		}
+		evs = json_get(r.json, "events");
+		for (i = 0; i < json_count(evs); i++) {
+			int64_t c = lt_int(json_at(evs, i), "cursor");
+			struct event ev;
+			struct wire_fault f;
+
+			memset(&ev, 0, sizeof ev);
+			if (c <= last)
+				ordered = 0;
+			last = c;
+			if (wire_event_decode(json_at(evs, i), &ev, &f) != WE_OK)
+				ordered = 0;
+			if (strcmp(ev.terminal, t1->name) == 0)
+				t1_events++;
+			event_clear(&ev);
+		}
+		total += (int64_t)json_count(evs);
+		more = json_type(json_get(r.json, "more")) == JSON_TRUE;
+		if (json_count(evs) > 7)
+			ordered = 0;
+		after = lt_int(r.json, "next");
+		pages++;
+		lt_resp_free(&r);
+	}
+	ok(total == 35 && t1_events == 15, "pull in pages of 7 returns all 35 events (15 of t1)");
+	ok(ordered, "pulled events come in ascending cursor, each a valid wire event");
+	ok(pages == 5, "35 events in pages of 7: the fifth page says no more");
+	{
+		struct lt_resp r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&limit=1001", NULL, 0);
+
+		ok(is(&r, 400, "bad_request"), "limit 1001: bad_request");
+		lt_resp_free(&r);
+		r = lt_call(&ctx, t1, "GET", "/v1/events?after=-1", NULL, 0);
+		ok(is(&r, 400, "bad_request"), "after=-1: bad_request");
+		lt_resp_free(&r);
+		r = lt_call(&ctx, t1, "GET", "/v1/events", NULL, 0);
+		ok(r.code == 200 && json_count(json_get(r.json, "events")) == 35 &&
+		    json_type(json_get(r.json, "more")) == JSON_FALSE, "pull with defaults: all 35");
+		lt_resp_free(&r);
+	}
+}
+
+static void
+test_status(struct lt_term *t1)
+{
+	struct lt_resp r = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
+	const struct json *ts = json_get(r.json, "terminals");
+	int64_t now = clock_now_ms();
+	int found = 0;
+	size_t i;
+
+	for (i = 0; i < json_count(ts); i++) {
+		const struct json *t = json_at(ts, i);
+
+		if (strcmp(json_get_str(t, "terminal"), t1->name) == 0 && lt_int(t, "last_seq") == 15 &&
+		    lt_int(t, "events") == 15 && lt_int(t, "last_contact") > now - 60000)
+			found = 1;
+	}
+	ok(r.code == 200 && json_count(ts) == 2 && found,
+	    "status: two terminals, t1 at seq 15 with a recent contact");
+	ok(lt_int(r.json, "ledger_time") > now - 60000, "status carries the ledger time");
+	lt_resp_free(&r);
+}
+
+static void
+test_auth(struct lt_term *t1, struct lt_term *t2)
+{
+	struct lt_term stranger;
+	struct lt_auth a;
+	struct lt_resp r;
+
+	lt_term_init(&stranger, "nobody-99");
+	r = lt_call(&ctx, &stranger, "GET", "/v1/status", NULL, 0);
+	ok(is(&r, 401, "unknown_terminal"), "an unknown terminal: unknown_terminal");
+	lt_resp_free(&r);
+	lt_sign(t1, t2->sk, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "bad_request_signature"), "signed with another key: bad_request_signature");
+	lt_resp_free(&r);
+	lt_sign(t1, NULL, "GET", "/v1/events?after=0", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/events?after=1", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "bad_request_signature"), "signature over another query: bad_request_signature");
+	lt_resp_free(&r);
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms() - 400000, &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "stale_request"), "a time 400 s old: stale_request");
+	lt_resp_free(&r);
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms() + 400000, &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "stale_request"), "a time 400 s ahead: stale_request");
+	lt_resp_free(&r);
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(r.code == 200, "a signed request is served");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "replayed_request"), "the same request again: replayed_request");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 401, "bad_request_signature"), "no signature headers: bad_request_signature");
+	lt_resp_free(&r);
+	{
+		char *bad[] = { "X-Custody-Terminal: intake-01", "X-Custody-Time: 01",
+			"X-Custody-Nonce: zz", "X-Custody-Signature: 00", NULL };
+
+		r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, bad, NULL, 0);
+		ok(is(&r, 401, "bad_request_signature"), "malformed signature headers: bad_request_signature");
+		lt_resp_free(&r);
+	}
+	/* The body is signed: another body under the same headers is refused. */
+	lt_sign(t1, NULL, "POST", "/v1/events", "{\"events\":[]}", 13, clock_now_ms(), &a);
+	r = lt_request(&ctx, "POST", "/v1/events", "{\"events\":[1]}", 14, a.list, NULL, 0);
+	ok(is(&r, 401, "bad_request_signature"), "a changed body: bad_request_signature");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "GET", "/v1/nothing", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 404, "not_found"), "an unknown path: not_found");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "DELETE", "/v1/events", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 405, "method_not_allowed"), "DELETE: method_not_allowed");
+	lt_resp_free(&r);
+	still_serves(t1, "authentication attacks");
+	/* A nonce is remembered across a restart: see test_restart. */
+	(void)t2;
+}
+
+static void
+test_bodies(struct lt_term *t1)
+{
+	struct lt_feed feed;
+	struct lt_auth a;
+	struct lt_resp r;
+	struct jw w;
+	size_t len;
+	const char *body;
+	int i;
+
+	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[{\"terminal\":", 24);
+	ok(is(&r, 400, "malformed_json"), "a truncated JSON body: malformed_json");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[]}", 13);
+	ok(is(&r, 400, "bad_request"), "an empty batch: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "POST", "/v1/events", "[1,2]", 5);
+	ok(is(&r, 400, "bad_request"), "a body that is not a push: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[{\"seq\":\"x\"}]}", 24);
+	ok(is(&r, 422, "bad_event"), "an event with a string seq: bad_event");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"a\":1,\"a\":2}", 13);
+	ok(is(&r, 400, "malformed_json"), "duplicate keys: malformed_json");
+	lt_resp_free(&r);
+
+	/* 1001 events: too many (refused before any is checked against the chain). */
+	lt_push_begin(&w);
+	for (i = 0; i < 1001; i++) {
+		jw_obj_begin(&w);
+		jw_obj_end(&w);
+	}
+	body = lt_push_end(&w, &len);
+	r = lt_call(&ctx, t1, "POST", "/v1/events", body, len);
+	ok(is(&r, 413, "too_large"), "1001 events in a push: too_large");
+	lt_resp_free(&r);
+	jw_free(&w);
+
+	/* A Content-Length over 16 MiB: refused before the body is read. */
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = (16u << 20) + 1;
+	feed.zeros = 1;
+	lt_sign(t1, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
+	ok(is(&r, 413, "too_large"), "Content-Length over 16 MiB: too_large");
+	ok(feed.off < feed.len, "the oversized body was refused before it was all sent");
+	lt_resp_free(&r);
+	/* The same without a length (chunked): the cap holds while reading. */
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = (17u << 20);
+	feed.zeros = 1;
+	lt_sign(t1, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 1);
+	ok(is(&r, 413, "too_large"), "a chunked body over 16 MiB: too_large");
+	lt_resp_free(&r);
+	still_serves(t1, "oversized bodies");
+
+	/* A body cut off mid-way by the client: the connection ends, the server goes on. */
+	memset(&feed, 0, sizeof feed);
+	feed.p = "{\"events\":[{\"terminal\":\"intake-01\",\"seq\":1}]}";
+	feed.len = strlen(feed.p);
+	feed.stop = 20;
+	lt_sign(t1, NULL, "POST", "/v1/events", feed.p, feed.len, clock_now_ms(), &a);
+	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
+	ok(r.curl_rc != 0 && r.code == 0, "a body truncated by the client gets no answer");
+	lt_resp_free(&r);
+	still_serves(t1, "a truncated body");
+}
+
+/* Changes one stored body behind the ledger's back. */
+static int
+tamper(void)
+{
+	sqlite3 *s;
+	int rc;
+
+	if (sqlite3_open(db, &s) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_exec(s, "DROP TRIGGER events_no_update; "
+	    "UPDATE events SET body = CAST('{\"name\":\"李四\"}' AS BLOB) "
+	    "WHERE terminal = 'intake-01' AND seq = 7", NULL, NULL, NULL);
+	sqlite3_close(s);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+static void
+test_verify_export(void)
+{
+	struct t_result r;
+	int lines = 0;
+	const char *p;
+
+	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
+	ok(r.status == 0 && t_has(r.out, "35 events"), "verify: every chain checks (35 events)");
+	t_result_free(&r);
+	r = ledger_cmd(NULL, "export", "--db", db, NULL, NULL);
+	for (p = r.out; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	ok(r.status == 0 && lines == 35 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
+	    "export: 35 JSON lines in arrival order");
+	t_result_free(&r);
+	ok(tamper() == 0, "tamper with event 7 in the sqlite file");
+	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
+	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7"), "verify finds the changed event 7");
+	t_result_free(&r);
+}
+
+/* The nonce table outlives the process: a request replayed after a restart is refused. */
+static void
+test_restart(struct lt_term *t1, pid_t *pid, unsigned port)
+{
+	struct lt_auth a;
+	struct lt_resp r;
+
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(r.code == 200, "a request before the restart");
+	lt_resp_free(&r);
+	ok(lt_stop(*pid, SIGTERM) == 0, "SIGTERM stops the ledger with status 0");
+	*pid = lt_start(&ctx, db, port, logpath, NULL);
+	ok(lt_wait_up(&ctx) == 0, "the ledger is back");
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(is(&r, 401, "replayed_request"), "replayed after a restart: replayed_request");
+	lt_resp_free(&r);
+}
+
+static void
+test_client_certs(struct lt_term *t1)
+{
+	char ca[700], cdb[600];
+	char *extra[] = { "--client-ca", ca, NULL };
+	unsigned port = lt_free_port();
+	struct lt_ctx saved = ctx;
+	struct lt_resp r;
+	pid_t pid;
+
+	snprintf(ca, sizeof ca, "%s/ca.pem", ctx.dir);
+	snprintf(cdb, sizeof cdb, "%s/certs.db", ctx.dir);
+	pid = lt_start(&ctx, cdb, port, logpath, extra);
+	snprintf(ctx.cert, sizeof ctx.cert, "%s/cli.pem", ctx.dir);
+	snprintf(ctx.key, sizeof ctx.key, "%s/cli.key", ctx.dir);
+	ok(lt_wait_up(&ctx) == 0, "a ledger asking client certificates starts");
+	ctx.cert[0] = '\0';
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 403, "bad_certificate"),
+	    "without a client certificate: refused");
+	lt_resp_free(&r);
+	snprintf(ctx.cert, sizeof ctx.cert, "%s/other.pem", ctx.dir);
+	snprintf(ctx.key, sizeof ctx.key, "%s/other.key", ctx.dir);
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 403, "bad_certificate"),
+	    "a certificate from another CA: refused");
+	lt_resp_free(&r);
+	snprintf(ctx.cert, sizeof ctx.cert, "%s/cli.pem", ctx.dir);
+	snprintf(ctx.key, sizeof ctx.key, "%s/cli.key", ctx.dir);
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
+	ok(r.code == 200, "with the CA's client certificate: served");
+	lt_resp_free(&r);
+	ok(lt_stop(pid, SIGTERM) == 0, "the second ledger stops cleanly");
+	ctx = saved;
+	(void)t1;
+}
+
+/* The vectors of docs/sync-protocol.md, cross-checked there with b2sum and openssl pkeyutl. */
+static void
+test_vectors(void)
+{
+	unsigned char seed[CRY_SEED_BYTES], pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	unsigned char bh[CRY_HASH_BYTES], mh[CRY_HASH_BYTES], sig[CRY_SIG_BYTES], h[CRY_HASH_BYTES];
+	char hx[2 * CRY_SIG_BYTES + 1];
+	int i;
+
+	for (i = 0; i < CRY_SEED_BYTES; i++)
+		seed[i] = (unsigned char)i;
+	cry_keypair_from_seed(seed, pk, sk);
+	cry_hash_buf("{\"events\":[]}", 13, bh);
+	wire_request_hash("POST", "/v1/events", "1763880000000", "00112233445566778899aabbccddeeff",
+	    bh, mh);
+	hex_encode(mh, sizeof mh, hx);
+	ok(strcmp(hx, "02126ddff339441a724692a19f943d41b8241aa106308b8427affd33463ddf0f") == 0,
+	    "request message hash: the documented vector");
+	cry_sign(sk, mh, sizeof mh, sig);
+	hex_encode(sig, sizeof sig, hx);
+	ok(strcmp(hx, "cee12a99a37c113f011170769f619b925cabbb34c58fb65e51da0933fe2197ef"
+	    "3c58d0d6f277d968c92bc4a794e6467b8dfd75713cb352c85c2d1ff1509d9a09") == 0,
+	    "request signature: the documented vector");
+	hex_decode("74467189c56e9593f9a435614b3b341ce1203e626678f8c6265017113e31a5f1", 64, h, sizeof h);
+	wire_receipt_hash("intake-01", 2, h, 1763880000123LL, mh);
+	hex_encode(mh, sizeof mh, hx);
+	ok(strcmp(hx, "2c77f5c4e975c99f68f6f16bd7456e9451eaca0bd45a00f7f5073ee1e9f7425e") == 0,
+	    "receipt message hash: the documented vector");
+	cry_sign(sk, mh, sizeof mh, sig);
+	hex_encode(sig, sizeof sig, hx);
+	ok(strcmp(hx, "b43ab2728a6a6a91faab504b82a052c3c6beceaec7078c5651461d76f19bd15c"
+	    "79f33d2f768adc4395725dc0c68a7bca39373559a2d8aa478454618aedbb7002") == 0,
+	    "receipt signature: the documented vector");
+}
+
+int
+main(void)
+{
+	struct lt_term t1, t2;
+	char *tmp;
+	unsigned port;
+	pid_t pid;
+
+	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return 99;
+	signal(SIGPIPE, SIG_IGN);
+	test_vectors();
+	snprintf(bin, sizeof bin, "%s", t_bin("custody-ledger"));
+	tmp = t_tmpdir("ledger");
+	memset(&ctx, 0, sizeof ctx);
+	snprintf(ctx.dir, sizeof ctx.dir, "%s", tmp);
+	snprintf(ctx.ca, sizeof ctx.ca, "%s/ca.pem", tmp);
+	ctx.ledger_bin = bin;
+	snprintf(db, sizeof db, "%s/ledger.db", tmp);
+	snprintf(logpath, sizeof logpath, "%s/ledger.log", tmp);
+	if (!ok(lt_certs(tmp) == 0, "openssl makes a CA, server and client certificates"))
+		return t_done();
+	port = lt_free_port();
+	pid = lt_start(&ctx, db, port, logpath, NULL);
+	if (!ok(lt_wait_up(&ctx) == 0, "custody-ledger serve answers over TLS")) {
+		lt_stop(pid, SIGKILL);
+		return t_done();
+	}
+	lt_term_init(&t1, "intake-01");
+	lt_term_init(&t2, "intake-02");
+	test_enroll(&t1, &t2);
+	test_push(&t1, &t2);
+	test_pull(&t1);
+	test_status(&t1);
+	test_auth(&t1, &t2);
+	test_bodies(&t1);
+	test_restart(&t1, &pid, port);
+	test_client_certs(&t1);
+	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
+	test_verify_export();
+	if (t_failed == 0 && getenv("CUSTODY_KEEP") == NULL)
+		t_rmrf(tmp);
+	else
+		fprintf(stderr, "kept %s\n", tmp);
+	free(tmp);
+	curl_global_cleanup();
+	return t_done();
+}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Screen test of the sync part of the status line: the console in tmux on an enrolled terminal
+# shows "sync ✓", then "offline N (age)" while the ledger is down and another process writes,
+# then "sync ✓" again once the ledger is back. Real custody-ledger, real TLS on loopback.
+# usage: tests/test-syncline.sh BUILD_DIR
+build=$(cd "$1" && pwd)
+bin=$build/custody
+ledger=$build/custody-ledger
+passed=0
+failed=0
+sock=custody-syncline-$$
+top=$(mktemp -d "${TMPDIR:-/tmp}/custody-syncline-XXXXXX")
+lpid=""
+trap 'tmux -L $sock kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
+
+ok() {
+	if [ "$1" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL $2"
+		tmux -L $sock capture-pane -p -t t 2>/dev/null | head -2 | sed 's/^/| /'
+	fi
+}
+
+# wait_for TEXT SECONDS: TEXT on the status line within SECONDS.
+wait_for() {
+	i=0
+	while [ $i -lt $(($2 * 20)) ]; do
+		tmux -L $sock capture-pane -p -t t 2>/dev/null | head -1 | grep -qF -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# serve PORT: the ledger in the background; sets port from its log.
+serve() {
+	"$ledger" serve --db "$top/ledger.db" --listen "127.0.0.1:$1" --cert "$top/server.pem" \
+		--key "$top/server.key" 2>"$top/ledger.log" &
+	lpid=$!
+	i=0
+	while [ $i -lt 200 ]; do
+		port=$(sed -n 's/.*on port \([0-9]*\).*/\1/p' "$top/ledger.log")
+		[ -n "$port" ] && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	echo "the ledger did not start"; cat "$top/ledger.log"
+	return 1
+}
+
+cd "$top" || exit 1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+	-days 2 -subj /CN=custody-test-ca 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
+	-subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+	-extfile ext.cnf 2>/dev/null
+cd - >/dev/null || exit 1
+
+serve 0 || exit 1
+d=$top/t1
+"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
+tok=$("$ledger" token --db "$top/ledger.db" --terminal t1)
+"$bin" enroll --data "$d" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+ok $? "custody enroll"
+
+tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \
+	"env LANG=C.UTF-8 LC_ALL= LANGUAGE= TERM=screen-256color $bin run --data $d; sleep 30"
+tmux -L $sock set-option -t t status off >/dev/null
+wait_for "sync ✓" 10; ok $? "the status line shows sync ✓"
+
+kill $lpid; wait $lpid 2>/dev/null; lpid=""
+printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
+ok $? "another process writes an event"
+wait_for "offline 1 (0m)" 20; ok $? "offline with a backlog of 1, 0 minutes old"
+
+serve "$port" || exit 1
+wait_for "sync ✓" 30; ok $? "back online: sync ✓ and nothing unsent"
+"$bin" sync --data "$d" --status | grep -q "unsent: 0"; ok $? "custody sync --status agrees"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,255 @@
+/* The sync wire format: events round-trip through JSON, request signatures and receipts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "event.h"
+#include "hex.h"
+#include "json.h"
+#include "wire.h"
+
+#include "t.h"
+
+static unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+
+static void
+make_event(struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	snprintf(ev->terminal, sizeof ev->terminal, "intake-01");
+	ev->seq = 2;
+	ev->ts = 1795392000123;
+	snprintf(ev->operator_, sizeof ev->operator_, "clerk-0042");
+	snprintf(ev->kind, sizeof ev->kind, "person.registered");
+	snprintf(ev->subject, sizeof ev->subject, "V-1");
+	event_set_body(ev, "{\"name\":\"张三\",\"q\":\"a\\\"b\\n\"}", strlen(
+	    "{\"name\":\"张三\",\"q\":\"a\\\"b\\n\"}"));
+	memset(ev->prev, 0xa5, sizeof ev->prev);
+	event_seal(ev, sk);
+}
+
+static char *
+to_json(const struct event *ev, size_t *len)
+{
+	struct jw w;
+
+	jw_init(&w);
+	wire_event_write(&w, ev);
+	return jw_take(&w, len);
+}
+
+/* Parses text and reads it as an event: the status. */
+static int
+read_text(const char *text, struct event *out, int64_t *cursor)
+{
+	struct json *v;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	if (json_parse(text, strlen(text), &v, &em) != CST_OK)
+		return -1;
+	status = wire_event_read(v, out, cursor, &em);
+	json_free(v);
+	return status;
+}
+
+/* Replaces the first occurrence of from by to in a copy of s. */
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	size_t n = strlen(s) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	if (p == NULL) {
+		snprintf(out, n, "%s", s);
+		return out;
+	}
+	snprintf(out, n, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	return out;
+}
+
+static void
+test_event_roundtrip(void)
+{
+	struct event ev, back;
+	int64_t cursor = 0;
+	size_t len;
+	char *text, *bad;
+
+	make_event(&ev);
+	memset(&back, 0, sizeof back);
+	text = to_json(&ev, &len);
+	ok(read_text(text, &back, &cursor) == CST_OK, "wire event reads back");
+	ok(cursor == -1, "no cursor member reads as -1");
+	ok(back.body_len == ev.body_len && memcmp(back.body, ev.body, ev.body_len) == 0,
+	    "body bytes survive as a JSON string");
+	ok(memcmp(back.hash, ev.hash, sizeof ev.hash) == 0 && event_sig_ok(&back, pk),
+	    "hash and signature survive");
+	ok(strcmp(back.kind, ev.kind) == 0 && back.seq == 2 && back.ts == ev.ts,
+	    "fields survive");
+
+	bad = replace(text, "{", "{\"cursor\":17,");
+	ok(read_text(bad, &back, &cursor) == CST_OK && cursor == 17, "cursor member read");
+	free(bad);
+	bad = replace(text, "{", "{\"cursor\":0,");
+	ok(read_text(bad, &back, &cursor) == CST_ERR_INPUT, "cursor 0 refused");
+	free(bad);
+	bad = replace(text, "{", "{\"extra\":1,");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "unknown member refused");
+	free(bad);
+	bad = replace(text, "clerk-0042", "clerk-0043");
+	ok(read_text(bad, &back, NULL) == CST_ERR_VERIFY, "changed field: hash mismatch");
+	free(bad);
+	bad = replace(text, "\"seq\":2", "\"seq\":\"2\"");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "seq as a string refused");
+	free(bad);
+	bad = replace(text, "\"seq\":2", "\"seq\":0");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "seq 0 refused");
+	free(bad);
+	bad = replace(text, "\"prev\":\"a5", "\"prev\":\"A5");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "uppercase hex refused");
+	free(bad);
+	bad = replace(text, "\"kind\":\"person.registered\"", "\"kind\":\"Person\"");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "bad kind refused");
+	free(bad);
+	bad = replace(text, "\"body\":\"{", "\"body\":\"[");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "body that is not an object refused");
+	free(bad);
+	bad = replace(text, ",\"sig\"", ",\"sog\"");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "missing sig refused");
+	free(bad);
+	ok(read_text("[1]", &back, NULL) == CST_ERR_INPUT, "an array refused");
+	free(text);
+	event_clear(&ev);
+	event_clear(&back);
+}
+
+static void
+test_request(void)
+{
+	unsigned char other_pk[CRY_PK_BYTES], other_sk[CRY_SK_BYTES], seed[CRY_SEED_BYTES];
+	unsigned char d1[CRY_HASH_BYTES], d2[CRY_HASH_BYTES];
+	char nonce[WIRE_NONCE_HEX + 1], nonce2[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
+	const char *body = "{\"events\":[]}";
+
+	wire_nonce(nonce);
+	wire_nonce(nonce2);
+	ok(strlen(nonce) == 32 && strcmp(nonce, nonce2) != 0, "nonces are 32 hex and fresh");
+	wire_request_sig(sk, "POST", "/v1/events", "1763880000000", nonce, body, strlen(body),
+	    sig);
+	ok(strlen(sig) == 128, "signature is 128 hex");
+	ok(wire_request_verify(pk, "POST", "/v1/events", "1763880000000", nonce, body,
+	    strlen(body), sig), "request signature verifies");
+	ok(!wire_request_verify(pk, "GET", "/v1/events", "1763880000000", nonce, body,
+	    strlen(body), sig), "other method refused");
+	ok(!wire_request_verify(pk, "POST", "/v1/events?x", "1763880000000", nonce, body,
+	    strlen(body), sig), "other path refused");
+	ok(!wire_request_verify(pk, "POST", "/v1/events", "1763880000001", nonce, body,
+	    strlen(body), sig), "other time refused");
+	ok(!wire_request_verify(pk, "POST", "/v1/events", "1763880000000", nonce2, body,
+	    strlen(body), sig), "other nonce refused");
+	ok(!wire_request_verify(pk, "POST", "/v1/events", "1763880000000", nonce, body,
+	    strlen(body) - 1, sig), "other body refused");
+	cry_keypair_new(seed, other_pk, other_sk);
+	ok(!wire_request_verify(other_pk, "POST", "/v1/events", "1763880000000", nonce, body,
+	    strlen(body), sig), "other key refused");
+	sig[0] = sig[0] == 'a' ? 'b' : 'a';
+	ok(!wire_request_verify(pk, "POST", "/v1/events", "1763880000000", nonce, body,
+	    strlen(body), sig), "changed signature refused");
+	ok(!wire_request_verify(pk, "POST", "/v1/events", "1", nonce, body, strlen(body), "ab"),
+	    "short signature refused");
+	/* An empty body hashes the zero bytes: the same digest for NULL and "". */
+	wire_request_digest("GET", "/v1/status", "5", nonce, NULL, 0, d1);
+	wire_request_digest("GET", "/v1/status", "5", nonce, "", 0, d2);
+	ok(memcmp(d1, d2, sizeof d1) == 0, "empty body digest");
+}
+
+static void
+test_receipt(void)
+{
+	struct wire_receipt r, back;
+	struct json *v;
+	struct errmsg em;
+	struct jw w;
+	const char *text;
+	size_t len;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.terminal, sizeof r.terminal, "intake-01");
+	r.seq = 42;
+	memset(r.hash, 7, sizeof r.hash);
+	r.ledger_time = 1763880000000;
+	wire_receipt_sign(&r, sk);
+	ok(wire_receipt_ok(&r, pk), "receipt verifies");
+	jw_init(&w);
+	wire_receipt_write(&w, &r);
+	text = jw_text(&w, &len);
+	err_clear(&em);
+	ok(json_parse(text, len, &v, &em) == CST_OK && wire_receipt_read(v, &back, &em) == CST_OK,
+	    "receipt reads back");
+	ok(wire_receipt_ok(&back, pk), "read receipt verifies");
+	back.seq = 43;
+	ok(!wire_receipt_ok(&back, pk), "receipt for another seq refused");
+	back.seq = 42;
+	back.hash[0] ^= 1;
+	ok(!wire_receipt_ok(&back, pk), "receipt for another hash refused");
+	json_free(v);
+	jw_free(&w);
+	ok(json_parse("{\"terminal\":\"x\"}", 16, &v, &em) == CST_OK &&
+	    wire_receipt_read(v, &back, &em) == CST_ERR_INPUT, "incomplete receipt refused");
+	json_free(v);
+}
+
+/* The vectors of docs/sync-protocol.md, which the ledger's tests check too. */
+static void
+test_vectors(void)
+{
+	unsigned char d[CRY_HASH_BYTES];
+	char hex[2 * CRY_HASH_BYTES + 1], sig[WIRE_SIG_HEX + 1];
+	struct wire_receipt r;
+
+	wire_request_digest("POST", "/v1/events", "1763880000000",
+	    "00112233445566778899aabbccddeeff", "{\"events\":[]}", 13, d);
+	hex_encode(d, sizeof d, hex);
+	ok(strcmp(hex, "02126ddff339441a724692a19f943d41b8241aa106308b8427affd33463ddf0f") == 0,
+	    "request digest vector");
+	wire_request_sig(sk, "POST", "/v1/events", "1763880000000",
+	    "00112233445566778899aabbccddeeff", "{\"events\":[]}", 13, sig);
+	ok(strcmp(sig, "cee12a99a37c113f011170769f619b925cabbb34c58fb65e51da0933fe2197ef"
+	    "3c58d0d6f277d968c92bc4a794e6467b8dfd75713cb352c85c2d1ff1509d9a09") == 0,
+	    "request signature vector");
+	memset(&r, 0, sizeof r);
+	snprintf(r.terminal, sizeof r.terminal, "intake-01");
+	r.seq = 2;
+	hex_decode("74467189c56e9593f9a435614b3b341ce1203e626678f8c6265017113e31a5f1", 64, r.hash,
+	    sizeof r.hash);
+	r.ledger_time = 1763880000123;
+	wire_receipt_digest(&r, d);
+	hex_encode(d, sizeof d, hex);
+	ok(strcmp(hex, "2c77f5c4e975c99f68f6f16bd7456e9451eaca0bd45a00f7f5073ee1e9f7425e") == 0,
+	    "receipt digest vector");
+	wire_receipt_sign(&r, sk);
+	hex_encode(r.sig, sizeof r.sig, sig);
+	ok(strcmp(sig, "b43ab2728a6a6a91faab504b82a052c3c6beceaec7078c5651461d76f19bd15c"
+	    "79f33d2f768adc4395725dc0c68a7bca39373559a2d8aa478454618aedbb7002") == 0,
+	    "receipt signature vector");
+}
+
+int
+main(void)
+{
+	unsigned char seed[CRY_SEED_BYTES];
+
+	if (cry_init() != CST_OK)
+		return 99;
+	hex_decode("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 64, seed,
+	    sizeof seed);
+	cry_keypair_from_seed(seed, pk, sk);
+	test_event_roundtrip();
+	test_request();
+	test_receipt();
+	test_vectors();
+	return t_done();
+}
