@@ -43,11 +43,14 @@ exit_button(struct form_screen *fs, struct console *c, const char *key)
 	struct intake_error e;
 	int rc;
 
-	if (strcmp(key, "unbind") == 0)
+	if (strcmp(key, "unbind") == 0) {
 		rc = intake_unbind_band(&c->in, fs->visit_id, &e);
-	else
+		if (rc == CST_OK)
+			console_dock_band(c, fs->v.band, NULL);	/* fs->v is reloaded below */
+	} else {
 		rc = intake_return_belongings(&c->in, fs->visit_id, strcmp(key, "property") == 0,
 		    &e);
+	}
 	if (rc != CST_OK) {
 		console_say(c, UI_ERROR, "%s", e.em.text);
 		return;

@@ -63,6 +63,7 @@ register_save(struct form_screen *fs, struct console *c)
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
+	console_dock_band(c, r.band, visit);
 	console_close(c, &fs->base);
 	console_push(c, screen_visit_new(c, visit));
 	console_push(c, screen_sign_new(c, visit, DOC_REGISTRATION, "person", r.name));
@@ -113,8 +114,8 @@ register_device(struct form_screen *fs, struct console *c, int dev,
 		fill_from_card(fs, c, ev->idcard);
 		return 1;
 	}
-	if (ev->kind != DEV_TAP)
-		return 0;
+	if (ev->kind != DEV_TAP && !(ev->kind == DEV_DOCK && ev->dock.what == DOCK_PRESENT))
+		return 0;	/* a band tapped on a reader, or put in the dock */
 	err_clear(&em);
 	if (visit_by_band(c->t->journal, ev->id, &v, &em) == CST_OK) {
 		console_say(c, UI_ERROR, _("Band %s is already worn by %s; take another band."),

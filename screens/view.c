@@ -136,6 +136,12 @@ screen_visit_new(struct console *c, const char *visit)
 	return &v->base;
 }
 
+int
+screen_shows_visit(const struct screen *s, const char *visit)
+{
+	return s->ops == &visit_ops && strcmp(((const struct view *)s)->visit_id, visit) == 0;
+}
+
 /* ---- help ---- */
 
 static enum ui_result

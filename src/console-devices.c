@@ -44,26 +44,38 @@ device_long(int dev)
 	}
 }
 
+/* One device's mark: ✓ connected, … reconnecting, ✗ no driver for it. */
+static const char *
+device_mark(enum dev_line_state st)
+{
+	return st == LINE_CONNECTED ? "✓" : st == LINE_RECONNECTING ? "…" : "✗";
+}
+
 void
-console_devices_status(const struct console *c, char *out, size_t size)
+console_devices_status(const struct console *c, int compact, char *out, size_t size)
 {
 	size_t used = 0;
-	int i, any = 0;
+	int i, any = 0, good = 0;
 
 	out[0] = '\0';
 	for (i = 0; i < CONF_DEVICES && used < size; i++) {
 		enum dev_line_state st = devices_state(c->devs, i);
-		const char *mark;
 
 		if (st == LINE_ABSENT)
 			continue;
-		mark = st == LINE_CONNECTED ? "✓" : st == LINE_RECONNECTING ? "…" : "✗";
-		used += (size_t)snprintf(out + used, size - used, "%s%s%s", any ? " " : "",
-		    device_short(i), mark);
-		any = 1;
+		any++;
+		if (compact && st == LINE_CONNECTED) {
+			good++;
+			continue;	/* counted: only the lines in trouble are named */
+		}
+		used += (size_t)snprintf(out + used, size - used, "%s%s%s", used ? " " : "",
+		    device_short(i), device_mark(st));
 	}
 	if (!any)
 		snprintf(out, size, "%s", _("devices: none"));
+	else if (compact && good && used < size)
+		/* TRANSLATORS: the status line when it is narrow: how many devices are connected. */
+		snprintf(out + used, size - used, _("%sdevices %d✓"), used ? " " : "", good);
 }
 
 int
@@ -103,10 +115,50 @@ console_finger_failure(int code)
 	}
 }
 
+void
+console_dock_band(struct console *c, const char *band, const char *visit)
+{
+	struct dev_request rq = { .kind = visit ? DEV_RQ_DOCK_BIND : DEV_RQ_DOCK_UNBIND };
+
+	if (band == NULL || band[0] == '\0' ||
+	    devices_state(c->devs, CONF_DEV_DOCK) != LINE_CONNECTED)
+		return;
+	rq.slot = 0;	/* by id: wherever the band sits */
+	snprintf(rq.id, sizeof rq.id, "%s", band);
+	if (visit)
+		snprintf(rq.visit, sizeof rq.visit, "%s", visit);
+	if (devices_request(c->devs, CONF_DEV_DOCK, &rq) != 0)
+		console_say(c, UI_ERROR, _("The wristband dock is busy and was not told about band "
+		    "%s; the journal's record stands."), band);
+}
+
+/* The dock's answer to a bind or unbind. */
+static void
+dock_result(struct console *c, const struct dev_event *ev)
+{
+	static const char *const reasons[] = {
+		"", N_("no band in that slot"), N_("the band is not in the dock"),
+		N_("no such slot"), N_("the band is bound to another visit"),
+		N_("the band is not bound"), N_("the dock is busy")
+	};
+	int r = ev->dock.reason;
+
+	if (ev->dock.what == DOCK_DONE) {
+		console_say(c, UI_OK, _("The wristband dock confirms band %s."), ev->id);
+		return;
+	}
+	console_say(c, UI_ERROR, _("The wristband dock refused band %s: %s. The journal's "
+	    "record stands; check the band at the dock."), ev->id, r > 0 && r <
+	    (int)(sizeof reasons / sizeof reasons[0]) ? _(reasons[r]) :
+	    _("the dock did not answer"));
+}
+
 static void
 open_visit(struct console *c, const struct visit *v)
 {
-	console_push(c, screen_visit_new(c, v->id));
+	/* A band tapped twice (or left on the reader) does not stack the same visit twice. */
+	if (!(c->top && screen_shows_visit(c->top, v->id)))
+		console_push(c, screen_visit_new(c, v->id));
 	console_say(c, UI_OK, _("%s (band %s)."), v->name, v->band);
 }
 
@@ -173,6 +225,12 @@ on_device_event(void *arg, int dev, const struct dev_event *ev)
 		break;
 	case DEV_IDCARD:
 		default_idcard(c, dev, ev);
+		break;
+	case DEV_DOCK:
+		if (ev->dock.what == DOCK_PRESENT)
+			default_tap(c, ev);	/* a band put in the dock: whose is it */
+		else if (ev->dock.what == DOCK_DONE || ev->dock.what == DOCK_REFUSED)
+			dock_result(c, ev);
 		break;
 	case DEV_ERROR:
 		console_say(c, UI_ERROR, _("%s reports an error (%d)."), device_long(dev),

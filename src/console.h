@@ -78,8 +78,16 @@ void console_logout(struct console *c);
 
 /* Opens the configured devices; their events go to the top screen, then to the defaults. */
 void console_devices_start(struct console *c);
-/* The devices part of the status line ("" when the terminal has none). */
-void console_devices_status(const struct console *c, char *out, size_t size);
+/* The devices part of the status line: each with its mark, or when compact the count of the
+ * connected ones and only the others by name. */
+void console_devices_status(const struct console *c, int compact, char *out, size_t size);
+
+/*
+ * Tells the wristband dock that band is bound to visit (BIND, by id) or free again (visit
+ * NULL: UNBIND). The journal's band.bound / band.unbound is the record; the dock's answer
+ * comes later as a message. Nothing happens at a terminal without a dock.
+ */
+void console_dock_band(struct console *c, const char *band, const char *visit);
 
 /* Whether the fingerprint module can take a request now: CST_OK, or an error saying why. */
 int console_finger_ready(struct console *c, struct errmsg *em);

@@ -116,17 +116,22 @@ run_language() {
 	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
 	keys Tab Tab; sim "em4100 tap 00000B0001"
 	expect "00000B0001" "a band tapped on the reader fills the band field"
+	sim "dock present 1 00000B0001"; settle	# and it is put in the dock, for the bind
 	keys F2
 	expect "$T_CHECKDIGIT" "a wrong check digit is refused with a message"
 	keys C-u; type_text "$good"; keys F2
 	expect "$T_SIGN" "the registration form goes to signing"
+	expect "$T_DOCKOK" "the dock confirms it bound the band"
 	type_text 张三丰; keys Enter
 	expect "$T_VISIT" "the visit opens after signing"
 	keys Escape; expect "张三丰" "the person is in the area list"
 	sleep 0.7	# the same tag again within EM4100_FOLD_MS would be the same tap
 	sim "em4100 tap 00000B0001"
 	expect "$T_VISIT" "tapping the band opens the person's visit"
-	keys Escape
+	sleep 0.7; sim "em4100 tap 00000B0001"; settle
+	keys Escape; settle
+	screen | grep -qF "$T_VISIT"
+	ok $([ $? -ne 0 ]; echo $?) "a second tap does not open the visit twice"
 	sim "em4100 unplug 1"
 	expect "$T_LFGONE" "an unplugged reader shows as reconnecting"
 	expect "$T_LFOK" "and as connected when its line is back"
