@@ -11,6 +11,12 @@
 
 static struct lt_ctx ctx;
 static char db[600], logpath[600];
+/* Arguments every serve of this backend gets: the ledger key file with a PostgreSQL URL. */
+static char keyarg[700];
+static char *serve_extra[3];
+static const char *backend;	/* "sqlite" or "postgresql" */
+static char pgdir[600];		/* the throw-away PostgreSQL server's directory */
+static unsigned pgport;
 static char bin[PATH_MAX];
 static unsigned char ledger_pk[CRY_PK_BYTES];
 
@@ -512,10 +518,29 @@ test_bodies(struct lt_term *t1)
 	still_serves(t1, "a truncated body");
 }
 
+/* Runs a PostgreSQL program of the throw-away server, as user postgres when we are root. */
+static int
+pg_run(const char *fmt, const char *arg)
+{
+	char cmd[2048], inner[1600];
+
+	snprintf(inner, sizeof inner, fmt, arg);
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner, pgdir);
+	else
+		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pgdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Changes one stored body behind the ledger's back. */
 static int
 tamper(void)
 {
+	if (strcmp(backend, "postgresql") == 0)
+		return pg_run("%s", "psql -q -v ON_ERROR_STOP=1 -c \"ALTER TABLE events DISABLE TRIGGER "
+		    "events_frozen; UPDATE events SET body = convert_to('{\\\"name\\\":\\\"x\\\"}', 'UTF8') "
+		    "WHERE terminal = 'intake-01' AND seq = 7\" ledger");
+
 	sqlite3 *s;
 	int rc;
 
@@ -544,7 +569,7 @@ test_verify_export(void)
 	ok(r.status == 0 && lines == 35 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
 	    "export: 35 JSON lines in arrival order");
 	t_result_free(&r);
-	ok(tamper() == 0, "tamper with event 7 in the sqlite file");
+	ok(tamper() == 0, "tamper with event 7 in the storage, behind the ledger's back");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
 	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7"), "verify finds the changed event 7");
 	t_result_free(&r);
@@ -562,7 +587,7 @@ test_restart(struct lt_term *t1, pid_t *pid, unsigned port)
 	ok(r.code == 200, "a request before the restart");
 	lt_resp_free(&r);
 	ok(lt_stop(*pid, SIGTERM) == 0, "SIGTERM stops the ledger with status 0");
-	*pid = lt_start(&ctx, db, port, logpath, NULL);
+	*pid = lt_start(&ctx, db, port, logpath, serve_extra);
 	ok(lt_wait_up(&ctx) == 0, "the ledger is back");
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
 	ok(is(&r, 401, "replayed_request"), "replayed after a restart: replayed_request");
@@ -641,33 +666,21 @@ test_vectors(void)
 	    "receipt signature: the documented vector");
 }
 
-int
-main(void)
+/* The whole suite against one storage: db is a SQLite path or a PostgreSQL URL. */
+static void
+suite(const char *tmp)
 {
 	struct lt_term t1, t2;
-	char *tmp;
 	unsigned port;
 	pid_t pid;
 
-	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return 99;
-	signal(SIGPIPE, SIG_IGN);
-	test_vectors();
-	snprintf(bin, sizeof bin, "%s", t_bin("custody-ledger"));
-	tmp = t_tmpdir("ledger");
-	memset(&ctx, 0, sizeof ctx);
-	snprintf(ctx.dir, sizeof ctx.dir, "%s", tmp);
-	snprintf(ctx.ca, sizeof ctx.ca, "%s/ca.pem", tmp);
-	ctx.ledger_bin = bin;
-	snprintf(db, sizeof db, "%s/ledger.db", tmp);
-	snprintf(logpath, sizeof logpath, "%s/ledger.log", tmp);
-	if (!ok(lt_certs(tmp) == 0, "openssl makes a CA, server and client certificates"))
-		return t_done();
+	printf("storage: %s\n", backend);
+	fflush(stdout);
 	port = lt_free_port();
-	pid = lt_start(&ctx, db, port, logpath, NULL);
+	pid = lt_start(&ctx, db, port, logpath, serve_extra);
 	if (!ok(lt_wait_up(&ctx) == 0, "custody-ledger serve answers over TLS")) {
 		lt_stop(pid, SIGKILL);
-		return t_done();
+		return;
 	}
 	lt_term_init(&t1, "intake-01");
 	lt_term_init(&t2, "intake-02");
@@ -681,6 +694,86 @@ main(void)
 	test_client_certs(&t1);
 	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
 	test_verify_export();
+	(void)tmp;
+}
+
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+
+/* A throw-away PostgreSQL: initdb in tmp/pg, a loopback port, its socket in tmp. */
+static int
+pg_up(const char *tmp)
+{
+	char arg[1200];
+
+	snprintf(pgdir, sizeof pgdir, "%s/pg", tmp);
+	if (mkdir(pgdir, 0700) != 0)
+		return -1;
+	/* initdb refuses to run as root: then the server runs as postgres, in its own directory. */
+	if (geteuid() == 0) {
+		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", tmp, pgdir);
+		if (system(arg) != 0)
+			return -1;
+	}
+	pgport = lt_free_port();
+	snprintf(arg, sizeof arg, "'%s'", pgdir);
+	if (pg_run(PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
+	    "-c listen_addresses=127.0.0.1\"", pgdir, pgdir, pgport, pgdir);
+	if (pg_run(PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", pgport);
+	return pg_run(PG_BIN "/createdb %s", arg);
+}
+
+static void
+pg_down(void)
+{
+	char arg[700];
+
+	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pgdir);
+	pg_run(PG_BIN "/pg_ctl -w %s stop", arg);
+}
+
+int
+main(void)
+{
+	char *tmp, psql[200];
+
+	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return 99;
+	signal(SIGPIPE, SIG_IGN);
+	test_vectors();
+	snprintf(bin, sizeof bin, "%s", t_bin("custody-ledger"));
+	tmp = t_tmpdir("ledger");
+	memset(&ctx, 0, sizeof ctx);
+	snprintf(ctx.dir, sizeof ctx.dir, "%s", tmp);
+	snprintf(ctx.ca, sizeof ctx.ca, "%s/ca.pem", tmp);
+	ctx.ledger_bin = bin;
+	snprintf(logpath, sizeof logpath, "%s/ledger.log", tmp);
+	if (!ok(lt_certs(tmp) == 0, "openssl makes a CA, server and client certificates"))
+		return t_done();
+
+	backend = "sqlite";
+	snprintf(db, sizeof db, "%s/ledger.db", tmp);
+	suite(tmp);
+
+	if (access(PG_BIN "/initdb", X_OK) != 0 || access(PG_BIN "/pg_ctl", X_OK) != 0) {
+		printf("note: PostgreSQL not installed (%s): its run of the suite is skipped\n", PG_BIN);
+	} else if (ok(pg_up(tmp) == 0, "a throw-away PostgreSQL starts")) {
+		backend = "postgresql";
+		snprintf(db, sizeof db, "postgresql://ledger@127.0.0.1:%u/ledger", pgport);
+		snprintf(keyarg, sizeof keyarg, "%s/pg-ledger.key", tmp);
+		serve_extra[0] = "--ledger-key";
+		serve_extra[1] = keyarg;
+		/* psql in tamper() finds the server through the environment. */
+		snprintf(psql, sizeof psql, "%u", pgport);
+		setenv("PGPORT", psql, 1);
+		setenv("PGHOST", "127.0.0.1", 1);
+		setenv("PGUSER", "ledger", 1);
+		suite(tmp);
+		pg_down();
+	}
 	if (t_failed == 0 && getenv("CUSTODY_KEEP") == NULL)
 		t_rmrf(tmp);
 	else
