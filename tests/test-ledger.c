@@ -3,6 +3,7 @@
  * authentication, every attack refused with its own code while the server goes on serving,
  * client certificates, restarts, verify and export. Certificates come from openssl.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "t.h"
@@ -561,13 +562,13 @@ test_verify_export(void)
 	const char *p;
 
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 0 && t_has(r.out, "35 events"), "verify: every chain checks (35 events)");
+	ok(r.status == 0 && t_has(r.out, "5035 events"), "verify: every chain checks (5035 events)");
 	t_result_free(&r);
 	r = ledger_cmd(NULL, "export", "--db", db, NULL, NULL);
 	for (p = r.out; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
-	ok(r.status == 0 && lines == 35 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
-	    "export: 35 JSON lines in arrival order");
+	ok(r.status == 0 && lines == 5035 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
+	    "export: 5035 JSON lines in arrival order");
 	t_result_free(&r);
 	ok(tamper() == 0, "tamper with event 7 in the storage, behind the ledger's back");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
@@ -666,6 +667,109 @@ test_vectors(void)
 	    "receipt signature: the documented vector");
 }
 
+static int
+enrol_new(struct lt_term *t, const char *name)
+{
+	char tok[64];
+	struct lt_resp r;
+	long code;
+
+	lt_term_init(t, name);
+	token(name, NULL, tok);
+	r = enroll(t, name, tok);
+	code = r.code;
+	lt_resp_free(&r);
+	return code == 200 ? 0 : -1;
+}
+
+/*
+ * The ledger killed with SIGKILL while a batch of 1,000 is in flight, and started again: the
+ * batch was stored whole or not at all, and pushing it again leaves exactly 1,000 events.
+ */
+static void
+test_kill(pid_t *pid, unsigned port)
+{
+	struct lt_term t3;
+	struct timespec pause = { 0, 15 * 1000 * 1000 };
+	struct lt_resp r;
+	struct jw w;
+	const char *body;
+	size_t len;
+	pid_t child;
+	int ws;
+
+	ok(enrol_new(&t3, "intake-03") == 0, "enrol intake-03");
+	lt_push_begin(&w);
+	lt_more(&t3, &w, 1000);
+	body = lt_push_end(&w, &len);
+	if ((child = fork()) == 0) {
+		r = lt_call(&ctx, &t3, "POST", "/v1/events", body, len);
+		_exit(r.code == 200 ? 0 : 1);
+	}
+	nanosleep(&pause, NULL);
+	ok(lt_stop(*pid, SIGKILL) == 128 + SIGKILL, "the ledger is killed mid-batch");
+	waitpid(child, &ws, 0);
+	*pid = lt_start(&ctx, db, port, logpath, serve_extra);
+	ok(lt_wait_up(&ctx) == 0, "the ledger starts again after SIGKILL");
+	r = lt_call(&ctx, &t3, "POST", "/v1/events", body, len);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 1000 &&
+	    lt_int(r.json, "stored") + lt_int(r.json, "duplicates") == 1000 &&
+	    (lt_int(r.json, "stored") == 0 || lt_int(r.json, "stored") == 1000),
+	    "the batch pushed again: acked 1000, stored whole or not at all before");
+	printf("  killed mid-batch: %s\n", lt_int(r.json, "stored") == 1000 ?
+	    "the batch had not been committed" : "the batch had been committed");
+	lt_resp_free(&r);
+	jw_free(&w);
+}
+
+struct pusher {
+	struct lt_term t;
+	int good;
+};
+
+static void *
+pusher_run(void *arg)
+{
+	struct pusher *p = arg;
+	struct lt_resp r;
+	struct jw w;
+	int i;
+
+	p->good = 0;
+	for (i = 0; i < 5; i++) {
+		lt_push_begin(&w);
+		lt_more(&p->t, &w, 200);
+		r = push(&p->t, &w);
+		if (r.code == 200 && lt_int(r.json, "acked") == p->t.seq)
+			p->good++;
+		lt_resp_free(&r);
+	}
+	return NULL;
+}
+
+/* Four terminals pushing at once, each five batches of 200: every push acknowledged. */
+static void
+test_concurrent(void)
+{
+	struct pusher p[4];
+	pthread_t th[4];
+	char name[32];
+	int i, good = 0, enrolled = 0;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "desk-%d", i);
+		enrolled += enrol_new(&p[i].t, name) == 0;
+	}
+	ok(enrolled == 4, "enrol four more terminals");
+	for (i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, pusher_run, &p[i]);
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		good += p[i].good;
+	}
+	ok(good == 20, "four terminals pushing at once: 20 of 20 pushes acknowledged");
+}
+
 /* The whole suite against one storage: db is a SQLite path or a PostgreSQL URL. */
 static void
 suite(const char *tmp)
@@ -692,6 +796,8 @@ suite(const char *tmp)
 	test_bodies(&t1);
 	test_restart(&t1, &pid, port);
 	test_client_certs(&t1);
+	test_kill(&pid, port);
+	test_concurrent();
 	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
 	test_verify_export();
 	(void)tmp;
