@@ -880,6 +880,16 @@ main(void)
 		suite(tmp);
 		pg_down();
 	}
+	{
+		int fd = open(logpath, O_RDONLY);
+		char *log = fd >= 0 ? t_slurp_fd(fd) : NULL;
+
+		ok(log != NULL && t_has(log, "serving") && !t_has(log, "Sanitizer") &&
+		    !t_has(log, "runtime error"), "the ledgers' log shows no sanitizer report");
+		free(log);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (t_failed == 0 && getenv("CUSTODY_KEEP") == NULL)
 		t_rmrf(tmp);
 	else

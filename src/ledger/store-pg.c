@@ -146,7 +146,7 @@ pg_fail(struct store *s, PGresult *r, struct errmsg *em, const char *what)
 static int
 call(struct store *s, int q, struct params *p, PGresult **out, struct errmsg *em)
 {
-	char name[8];
+	char name[16];
 	PGresult *r;
 	ExecStatusType st;
 
@@ -543,7 +543,7 @@ static const struct store_ops pg_ops = {
 static int
 pg_setup(struct store *s, struct errmsg *em)
 {
-	char name[8];
+	char name[16];
 	PGresult *r;
 	int i, status;
 
