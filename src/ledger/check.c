@@ -43,22 +43,36 @@ check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], st
 	return WE_OK;
 }
 
-struct sig_job {
-	const struct event *evs;
+struct batch_job {
+	const struct json *arr;
+	struct event *evs;
 	size_t from, to, bad;
+	const char *terminal;
 	const unsigned char *pk;
 	struct wire_fault f;
 };
 
-static void *
-sig_run(void *arg)
+static int
+check_terminal(const struct event *ev, const char *terminal, struct wire_fault *f)
 {
-	struct sig_job *j = arg;
+	if (strcmp(ev->terminal, terminal) != 0)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq,
+		    "The event is of terminal %s, not of %s that signed the request.", ev->terminal,
+		    terminal);
+	return WE_OK;
+}
+
+static void *
+batch_run(void *arg)
+{
+	struct batch_job *j = arg;
 	size_t i;
 
 	j->bad = j->to;
 	for (i = j->from; i < j->to; i++) {
-		if (check_event_sig(&j->evs[i], j->pk, &j->f) != WE_OK) {
+		if (wire_event_decode(json_at(j->arr, i), &j->evs[i], &j->f) != WE_OK ||
+		    check_terminal(&j->evs[i], j->terminal, &j->f) != WE_OK ||
+		    check_event_sig(&j->evs[i], j->pk, &j->f) != WE_OK) {
 			j->bad = i;
 			break;
 		}
@@ -67,23 +81,24 @@ sig_run(void *arg)
 }
 
 /* Below this a second thread costs more than it saves. */
-#define SIG_SPLIT_MIN 64
+#define BATCH_SPLIT_MIN 64
 
 size_t
-check_batch_sigs(const struct event *evs, size_t n, const unsigned char pk[CRY_PK_BYTES],
-    struct wire_fault *f)
+check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
+    const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
-	struct sig_job a = { evs, 0, n, n, pk, { 0 } }, b = { evs, n / 2, n, n, pk, { 0 } };
+	struct batch_job a = { arr, evs, 0, n, n, terminal, pk, { 0 } };
+	struct batch_job b = { arr, evs, n / 2, n, n, terminal, pk, { 0 } };
 	pthread_t th;
-	int split = n >= SIG_SPLIT_MIN;
+	int split = n >= BATCH_SPLIT_MIN;
 
 	if (split) {
 		a.to = n / 2;
-		split = pthread_create(&th, NULL, sig_run, &b) == 0;
+		split = pthread_create(&th, NULL, batch_run, &b) == 0;
 		if (!split)
 			a.to = n;
 	}
-	sig_run(&a);
+	batch_run(&a);
 	if (split)
 		pthread_join(th, NULL);
 	if (a.bad < a.to) {

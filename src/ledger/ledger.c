@@ -8,6 +8,7 @@
 #include "check.h"
 #include "clock.h"
 #include "hex.h"
+#include "xmalloc.h"
 
 /* A storage failure: logged for the operator, answered as busy or internal to the peer. */
 static int
@@ -180,20 +181,14 @@ ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
 	return e;
 }
 
-/* Cuts the batch at the first event of another terminal or out of order. */
+/* Cuts the batch at the first event out of ascending order. */
 static size_t
-check_order(const struct event *evs, size_t n, const char *terminal, struct wire_fault *f)
+check_order(const struct event *evs, size_t n, struct wire_fault *f)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(evs[i].terminal, terminal) != 0) {
-			wire_fault(f, WE_BAD_EVENT, evs[i].seq,
-			    "The event is of terminal %s, not of %s that signed the request.",
-			    evs[i].terminal, terminal);
-			return i;
-		}
-		if (i > 0 && evs[i].seq <= evs[i - 1].seq) {
+	for (i = 1; i < n; i++) {
+		if (evs[i].seq <= evs[i - 1].seq) {
 			wire_fault(f, WE_BAD_EVENT, evs[i].seq, "The events are not in ascending seq.");
 			return i;
 		}
@@ -306,20 +301,24 @@ ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_P
     const char *body, size_t len, struct jw *out, struct wire_fault *f)
 {
 	struct push_count c = { 0, 0 };
-	struct wire_fault cut, sigf;
+	struct wire_fault cut, order;
 	struct store_term head;
+	const struct json *arr;
+	struct json *root;
 	struct event *evs;
-	size_t n, ok, sig_ok;
+	size_t n, ok, in_order;
 	int e;
 
-	if ((e = wire_push_decode(body, len, &evs, &n, &cut)) != WE_OK) {
-		*f = cut;
+	if ((e = wire_push_parse(body, len, &root, &arr, f)) != WE_OK)
 		return e;
-	}
-	ok = check_order(evs, n, terminal, &cut);
-	if ((sig_ok = check_batch_sigs(evs, ok, pk, &sigf)) < ok) {
-		ok = sig_ok;
-		cut = sigf;
+	n = json_count(arr);
+	evs = xcalloc(n, sizeof *evs);
+	wire_fault(&cut, WE_OK, -1, "%s", "");
+	ok = check_batch(arr, n, evs, terminal, pk, &cut);
+	json_free(root);
+	if ((in_order = check_order(evs, ok, &order)) < ok) {
+		ok = in_order;
+		cut = order;
 	}
 	memset(&head, 0, sizeof head);
 	head.last_seq = -1;
