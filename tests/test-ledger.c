@@ -540,7 +540,8 @@ tamper(void)
 	if (strcmp(backend, "postgresql") == 0)
 		return pg_run("%s", "psql -q -v ON_ERROR_STOP=1 -c \"ALTER TABLE events DISABLE TRIGGER "
 		    "events_frozen; UPDATE events SET body = convert_to('{\\\"name\\\":\\\"x\\\"}', 'UTF8') "
-		    "WHERE terminal = 'intake-01' AND seq = 7\" ledger");
+		    "WHERE terminal = 'intake-01' AND seq = 7; DELETE FROM events WHERE terminal = 'intake-02'; "
+		    "DELETE FROM events WHERE terminal = 'intake-03' AND seq > 990\" ledger");
 
 	sqlite3 *s;
 	int rc;
@@ -549,7 +550,9 @@ tamper(void)
 		return -1;
 	rc = sqlite3_exec(s, "DROP TRIGGER events_no_update; "
 	    "UPDATE events SET body = CAST('{\"name\":\"李四\"}' AS BLOB) "
-	    "WHERE terminal = 'intake-01' AND seq = 7", NULL, NULL, NULL);
+	    "WHERE terminal = 'intake-01' AND seq = 7; DROP TRIGGER events_no_delete; "
+	    "DELETE FROM events WHERE terminal = 'intake-02'; "
+	    "DELETE FROM events WHERE terminal = 'intake-03' AND seq > 990", NULL, NULL, NULL);
 	sqlite3_close(s);
 	return rc == SQLITE_OK ? 0 : -1;
 }
@@ -570,9 +573,15 @@ test_verify_export(void)
 	ok(r.status == 0 && lines == 5035 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
 	    "export: 5035 JSON lines in arrival order");
 	t_result_free(&r);
-	ok(tamper() == 0, "tamper with event 7 in the storage, behind the ledger's back");
+	ok(tamper() == 0, "tamper with the storage behind the ledger's back: change, remove, cut");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7"), "verify finds the changed event 7");
+	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7:"), "verify finds the changed event 7");
+	ok(t_has(r.out, "intake-02, seq 20: the recorded head has no events held"),
+	    "verify finds a terminal whose events were all removed");
+	ok(t_has(r.out, "intake-03, seq 990: the recorded head is not the last event held"),
+	    "verify finds a chain cut short");
+	if (t_failed)
+		fprintf(stderr, "%s", r.out);
 	t_result_free(&r);
 }
 

@@ -3,10 +3,12 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hex.h"
 #include "json.h"
+#include "xmalloc.h"
 
 /* seq 1 opens the chain: terminal.created whose public_key is the key the terminal enrolled. */
 static int
@@ -146,6 +148,8 @@ struct walk {
 	int64_t seq;			/* last seq seen of the current terminal */
 	unsigned char last[CRY_HASH_BYTES];
 	int64_t faults, events;
+	char (*seen)[EV_MAX_ID + 1];	/* terminals met in the walk */
+	size_t nseen;
 };
 
 static void
@@ -171,6 +175,8 @@ start_terminal(struct walk *w, const char *terminal)
 	int status;
 
 	end_terminal(w);
+	w->seen = xrealloc(w->seen, (w->nseen + 1) * sizeof *w->seen);
+	snprintf(w->seen[w->nseen++], sizeof *w->seen, "%s", terminal);
 	w->seq = 0;
 	memset(w->last, 0, sizeof w->last);
 	status = w->s->ops->term_get(w->s, terminal, &w->term, &em);
@@ -215,6 +221,24 @@ walk_event(void *arg, int64_t cursor, const struct event *ev)
 	return 0;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* A terminal whose recorded head is past seq 0 must have had its events met in the walk. */
+static int
+missing_chain(void *arg, const struct store_term *t)
+{
+	struct walk *w = arg;
+
+	if (t->last_seq > 0 && (w->nseen == 0 ||
+	    bsearch(t->terminal, w->seen, w->nseen, sizeof *w->seen, by_name) == NULL))
+		fault(w, t->terminal, t->last_seq, "the recorded head has no events held");
+	return 0;
+}
+
 int
 check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events,
     struct errmsg *em)
@@ -227,8 +251,13 @@ check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events
 	w.report = report;
 	w.arg = arg;
 	status = s->ops->chain_walk(s, walk_event, &w, em);
-	if (status == CST_OK)
+	if (status == CST_OK) {
 		end_terminal(&w);
+		if (w.nseen > 0)
+			qsort(w.seen, w.nseen, sizeof *w.seen, by_name);
+		status = s->ops->terms_each(s, missing_chain, &w, em);
+	}
+	free(w.seen);
 	*events = w.events;
 	if (status != CST_OK)
 		return status;
