@@ -399,6 +399,19 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 	r = lt_call(&ctx, &stranger, "GET", "/v1/status", NULL, 0);
 	ok(is(&r, 401, "unknown_terminal"), "an unknown terminal: unknown_terminal");
 	lt_resp_free(&r);
+	{
+		struct lt_feed feed;
+
+		/* A stranger's 10 MiB push is refused from its headers, before the body is read. */
+		memset(&feed, 0, sizeof feed);
+		feed.len = feed.stop = 10u << 20;
+		feed.zeros = 1;
+		lt_sign(&stranger, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
+		r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
+		ok(is(&r, 401, "unknown_terminal") && feed.off < feed.len,
+		    "a stranger's 10 MiB push: unknown_terminal before the body is read");
+		lt_resp_free(&r);
+	}
 	lt_sign(t1, t2->sk, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
 	ok(is(&r, 401, "bad_request_signature"), "signed with another key: bad_request_signature");

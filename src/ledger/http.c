@@ -153,12 +153,19 @@ method_ok(enum route r, const char *method)
 	}
 }
 
+static const char *
+header(struct MHD_Connection *con, const char *name)
+{
+	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
+}
+
 /* Refuses early what can be refused from the headers alone; 0 when the request may go on. */
 static int
 early_fault(struct http *h, struct MHD_Connection *con, const char *url, const char *method,
     struct wire_fault *f)
 {
 	enum route r = route_of(url);
+	struct wire_auth a;
 	const char *cl;
 	int64_t n;
 
@@ -172,7 +179,13 @@ early_fault(struct http *h, struct MHD_Connection *con, const char *url, const c
 	cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && (wire_parse_u63(cl, strlen(cl), &n) != 0 || n > (int64_t)WIRE_MAX_BODY))
 		return wire_fault(f, WE_TOO_LARGE, -1, "A request body may be at most 16 MiB.");
-	return WE_OK;
+	if (r != R_EVENTS && r != R_STATUS)
+		return WE_OK;
+	/* The signature needs the body; who is asking, and when, does not. */
+	if (wire_auth_parse(header(con, "X-Custody-Terminal"), header(con, "X-Custody-Time"),
+	    header(con, "X-Custody-Nonce"), header(con, "X-Custody-Signature"), &a, f) != WE_OK)
+		return f->err;
+	return ledger_precheck(h->l, &a, f);
 }
 
 /* Keeps the body bytes as they come, never more than the cap. */
@@ -196,12 +209,6 @@ take_body(struct req *r, const char *data, size_t n)
 	}
 	memcpy(r->body + r->len, data, n);
 	r->len += n;
-}
-
-static const char *
-header(struct MHD_Connection *con, const char *name)
-{
-	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
 }
 
 static int

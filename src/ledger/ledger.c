@@ -61,6 +61,35 @@ note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wi
 	return store_fault(f, status, &em);
 }
 
+static int
+check_time(const struct wire_auth *a, struct wire_fault *f)
+{
+	int64_t now = clock_now_ms();
+
+	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
+		return wire_fault(f, WE_STALE_REQUEST, -1,
+		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
+	return WE_OK;
+}
+
+int
+ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *f)
+{
+	struct store_term t;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	lock(l);
+	status = l->st->ops->term_get(l->st, a->terminal, &t, &em);
+	unlock(l);
+	if (status == CST_ERR_NOTFOUND)
+		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	return check_time(a, f);
+}
+
 int
 ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
     const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
@@ -84,10 +113,9 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	if (!cry_verify(t.pk, mh, sizeof mh, a->sig))
 		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
 		    "The request signature is not terminal %s's.", a->terminal);
+	if (check_time(a, f) != WE_OK)
+		return f->err;
 	now = clock_now_ms();
-	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
-		return wire_fault(f, WE_STALE_REQUEST, -1,
-		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
 	lock(l);
 	status = note_request(l, a, now, f);
 	unlock(l);
