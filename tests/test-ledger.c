@@ -792,6 +792,26 @@ test_concurrent(void)
 	ok(good == 20, "four terminals pushing at once: 20 of 20 pushes acknowledged");
 }
 
+/* openssl s_client with one protocol version, a client that would accept even TLS 1.1. */
+static int
+handshake(unsigned port, const char *version)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof cmd, "echo | timeout 20 openssl s_client -%s -cipher DEFAULT:@SECLEVEL=0 "
+	    "-CAfile '%s' -verify_return_error -connect 127.0.0.1:%u >/dev/null 2>&1",
+	    version, ctx.ca, port);
+	return system(cmd) == 0;
+}
+
+static void
+test_tls_versions(unsigned port)
+{
+	ok(!handshake(port, "tls1_1"), "TLS 1.1 is refused");
+	ok(handshake(port, "tls1_2"), "TLS 1.2 is served");
+	ok(handshake(port, "tls1_3"), "TLS 1.3 is served");
+}
+
 /* The whole suite against one storage: db is a SQLite path or a PostgreSQL URL. */
 static void
 suite(const char *tmp)
@@ -810,6 +830,7 @@ suite(const char *tmp)
 	}
 	lt_term_init(&t1, "intake-01");
 	lt_term_init(&t2, "intake-02");
+	test_tls_versions(port);
 	test_enroll(&t1, &t2);
 	test_push(&t1, &t2);
 	test_pull(&t1);

@@ -361,6 +361,29 @@ http_stop(struct http *h)
 	free(h);
 }
 
+/* The daemon with every option; without a CA the option list ends before the trust option. */
+static struct MHD_Daemon *
+start_daemon(struct http *h, struct sockaddr_storage *ss, const struct http_config *c,
+    unsigned flags)
+{
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, ss },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->pem_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->pem_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_PRIORITIES },
+		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)c->timeout_s, NULL },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)req_new, h },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)req_done, h },
+		/* Last, so that without a CA the list simply ends here. */
+		{ h->pem_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, h->pem_ca },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, opts,
+	    MHD_OPTION_END);
+}
+
 int
 http_start(struct ledger *l, const struct http_config *c, struct http **out, struct errmsg *em)
 {
@@ -386,22 +409,7 @@ http_start(struct ledger *l, const struct http_config *c, struct http **out, str
 	h->client_certs = h->pem_ca != NULL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	struct MHD_OptionItem opts[] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->pem_cert },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->pem_key },
-		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_PRIORITIES },
-		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)c->timeout_s, NULL },
-		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)req_new, h },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)req_done, h },
-		/* Last, so that without a CA the list simply ends here. */
-		{ h->pem_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, h->pem_ca },
-		{ MHD_OPTION_END, 0, NULL },
-	};
-
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, opts,
-	    MHD_OPTION_END);
+	h->d = start_daemon(h, &ss, c, flags);
 	if (h->d == NULL) {
 		http_stop(h);
 		return err_set(em, CST_ERR_IO,
