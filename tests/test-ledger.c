@@ -224,6 +224,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	/* A fork: another event at seq 5 with the right prev. */
 	{
 		struct lt_term back = *t1;
+		unsigned char prev4[CRY_HASH_BYTES];
 		struct lt_resp s;
 
 		t1->seq = 0;
@@ -237,9 +238,22 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 		ok(is(&r, 409, "fork") && lt_int(json_get(r.json, "error"), "seq") == 5,
 		    "another event at seq 5: fork, 409");
 		lt_resp_free(&r);
+		memcpy(prev4, ev.prev, sizeof prev4);
 		event_clear(&ev);
 		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
 		ok(lt_int(s.json, "alerts") == 1, "the fork is recorded as an alert");
+		lt_resp_free(&s);
+		/* A forged fork, signed by someone else's key: no evidence, no alert. */
+		t1->seq = 4;
+		memcpy(t1->last, prev4, sizeof t1->last);
+		lt_event(t1, &ev, "person.registered", "{\"forged\":true}", t2->sk);
+		*t1 = back;
+		r = push_one(t1, &ev);
+		ok(is(&r, 422, "bad_signature"), "a forged fork at seq 5: bad_signature");
+		lt_resp_free(&r);
+		event_clear(&ev);
+		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
+		ok(lt_int(s.json, "alerts") == 1, "a forged fork records no alert");
 		lt_resp_free(&s);
 	}
 
