@@ -592,13 +592,13 @@ test_verify_export(void)
 	const char *p;
 
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 0 && t_has(r.out, "5035 events"), "verify: every chain checks (5035 events)");
+	ok(r.status == 0 && t_has(r.out, "5235 events"), "verify: every chain checks (5235 events)");
 	t_result_free(&r);
 	r = ledger_cmd(NULL, "export", "--db", db, NULL, NULL);
 	for (p = r.out; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
-	ok(r.status == 0 && lines == 5035 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
-	    "export: 5035 JSON lines in arrival order");
+	ok(r.status == 0 && lines == 5235 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
+	    "export: 5235 JSON lines in arrival order");
 	t_result_free(&r);
 	ok(tamper() == 0, "tamper with the storage behind the ledger's back: change, remove, cut");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
@@ -783,6 +783,49 @@ pusher_run(void *arg)
 	return NULL;
 }
 
+/*
+ * A batch of 200 (checked on two threads) with a damaged signature at 150 and another at
+ * 180: the first is answered, the 149 before it are stored, and the rest follow later.
+ */
+static void
+test_big_batch(void)
+{
+	struct lt_term t, at149;
+	struct event evs[200];
+	struct lt_resp r;
+	struct jw w;
+	int i;
+
+	ok(enrol_new(&t, "desk-big") == 0, "enrol desk-big");
+	for (i = 0; i < 200; i++) {
+		lt_event(&t, &evs[i], "person.registered", "{}", NULL);
+		lt_advance(&t, &evs[i]);
+		if (i == 148)
+			at149 = t;
+	}
+	evs[149].sig[3] ^= 4;
+	evs[179].sig[3] ^= 4;
+	lt_push_begin(&w);
+	for (i = 0; i < 200; i++)
+		wire_event_encode(&w, &evs[i], 0);
+	r = push(&at149, &w);
+	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "seq") == 150 &&
+	    lt_int(json_get(r.json, "error"), "acked") == 149,
+	    "200 events, bad signatures at 150 and 180: bad_signature at 150, acked 149");
+	lt_resp_free(&r);
+	evs[149].sig[3] ^= 4;
+	evs[179].sig[3] ^= 4;
+	lt_push_begin(&w);
+	for (i = 149; i < 200; i++)
+		wire_event_encode(&w, &evs[i], 0);
+	r = push(&at149, &w);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 200 && lt_int(r.json, "stored") == 51,
+	    "the rest pushed again: stored 51, acked 200");
+	lt_resp_free(&r);
+	for (i = 0; i < 200; i++)
+		event_clear(&evs[i]);
+}
+
 /* Four terminals pushing at once, each five batches of 200: every push acknowledged. */
 static void
 test_concurrent(void)
@@ -855,6 +898,7 @@ suite(const char *tmp)
 	test_client_certs(&t1);
 	test_kill(&pid, port);
 	test_concurrent();
+	test_big_batch();
 	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
 	test_verify_export();
 	(void)tmp;

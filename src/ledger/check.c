@@ -45,14 +45,23 @@ check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], st
 	return WE_OK;
 }
 
-struct batch_job {
+/*
+ * A push being checked: threads take chunks of events in order until they pass the first
+ * refused one, so a thread slowed by another process on its core holds nobody up.
+ */
+struct batch {
 	const struct json *arr;
 	struct event *evs;
-	size_t from, to, bad;
+	size_t n;
 	const char *terminal;
 	const unsigned char *pk;
+	pthread_mutex_t lock;
+	size_t next;		/* first event not yet taken */
+	size_t bad;		/* first event refused so far, n when none */
 	struct wire_fault f;
 };
+
+#define BATCH_CHUNK 32
 
 static int
 check_terminal(const struct event *ev, const char *terminal, struct wire_fault *f)
@@ -64,19 +73,41 @@ check_terminal(const struct event *ev, const char *terminal, struct wire_fault *
 	return WE_OK;
 }
 
+static int
+check_one(struct batch *b, size_t i, struct wire_fault *f)
+{
+	return wire_event_decode(json_at(b->arr, i), &b->evs[i], f) != WE_OK ||
+	    check_terminal(&b->evs[i], b->terminal, f) != WE_OK ||
+	    check_event_sig(&b->evs[i], b->pk, f) != WE_OK;
+}
+
 static void *
 batch_run(void *arg)
 {
-	struct batch_job *j = arg;
-	size_t i;
+	struct batch *b = arg;
+	struct wire_fault f;
+	size_t from, to, i;
 
-	j->bad = j->to;
-	for (i = j->from; i < j->to; i++) {
-		if (wire_event_decode(json_at(j->arr, i), &j->evs[i], &j->f) != WE_OK ||
-		    check_terminal(&j->evs[i], j->terminal, &j->f) != WE_OK ||
-		    check_event_sig(&j->evs[i], j->pk, &j->f) != WE_OK) {
-			j->bad = i;
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		from = b->next;
+		b->next += BATCH_CHUNK;
+		pthread_mutex_unlock(&b->lock);
+		if (from >= b->n)
 			break;
+		to = from + BATCH_CHUNK < b->n ? from + BATCH_CHUNK : b->n;
+		for (i = from; i < to; i++) {
+			if (check_one(b, i, &f)) {
+				pthread_mutex_lock(&b->lock);
+				if (i < b->bad) {
+					b->bad = i;
+					b->f = f;
+				}
+				/* Nothing after the first refused event is needed. */
+				b->next = b->n;
+				pthread_mutex_unlock(&b->lock);
+				break;
+			}
 		}
 	}
 	return NULL;
@@ -89,29 +120,25 @@ size_t
 check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
     const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
-	struct batch_job a = { arr, evs, 0, n, n, terminal, pk, { 0 } };
-	struct batch_job b = { arr, evs, n / 2, n, n, terminal, pk, { 0 } };
+	struct batch b;
 	pthread_t th;
-	int split = n >= BATCH_SPLIT_MIN;
+	int two;
 
-	if (split) {
-		a.to = n / 2;
-		split = pthread_create(&th, NULL, batch_run, &b) == 0;
-		if (!split)
-			a.to = n;
-	}
-	batch_run(&a);
-	if (split)
+	memset(&b, 0, sizeof b);
+	b.arr = arr;
+	b.evs = evs;
+	b.n = b.bad = n;
+	b.terminal = terminal;
+	b.pk = pk;
+	pthread_mutex_init(&b.lock, NULL);
+	two = n >= BATCH_SPLIT_MIN && pthread_create(&th, NULL, batch_run, &b) == 0;
+	batch_run(&b);
+	if (two)
 		pthread_join(th, NULL);
-	if (a.bad < a.to) {
-		*f = a.f;
-		return a.bad;
-	}
-	if (split && b.bad < n) {
+	pthread_mutex_destroy(&b.lock);
+	if (b.bad < n)
 		*f = b.f;
-		return b.bad;
-	}
-	return n;
+	return b.bad;
 }
 
 int
