@@ -163,50 +163,36 @@ int
 ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
     struct wire_fault *f)
 {
-	unsigned char pk[CRY_PK_BYTES], th[CRY_HASH_BYTES];
-	const char *terminal, *token, *key;
-	struct json *root;
+	unsigned char th[CRY_HASH_BYTES];
+	struct wire_enroll req;
 	struct errmsg em;
-	size_t tlen = 0, klen = 0, nlen = 0;
 	int e;
 
+	if ((e = wire_enroll_decode(body, len, &req, f)) != WE_OK)
+		return e;
+	cry_hash_buf(req.token, strlen(req.token), th);
+	cry_wipe(req.token, sizeof req.token);
 	err_clear(&em);
-	if (json_parse(body, len, &root, &em) != CST_OK)
-		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
-	terminal = json_str(json_get(root, "terminal"), &nlen);
-	token = json_str(json_get(root, "token"), &tlen);
-	key = json_str(json_get(root, "public_key"), &klen);
-	if (json_type(root) != JSON_OBJECT || json_count(root) != 3 || terminal == NULL ||
-	    !event_valid_id(terminal, nlen) || strlen(terminal) != nlen || token == NULL ||
-	    tlen != 2 * WIRE_TOKEN_BYTES || key == NULL || klen != 2 * CRY_PK_BYTES ||
-	    hex_decode(key, klen, pk, sizeof pk) != 0) {
-		json_free(root);
-		return wire_fault(f, WE_BAD_REQUEST, -1,
-		    "Enrolment takes {\"terminal\":name,\"token\":32 hex,\"public_key\":64 hex}.");
-	}
-	cry_hash_buf(token, tlen, th);
 	lock(l);
 	if ((e = l->st->ops->begin(l->st, &em)) != CST_OK) {
 		unlock(l);
-		json_free(root);
 		return store_fault(f, e, &em);
 	}
-	e = enroll_in(l, terminal, th, pk, f, &em);
+	e = enroll_in(l, req.terminal, th, req.pk, f, &em);
 	if (e == WE_OK && (e = l->st->ops->commit(l->st, &em)) != CST_OK)
 		e = store_fault(f, e, &em);
 	if (e != WE_OK)
 		l->st->ops->rollback(l->st);
 	unlock(l);
-	if (e == WE_OK) {
-		jw_obj_begin(out);
-		jw_key(out, "terminal");
-		jw_str(out, terminal);
-		jw_key(out, "ledger_key");
-		jw_hex(out, l->pk, sizeof l->pk);
-		jw_obj_end(out);
-	}
-	json_free(root);
-	return e;
+	if (e != WE_OK)
+		return e;
+	jw_obj_begin(out);
+	jw_key(out, "terminal");
+	jw_str(out, req.terminal);
+	jw_key(out, "ledger_key");
+	jw_hex(out, l->pk, sizeof l->pk);
+	jw_obj_end(out);
+	return WE_OK;
 }
 
 /* Cuts the batch at the first event out of ascending order. */

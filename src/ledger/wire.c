@@ -282,6 +282,30 @@ wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
 }
 
 int
+wire_enroll_decode(const char *body, size_t len, struct wire_enroll *e, struct wire_fault *f)
+{
+	struct json *root;
+	struct errmsg em;
+	int good;
+
+	memset(e, 0, sizeof *e);
+	err_clear(&em);
+	if (json_parse(body, len, &root, &em) != CST_OK)
+		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
+	good = json_type(root) == JSON_OBJECT && json_count(root) == 3 &&
+	    get_text(root, "terminal", e->terminal, EV_MAX_ID) == 0 &&
+	    event_valid_id(e->terminal, strlen(e->terminal)) &&
+	    get_text(root, "token", e->token, 2 * WIRE_TOKEN_BYTES) == 0 &&
+	    strlen(e->token) == 2 * WIRE_TOKEN_BYTES &&
+	    get_hex(root, "public_key", e->pk, sizeof e->pk) == 0;
+	json_free(root);
+	if (!good)
+		return wire_fault(f, WE_BAD_REQUEST, -1,
+		    "Enrolment takes {\"terminal\":name,\"token\":32 hex,\"public_key\":64 hex}.");
+	return WE_OK;
+}
+
+int
 wire_parse_u63(const char *s, size_t len, int64_t *out)
 {
 	int64_t v = 0;

@@ -90,6 +90,16 @@ int wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n
     struct wire_fault *f);
 void wire_events_free(struct event *evs, size_t n);
 
+/* An enrolment request {"terminal":name,"token":32 hex,"public_key":64 hex}. */
+struct wire_enroll {
+	char terminal[EV_MAX_ID + 1];
+	char token[2 * WIRE_TOKEN_BYTES + 1];
+	unsigned char pk[CRY_PK_BYTES];
+};
+
+/* WE_MALFORMED_JSON or WE_BAD_REQUEST when the body is not exactly that. */
+int wire_enroll_decode(const char *body, size_t len, struct wire_enroll *e, struct wire_fault *f);
+
 /* The request-signature headers, parsed and checked for form only. */
 struct wire_auth {
 	char terminal[EV_MAX_ID + 1];
