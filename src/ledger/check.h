@@ -23,7 +23,8 @@ int check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES]
 size_t check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
     const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f);
 
-enum { CHECK_NEW, CHECK_DUPLICATE };
+/* Distinct from every wire_err, which check_place returns otherwise. */
+enum { CHECK_NEW = -1, CHECK_DUPLICATE = -2 };
 
 /*
  * Places ev after the head held (in the caller's transaction): CHECK_NEW when it is the next
