@@ -60,7 +60,7 @@ MANPAGES = $(sort $(wildcard man/*.[1-8]))
 
 CORE_OBJ = $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/journal-schema.o
 # custody-ledger: src/ledger/*.c on the core library; its tests and bench/sync link it too.
-LEDGER_PKGS = libmicrohttpd gnutls libcurl
+LEDGER_PKGS = libmicrohttpd gnutls libpq libcurl
 LEDGER_LIBS := $(shell pkg-config --libs $(LEDGER_PKGS) 2>/dev/null) -lpthread
 LEDGER_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard src/ledger/*.c))) \
 	$(BUILD)/obj/gen/ledger-schema.o
@@ -106,8 +106,9 @@ $(BUILD)/custody-ledger: $(BUILD)/obj/src/ledger/main.o $(LEDGER_LIB) $(LIB)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LEDGER_LIB) $(LIB) $(PKG_LIBS) $(LEDGER_LIBS)
 
+$(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
-$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: $(LEDGER_LIB)
+$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: $(LEDGER_LIB) tests/ledger-util.h
 $(BUILD)/tests/test-ledger $(BUILD)/bench/sync: LIB := $(LEDGER_LIB) $(LIB)
 $(BUILD)/tests/test-ledger $(BUILD)/bench/sync: PKG_LIBS += $(LEDGER_LIBS)
 

@@ -3,6 +3,7 @@
  * authentication, every attack refused with its own code while the server goes on serving,
  * client certificates, restarts, verify and export. Certificates come from openssl.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 
 #include "t.h"
@@ -11,6 +12,12 @@
 
 static struct lt_ctx ctx;
 static char db[600], logpath[600];
+/* Arguments every serve of this backend gets: the ledger key file with a PostgreSQL URL. */
+static char keyarg[700];
+static char *serve_extra[3];
+static const char *backend;	/* "sqlite" or "postgresql" */
+static char pgdir[600];		/* the throw-away PostgreSQL server's directory */
+static unsigned pgport;
 static char bin[PATH_MAX];
 static unsigned char ledger_pk[CRY_PK_BYTES];
 
@@ -217,6 +224,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	/* A fork: another event at seq 5 with the right prev. */
 	{
 		struct lt_term back = *t1;
+		unsigned char prev4[CRY_HASH_BYTES];
 		struct lt_resp s;
 
 		t1->seq = 0;
@@ -230,9 +238,22 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 		ok(is(&r, 409, "fork") && lt_int(json_get(r.json, "error"), "seq") == 5,
 		    "another event at seq 5: fork, 409");
 		lt_resp_free(&r);
+		memcpy(prev4, ev.prev, sizeof prev4);
 		event_clear(&ev);
 		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
 		ok(lt_int(s.json, "alerts") == 1, "the fork is recorded as an alert");
+		lt_resp_free(&s);
+		/* A forged fork, signed by someone else's key: no evidence, no alert. */
+		t1->seq = 4;
+		memcpy(t1->last, prev4, sizeof t1->last);
+		lt_event(t1, &ev, "person.registered", "{\"forged\":true}", t2->sk);
+		*t1 = back;
+		r = push_one(t1, &ev);
+		ok(is(&r, 422, "bad_signature"), "a forged fork at seq 5: bad_signature");
+		lt_resp_free(&r);
+		event_clear(&ev);
+		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
+		ok(lt_int(s.json, "alerts") == 1, "a forged fork records no alert");
 		lt_resp_free(&s);
 	}
 
@@ -392,6 +413,19 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 	r = lt_call(&ctx, &stranger, "GET", "/v1/status", NULL, 0);
 	ok(is(&r, 401, "unknown_terminal"), "an unknown terminal: unknown_terminal");
 	lt_resp_free(&r);
+	{
+		struct lt_feed feed;
+
+		/* A stranger's 10 MiB push is refused from its headers, before the body is read. */
+		memset(&feed, 0, sizeof feed);
+		feed.len = feed.stop = 10u << 20;
+		feed.zeros = 1;
+		lt_sign(&stranger, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
+		r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
+		ok(is(&r, 401, "unknown_terminal") && feed.off < feed.len,
+		    "a stranger's 10 MiB push: unknown_terminal before the body is read");
+		lt_resp_free(&r);
+	}
 	lt_sign(t1, t2->sk, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
 	ok(is(&r, 401, "bad_request_signature"), "signed with another key: bad_request_signature");
@@ -512,10 +546,30 @@ test_bodies(struct lt_term *t1)
 	still_serves(t1, "a truncated body");
 }
 
+/* Runs a PostgreSQL program of the throw-away server, as user postgres when we are root. */
+static int
+pg_run(const char *fmt, const char *arg)
+{
+	char cmd[2048], inner[1600];
+
+	snprintf(inner, sizeof inner, fmt, arg);
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner, pgdir);
+	else
+		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pgdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 /* Changes one stored body behind the ledger's back. */
 static int
 tamper(void)
 {
+	if (strcmp(backend, "postgresql") == 0)
+		return pg_run("%s", "psql -q -v ON_ERROR_STOP=1 -c \"ALTER TABLE events DISABLE TRIGGER "
+		    "events_frozen; UPDATE events SET body = convert_to('{\\\"name\\\":\\\"x\\\"}', 'UTF8') "
+		    "WHERE terminal = 'intake-01' AND seq = 7; DELETE FROM events WHERE terminal = 'intake-02'; "
+		    "DELETE FROM events WHERE terminal = 'intake-03' AND seq > 990\" ledger");
+
 	sqlite3 *s;
 	int rc;
 
@@ -523,7 +577,9 @@ tamper(void)
 		return -1;
 	rc = sqlite3_exec(s, "DROP TRIGGER events_no_update; "
 	    "UPDATE events SET body = CAST('{\"name\":\"李四\"}' AS BLOB) "
-	    "WHERE terminal = 'intake-01' AND seq = 7", NULL, NULL, NULL);
+	    "WHERE terminal = 'intake-01' AND seq = 7; DROP TRIGGER events_no_delete; "
+	    "DELETE FROM events WHERE terminal = 'intake-02'; "
+	    "DELETE FROM events WHERE terminal = 'intake-03' AND seq > 990", NULL, NULL, NULL);
 	sqlite3_close(s);
 	return rc == SQLITE_OK ? 0 : -1;
 }
@@ -536,17 +592,23 @@ test_verify_export(void)
 	const char *p;
 
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 0 && t_has(r.out, "35 events"), "verify: every chain checks (35 events)");
+	ok(r.status == 0 && t_has(r.out, "5235 events"), "verify: every chain checks (5235 events)");
 	t_result_free(&r);
 	r = ledger_cmd(NULL, "export", "--db", db, NULL, NULL);
 	for (p = r.out; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
-	ok(r.status == 0 && lines == 35 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
-	    "export: 35 JSON lines in arrival order");
+	ok(r.status == 0 && lines == 5235 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
+	    "export: 5235 JSON lines in arrival order");
 	t_result_free(&r);
-	ok(tamper() == 0, "tamper with event 7 in the sqlite file");
+	ok(tamper() == 0, "tamper with the storage behind the ledger's back: change, remove, cut");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7"), "verify finds the changed event 7");
+	ok(r.status == 1 && t_has(r.out, "intake-01, seq 7:"), "verify finds the changed event 7");
+	ok(t_has(r.out, "intake-02, seq 20: the recorded head has no events held"),
+	    "verify finds a terminal whose events were all removed");
+	ok(t_has(r.out, "intake-03, seq 990: the recorded head is not the last event held"),
+	    "verify finds a chain cut short");
+	if (t_failed)
+		fprintf(stderr, "%s", r.out);
 	t_result_free(&r);
 }
 
@@ -562,7 +624,7 @@ test_restart(struct lt_term *t1, pid_t *pid, unsigned port)
 	ok(r.code == 200, "a request before the restart");
 	lt_resp_free(&r);
 	ok(lt_stop(*pid, SIGTERM) == 0, "SIGTERM stops the ledger with status 0");
-	*pid = lt_start(&ctx, db, port, logpath, NULL);
+	*pid = lt_start(&ctx, db, port, logpath, serve_extra);
 	ok(lt_wait_up(&ctx) == 0, "the ledger is back");
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
 	ok(is(&r, 401, "replayed_request"), "replayed after a restart: replayed_request");
@@ -641,13 +703,249 @@ test_vectors(void)
 	    "receipt signature: the documented vector");
 }
 
+static int
+enrol_new(struct lt_term *t, const char *name)
+{
+	char tok[64];
+	struct lt_resp r;
+	long code;
+
+	lt_term_init(t, name);
+	token(name, NULL, tok);
+	r = enroll(t, name, tok);
+	code = r.code;
+	lt_resp_free(&r);
+	return code == 200 ? 0 : -1;
+}
+
+/*
+ * The ledger killed with SIGKILL while a batch of 1,000 is in flight, and started again: the
+ * batch was stored whole or not at all, and pushing it again leaves exactly 1,000 events.
+ */
+static void
+test_kill(pid_t *pid, unsigned port)
+{
+	struct lt_term t3;
+	struct timespec pause = { 0, 15 * 1000 * 1000 };
+	struct lt_resp r;
+	struct jw w;
+	const char *body;
+	size_t len;
+	pid_t child;
+	int ws;
+
+	ok(enrol_new(&t3, "intake-03") == 0, "enrol intake-03");
+	lt_push_begin(&w);
+	lt_more(&t3, &w, 1000);
+	body = lt_push_end(&w, &len);
+	if ((child = fork()) == 0) {
+		r = lt_call(&ctx, &t3, "POST", "/v1/events", body, len);
+		_exit(r.code == 200 ? 0 : 1);
+	}
+	nanosleep(&pause, NULL);
+	ok(lt_stop(*pid, SIGKILL) == 128 + SIGKILL, "the ledger is killed mid-batch");
+	waitpid(child, &ws, 0);
+	*pid = lt_start(&ctx, db, port, logpath, serve_extra);
+	ok(lt_wait_up(&ctx) == 0, "the ledger starts again after SIGKILL");
+	r = lt_call(&ctx, &t3, "POST", "/v1/events", body, len);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 1000 &&
+	    lt_int(r.json, "stored") + lt_int(r.json, "duplicates") == 1000 &&
+	    (lt_int(r.json, "stored") == 0 || lt_int(r.json, "stored") == 1000),
+	    "the batch pushed again: acked 1000, stored whole or not at all before");
+	printf("  killed mid-batch: %s\n", lt_int(r.json, "stored") == 1000 ?
+	    "the batch had not been committed" : "the batch had been committed");
+	lt_resp_free(&r);
+	jw_free(&w);
+}
+
+struct pusher {
+	struct lt_term t;
+	int good;
+};
+
+static void *
+pusher_run(void *arg)
+{
+	struct pusher *p = arg;
+	struct lt_resp r;
+	struct jw w;
+	int i;
+
+	p->good = 0;
+	for (i = 0; i < 5; i++) {
+		lt_push_begin(&w);
+		lt_more(&p->t, &w, 200);
+		r = push(&p->t, &w);
+		if (r.code == 200 && lt_int(r.json, "acked") == p->t.seq)
+			p->good++;
+		lt_resp_free(&r);
+	}
+	return NULL;
+}
+
+/*
+ * A batch of 200 (checked on two threads) with a damaged signature at 150 and another at
+ * 180: the first is answered, the 149 before it are stored, and the rest follow later.
+ */
+static void
+test_big_batch(void)
+{
+	struct lt_term t, at149;
+	struct event evs[200];
+	struct lt_resp r;
+	struct jw w;
+	int i;
+
+	ok(enrol_new(&t, "desk-big") == 0, "enrol desk-big");
+	for (i = 0; i < 200; i++) {
+		lt_event(&t, &evs[i], "person.registered", "{}", NULL);
+		lt_advance(&t, &evs[i]);
+		if (i == 148)
+			at149 = t;
+	}
+	evs[149].sig[3] ^= 4;
+	evs[179].sig[3] ^= 4;
+	lt_push_begin(&w);
+	for (i = 0; i < 200; i++)
+		wire_event_encode(&w, &evs[i], 0);
+	r = push(&at149, &w);
+	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "seq") == 150 &&
+	    lt_int(json_get(r.json, "error"), "acked") == 149,
+	    "200 events, bad signatures at 150 and 180: bad_signature at 150, acked 149");
+	lt_resp_free(&r);
+	evs[149].sig[3] ^= 4;
+	evs[179].sig[3] ^= 4;
+	lt_push_begin(&w);
+	for (i = 149; i < 200; i++)
+		wire_event_encode(&w, &evs[i], 0);
+	r = push(&at149, &w);
+	ok(r.code == 200 && lt_int(r.json, "acked") == 200 && lt_int(r.json, "stored") == 51,
+	    "the rest pushed again: stored 51, acked 200");
+	lt_resp_free(&r);
+	for (i = 0; i < 200; i++)
+		event_clear(&evs[i]);
+}
+
+/* Four terminals pushing at once, each five batches of 200: every push acknowledged. */
+static void
+test_concurrent(void)
+{
+	struct pusher p[4];
+	pthread_t th[4];
+	char name[32];
+	int i, good = 0, enrolled = 0;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "desk-%d", i);
+		enrolled += enrol_new(&p[i].t, name) == 0;
+	}
+	ok(enrolled == 4, "enrol four more terminals");
+	for (i = 0; i < 4; i++)
+		pthread_create(&th[i], NULL, pusher_run, &p[i]);
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		good += p[i].good;
+	}
+	ok(good == 20, "four terminals pushing at once: 20 of 20 pushes acknowledged");
+}
+
+/* openssl s_client with one protocol version, a client that would accept even TLS 1.1. */
+static int
+handshake(unsigned port, const char *version)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof cmd, "echo | timeout 20 openssl s_client -%s -cipher DEFAULT:@SECLEVEL=0 "
+	    "-CAfile '%s' -verify_return_error -connect 127.0.0.1:%u >/dev/null 2>&1",
+	    version, ctx.ca, port);
+	return system(cmd) == 0;
+}
+
+static void
+test_tls_versions(unsigned port)
+{
+	ok(!handshake(port, "tls1_1"), "TLS 1.1 is refused");
+	ok(handshake(port, "tls1_2"), "TLS 1.2 is served");
+	ok(handshake(port, "tls1_3"), "TLS 1.3 is served");
+}
+
+/* The whole suite against one storage: db is a SQLite path or a PostgreSQL URL. */
+static void
+suite(const char *tmp)
+{
+	struct lt_term t1, t2;
+	unsigned port;
+	pid_t pid;
+
+	printf("storage: %s\n", backend);
+	fflush(stdout);
+	port = lt_free_port();
+	pid = lt_start(&ctx, db, port, logpath, serve_extra);
+	if (!ok(lt_wait_up(&ctx) == 0, "custody-ledger serve answers over TLS")) {
+		lt_stop(pid, SIGKILL);
+		return;
+	}
+	lt_term_init(&t1, "intake-01");
+	lt_term_init(&t2, "intake-02");
+	test_tls_versions(port);
+	test_enroll(&t1, &t2);
+	test_push(&t1, &t2);
+	test_pull(&t1);
+	test_status(&t1);
+	test_auth(&t1, &t2);
+	test_bodies(&t1);
+	test_restart(&t1, &pid, port);
+	test_client_certs(&t1);
+	test_kill(&pid, port);
+	test_concurrent();
+	test_big_batch();
+	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
+	test_verify_export();
+	(void)tmp;
+}
+
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+
+/* A throw-away PostgreSQL: initdb in tmp/pg, a loopback port, its socket in tmp. */
+static int
+pg_up(const char *tmp)
+{
+	char arg[1200];
+
+	snprintf(pgdir, sizeof pgdir, "%s/pg", tmp);
+	if (mkdir(pgdir, 0700) != 0)
+		return -1;
+	/* initdb refuses to run as root: then the server runs as postgres, in its own directory. */
+	if (geteuid() == 0) {
+		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", tmp, pgdir);
+		if (system(arg) != 0)
+			return -1;
+	}
+	pgport = lt_free_port();
+	snprintf(arg, sizeof arg, "'%s'", pgdir);
+	if (pg_run(PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
+	    "-c listen_addresses=127.0.0.1\"", pgdir, pgdir, pgport, pgdir);
+	if (pg_run(PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", pgport);
+	return pg_run(PG_BIN "/createdb %s", arg);
+}
+
+static void
+pg_down(void)
+{
+	char arg[700];
+
+	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pgdir);
+	pg_run(PG_BIN "/pg_ctl -w %s stop", arg);
+}
+
 int
 main(void)
 {
-	struct lt_term t1, t2;
-	char *tmp;
-	unsigned port;
-	pid_t pid;
+	char *tmp, psql[200];
 
 	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 99;
@@ -659,28 +957,40 @@ main(void)
 	snprintf(ctx.dir, sizeof ctx.dir, "%s", tmp);
 	snprintf(ctx.ca, sizeof ctx.ca, "%s/ca.pem", tmp);
 	ctx.ledger_bin = bin;
-	snprintf(db, sizeof db, "%s/ledger.db", tmp);
 	snprintf(logpath, sizeof logpath, "%s/ledger.log", tmp);
 	if (!ok(lt_certs(tmp) == 0, "openssl makes a CA, server and client certificates"))
 		return t_done();
-	port = lt_free_port();
-	pid = lt_start(&ctx, db, port, logpath, NULL);
-	if (!ok(lt_wait_up(&ctx) == 0, "custody-ledger serve answers over TLS")) {
-		lt_stop(pid, SIGKILL);
-		return t_done();
+
+	backend = "sqlite";
+	snprintf(db, sizeof db, "%s/ledger.db", tmp);
+	suite(tmp);
+
+	if (access(PG_BIN "/initdb", X_OK) != 0 || access(PG_BIN "/pg_ctl", X_OK) != 0) {
+		printf("note: PostgreSQL not installed (%s): its run of the suite is skipped\n", PG_BIN);
+	} else if (ok(pg_up(tmp) == 0, "a throw-away PostgreSQL starts")) {
+		backend = "postgresql";
+		snprintf(db, sizeof db, "postgresql://ledger@127.0.0.1:%u/ledger", pgport);
+		snprintf(keyarg, sizeof keyarg, "%s/pg-ledger.key", tmp);
+		serve_extra[0] = "--ledger-key";
+		serve_extra[1] = keyarg;
+		/* psql in tamper() finds the server through the environment. */
+		snprintf(psql, sizeof psql, "%u", pgport);
+		setenv("PGPORT", psql, 1);
+		setenv("PGHOST", "127.0.0.1", 1);
+		setenv("PGUSER", "ledger", 1);
+		suite(tmp);
+		pg_down();
 	}
-	lt_term_init(&t1, "intake-01");
-	lt_term_init(&t2, "intake-02");
-	test_enroll(&t1, &t2);
-	test_push(&t1, &t2);
-	test_pull(&t1);
-	test_status(&t1);
-	test_auth(&t1, &t2);
-	test_bodies(&t1);
-	test_restart(&t1, &pid, port);
-	test_client_certs(&t1);
-	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly at the end");
-	test_verify_export();
+	{
+		int fd = open(logpath, O_RDONLY);
+		char *log = fd >= 0 ? t_slurp_fd(fd) : NULL;
+
+		ok(log != NULL && t_has(log, "serving") && !t_has(log, "Sanitizer") &&
+		    !t_has(log, "runtime error"), "the ledgers' log shows no sanitizer report");
+		free(log);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (t_failed == 0 && getenv("CUSTODY_KEEP") == NULL)
 		t_rmrf(tmp);
 	else

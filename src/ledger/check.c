@@ -3,10 +3,12 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hex.h"
 #include "json.h"
+#include "xmalloc.h"
 
 /* seq 1 opens the chain: terminal.created whose public_key is the key the terminal enrolled. */
 static int
@@ -43,58 +45,100 @@ check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], st
 	return WE_OK;
 }
 
-struct sig_job {
-	const struct event *evs;
-	size_t from, to, bad;
+/*
+ * A push being checked: threads take chunks of events in order until they pass the first
+ * refused one, so a thread slowed by another process on its core holds nobody up.
+ */
+struct batch {
+	const struct json *arr;
+	struct event *evs;
+	size_t n;
+	const char *terminal;
 	const unsigned char *pk;
+	pthread_mutex_t lock;
+	size_t next;		/* first event not yet taken */
+	size_t bad;		/* first event refused so far, n when none */
 	struct wire_fault f;
 };
 
-static void *
-sig_run(void *arg)
-{
-	struct sig_job *j = arg;
-	size_t i;
+#define BATCH_CHUNK 32
 
-	j->bad = j->to;
-	for (i = j->from; i < j->to; i++) {
-		if (check_event_sig(&j->evs[i], j->pk, &j->f) != WE_OK) {
-			j->bad = i;
+static int
+check_terminal(const struct event *ev, const char *terminal, struct wire_fault *f)
+{
+	if (strcmp(ev->terminal, terminal) != 0)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq,
+		    "The event is of terminal %s, not of %s that signed the request.", ev->terminal,
+		    terminal);
+	return WE_OK;
+}
+
+static int
+check_one(struct batch *b, size_t i, struct wire_fault *f)
+{
+	return wire_event_decode(json_at(b->arr, i), &b->evs[i], f) != WE_OK ||
+	    check_terminal(&b->evs[i], b->terminal, f) != WE_OK ||
+	    check_event_sig(&b->evs[i], b->pk, f) != WE_OK;
+}
+
+static void *
+batch_run(void *arg)
+{
+	struct batch *b = arg;
+	struct wire_fault f;
+	size_t from, to, i;
+
+	for (;;) {
+		pthread_mutex_lock(&b->lock);
+		from = b->next;
+		b->next += BATCH_CHUNK;
+		pthread_mutex_unlock(&b->lock);
+		if (from >= b->n)
 			break;
+		to = from + BATCH_CHUNK < b->n ? from + BATCH_CHUNK : b->n;
+		for (i = from; i < to; i++) {
+			if (check_one(b, i, &f)) {
+				pthread_mutex_lock(&b->lock);
+				if (i < b->bad) {
+					b->bad = i;
+					b->f = f;
+				}
+				/* Nothing after the first refused event is needed. */
+				b->next = b->n;
+				pthread_mutex_unlock(&b->lock);
+				break;
+			}
 		}
 	}
 	return NULL;
 }
 
 /* Below this a second thread costs more than it saves. */
-#define SIG_SPLIT_MIN 64
+#define BATCH_SPLIT_MIN 64
 
 size_t
-check_batch_sigs(const struct event *evs, size_t n, const unsigned char pk[CRY_PK_BYTES],
-    struct wire_fault *f)
+check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
+    const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
-	struct sig_job a = { evs, 0, n, n, pk, { 0 } }, b = { evs, n / 2, n, n, pk, { 0 } };
+	struct batch b;
 	pthread_t th;
-	int split = n >= SIG_SPLIT_MIN;
+	int two;
 
-	if (split) {
-		a.to = n / 2;
-		split = pthread_create(&th, NULL, sig_run, &b) == 0;
-		if (!split)
-			a.to = n;
-	}
-	sig_run(&a);
-	if (split)
+	memset(&b, 0, sizeof b);
+	b.arr = arr;
+	b.evs = evs;
+	b.n = b.bad = n;
+	b.terminal = terminal;
+	b.pk = pk;
+	pthread_mutex_init(&b.lock, NULL);
+	two = n >= BATCH_SPLIT_MIN && pthread_create(&th, NULL, batch_run, &b) == 0;
+	batch_run(&b);
+	if (two)
 		pthread_join(th, NULL);
-	if (a.bad < a.to) {
-		*f = a.f;
-		return a.bad;
-	}
-	if (split && b.bad < n) {
+	pthread_mutex_destroy(&b.lock);
+	if (b.bad < n)
 		*f = b.f;
-		return b.bad;
-	}
-	return n;
+	return b.bad;
 }
 
 int
@@ -131,6 +175,8 @@ struct walk {
 	int64_t seq;			/* last seq seen of the current terminal */
 	unsigned char last[CRY_HASH_BYTES];
 	int64_t faults, events;
+	char (*seen)[EV_MAX_ID + 1];	/* terminals met in the walk */
+	size_t nseen;
 };
 
 static void
@@ -156,6 +202,8 @@ start_terminal(struct walk *w, const char *terminal)
 	int status;
 
 	end_terminal(w);
+	w->seen = xrealloc(w->seen, (w->nseen + 1) * sizeof *w->seen);
+	snprintf(w->seen[w->nseen++], sizeof *w->seen, "%s", terminal);
 	w->seq = 0;
 	memset(w->last, 0, sizeof w->last);
 	status = w->s->ops->term_get(w->s, terminal, &w->term, &em);
@@ -200,6 +248,24 @@ walk_event(void *arg, int64_t cursor, const struct event *ev)
 	return 0;
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* A terminal whose recorded head is past seq 0 must have had its events met in the walk. */
+static int
+missing_chain(void *arg, const struct store_term *t)
+{
+	struct walk *w = arg;
+
+	if (t->last_seq > 0 && (w->nseen == 0 ||
+	    bsearch(t->terminal, w->seen, w->nseen, sizeof *w->seen, by_name) == NULL))
+		fault(w, t->terminal, t->last_seq, "the recorded head has no events held");
+	return 0;
+}
+
 int
 check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events,
     struct errmsg *em)
@@ -212,8 +278,13 @@ check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events
 	w.report = report;
 	w.arg = arg;
 	status = s->ops->chain_walk(s, walk_event, &w, em);
-	if (status == CST_OK)
+	if (status == CST_OK) {
 		end_terminal(&w);
+		if (w.nseen > 0)
+			qsort(w.seen, w.nseen, sizeof *w.seen, by_name);
+		status = s->ops->terms_each(s, missing_chain, &w, em);
+	}
+	free(w.seen);
 	*events = w.events;
 	if (status != CST_OK)
 		return status;

@@ -15,13 +15,16 @@
 int check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES],
     struct wire_fault *f);
 /*
- * check_event_sig over evs[0..n), on two threads when the batch is large enough. Returns the
- * index of the first event refused (n when none) and f for it.
+ * Decodes the n events of a push array into evs (zeroed by the caller) and checks that each
+ * is terminal's and signed by pk, on two threads when the batch is large enough: the costly part of a push, done
+ * before any lock is taken. Returns the index of the first event refused (n when none) and f
+ * for it; events before it are decoded and signed.
  */
-size_t check_batch_sigs(const struct event *evs, size_t n, const unsigned char pk[CRY_PK_BYTES],
-    struct wire_fault *f);
+size_t check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
+    const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f);
 
-enum { CHECK_NEW, CHECK_DUPLICATE };
+/* Distinct from every wire_err, which check_place returns otherwise. */
+enum { CHECK_NEW = -1, CHECK_DUPLICATE = -2 };
 
 /*
  * Places ev after the head held (in the caller's transaction): CHECK_NEW when it is the next

@@ -153,12 +153,19 @@ method_ok(enum route r, const char *method)
 	}
 }
 
+static const char *
+header(struct MHD_Connection *con, const char *name)
+{
+	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
+}
+
 /* Refuses early what can be refused from the headers alone; 0 when the request may go on. */
 static int
 early_fault(struct http *h, struct MHD_Connection *con, const char *url, const char *method,
     struct wire_fault *f)
 {
 	enum route r = route_of(url);
+	struct wire_auth a;
 	const char *cl;
 	int64_t n;
 
@@ -172,7 +179,13 @@ early_fault(struct http *h, struct MHD_Connection *con, const char *url, const c
 	cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && (wire_parse_u63(cl, strlen(cl), &n) != 0 || n > (int64_t)WIRE_MAX_BODY))
 		return wire_fault(f, WE_TOO_LARGE, -1, "A request body may be at most 16 MiB.");
-	return WE_OK;
+	if (r != R_EVENTS && r != R_STATUS)
+		return WE_OK;
+	/* The signature needs the body; who is asking, and when, does not. */
+	if (wire_auth_parse(header(con, "X-Custody-Terminal"), header(con, "X-Custody-Time"),
+	    header(con, "X-Custody-Nonce"), header(con, "X-Custody-Signature"), &a, f) != WE_OK)
+		return f->err;
+	return ledger_precheck(h->l, &a, f);
 }
 
 /* Keeps the body bytes as they come, never more than the cap. */
@@ -196,12 +209,6 @@ take_body(struct req *r, const char *data, size_t n)
 	}
 	memcpy(r->body + r->len, data, n);
 	r->len += n;
-}
-
-static const char *
-header(struct MHD_Connection *con, const char *name)
-{
-	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
 }
 
 static int
@@ -354,6 +361,29 @@ http_stop(struct http *h)
 	free(h);
 }
 
+/* The daemon with every option; without a CA the option list ends before the trust option. */
+static struct MHD_Daemon *
+start_daemon(struct http *h, struct sockaddr_storage *ss, const struct http_config *c,
+    unsigned flags)
+{
+	struct MHD_OptionItem opts[] = {
+		{ MHD_OPTION_SOCK_ADDR, 0, ss },
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->pem_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->pem_key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_PRIORITIES },
+		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections, NULL },
+		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)c->timeout_s, NULL },
+		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)req_new, h },
+		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)req_done, h },
+		/* Last, so that without a CA the list simply ends here. */
+		{ h->pem_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, h->pem_ca },
+		{ MHD_OPTION_END, 0, NULL },
+	};
+
+	return MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, opts,
+	    MHD_OPTION_END);
+}
+
 int
 http_start(struct ledger *l, const struct http_config *c, struct http **out, struct errmsg *em)
 {
@@ -379,22 +409,7 @@ http_start(struct ledger *l, const struct http_config *c, struct http **out, str
 	h->client_certs = h->pem_ca != NULL;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	struct MHD_OptionItem opts[] = {
-		{ MHD_OPTION_SOCK_ADDR, 0, &ss },
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, h->pem_cert },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, h->pem_key },
-		{ MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)HTTP_PRIORITIES },
-		{ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)c->max_connections, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)c->timeout_s, NULL },
-		{ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)req_new, h },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)req_done, h },
-		/* Last, so that without a CA the list simply ends here. */
-		{ h->pem_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0, h->pem_ca },
-		{ MHD_OPTION_END, 0, NULL },
-	};
-
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h, MHD_OPTION_ARRAY, opts,
-	    MHD_OPTION_END);
+	h->d = start_daemon(h, &ss, c, flags);
 	if (h->d == NULL) {
 		http_stop(h);
 		return err_set(em, CST_ERR_IO,

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "clock.h"
 #include "hex.h"
+#include "xmalloc.h"
 
 /* A storage failure: logged for the operator, answered as busy or internal to the peer. */
 static int
@@ -60,6 +61,35 @@ note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wi
 	return store_fault(f, status, &em);
 }
 
+static int
+check_time(const struct wire_auth *a, struct wire_fault *f)
+{
+	int64_t now = clock_now_ms();
+
+	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
+		return wire_fault(f, WE_STALE_REQUEST, -1,
+		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
+	return WE_OK;
+}
+
+int
+ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *f)
+{
+	struct store_term t;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	lock(l);
+	status = l->st->ops->term_get(l->st, a->terminal, &t, &em);
+	unlock(l);
+	if (status == CST_ERR_NOTFOUND)
+		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	return check_time(a, f);
+}
+
 int
 ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
     const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
@@ -83,10 +113,9 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	if (!cry_verify(t.pk, mh, sizeof mh, a->sig))
 		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
 		    "The request signature is not terminal %s's.", a->terminal);
+	if (check_time(a, f) != WE_OK)
+		return f->err;
 	now = clock_now_ms();
-	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
-		return wire_fault(f, WE_STALE_REQUEST, -1,
-		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
 	lock(l);
 	status = note_request(l, a, now, f);
 	unlock(l);
@@ -134,66 +163,46 @@ int
 ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
     struct wire_fault *f)
 {
-	unsigned char pk[CRY_PK_BYTES], th[CRY_HASH_BYTES];
-	const char *terminal, *token, *key;
-	struct json *root;
+	unsigned char th[CRY_HASH_BYTES];
+	struct wire_enroll req;
 	struct errmsg em;
-	size_t tlen = 0, klen = 0, nlen = 0;
 	int e;
 
+	if ((e = wire_enroll_decode(body, len, &req, f)) != WE_OK)
+		return e;
+	cry_hash_buf(req.token, strlen(req.token), th);
+	cry_wipe(req.token, sizeof req.token);
 	err_clear(&em);
-	if (json_parse(body, len, &root, &em) != CST_OK)
-		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
-	terminal = json_str(json_get(root, "terminal"), &nlen);
-	token = json_str(json_get(root, "token"), &tlen);
-	key = json_str(json_get(root, "public_key"), &klen);
-	if (json_type(root) != JSON_OBJECT || json_count(root) != 3 || terminal == NULL ||
-	    !event_valid_id(terminal, nlen) || strlen(terminal) != nlen || token == NULL ||
-	    tlen != 2 * WIRE_TOKEN_BYTES || key == NULL || klen != 2 * CRY_PK_BYTES ||
-	    hex_decode(key, klen, pk, sizeof pk) != 0) {
-		json_free(root);
-		return wire_fault(f, WE_BAD_REQUEST, -1,
-		    "Enrolment takes {\"terminal\":name,\"token\":32 hex,\"public_key\":64 hex}.");
-	}
-	cry_hash_buf(token, tlen, th);
 	lock(l);
 	if ((e = l->st->ops->begin(l->st, &em)) != CST_OK) {
 		unlock(l);
-		json_free(root);
 		return store_fault(f, e, &em);
 	}
-	e = enroll_in(l, terminal, th, pk, f, &em);
+	e = enroll_in(l, req.terminal, th, req.pk, f, &em);
 	if (e == WE_OK && (e = l->st->ops->commit(l->st, &em)) != CST_OK)
 		e = store_fault(f, e, &em);
 	if (e != WE_OK)
 		l->st->ops->rollback(l->st);
 	unlock(l);
-	if (e == WE_OK) {
-		jw_obj_begin(out);
-		jw_key(out, "terminal");
-		jw_str(out, terminal);
-		jw_key(out, "ledger_key");
-		jw_hex(out, l->pk, sizeof l->pk);
-		jw_obj_end(out);
-	}
-	json_free(root);
-	return e;
+	if (e != WE_OK)
+		return e;
+	jw_obj_begin(out);
+	jw_key(out, "terminal");
+	jw_str(out, req.terminal);
+	jw_key(out, "ledger_key");
+	jw_hex(out, l->pk, sizeof l->pk);
+	jw_obj_end(out);
+	return WE_OK;
 }
 
-/* Cuts the batch at the first event of another terminal or out of order. */
+/* Cuts the batch at the first event out of ascending order. */
 static size_t
-check_order(const struct event *evs, size_t n, const char *terminal, struct wire_fault *f)
+check_order(const struct event *evs, size_t n, struct wire_fault *f)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (strcmp(evs[i].terminal, terminal) != 0) {
-			wire_fault(f, WE_BAD_EVENT, evs[i].seq,
-			    "The event is of terminal %s, not of %s that signed the request.",
-			    evs[i].terminal, terminal);
-			return i;
-		}
-		if (i > 0 && evs[i].seq <= evs[i - 1].seq) {
+	for (i = 1; i < n; i++) {
+		if (evs[i].seq <= evs[i - 1].seq) {
 			wire_fault(f, WE_BAD_EVENT, evs[i].seq, "The events are not in ascending seq.");
 			return i;
 		}
@@ -306,20 +315,24 @@ ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_P
     const char *body, size_t len, struct jw *out, struct wire_fault *f)
 {
 	struct push_count c = { 0, 0 };
-	struct wire_fault cut, sigf;
+	struct wire_fault cut, order;
 	struct store_term head;
+	const struct json *arr;
+	struct json *root;
 	struct event *evs;
-	size_t n, ok, sig_ok;
+	size_t n, ok, in_order;
 	int e;
 
-	if ((e = wire_push_decode(body, len, &evs, &n, &cut)) != WE_OK) {
-		*f = cut;
+	if ((e = wire_push_parse(body, len, &root, &arr, f)) != WE_OK)
 		return e;
-	}
-	ok = check_order(evs, n, terminal, &cut);
-	if ((sig_ok = check_batch_sigs(evs, ok, pk, &sigf)) < ok) {
-		ok = sig_ok;
-		cut = sigf;
+	n = json_count(arr);
+	evs = xcalloc(n, sizeof *evs);
+	wire_fault(&cut, WE_OK, -1, "%s", "");
+	ok = check_batch(arr, n, evs, terminal, pk, &cut);
+	json_free(root);
+	if ((in_order = check_order(evs, ok, &order)) < ok) {
+		ok = in_order;
+		cut = order;
 	}
 	memset(&head, 0, sizeof head);
 	head.last_seq = -1;

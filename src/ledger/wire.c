@@ -225,32 +225,50 @@ wire_events_free(struct event *evs, size_t n)
 }
 
 int
-wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
+wire_push_parse(const char *body, size_t len, struct json **root, const struct json **arr,
     struct wire_fault *f)
 {
-	struct json *root;
-	const struct json *arr;
 	struct errmsg em;
-	size_t count, i;
+	size_t count;
 
-	*evs = NULL;
-	*n = 0;
-	wire_fault(f, WE_OK, -1, "%s", "");
+	*arr = NULL;
 	err_clear(&em);
-	if (json_parse(body, len, &root, &em) != CST_OK)
+	if (json_parse(body, len, root, &em) != CST_OK) {
+		*root = NULL;
 		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
-	arr = json_get(root, "events");
-	count = json_count(arr);
-	if (json_type(root) != JSON_OBJECT || json_count(root) != 1 ||
-	    json_type(arr) != JSON_ARRAY) {
-		json_free(root);
+	}
+	*arr = json_get(*root, "events");
+	count = json_count(*arr);
+	if (json_type(*root) != JSON_OBJECT || json_count(*root) != 1 ||
+	    json_type(*arr) != JSON_ARRAY) {
+		json_free(*root);
+		*root = NULL;
 		return wire_fault(f, WE_BAD_REQUEST, -1, "The body must be {\"events\":[...]}.");
 	}
 	if (count < 1 || count > WIRE_MAX_BATCH) {
-		json_free(root);
+		json_free(*root);
+		*root = NULL;
 		return wire_fault(f, count < 1 ? WE_BAD_REQUEST : WE_TOO_LARGE, -1,
 		    "A push carries 1 to %d events, not %zu.", WIRE_MAX_BATCH, count);
 	}
+	return WE_OK;
+}
+
+int
+wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
+    struct wire_fault *f)
+{
+	const struct json *arr;
+	struct json *root;
+	size_t count, i;
+	int e;
+
+	*evs = NULL;
+	*n = 0;
+	if ((e = wire_push_parse(body, len, &root, &arr, f)) != WE_OK)
+		return e;
+	wire_fault(f, WE_OK, -1, "%s", "");
+	count = json_count(arr);
 	*evs = xcalloc(count, sizeof **evs);
 	for (i = 0; i < count; i++) {
 		if (wire_event_decode(json_at(arr, i), &(*evs)[i], f) != WE_OK) {
@@ -260,6 +278,30 @@ wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
 	}
 	*n = i;
 	json_free(root);
+	return WE_OK;
+}
+
+int
+wire_enroll_decode(const char *body, size_t len, struct wire_enroll *e, struct wire_fault *f)
+{
+	struct json *root;
+	struct errmsg em;
+	int good;
+
+	memset(e, 0, sizeof *e);
+	err_clear(&em);
+	if (json_parse(body, len, &root, &em) != CST_OK)
+		return wire_fault(f, WE_MALFORMED_JSON, -1, "The body is not JSON: %s.", em.text);
+	good = json_type(root) == JSON_OBJECT && json_count(root) == 3 &&
+	    get_text(root, "terminal", e->terminal, EV_MAX_ID) == 0 &&
+	    event_valid_id(e->terminal, strlen(e->terminal)) &&
+	    get_text(root, "token", e->token, 2 * WIRE_TOKEN_BYTES) == 0 &&
+	    strlen(e->token) == 2 * WIRE_TOKEN_BYTES &&
+	    get_hex(root, "public_key", e->pk, sizeof e->pk) == 0;
+	json_free(root);
+	if (!good)
+		return wire_fault(f, WE_BAD_REQUEST, -1,
+		    "Enrolment takes {\"terminal\":name,\"token\":32 hex,\"public_key\":64 hex}.");
 	return WE_OK;
 }
 

@@ -74,6 +74,13 @@ int wire_event_decode(const struct json *v, struct event *ev, struct wire_fault 
 void wire_event_encode(struct jw *w, const struct event *ev, int64_t cursor);
 
 /*
+ * The outside of a push body {"events":[...]}: *root is the parsed body (json_free it), *arr
+ * the array of 1..WIRE_MAX_BATCH elements, not yet decoded. WE_MALFORMED_JSON, WE_BAD_REQUEST
+ * or WE_TOO_LARGE otherwise (with *root NULL).
+ */
+int wire_push_parse(const char *body, size_t len, struct json **root, const struct json **arr,
+    struct wire_fault *f);
+/*
  * A push body {"events":[...]}: 1..WIRE_MAX_BATCH events. Decodes events until the first bad
  * one: *n is how many decoded (the caller frees them with wire_events_free). When *n is short
  * of the array, f says why the next one was refused. WE_MALFORMED_JSON or WE_BAD_REQUEST for
@@ -82,6 +89,16 @@ void wire_event_encode(struct jw *w, const struct event *ev, int64_t cursor);
 int wire_push_decode(const char *body, size_t len, struct event **evs, size_t *n,
     struct wire_fault *f);
 void wire_events_free(struct event *evs, size_t n);
+
+/* An enrolment request {"terminal":name,"token":32 hex,"public_key":64 hex}. */
+struct wire_enroll {
+	char terminal[EV_MAX_ID + 1];
+	char token[2 * WIRE_TOKEN_BYTES + 1];
+	unsigned char pk[CRY_PK_BYTES];
+};
+
+/* WE_MALFORMED_JSON or WE_BAD_REQUEST when the body is not exactly that. */
+int wire_enroll_decode(const char *body, size_t len, struct wire_enroll *e, struct wire_fault *f);
 
 /* The request-signature headers, parsed and checked for form only. */
 struct wire_auth {

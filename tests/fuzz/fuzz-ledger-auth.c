@@ -1,6 +1,7 @@
 /*
- * libFuzzer target for the request-signature headers and the query numbers (src/ledger/wire.c):
- * the input is split at newlines into terminal, time, nonce and signature header values.
+ * libFuzzer target for the request-signature headers, the query numbers and the enrolment
+ * body (src/ledger/wire.c): the input is split at newlines into terminal, time, nonce and
+ * signature header values, and is also read whole as an enrolment body.
  * Whatever is accepted must be in canonical form: the time prints back as the same text, the
  * nonce and signature are lowercase hex of the right length.
  */
@@ -30,8 +31,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t v;
 	int i = 0;
 
+	struct wire_enroll en;
+
 	if (size > 4096)
 		return 0;
+	if (wire_enroll_decode((const char *)data, size, &en, &f) == WE_OK)
+		check(event_valid_id(en.terminal, strlen(en.terminal)) &&
+		    strlen(en.token) == 2 * WIRE_TOKEN_BYTES);
+	else
+		check(f.err == WE_MALFORMED_JSON || f.err == WE_BAD_REQUEST);
 	copy = malloc(size + 1);
 	memcpy(copy, data, size);
 	copy[size] = '\0';
