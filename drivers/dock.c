@@ -191,6 +191,7 @@ on_hello(struct dock *d, const struct dock_hello *h)
 	d->io->emit(d->io->arg, &ev);
 	dock_event(d, &ev, DOCK_HELLO);
 	snprintf(ev.dock.dock_id, sizeof ev.dock.dock_id, "%s", h->dock_id);
+	snprintf(ev.dock.firmware, sizeof ev.dock.firmware, "%s", h->firmware);
 	snprintf(ev.text, sizeof ev.text, "%s", h->firmware);
 	ev.dock.slots = h->slots;
 	d->io->emit(d->io->arg, &ev);

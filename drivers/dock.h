@@ -30,7 +30,6 @@
 #define DOCK_SILENCE_MS 15000	/* no frame from the dock for this long is a fault */
 #define DOCK_LOCATE_S 10	/* how long a located band blinks */
 
-#define DOCK_BADGE 0x80		/* telemetry flag: the sample is an officer's badge, not a band */
 
 enum dock_type {
 	DOCK_T_ACK = 0x01,

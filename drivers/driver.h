@@ -83,6 +83,7 @@ enum dev_dock_what {
 
 #define DOCK_SOS 0x01		/* telemetry flags */
 #define DOCK_STRAP_OPEN 0x02
+#define DOCK_BADGE 0x80		/* the sample is an officer's badge, not a person's band */
 
 struct dev_dock {
 	enum dev_dock_what what;
@@ -94,6 +95,7 @@ struct dev_dock {
 	int command;		/* the command a DONE or REFUSED answers */
 	int reason;
 	char dock_id[DEV_ID_MAX];
+	char firmware[DEV_ID_MAX];	/* DOCK_HELLO */
 	int slots;
 	int64_t band_ms;	/* band's own timestamp of a telemetry sample, 0 if none */
 };

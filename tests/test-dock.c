@@ -220,7 +220,7 @@ test_golden_decode(void)
 	    strstr(h.ev[0].text, "1.0.3") != NULL, "HELLO: DEV_INFO names the dock and firmware");
 	e = &h.ev[1];
 	ok(e->kind == DEV_DOCK && e->dock.what == DOCK_HELLO && e->dock.slots == 4 &&
-	    strcmp(e->dock.dock_id, "DOCK-01") == 0 && strcmp(e->text, "1.0.3") == 0,
+	    strcmp(e->dock.dock_id, "DOCK-01") == 0 && strcmp(e->dock.firmware, "1.0.3") == 0,
 	    "HELLO: DOCK_HELLO with dock id, slots and firmware");
 	ok(h.nwrote == 8 && memcmp(h.wrote, "\xA5\x5A\x01\x01\x00\x00", 6) == 0,
 	    "HELLO is ACKed with its seq");
