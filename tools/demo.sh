@@ -1,14 +1,49 @@
 #!/bin/sh
 # The README's main command: a demo terminal in ./demo with demo operators, every device
-# simulated by custody-sim (links in demo/dev, commands through the FIFO demo/sim), then the
-# console.
+# simulated by custody-sim (links in demo/dev, commands through the FIFO demo/sim), a local
+# custody-ledger over TLS (demo/ledger, certificates made here with openssl) that the terminal
+# is enrolled with, then the console. A second terminal shares the same ledger:
+#   CUSTODY_DEMO=demo2 CUSTODY_DEMO_ROOM=exit tools/demo.sh BUILD_DIR
 # usage: tools/demo.sh BUILD_DIR
 set -eu
 bin=$1/custody
 sim=$1/custody-sim
+ledger_bin=$1/custody-ledger
 data=${CUSTODY_DEMO:-demo}
+room=${CUSTODY_DEMO_ROOM:-intake}
+ledger=${CUSTODY_DEMO_LEDGER:-demo-ledger}
+port=${CUSTODY_DEMO_PORT:-18443}
+pids=""
+trap 'kill $pids 2>/dev/null' EXIT INT TERM
+
+# The center's ledger: made once, started unless one already answers on the port.
+if [ ! -f "$ledger/ca.pem" ]; then
+	mkdir -p "$ledger"
+	(cd "$ledger" && exec >openssl.log 2>&1 &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
+		-out ca.pem -days 3650 -subj /CN=custody-demo-ca &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key \
+		-out server.csr -subj /CN=localhost &&
+	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext &&
+	openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+		-out server.pem -days 3650 -extfile server.ext)
+fi
+if ! curl -s --cacert "$ledger/ca.pem" "https://127.0.0.1:$port/v1/health" >/dev/null 2>&1; then
+	"$ledger_bin" serve --db "$ledger/ledger.db" --listen "127.0.0.1:$port" \
+		--cert "$ledger/server.pem" --key "$ledger/server.key" >"$ledger/serve.log" 2>&1 &
+	pids="$pids $!"
+	i=0
+	until curl -s --cacert "$ledger/ca.pem" "https://127.0.0.1:$port/v1/health" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -lt 100 ] || { echo "demo: the ledger did not start; see $ledger/serve.log" >&2; exit 1; }
+		sleep 0.1
+	done
+fi
 if [ ! -f "$data/custody.db" ]; then
-	"$bin" init --data "$data" --terminal demo-intake --room intake
+	# Every terminal of a center holds the center's biometric key: the first makes it.
+	key=""
+	[ -f "$ledger/biometric.key" ] && key="--biometric-key $ledger/biometric.key"
+	"$bin" init --data "$data" --terminal "demo-$room" --room "$room" $key
+	[ -f "$ledger/biometric.key" ] || install -m 600 "$data/biometric.key" "$ledger/biometric.key"
 	add() {
 		printf '%s\n' "$4" | "$bin" operator add --data "$data" --id "$1" --name "$2" \
 			--role "$3" --by setup >/dev/null
@@ -18,6 +53,11 @@ if [ ! -f "$data/custody.db" ]; then
 	add k1 赵敏 keeper keeper-pass-1
 	add a1 系统管理员 admin admin-pass-1
 fi
+if ! LANGUAGE= LC_ALL=C "$bin" sync --data "$data" --status 2>/dev/null | grep -q 'events of this terminal:'; then
+	token=$("$ledger_bin" token --db "$ledger/ledger.db" --terminal "demo-$room")
+	"$bin" enroll --data "$data" --ledger "https://127.0.0.1:$port" --token "$token" \
+		--ca "$ledger/ca.pem"
+fi
 dev=$(cd "$data" && pwd)/dev
 if [ ! -f "$data/custody.conf" ]; then
 	for d in pn532 em4100 fingerprint uhf dock idcard; do
@@ -25,8 +65,7 @@ if [ ! -f "$data/custody.conf" ]; then
 	done > "$data/custody.conf"
 fi
 "$sim" --links "$dev" --control "$data/sim" </dev/null >"$data/sim.log" 2>&1 &
-simpid=$!
-trap 'kill $simpid 2>/dev/null' EXIT INT TERM
+pids="$pids $!"
 cat <<TEXT
 Demo operators (演示账号):
   c1  李文  clerk       clerk-pass-1
@@ -37,7 +76,10 @@ Simulated devices (模拟设备) in $dev; from another terminal, for example:
   echo 'em4100 tap 0102030405' > $data/sim          # a band on the 125 kHz reader
   echo 'pn532 tap 04A1B2C3D4E5F6' > $data/sim       # a band on the 13.56 MHz reader
   echo 'idcard insert name=张三 id=11010519491231002X' > $data/sim
+  echo 'fingerprint tap alice' > $data/sim          # a finger on the module (collection, F4 signing)
   echo 'help' > $data/sim; cat $data/sim.log          # every command
+The ledger (台账服务器) runs at https://127.0.0.1:$port ($ledger); a second terminal that
+shares its visits: CUSTODY_DEMO=demo2 CUSTODY_DEMO_ROOM=exit make run
 Starting the console in 3 s (F10 leaves)...
 TEXT
 sleep 3
