@@ -10,14 +10,27 @@ passed=0
 failed=0
 # The library's sources, as the Makefile's CORE_SRC: all of src/ but the command line and UI.
 srcs="$(ls src/*.c | grep -v -e '^src/main\.c$' -e '^src/cmd' -e '^src/ui' -e '^src/console') $(ls drivers/*.c drivers/sim/sim-*.c 2>/dev/null)"
-mkdir -p "$build/fuzz"
+san="-fsanitize=address,undefined"
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Isrc -Idrivers -Idrivers/sim"
+libs="-lsqlite3 -lsodium -lserialport -lcurl"
+rm -rf "$build/fuzz/obj"
+mkdir -p "$build/fuzz/obj"
+# The library once, instrumented for coverage (fuzzer-no-link), then one link per target.
+lib="$build/fuzz/libfuzz.a"
+rm -f "$lib"
+if ! printf '%s\n' $srcs "$build/gen/journal-schema.c" | xargs -P 2 -I{} sh -c \
+    'o='"$build"'/fuzz/obj/$(echo "{}" | tr / _).o; clang '"$cflags $san"' -fsanitize=fuzzer-no-link -c "{}" -o "$o"' \
+    2>"$build/fuzz/lib.log" || ! ar rcs "$lib" "$build"/fuzz/obj/*.o 2>>"$build/fuzz/lib.log"; then
+	echo "FAIL fuzz: the library does not build"; cat "$build/fuzz/lib.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 for t in "$@"; do
 	bin="$build/fuzz/fuzz-$t"
 	work="$build/fuzz/corpus-$t"
 	mkdir -p "$work"
-	if ! clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Isrc -Idrivers -Idrivers/sim "tests/fuzz/fuzz-$t.c" $srcs "$build/gen/journal-schema.c" -o "$bin" \
-	    -lsqlite3 -lsodium -lserialport -lcurl 2>"$bin.log"; then
+	if ! clang $cflags $san -fsanitize=fuzzer "tests/fuzz/fuzz-$t.c" "$lib" -o "$bin" $libs \
+	    2>"$bin.log"; then
 		echo "FAIL fuzz-$t: does not build"; cat "$bin.log"
 		failed=$((failed + 1))
 		continue
