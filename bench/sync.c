@@ -154,7 +154,7 @@ push_all(const struct lt_ctx *c, const struct lt_term *t, const struct event *ev
 
 		lt_push_begin(&w);
 		for (k = i; k < i + BATCH && k < N; k++)
-			wire_event_encode(&w, &evs[k], 0);
+			wire_event_write(&w, &evs[k], 0);
 		body = lt_push_end(&w, &len);
 		lt_sign(t, NULL, "POST", "/v1/events", body, len, clock_now_ms(), &a);
 		h = NULL;

@@ -633,7 +633,7 @@ static int
 start_request(struct sync *s, enum op op, const char *method, const char *path, char *body,
     size_t len)
 {
-	char now[32], nonce[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
+	char now[WIRE_TIME_TEXT], nonce[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
 
 	drop_request(s);
 	if ((s->easy = curl_easy_init()) == NULL) {
@@ -643,9 +643,7 @@ start_request(struct sync *s, enum op op, const char *method, const char *path, 
 	s->op = op;
 	s->req_body = body;
 	s->req_len = len;
-	snprintf(now, sizeof now, "%" PRId64, clock_now_ms());
-	wire_nonce(nonce);
-	wire_request_sig(s->sk, method, path, now, nonce, body, len, sig);
+	wire_request_sign(s->sk, method, path, body, len, clock_now_ms(), now, nonce, sig);
 	add_header(s, "X-Custody-Terminal", s->terminal);
 	add_header(s, "X-Custody-Time", now);
 	add_header(s, "X-Custody-Nonce", nonce);
@@ -747,7 +745,7 @@ collect(const struct event *ev, void *arg)
 {
 	struct pushbuf *p = arg;
 
-	wire_event_write(&p->w, ev);
+	wire_event_write(&p->w, ev, 0);
 	p->n++;
 	p->last = ev->seq;
 	return p->w.len >= PUSH_MAX_BYTES;

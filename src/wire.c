@@ -1,4 +1,7 @@
-/* The sync wire format: events as JSON, request signatures and receipts (docs/sync-protocol.md). */
+/*
+ * The sync wire format, one implementation for the terminal and the ledger: events as JSON,
+ * request signatures and receipts (docs/sync-protocol.md).
+ */
 #include "wire.h"
 
 #include <inttypes.h>
@@ -8,9 +11,13 @@
 #include "hex.h"
 
 void
-wire_event_write(struct jw *w, const struct event *ev)
+wire_event_write(struct jw *w, const struct event *ev, int64_t cursor)
 {
 	jw_obj_begin(w);
+	if (cursor > 0) {
+		jw_key(w, "cursor");
+		jw_int(w, cursor);
+	}
 	jw_key(w, "terminal");
 	jw_str(w, ev->terminal);
 	jw_key(w, "seq");
@@ -34,16 +41,18 @@ wire_event_write(struct jw *w, const struct event *ev)
 	jw_obj_end(w);
 }
 
-/* Lowercase only: the hex that is hashed into signatures must have one spelling. */
-static int
-lower_hex(const char *s, size_t len)
+int
+wire_hex_read(const char *s, size_t len, unsigned char *out, size_t n)
 {
 	size_t i;
 
+	/* hex_decode takes either case; what is hashed into signatures has one spelling. */
+	if (s == NULL || len != 2 * n)
+		return -1;
 	for (i = 0; i < len; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+			return -1;
+	return hex_decode(s, len, out, n);
 }
 
 int
@@ -52,15 +61,13 @@ wire_get_hex(const struct json *obj, const char *key, unsigned char *out, size_t
 	const char *s;
 	size_t len;
 
-	if ((s = json_str(json_get(obj, key), &len)) == NULL || len != 2 * n ||
-	    !lower_hex(s, len))
+	if ((s = json_str(json_get(obj, key), &len)) == NULL)
 		return -1;
-	return hex_decode(s, len, out, n);
+	return wire_hex_read(s, len, out, n);
 }
 
-/* A string member of at most max bytes with no NUL inside, copied into dst (max + 1 bytes). */
-static int
-get_id(const struct json *obj, const char *key, char *dst, size_t max)
+int
+wire_get_text(const struct json *obj, const char *key, char *dst, size_t max)
 {
 	const char *s;
 	size_t len;
@@ -94,6 +101,7 @@ static int
 read_members(const struct json *obj, struct event *ev, int64_t *cursor, struct errmsg *em)
 {
 	const char *body;
+	int64_t at;
 	size_t i, len;
 
 	if (json_type(obj) != JSON_OBJECT)
@@ -102,10 +110,10 @@ read_members(const struct json *obj, struct event *ev, int64_t *cursor, struct e
 		if (!known_member(json_key_at(obj, i)))
 			return err_set(em, CST_ERR_INPUT, "unknown event member \"%.64s\"",
 			    json_key_at(obj, i));
-	if (get_id(obj, "terminal", ev->terminal, EV_MAX_ID) ||
-	    get_id(obj, "operator", ev->operator_, EV_MAX_ID) ||
-	    get_id(obj, "kind", ev->kind, EV_MAX_KIND) ||
-	    get_id(obj, "subject", ev->subject, EV_MAX_ID))
+	if (wire_get_text(obj, "terminal", ev->terminal, EV_MAX_ID) ||
+	    wire_get_text(obj, "operator", ev->operator_, EV_MAX_ID) ||
+	    wire_get_text(obj, "kind", ev->kind, EV_MAX_KIND) ||
+	    wire_get_text(obj, "subject", ev->subject, EV_MAX_ID))
 		return err_set(em, CST_ERR_INPUT, "terminal, operator, kind and subject must be "
 		    "short strings");
 	if (json_get_int(obj, "seq", &ev->seq) != CST_OK ||
@@ -120,12 +128,13 @@ read_members(const struct json *obj, struct event *ev, int64_t *cursor, struct e
 	    wire_get_hex(obj, "sig", ev->sig, sizeof ev->sig))
 		return err_set(em, CST_ERR_INPUT, "prev, hash and sig must be lowercase hex of "
 		    "32, 32 and 64 bytes");
-	if (cursor != NULL) {
-		*cursor = -1;
-		if (json_get(obj, "cursor") != NULL &&
-		    (json_get_int(obj, "cursor", cursor) != CST_OK || *cursor < 1))
-			return err_set(em, CST_ERR_INPUT, "cursor must be a positive integer");
-	}
+	/* Checked even when the caller has no use for it: one rule for every reader. */
+	at = -1;
+	if (json_get(obj, "cursor") != NULL &&
+	    (json_get_int(obj, "cursor", &at) != CST_OK || at < 1))
+		return err_set(em, CST_ERR_INPUT, "cursor must be a positive integer");
+	if (cursor != NULL)
+		*cursor = at;
 	return CST_OK;
 }
 
@@ -137,6 +146,8 @@ wire_event_read(const struct json *obj, struct event *ev, int64_t *cursor, struc
 	int status;
 
 	event_clear(ev);
+	if (cursor != NULL)
+		*cursor = -1;
 	if ((status = read_members(obj, ev, cursor, em)) != CST_OK)
 		return status;
 	if ((status = event_check_fields(ev, &field, em)) != CST_OK)
@@ -151,7 +162,7 @@ wire_event_read(const struct json *obj, struct event *ev, int64_t *cursor, struc
 void
 wire_nonce(char out[WIRE_NONCE_HEX + 1])
 {
-	unsigned char raw[WIRE_NONCE_HEX / 2];
+	unsigned char raw[WIRE_NONCE_BYTES];
 
 	cry_random(raw, sizeof raw);
 	hex_encode(raw, sizeof raw, out);
@@ -196,14 +207,23 @@ wire_request_sig(const unsigned char sk[CRY_SK_BYTES], const char *method, const
 	hex_encode(sig, sizeof sig, sig_hex);
 }
 
+void
+wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method, const char *path,
+    const void *body, size_t body_len, int64_t ms, char time_text[WIRE_TIME_TEXT],
+    char nonce_hex[WIRE_NONCE_HEX + 1], char sig_hex[WIRE_SIG_HEX + 1])
+{
+	snprintf(time_text, WIRE_TIME_TEXT, "%" PRId64, ms);
+	wire_nonce(nonce_hex);
+	wire_request_sig(sk, method, path, time_text, nonce_hex, body, body_len, sig_hex);
+}
+
 int
 wire_request_verify(const unsigned char pk[CRY_PK_BYTES], const char *method, const char *path,
     const char *time, const char *nonce, const void *body, size_t body_len, const char *sig_hex)
 {
 	unsigned char digest[CRY_HASH_BYTES], sig[CRY_SIG_BYTES];
 
-	if (sig_hex == NULL || strlen(sig_hex) != WIRE_SIG_HEX || !lower_hex(sig_hex, WIRE_SIG_HEX) ||
-	    hex_decode(sig_hex, WIRE_SIG_HEX, sig, sizeof sig) != 0)
+	if (sig_hex == NULL || wire_hex_read(sig_hex, strlen(sig_hex), sig, sizeof sig) != 0)
 		return 0;
 	wire_request_digest(method, path, time, nonce, body, body_len, digest);
 	return cry_verify(pk, digest, sizeof digest, sig);
@@ -267,7 +287,7 @@ wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg 
 {
 	memset(r, 0, sizeof *r);
 	if (json_type(obj) != JSON_OBJECT ||
-	    get_id(obj, "terminal", r->terminal, EV_MAX_ID) ||
+	    wire_get_text(obj, "terminal", r->terminal, EV_MAX_ID) ||
 	    !event_valid_id(r->terminal, strlen(r->terminal)) ||
 	    json_get_int(obj, "seq", &r->seq) != CST_OK || r->seq < 0 ||
 	    json_get_int(obj, "ledger_time", &r->ledger_time) != CST_OK ||

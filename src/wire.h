@@ -1,6 +1,7 @@
 /*
- * The sync wire format shared by the terminal (src/sync.c) and the ledger: an event as a JSON
- * object, the request signature and the ledger's receipt (docs/sync-protocol.md).
+ * The sync wire format shared by the terminal (src/sync.c) and the ledger (src/ledger/): an
+ * event as a JSON object, the request signature, the ledger's receipt and the limits
+ * (docs/sync-protocol.md). What only the server needs is in src/ledger/wire.h.
  */
 #ifndef CUSTODY_WIRE_H
 #define CUSTODY_WIRE_H
@@ -15,23 +16,29 @@
 
 #define WIRE_REQUEST_DOMAIN "custody.request.v1"
 #define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
-#define WIRE_NONCE_HEX 32		/* 16 random bytes */
+#define WIRE_NONCE_BYTES 16		/* random bytes of a request nonce */
+#define WIRE_NONCE_HEX (2 * WIRE_NONCE_BYTES)
 #define WIRE_SIG_HEX (2 * CRY_SIG_BYTES)
 #define WIRE_HASH_HEX (2 * CRY_HASH_BYTES)
+#define WIRE_TIME_TEXT 24		/* X-Custody-Time as text, with its NUL */
 #define WIRE_MAX_BATCH 1000		/* events in one push or one pull page */
 #define WIRE_MAX_BODY (16u << 20)	/* bytes of one request or response body */
 #define WIRE_SKEW_MS 300000		/* allowed |request time - ledger time| */
 
-/* Writes ev as one wire object: terminal, seq, ts, operator, kind, subject, body (a JSON
- * string holding the body bytes), prev, hash, sig. */
-void wire_event_write(struct jw *w, const struct event *ev);
+/*
+ * Writes ev as one wire object: terminal, seq, ts, operator, kind, subject, body (a JSON
+ * string holding the body bytes), prev, hash, sig; with cursor > 0 a "cursor" member first,
+ * as in a pull page.
+ */
+void wire_event_write(struct jw *w, const struct event *ev, int64_t cursor);
 
 /*
  * Reads one wire object into ev (event_clear it after): every member present with its type,
- * no unknown member except "cursor" (the pull's, given back through cursor when not NULL; -1
- * when absent), fields checked (event_check_fields), the hash recomputed and compared with
- * "hash". The signature is not checked here (the caller knows the key). CST_ERR_INPUT for a
- * malformed object, CST_ERR_VERIFY when the hash does not match the fields.
+ * no unknown member, an optional "cursor" that must be an integer from 1 (given back through
+ * cursor when not NULL; -1 when absent), fields checked (event_check_fields), the hash
+ * recomputed and compared with "hash". The signature is not checked here (the caller knows
+ * the key). CST_ERR_INPUT for a malformed object, CST_ERR_VERIFY when the hash does not match
+ * the fields.
  */
 int wire_event_read(const struct json *obj, struct event *ev, int64_t *cursor,
     struct errmsg *em);
@@ -49,7 +56,12 @@ void wire_request_digest(const char *method, const char *path, const char *time,
 void wire_request_sig(const unsigned char sk[CRY_SK_BYTES], const char *method,
     const char *path, const char *time, const char *nonce, const void *body, size_t body_len,
     char sig_hex[WIRE_SIG_HEX + 1]);
-/* 1 when sig_hex (exactly 128 hex digits) is pk's signature of the request, else 0. */
+/* The X-Custody-Time, -Nonce and -Signature values of a request signed by sk at ms. */
+void wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method,
+    const char *path, const void *body, size_t body_len, int64_t ms,
+    char time_text[WIRE_TIME_TEXT], char nonce_hex[WIRE_NONCE_HEX + 1],
+    char sig_hex[WIRE_SIG_HEX + 1]);
+/* 1 when sig_hex (exactly 128 lowercase hex digits) is pk's signature of the request, else 0. */
 int wire_request_verify(const unsigned char pk[CRY_PK_BYTES], const char *method,
     const char *path, const char *time, const char *nonce, const void *body, size_t body_len,
     const char *sig_hex);
@@ -72,7 +84,11 @@ void wire_receipt_write(struct jw *w, const struct wire_receipt *r);
 /* Reads {"terminal","seq","hash","ledger_time","sig"}; CST_ERR_INPUT when malformed. */
 int wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg *em);
 
-/* Exactly 2n hex digits of a JSON string member into out: 0 on success. */
+/* Exactly 2n lowercase hex digits (the one spelling that is hashed and signed) into out: 0. */
+int wire_hex_read(const char *s, size_t len, unsigned char *out, size_t n);
+/* The same of a JSON string member. */
 int wire_get_hex(const struct json *obj, const char *key, unsigned char *out, size_t n);
+/* A string member of at most max bytes with no NUL inside into dst (max + 1 bytes): 0. */
+int wire_get_text(const struct json *obj, const char *key, char *dst, size_t max);
 
 #endif

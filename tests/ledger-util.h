@@ -229,7 +229,7 @@ static inline void
 lt_sign(const struct lt_term *t, const unsigned char *sk, const char *method, const char *path,
     const char *body, size_t len, int64_t ms, struct lt_auth *a)
 {
-	char tm[24], nonce[2 * WIRE_NONCE_BYTES + 1], sig[2 * CRY_SIG_BYTES + 1];
+	char tm[WIRE_TIME_TEXT], nonce[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
 	int i;
 
 	wire_request_sign(sk != NULL ? sk : t->sk, method, path, body, len, ms, tm, nonce, sig);
@@ -297,7 +297,7 @@ lt_more(struct lt_term *t, struct jw *w, int n)
 
 	for (i = 0; i < n; i++) {
 		lt_event(t, &ev, "person.registered", "{\"name\":\"\xe5\xbc\xa0\xe4\xb8\x89\"}", NULL);
-		wire_event_encode(w, &ev, 0);
+		wire_event_write(w, &ev, 0);
 		lt_advance(t, &ev);
 		event_clear(&ev);
 	}

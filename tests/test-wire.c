@@ -29,12 +29,12 @@ make_event(struct event *ev)
 }
 
 static char *
-to_json(const struct event *ev, size_t *len)
+to_json(const struct event *ev, int64_t cursor, size_t *len)
 {
 	struct jw w;
 
 	jw_init(&w);
-	wire_event_write(&w, ev);
+	wire_event_write(&w, ev, cursor);
 	return jw_take(&w, len);
 }
 
@@ -80,7 +80,7 @@ test_event_roundtrip(void)
 
 	make_event(&ev);
 	memset(&back, 0, sizeof back);
-	text = to_json(&ev, &len);
+	text = to_json(&ev, 0, &len);
 	ok(read_text(text, &back, &cursor) == CST_OK, "wire event reads back");
 	ok(cursor == -1, "no cursor member reads as -1");
 	ok(back.body_len == ev.body_len && memcmp(back.body, ev.body, ev.body_len) == 0,
@@ -95,6 +95,10 @@ test_event_roundtrip(void)
 	free(bad);
 	bad = replace(text, "{", "{\"cursor\":0,");
 	ok(read_text(bad, &back, &cursor) == CST_ERR_INPUT, "cursor 0 refused");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "cursor 0 refused when not asked for");
+	free(bad);
+	bad = replace(text, "{", "{\"cursor\":\"17\",");
+	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "cursor as a string refused");
 	free(bad);
 	bad = replace(text, "{", "{\"extra\":1,");
 	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "unknown member refused");
@@ -121,6 +125,10 @@ test_event_roundtrip(void)
 	ok(read_text(bad, &back, NULL) == CST_ERR_INPUT, "missing sig refused");
 	free(bad);
 	ok(read_text("[1]", &back, NULL) == CST_ERR_INPUT, "an array refused");
+	free(text);
+	text = to_json(&ev, 17, &len);
+	ok(strncmp(text, "{\"cursor\":17,\"terminal\":", 24) == 0, "a pull's cursor is written first");
+	ok(read_text(text, &back, &cursor) == CST_OK && cursor == 17, "and reads back");
 	free(text);
 	event_clear(&ev);
 	event_clear(&back);
@@ -160,6 +168,14 @@ test_request(void)
 	    strlen(body), sig), "changed signature refused");
 	ok(!wire_request_verify(pk, "POST", "/v1/events", "1", nonce, body, strlen(body), "ab"),
 	    "short signature refused");
+	{
+		char tm[WIRE_TIME_TEXT];
+
+		wire_request_sign(sk, "GET", "/v1/status", NULL, 0, 1763880000000LL, tm, nonce2, sig);
+		ok(strcmp(tm, "1763880000000") == 0 && strlen(nonce2) == WIRE_NONCE_HEX &&
+		    wire_request_verify(pk, "GET", "/v1/status", tm, nonce2, "", 0, sig),
+		    "the three signed headers of a request verify");
+	}
 	/* An empty body hashes the zero bytes: the same digest for NULL and "". */
 	wire_request_digest("GET", "/v1/status", "5", nonce, NULL, 0, d1);
 	wire_request_digest("GET", "/v1/status", "5", nonce, "", 0, d2);
@@ -202,7 +218,19 @@ test_receipt(void)
 	json_free(v);
 }
 
-/* The vectors of docs/sync-protocol.md, which the ledger's tests check too. */
+static void
+test_hex(void)
+{
+	unsigned char b[2];
+
+	ok(wire_hex_read("0aff", 4, b, 2) == 0 && b[0] == 0x0a && b[1] == 0xff, "lowercase hex read");
+	ok(wire_hex_read("0aFF", 4, b, 2) != 0, "uppercase hex refused");
+	ok(wire_hex_read("0af", 3, b, 2) != 0 && wire_hex_read("0aff00", 6, b, 2) != 0,
+	    "hex of another length refused");
+	ok(wire_hex_read(NULL, 0, b, 2) != 0, "no hex refused");
+}
+
+/* The vectors of docs/sync-protocol.md, cross-checked there with b2sum and openssl pkeyutl. */
 static void
 test_vectors(void)
 {
@@ -250,6 +278,7 @@ main(void)
 	test_event_roundtrip();
 	test_request();
 	test_receipt();
+	test_hex();
 	test_vectors();
 	return t_done();
 }

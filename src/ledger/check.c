@@ -6,29 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hex.h"
 #include "json.h"
+#include "project.h"
 #include "xmalloc.h"
 
-/* seq 1 opens the chain: terminal.created whose public_key is the key the terminal enrolled. */
+/*
+ * seq 1 opens the chain: terminal.created whose public_key is the key the terminal enrolled,
+ * read as the terminal reads it when it checks a chain.
+ */
 static int
 check_created(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
 	unsigned char key[CRY_PK_BYTES];
-	struct json *root;
-	const char *hx;
-	size_t len = 0;
-	int good;
 
 	if (strcmp(ev->kind, "terminal.created") != 0)
 		return wire_fault(f, WE_BAD_EVENT, ev->seq, "Event 1 of a terminal must be terminal.created.");
-	if (json_parse(ev->body, ev->body_len, &root, NULL) != CST_OK)
-		return wire_fault(f, WE_BAD_EVENT, ev->seq, "terminal.created has a body that is not JSON.");
-	hx = json_str(json_get(root, "public_key"), &len);
-	good = hx != NULL && len == 2 * CRY_PK_BYTES &&
-	    hex_decode(hx, len, key, sizeof key) == 0 && cry_equal(key, pk, sizeof key);
-	json_free(root);
-	if (!good)
+	if (project_created_key(ev, key, NULL) != CST_OK || !cry_equal(key, pk, sizeof key))
 		return wire_fault(f, WE_BAD_EVENT, ev->seq,
 		    "terminal.created does not carry the key this terminal enrolled.");
 	return WE_OK;

@@ -47,7 +47,7 @@ sign_exec(const struct lcmd *self, int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
-	char name[EV_MAX_ID + 1], tm[24], nonce[2 * WIRE_NONCE_BYTES + 1], sig[2 * CRY_SIG_BYTES + 1];
+	char name[EV_MAX_ID + 1], tm[WIRE_TIME_TEXT], nonce[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
 	const char *key = NULL, *method = "GET", *path = NULL, *bodyfile = NULL;
 	struct errmsg em;
 	char *body = NULL;
@@ -73,8 +73,7 @@ sign_exec(const struct lcmd *self, int argc, char **argv)
 		fprintf(stderr, _("custody-ledger: %s: cannot read, or larger than 16 MiB\n"), bodyfile);
 		return LX_DATA;
 	}
-	wire_request_sign(sk, method, path, body != NULL ? body : "", len, clock_now_ms(), tm,
-	    nonce, sig);
+	wire_request_sign(sk, method, path, body, len, clock_now_ms(), tm, nonce, sig);
 	cry_wipe(sk, sizeof sk);
 	free(body);
 	printf("-H X-Custody-Terminal:%s -H X-Custody-Time:%s -H X-Custody-Nonce:%s "
@@ -171,7 +170,7 @@ body_exec(const struct lcmd *self, int argc, char **argv)
 		jw_key(&w, "events");
 		jw_arr_begin(&w);
 		for (i = 0; i < col.n; i++)
-			wire_event_encode(&w, &col.evs[i], 0);
+			wire_event_write(&w, &col.evs[i], 0);
 		jw_arr_end(&w);
 		jw_obj_end(&w);
 		printf("%s\n", jw_text(&w, NULL));

@@ -89,7 +89,7 @@ export_event(void *arg, int64_t cursor, const struct event *ev)
 	struct jw w;
 
 	jw_init(&w);
-	wire_event_encode(&w, ev, cursor);
+	wire_event_write(&w, ev, cursor);
 	text = jw_text(&w, &len);
 	if (fwrite(text, 1, len, stdout) != len || putchar('\n') == EOF)
 		x->failed = 1;

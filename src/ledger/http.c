@@ -215,15 +215,13 @@ static int
 authenticate(struct http *h, struct MHD_Connection *con, const char *method, struct req *r,
     struct wire_auth *a, unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
-	unsigned char bh[CRY_HASH_BYTES];
 	int e;
 
 	e = wire_auth_parse(header(con, "X-Custody-Terminal"), header(con, "X-Custody-Time"),
 	    header(con, "X-Custody-Nonce"), header(con, "X-Custody-Signature"), a, f);
 	if (e != WE_OK)
 		return e;
-	cry_hash_buf(r->body != NULL ? r->body : "", r->len, bh);
-	return ledger_auth(h->l, method, r->target, a, bh, pk, f);
+	return ledger_auth(h->l, method, r->target, a, r->body, r->len, pk, f);
 }
 
 static enum MHD_Result

@@ -92,10 +92,8 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 
 int
 ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
-    const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
-    struct wire_fault *f)
+    const void *body, size_t body_len, unsigned char pk[CRY_PK_BYTES], struct wire_fault *f)
 {
-	unsigned char mh[CRY_HASH_BYTES];
 	struct store_term t;
 	struct errmsg em;
 	int64_t now;
@@ -109,8 +107,8 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
 		return store_fault(f, status, &em);
-	wire_request_hash(method, path, a->time_text, a->nonce_hex, body_hash, mh);
-	if (!cry_verify(t.pk, mh, sizeof mh, a->sig))
+	if (!wire_request_verify(t.pk, method, path, a->time_text, a->nonce_hex, body, body_len,
+	    a->sig_hex))
 		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
 		    "The request signature is not terminal %s's.", a->terminal);
 	if (check_time(a, f) != WE_OK)
@@ -250,7 +248,7 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 	}
 	if (v == WE_FORK) {
 		jw_init(&w);
-		wire_event_encode(&w, &evs[i], 0);
+		wire_event_write(&w, &evs[i], 0);
 		status = s->ops->alert_add(s, terminal, evs[i].seq, "fork", held, evs[i].hash,
 		    jw_text(&w, NULL), now, &em);
 		jw_free(&w);
@@ -280,11 +278,14 @@ static void
 push_answer(struct ledger *l, const struct store_term *head, const struct push_count *c,
     struct jw *out)
 {
-	unsigned char rh[CRY_HASH_BYTES], sig[CRY_SIG_BYTES];
-	int64_t now = clock_now_ms();
+	struct wire_receipt r;
 
-	wire_receipt_hash(head->terminal, head->last_seq, head->last_hash, now, rh);
-	cry_sign(l->sk, rh, sizeof rh, sig);
+	memset(&r, 0, sizeof r);
+	snprintf(r.terminal, sizeof r.terminal, "%s", head->terminal);
+	r.seq = head->last_seq;
+	memcpy(r.hash, head->last_hash, sizeof r.hash);
+	r.ledger_time = clock_now_ms();
+	wire_receipt_sign(&r, l->sk);
 	jw_obj_begin(out);
 	jw_key(out, "terminal");
 	jw_str(out, head->terminal);
@@ -295,18 +296,7 @@ push_answer(struct ledger *l, const struct store_term *head, const struct push_c
 	jw_key(out, "duplicates");
 	jw_int(out, c->duplicates);
 	jw_key(out, "receipt");
-	jw_obj_begin(out);
-	jw_key(out, "terminal");
-	jw_str(out, head->terminal);
-	jw_key(out, "seq");
-	jw_int(out, head->last_seq);
-	jw_key(out, "hash");
-	jw_hex(out, head->last_hash, sizeof head->last_hash);
-	jw_key(out, "ledger_time");
-	jw_int(out, now);
-	jw_key(out, "sig");
-	jw_hex(out, sig, sizeof sig);
-	jw_obj_end(out);
+	wire_receipt_write(out, &r);
 	jw_obj_end(out);
 }
 
@@ -366,7 +356,7 @@ page_event(void *arg, int64_t cursor, const struct event *ev)
 	/* One row past the limit is read only to learn that there is more. */
 	if (p->count++ == p->limit)
 		return 0;
-	wire_event_encode(p->out, ev, cursor);
+	wire_event_write(p->out, ev, cursor);
 	p->last = cursor;
 	return 0;
 }

@@ -24,8 +24,7 @@ struct ledger {
  * the contact and copies the terminal's key to pk.
  */
 int ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
-    const unsigned char body_hash[CRY_HASH_BYTES], unsigned char pk[CRY_PK_BYTES],
-    struct wire_fault *f);
+    const void *body, size_t body_len, unsigned char pk[CRY_PK_BYTES], struct wire_fault *f);
 /*
  * What can be checked from the headers alone, before a body is read: an enrolled terminal
  * and a time inside the window. Keeps strangers from making the ledger buffer 16 MiB.

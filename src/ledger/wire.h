@@ -1,7 +1,8 @@
 /*
- * The sync protocol's bytes (docs/sync-protocol.md): events as JSON, the push body, the
- * request-signature headers and the messages that are signed, and the error answers.
- * Nothing here touches storage or the network, so the fuzz targets can drive all of it.
+ * The server's side of the sync protocol's bytes (docs/sync-protocol.md): the error answers,
+ * the push and enrolment bodies and the request-signature headers. The event encoding, the
+ * signed messages and the limits are the terminal's too, in src/wire.h. Nothing here touches
+ * storage or the network, so the fuzz targets can drive all of it.
  */
 #ifndef LEDGER_WIRE_H
 #define LEDGER_WIRE_H
@@ -12,16 +13,12 @@
 #include "crypto.h"
 #include "event.h"
 #include "json.h"
+/* By its path: "wire.h" from this directory is this file. */
+#include "../wire.h"
 
-#define WIRE_MAX_BODY (16u << 20)	/* bytes of a request body */
-#define WIRE_MAX_BATCH 1000		/* events in one push or one pull page */
 #define WIRE_PULL_DEFAULT 500
-#define WIRE_SKEW_MS 300000		/* accepted |request time - ledger time| */
-#define WIRE_NONCE_BYTES 16
 #define WIRE_TOKEN_BYTES 16
 #define WIRE_TOKEN_TTL_MS (24 * 3600 * 1000LL)
-#define WIRE_REQUEST_DOMAIN "custody.request.v1"
-#define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
 
 /* The stable error codes of the protocol, each with its HTTP status. */
 enum wire_err {
@@ -65,13 +62,10 @@ int wire_fault(struct wire_fault *f, int err, int64_t seq, const char *fmt, ...)
 void wire_fault_json(struct jw *w, const struct wire_fault *f);
 
 /*
- * One event of the wire form into ev (which the caller clears). Checks every member's JSON
- * type and length, the fields (event_check_fields), and that "hash" is the hash of the
- * fields. WE_BAD_EVENT on any fault, with the seq when it could be read.
+ * One event of a push (wire_event_read) into ev: WE_BAD_EVENT on any fault, with the seq
+ * when it could be read.
  */
 int wire_event_decode(const struct json *v, struct event *ev, struct wire_fault *f);
-/* The wire form of ev; with cursor > 0 a "cursor" member first (pull). */
-void wire_event_encode(struct jw *w, const struct event *ev, int64_t cursor);
 
 /*
  * The outside of a push body {"events":[...]}: *root is the parsed body (json_free it), *arr
@@ -103,27 +97,16 @@ int wire_enroll_decode(const char *body, size_t len, struct wire_enroll *e, stru
 /* The request-signature headers, parsed and checked for form only. */
 struct wire_auth {
 	char terminal[EV_MAX_ID + 1];
-	char time_text[24];
+	char time_text[WIRE_TIME_TEXT];
 	int64_t time;
-	char nonce_hex[2 * WIRE_NONCE_BYTES + 1];
+	char nonce_hex[WIRE_NONCE_HEX + 1];
 	unsigned char nonce[WIRE_NONCE_BYTES];
-	unsigned char sig[CRY_SIG_BYTES];
+	char sig_hex[WIRE_SIG_HEX + 1];
 };
 
 /* Any argument may be NULL (a missing header): WE_BAD_REQUEST_SIGNATURE then. */
 int wire_auth_parse(const char *terminal, const char *time, const char *nonce, const char *sig,
     struct wire_auth *a, struct wire_fault *f);
-/* BLAKE2b-256 of the request message; body_hash is BLAKE2b-256 of the body bytes. */
-void wire_request_hash(const char *method, const char *path, const char *time_text,
-    const char *nonce_hex, const unsigned char body_hash[CRY_HASH_BYTES],
-    unsigned char out[CRY_HASH_BYTES]);
-/* The four header values for a request signed by sk at time ms (a fresh nonce). */
-void wire_request_sign(const unsigned char sk[CRY_SK_BYTES], const char *method,
-    const char *path, const void *body, size_t body_len, int64_t ms, char time_text[24],
-    char nonce_hex[2 * WIRE_NONCE_BYTES + 1], char sig_hex[2 * CRY_SIG_BYTES + 1]);
-/* BLAKE2b-256 of the receipt message. */
-void wire_receipt_hash(const char *terminal, int64_t seq, const unsigned char hash[CRY_HASH_BYTES],
-    int64_t ledger_time, unsigned char out[CRY_HASH_BYTES]);
 
 /* Parses a canonical non-negative decimal (no sign, no leading zeros) of at most 18 digits. */
 int wire_parse_u63(const char *s, size_t len, int64_t *out);

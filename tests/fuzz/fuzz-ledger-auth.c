@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for the request-signature headers, the query numbers and the enrolment
- * body (src/ledger/wire.c): the input is split at newlines into terminal, time, nonce and
+ * body (src/ledger/wire.c, on src/wire.c): the input is split at newlines into terminal, time, nonce and
  * signature header values, and is also read whole as an enrolment body.
  * Whatever is accepted must be in canonical form: the time prints back as the same text, the
  * nonce and signature are lowercase hex of the right length.
@@ -25,7 +25,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *copy, *field[4] = { NULL, NULL, NULL, NULL }, *p, num[32];
-	unsigned char bh[CRY_HASH_BYTES], out[CRY_HASH_BYTES];
+	unsigned char out[CRY_HASH_BYTES];
 	struct wire_auth a;
 	struct wire_fault f;
 	int64_t v;
@@ -55,12 +55,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*p++ = '\0';
 	}
 	if (wire_auth_parse(field[0], field[1], field[2], field[3], &a, &f) == WE_OK) {
-		check(strlen(a.nonce_hex) == 2 * WIRE_NONCE_BYTES);
+		check(strlen(a.nonce_hex) == WIRE_NONCE_HEX && strlen(a.sig_hex) == WIRE_SIG_HEX);
 		snprintf(num, sizeof num, "%lld", (long long)a.time);
 		check(strcmp(num, a.time_text) == 0);
 		check(event_valid_id(a.terminal, strlen(a.terminal)));
-		memset(bh, 0, sizeof bh);
-		wire_request_hash("GET", "/v1/status", a.time_text, a.nonce_hex, bh, out);
+		wire_request_digest("GET", "/v1/status", a.time_text, a.nonce_hex, NULL, 0, out);
 	} else {
 		check(f.err == WE_BAD_REQUEST_SIGNATURE || f.err == WE_UNKNOWN_TERMINAL);
 	}

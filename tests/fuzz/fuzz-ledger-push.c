@@ -1,8 +1,8 @@
 /*
- * libFuzzer target for the ledger's push body and event decoder (src/ledger/wire.c): whatever
- * it accepts must encode back to the wire form and decode again to the same event; whatever
- * it refuses must carry a code. wire.c is compiled in here, as tests/test-fuzz.sh builds only
- * src/*.c.
+ * libFuzzer target for the ledger's push body and event decoder (src/ledger/wire.c on the
+ * shared src/wire.c): whatever it accepts must encode back to the wire form and decode again
+ * to the same event; whatever it refuses must carry a code. ledger/wire.c is compiled in
+ * here, as tests/test-fuzz.sh builds only src/*.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ roundtrip(const struct event *ev)
 	const char *text;
 
 	jw_init(&w);
-	wire_event_encode(&w, ev, 7);
+	wire_event_write(&w, ev, 7);
 	text = jw_text(&w, &len);
 	check(json_parse(text, len, &v, NULL) == CST_OK);
 	memset(&back, 0, sizeof back);

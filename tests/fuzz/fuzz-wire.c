@@ -20,7 +20,7 @@ check(int cond)
 }
 
 static void
-roundtrip(const struct event *ev)
+roundtrip(const struct event *ev, int64_t cursor)
 {
 	struct event back;
 	struct json *v;
@@ -28,13 +28,14 @@ roundtrip(const struct event *ev)
 	struct jw w;
 	size_t len;
 	const char *text;
+	int64_t again;
 
 	memset(&back, 0, sizeof back);
 	jw_init(&w);
-	wire_event_write(&w, ev);
+	wire_event_write(&w, ev, cursor);
 	text = jw_text(&w, &len);
 	check(json_parse(text, len, &v, &em) == CST_OK);
-	check(wire_event_read(v, &back, NULL, &em) == CST_OK);
+	check(wire_event_read(v, &back, &again, &em) == CST_OK && again == cursor);
 	check(back.seq == ev->seq && back.ts == ev->ts && back.body_len == ev->body_len &&
 	    memcmp(back.body, ev->body, ev->body_len) == 0 &&
 	    strcmp(back.terminal, ev->terminal) == 0 && strcmp(back.kind, ev->kind) == 0 &&
@@ -61,9 +62,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	events = json_get(v, "events");
 	for (i = 0; i < json_count(events); i++)
 		if (wire_event_read(json_at(events, i), &ev, &cursor, &em) == CST_OK)
-			roundtrip(&ev);
+			roundtrip(&ev, cursor);
 	if (wire_event_read(v, &ev, &cursor, &em) == CST_OK)
-		roundtrip(&ev);
+		roundtrip(&ev, cursor);
 	event_clear(&ev);
 	(void)wire_receipt_read(json_get(v, "receipt"), &r, &em);
 	(void)wire_receipt_read(v, &r, &em);
