@@ -20,7 +20,7 @@ else
 SAY = @true
 endif
 
-PKGS = sqlite3 libsodium libserialport libcurl
+PKGS = sqlite3 libsodium libserialport libcurl libqrencode libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The console alone links ncursesw; its files want X/Open 7 (wcwidth, get_wch).
@@ -159,7 +159,8 @@ run: deps all
 
 DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
 	tmux clang libclang-rt-14-dev mandoc man-db \
-	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev
+	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev \
+	libqrencode-dev libpng-dev zbar-tools librsvg2-bin
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

@@ -35,6 +35,7 @@ extern const struct cmd_entry cmd_devices_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_enroll_entry;
 extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_label_entry;
 
 /* --data given before the command name, or NULL. */
 extern const char *cmd_global_data;
