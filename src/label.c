@@ -311,19 +311,20 @@ printable_ascii(const char *s)
 	return 1;
 }
 
-/* ASCII lines in the built-in font, scaled to the line pitch; cut at the label's edge. */
+/* ASCII lines in the built-in font, scaled to fit the column; cut at the label's edge. */
 static void
 draw_text(struct canvas *c, const struct label *l, const struct label_layout *lay)
 {
-	int i, n = 0, k = lay->pitch * 6 / 10 / 7, x, y, col, row;
+	int i, n = 0, kmax = lay->pitch * 6 / 10 / 7, k, x, y, col, row;
 	const char *s;
 
-	if (k < 1)
-		k = 1;
 	for (i = 0; i < LABEL_LINES; i++) {
 		if ((s = l->text[i]) == NULL || *s == '\0')
 			continue;
 		if (printable_ascii(s)) {
+			/* As large as the line allows; at one dot per pixel what is left is cut. */
+			k = lay->text_w / (6 * (int)strlen(s));
+			k = k > kmax ? kmax : k < 1 ? 1 : k;
 			y = lay->margin + lay->pitch * n + (lay->pitch - 7 * k) / 2;
 			for (x = lay->text_x; *s != '\0' && x + 5 * k <= lay->text_x + lay->text_w;
 			    s++, x += 6 * k)
