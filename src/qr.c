@@ -28,8 +28,8 @@ check_text(const char *text, size_t *len, struct errmsg *em)
 		return err_set(em, CST_ERR_ARG, _("the text is too long for a QR code: at level M "
 		    "a code holds at most %d bytes"), QR_MAX_BYTES);
 	if (!text_valid(text, QR_MAX_BYTES, 1))
-		return err_set(em, CST_ERR_ARG, _("the text for the QR code is not valid UTF-8 "
-		    "or holds control characters"));
+		return err_set(em, CST_ERR_ARG, _("the text for the QR code is blank, not "
+		    "valid UTF-8, or holds control characters"));
 	return CST_OK;
 }
 
