@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "clock.h"
+#include "config.h"
 #include "intake.h"
 #include "journal.h"
 #include "operator.h"
@@ -527,6 +528,24 @@ test_rebuild(struct journal *j)
 	buf_free(&after);
 }
 
+static void
+test_config(void)
+{
+	static const char text[] = "[property]\nhold_vehicle = 90\ncheckout_grace = 2h\n";
+	static const char bad[] = "[property]\nhold_drugs = 0\n";
+	struct config c;
+	struct errmsg em;
+
+	config_defaults(&c);
+	ok(c.hold_days[prop_category_index("vehicle")] == 180 &&
+	    c.hold_days[prop_category_index("cash")] == 365 && c.checkout_grace_ms == 3600000,
+	    "defaults: vehicles 180 days, cash 365, grace 1 h");
+	ok(config_parse(text, sizeof text - 1, &c, &em) == CST_OK &&
+	    c.hold_days[2] == 90 && c.checkout_grace_ms == 7200000, "[property] keys parse");
+	ok(config_parse(bad, sizeof bad - 1, &c, &em) == CST_ERR_INPUT && c.hold_days[3] == 365,
+	    "a zero holding limit is refused");
+}
+
 int
 main(void)
 {
@@ -544,6 +563,7 @@ main(void)
 	}
 	in.j = t->journal;
 	snprintf(in.operator_, sizeof in.operator_, "k1");
+	test_config();
 	setup(&in);
 	test_locations(&in);
 	test_register(&in, phone, cash);
