@@ -65,6 +65,7 @@ const char *const config_device_names[] = { "pn532", "em4100", "fingerprint", "u
 	    N_("Line rate in baud (0: the device's usual rate).")), \
 	ENUM(C, sec, "framing", dev[i].framing, config_framings, 0, \
 	    N_("Data bits, parity and stop bits: 8N1, 8E1, 8O1, 7E1 or 7O1."))
+#define HOLD(name, i, d, help) INT(C, "property", name, hold_days[i], 1, 3650, d, help)
 static const struct key config_keys[] = {
 	DUR(C, "console", "idle_lock", idle_lock_ms, 0, MS_DAY, 5 * MS_MIN,
 	    N_("Lock the screen after this long without a key (0: never).")),
@@ -76,6 +77,17 @@ static const struct key config_keys[] = {
 	    N_("How long a locked-out operator must wait.")),
 	INT(C, "stages", "max_stay_hours", max_stay_hours, 1, 48, 24,
 	    N_("Longest stay in the area, in hours (informational for now).")),
+	HOLD("hold_cash", 0, 365, N_("Days cash may be held before an alert.")),
+	HOLD("hold_phone", 1, 365, N_("Days phones and electronics may be held before an "
+	    "alert.")),
+	HOLD("hold_vehicle", 2, 180, N_("Days a vehicle may be held before an alert.")),
+	HOLD("hold_drugs", 3, 365, N_("Days drugs may be held before an alert.")),
+	HOLD("hold_weapon", 4, 365, N_("Days a weapon may be held before an alert.")),
+	HOLD("hold_documents", 5, 365, N_("Days documents may be held before an alert.")),
+	HOLD("hold_valuables", 6, 365, N_("Days valuables may be held before an alert.")),
+	HOLD("hold_other", 7, 365, N_("Days other property may be held before an alert.")),
+	DUR(C, "property", "checkout_grace", checkout_grace_ms, 0, 7 * MS_DAY, MS_HOUR,
+	    N_("How long after its expected return a check-out is overdue.")),
 	LINE("device.pn532", CONF_DEV_PN532,
 	    N_("Serial port of the 13.56 MHz band and card reader (PN532) (empty: none).")),
 	LINE("device.em4100", CONF_DEV_EM4100,
@@ -90,6 +102,7 @@ static const struct key config_keys[] = {
 	    N_("Serial port of the resident ID card reader (empty: none).")),
 };
 #undef LINE
+#undef HOLD
 #undef C
 
 static const struct schema config_schema = {

@@ -17,6 +17,9 @@ enum config_device {
 	CONF_DEV_IDCARD, CONF_DEVICES
 };
 
+/* Property categories: cash, phone, vehicle, drugs, weapon, documents, valuables, other. */
+#define CONF_PROP_CATEGORIES 8
+
 /* [device.NAME] port, baud, framing: one serial line. */
 struct config_line {
 	char port[128];		/* a path such as /dev/ttyUSB0; "" means the terminal has none */
@@ -34,6 +37,10 @@ struct config {
 	int64_t lockout_ms;	/* [login] lockout */
 	int max_stay_hours;	/* [stages] max_stay_hours (informational for now) */
 	struct config_line dev[CONF_DEVICES];
+	/* [property] hold_cash .. hold_other: days an item may be held before an alert, in the
+	 * order of prop_category_keys (src/property.h); checkout_grace after a due return. */
+	int hold_days[CONF_PROP_CATEGORIES];
+	int64_t checkout_grace_ms;
 };
 
 void config_defaults(struct config *c);

@@ -282,6 +282,18 @@ static const struct applier appliers[] = {
 	{ "override.granted", proj_override_granted },
 	{ "signature.made", proj_signature_made },
 	{ "fingerprint.enrolled", proj_fingerprint_enrolled },
+	{ "location.created", proj_location_created },
+	{ "item.registered", proj_item_registered },
+	{ "item.tagged", proj_item_tagged },
+	{ "item.stored", proj_item_stored },
+	{ "item.moved", proj_item_stored },
+	{ "item.returned", proj_item_stored },
+	{ "item.checked_out", proj_item_checked_out },
+	{ "item.transferred", proj_item_transferred },
+	{ "item.released", proj_item_released },
+	{ "disposal.approved", proj_disposal_approved },
+	{ "item.disposed", proj_item_disposed },
+	{ "inventory.completed", proj_inventory_completed },
 };
 
 int
@@ -310,6 +322,7 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
-	    "DELETE FROM fingerprints",
+	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
+	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced",
 	    em, _("emptying projections"));
 }
