@@ -119,8 +119,9 @@ header(int c)
 	case 0:		return _("Time");
 	case 1:		return _("Item");
 	case 2:		return _("Action");
-	case 3:		return _("From");
-	case 4:		return _("To");
+	/* TRANSLATORS: column headers of a chain of custody: where the item was, where it went. */
+	case 3:		return _("From place");
+	case 4:		return _("To place");
 	case 5:		return _("Handed over by");
 	case 6:		return _("Received by");
 	case 7:		return _("Details");
