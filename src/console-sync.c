@@ -35,6 +35,29 @@ console_sync_stop(struct console *c)
 	c->sync = NULL;
 }
 
+/*
+ * Each second: when this terminal appended since the last look and the ledger answered last
+ * time, push now rather than at the next 5 s poll. While offline the backoff stands: a clerk's
+ * typing must not turn into a retry storm.
+ */
+void
+console_sync_tick(struct console *c)
+{
+	unsigned char hash[CRY_HASH_BYTES];
+	struct sync_status st;
+	struct errmsg em;
+	int64_t seq;
+
+	if (c->sync == NULL || journal_head(c->t->journal, c->t->name, &seq, hash, &em) != CST_OK)
+		return;
+	if (c->sync_seen_seq > 0 && seq != c->sync_seen_seq) {
+		sync_get_status(c->sync, &st);
+		if (st.link == SYNC_ONLINE)
+			sync_kick(c->sync);
+	}
+	c->sync_seen_seq = seq;
+}
+
 /* "3m", "5h", "2d": the age of the oldest unsent event, short for the status line. */
 static void
 short_age(int64_t ms, char *out, size_t size)

@@ -46,6 +46,7 @@ struct console {
 	struct loop *loop;
 	struct devices *devs;	/* the serial devices of custody.conf */
 	struct sync *sync;	/* the ledger link, NULL when not enrolled */
+	int64_t sync_seen_seq;	/* own journal head at the last tick (0: not looked yet) */
 	char room[EV_MAX_ID + 1];
 	struct operator op;
 	int logged_in;
@@ -97,6 +98,8 @@ const char *console_finger_failure(int code);
 /* Starts sync on the console's loop when the terminal is enrolled with a ledger. */
 void console_sync_start(struct console *c);
 void console_sync_stop(struct console *c);
+/* Called each second: pushes new events at once while the ledger is reachable. */
+void console_sync_tick(struct console *c);
 /* The sync part of the status line: "sync ✓", "offline 12 (3m)"; "" when not enrolled. */
 void console_sync_status(struct console *c, char *out, size_t size);
 

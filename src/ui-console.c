@@ -313,6 +313,7 @@ on_tick(void *arg)
 	int64_t idle = clock_mono_ms() - c->last_key_ms;
 
 	c->dirty = 1;	/* the clock in the status line */
+	console_sync_tick(c);
 	if (c->logged_in && !c->locked && c->cfg.idle_lock_ms > 0 && idle >= c->cfg.idle_lock_ms) {
 		c->locked = 1;
 		console_push(c, screen_login_new(c, 1));
