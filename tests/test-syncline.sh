@@ -11,7 +11,7 @@ failed=0
 sock=custody-syncline-$$
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-syncline-XXXXXX")
 lpid=""
-trap 'tmux -L $sock kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
+trap 'tmux -L $sock kill-server 2>/dev/null; tmux -L $sock-2 kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
 
 ok() {
 	if [ "$1" -eq 0 ]; then
@@ -80,6 +80,32 @@ wait_for "offline 1 (0m)" 20; ok $? "offline with a backlog of 1, 0 minutes old"
 serve "$port" || exit 1
 wait_for "sync ✓" 30; ok $? "back online: sync ✓ and nothing unsent"
 "$bin" sync --data "$d" --status | grep -q "unsent: 0"; ok $? "custody sync --status agrees"
+
+# A second terminal: the clerk added on t1 only logs in there, once the ledger has carried
+# the operator.added event across.
+d2=$top/t2
+"$bin" init --data "$d2" --terminal t2 --room exit >/dev/null
+tok=$("$ledger" token --db "$top/ledger.db" --terminal t2)
+"$bin" enroll --data "$d2" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+ok $? "custody enroll of a second terminal"
+sock1=$sock; sock=$sock-2
+tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \
+	"env LANG=C.UTF-8 LC_ALL= LANGUAGE= TERM=screen-256color $bin run --data $d2; sleep 30"
+tmux -L $sock set-option -t t status off >/dev/null
+wait_for "sync ✓" 20; ok $? "the second terminal is online"
+i=0
+until "$bin" log --data "$d2" --kind operator.added | grep -q '"c1"' || [ $i -ge 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+tmux -L $sock send-keys -t t -l c1; tmux -L $sock send-keys -t t Tab
+tmux -L $sock send-keys -t t -l clerk-pass-1; tmux -L $sock send-keys -t t Enter
+j=0
+until tmux -L $sock capture-pane -p -t t | grep -qF "People in the area" || [ $j -ge 100 ]; do
+	sleep 0.05; j=$((j + 1))
+done
+tmux -L $sock capture-pane -p -t t | grep -qF "People in the area"
+ok $? "the clerk added on t1 logs in at t2"
+sock=$sock1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
