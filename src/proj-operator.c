@@ -7,8 +7,17 @@ int
 proj_operator_added(struct project *p, const struct event *ev, const struct json *body,
     struct errmsg *em)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO operators (id, name, role, "
-	    "password_hash, active, failures, locked_until, added_ts) VALUES (?, ?, ?, ?, 1, 0, 0, ?)";
+	/*
+	 * Two terminals cut off from each other may each add the same id. Every terminal must
+	 * end with the same operator whatever order the events reached it in, so the earliest
+	 * addition wins (ties broken by the hash string), not the last one applied.
+	 */
+	static const char sql[] = "INSERT INTO operators (id, name, role, password_hash, active, "
+	    "failures, locked_until, added_ts) VALUES (?1, ?2, ?3, ?4, 1, 0, 0, ?5) "
+	    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+	    "password_hash = excluded.password_hash, added_ts = excluded.added_ts "
+	    "WHERE excluded.added_ts < operators.added_ts OR (excluded.added_ts = "
+	    "operators.added_ts AND excluded.password_hash < operators.password_hash)";
 	sqlite3_stmt *st;
 	int status;
 
