@@ -13,7 +13,7 @@
 #include "zones.h"
 
 #define OPEN_MAX 20000		/* open alerts read per tick; far above any real board */
-#define PROPERTY_EVERY 10	/* ticks between looks at the property room (days-scale rule) */
+#define PROPERTY_EVERY_MS 10000	/* between looks at the property room (a days-scale rule) */
 
 struct cond {
 	char rule[ALERT_RULE_MAX + 1];
@@ -38,7 +38,7 @@ struct rules {
 	struct alert_list open;
 	struct zone_state zs[CONF_ZONES_MAX];
 	struct prop_alert_list overdue;
-	unsigned ticks;
+	int64_t next_property;
 };
 
 struct rules *
@@ -282,7 +282,8 @@ property_rules(struct rules *r, int64_t now, struct errmsg *em)
 
 	if (!r->conf->sup.property_overdue)
 		return CST_OK;
-	if (r->ticks % PROPERTY_EVERY == 0) {
+	if (now >= r->next_property) {
+		r->next_property = now + PROPERTY_EVERY_MS;
 		prop_alert_list_free(&r->overdue);
 		status = prop_alerts_overdue(r->j, now, r->conf->checkout_grace_ms, &r->overdue, em);
 	}
@@ -348,7 +349,6 @@ rules_tick(struct rules *r, struct errmsg *em)
 		cond(r, "device_fault", "dock", NULL, -1, ALERT_ORANGE);
 	if ((status = property_rules(r, now, em)) != CST_OK)
 		return status;
-	r->ticks++;
 	return reconcile(r, em);
 }
 

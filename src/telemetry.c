@@ -282,8 +282,10 @@ sample(struct telemetry *t, const struct dev_event *ev, int64_t now, int *urgent
 		t->stats.faults++;	/* more bands than any center has: not trusted */
 		return CST_OK;
 	}
-	b->badge = badge;
-	if (!badge && b->visit[0] == '\0') {
+	/* Once a badge, a badge: the gateway's plain SOS frame may not repeat the flag. */
+	if (badge || b->visit[0] != '\0')
+		b->badge = badge;
+	if (!b->badge && b->visit[0] == '\0') {
 		/* Bound since the rules last looked? */
 		if (visit_by_band(t->j, ev->id, &v, NULL) != CST_OK || v.temp_out) {
 			fault(t, b, "unknown_band", 0, now);
@@ -299,7 +301,7 @@ sample(struct telemetry *t, const struct dev_event *ev, int64_t now, int *urgent
 		*urgent = 1;
 	if (ev->dock.battery >= 0 && ev->dock.battery <= 100)
 		b->battery = ev->dock.battery;
-	if (!badge)
+	if (!b->badge)
 		apply_heart(t, b, ev, now);
 	if (b->slot != slot || (ev->dock.flags & (DOCK_SOS | DOCK_STRAP_OPEN))) {
 		b->slot = slot;
