@@ -276,7 +276,7 @@ query(struct journal *j, const char *sql, const char *arg, size_t max, struct al
 {
 	sqlite3 *db = journal_db(j);
 	sqlite3_stmt *st;
-	int rc, status;
+	int rc = SQLITE_DONE, status;
 
 	memset(out, 0, sizeof *out);
 	if ((status = db_prepare(db, sql, &st, em)) != CST_OK)
