@@ -35,6 +35,15 @@ struct schema {
 	const struct key *keys;
 	size_t n;
 	size_t size;
+	/*
+	 * Numbered sections ("[zone.12]"): each fills one record of an array in the struct,
+	 * through its own keys (offsets within the record). prefix NULL: none.
+	 */
+	const char *prefix;		/* "zone": sections "[zone.N]", keys under section "zone" */
+	const struct key *rkeys;
+	size_t nr;
+	size_t arr_off, rec_size, rec_max, count_off, num_off;
+	int64_t num_max;
 };
 
 #define MS_SEC 1000LL
@@ -57,6 +66,8 @@ struct schema {
 const char *const config_framings[] = { "8N1", "8E1", "8O1", "7E1", "7O1", NULL };
 const char *const config_device_names[] = { "pn532", "em4100", "fingerprint", "uhf", "dock",
 	"idcard", NULL };
+const char *const config_zone_kinds[] = { "entry", "search", "belongings", "collection",
+	"waiting", "interrogation", "exit", "corridor", NULL };
 
 #define C struct config
 #define LINE(sec, i, help) \
@@ -66,6 +77,8 @@ const char *const config_device_names[] = { "pn532", "em4100", "fingerprint", "u
 	ENUM(C, sec, "framing", dev[i].framing, config_framings, 0, \
 	    N_("Data bits, parity and stop bits: 8N1, 8E1, 8O1, 7E1 or 7O1."))
 #define HOLD(name, i, d, help) INT(C, "property", name, hold_days[i], 1, 3650, d, help)
+#define SUP_DUR(name, f, lo, hi, d, help) DUR(C, "supervision", name, sup.f, lo, hi, d, help)
+#define STAGE(name, i, d, help) SUP_DUR(name, stage_ms[i], MS_MIN, 48 * MS_HOUR, d, help)
 static const struct key config_keys[] = {
 	DUR(C, "console", "idle_lock", idle_lock_ms, 0, MS_DAY, 5 * MS_MIN,
 	    N_("Lock the screen after this long without a key (0: never).")),
@@ -88,6 +101,52 @@ static const struct key config_keys[] = {
 	HOLD("hold_other", 7, 365, N_("Days other property may be held before an alert.")),
 	DUR(C, "property", "checkout_grace", checkout_grace_ms, 0, 7 * MS_DAY, MS_HOUR,
 	    N_("How long after its expected return a check-out is overdue.")),
+	STAGE("stage_registered", 0, 30 * MS_MIN, N_("Longest time from registration to the "
+	    "search.")),
+	STAGE("stage_searched", 1, 30 * MS_MIN, N_("Longest time from the search to the "
+	    "belongings list.")),
+	STAGE("stage_belongings", 2, 30 * MS_MIN, N_("Longest time from the belongings list to "
+	    "the end of collection.")),
+	STAGE("stage_collected", 3, MS_HOUR, N_("Longest time from collection to a waiting or "
+	    "interrogation room.")),
+	STAGE("stage_waiting", 4, 4 * MS_HOUR, N_("Longest time in a waiting room at a time.")),
+	STAGE("stage_interrogation", 5, 4 * MS_HOUR, N_("Longest interrogation at a time.")),
+	SUP_DUR("ceiling", ceiling_ms, MS_HOUR, 48 * MS_HOUR, 12 * MS_HOUR,
+	    N_("The legal ceiling of a stay in the area.")),
+	SUP_DUR("ceiling_serious", ceiling_serious_ms, MS_HOUR, 48 * MS_HOUR, 24 * MS_HOUR,
+	    N_("The ceiling of a stay in a serious case.")),
+	SUP_DUR("stay_warn", stay_warn_ms, 0, 12 * MS_HOUR, 2 * MS_HOUR,
+	    N_("A yellow alert this long before the ceiling of a stay.")),
+	SUP_DUR("stay_urgent", stay_urgent_ms, 0, 12 * MS_HOUR, 30 * MS_MIN,
+	    N_("An orange alert this long before the ceiling (red once it is passed).")),
+	INT(C, "supervision", "min_officers", sup.min_officers, 0, 9, 2,
+	    N_("Officers' badges an interrogation room needs while a person is in it.")),
+	SUP_DUR("officers_grace", officers_grace_ms, 0, MS_HOUR, MS_MIN,
+	    N_("How long an interrogation may have too few officers before an alert.")),
+	BOOL(C, "supervision", "co_case", sup.co_case, 1,
+	    N_("Alert when two people of the same case are in one zone.")),
+	SUP_DUR("co_case_grace", co_case_grace_ms, 0, MS_HOUR, 30 * MS_SEC,
+	    N_("How long two people of one case may share a zone before an alert.")),
+	SUP_DUR("unguarded_grace", unguarded_grace_ms, 0, MS_HOUR, MS_MIN,
+	    N_("How long a waiting room with people may have no officer before an alert.")),
+	INT(C, "supervision", "hr_low", sup.hr_low, 20, 120, 45,
+	    N_("Lowest normal heart rate, beats per minute.")),
+	INT(C, "supervision", "hr_high", sup.hr_high, 60, 240, 140,
+	    N_("Highest normal heart rate, beats per minute.")),
+	SUP_DUR("hr_for", hr_for_ms, 0, MS_HOUR, 30 * MS_SEC,
+	    N_("How long a heart rate must stay outside the range before an alert.")),
+	SUP_DUR("sos_hold", sos_hold_ms, 0, MS_HOUR, 30 * MS_SEC,
+	    N_("An SOS clears this long after the last press, once acknowledged.")),
+	SUP_DUR("band_silence", silence_ms, 5 * MS_SEC, MS_HOUR, 30 * MS_SEC,
+	    N_("A band or badge not heard for this long raises an alert.")),
+	INT(C, "supervision", "battery_low", sup.battery_low, 0, 100, 15,
+	    N_("Battery percent below which a band raises an alert.")),
+	BOOL(C, "supervision", "property_overdue", sup.property_overdue, 1,
+	    N_("Alert when a property item is checked out past its return.")),
+	SUP_DUR("zone_settle", zone_settle_ms, 0, MS_MIN, 2 * MS_SEC,
+	    N_("A band counts as in a new zone after being seen there this long.")),
+	SUP_DUR("fault_hold", fault_hold_ms, 0, MS_HOUR, 30 * MS_SEC,
+	    N_("A device fault clears after this long without another.")),
 	LINE("device.pn532", CONF_DEV_PN532,
 	    N_("Serial port of the 13.56 MHz band and card reader (PN532) (empty: none).")),
 	LINE("device.em4100", CONF_DEV_EM4100,
@@ -103,20 +162,36 @@ static const struct key config_keys[] = {
 };
 #undef LINE
 #undef HOLD
+#undef SUP_DUR
+#undef STAGE
 #undef C
 
+#define Z struct config_zone
+static const struct key zone_keys[] = {
+	STR(Z, "zone", "name", name, "", N_("The room's name, as the movement ledger shows it.")),
+	ENUM(Z, "zone", "kind", kind, config_zone_kinds, 7, N_("What the room is for: entry, "
+	    "search, belongings, collection, waiting, interrogation, exit or corridor.")),
+};
+#undef Z
+
 static const struct schema config_schema = {
-	config_keys, sizeof config_keys / sizeof *config_keys, sizeof(struct config)
+	config_keys, sizeof config_keys / sizeof *config_keys, sizeof(struct config),
+	"zone", zone_keys, sizeof zone_keys / sizeof *zone_keys, offsetof(struct config, zones),
+	sizeof(struct config_zone), CONF_ZONES_MAX, offsetof(struct config, nzones),
+	offsetof(struct config_zone, number), 65534
 };
 
 /* Enough for the line of each key that set it. */
-#define MAX_KEYS 64
+#define MAX_KEYS 96
+#define MAX_RKEYS 8
 
 struct parser {
 	const struct schema *s;
 	void *out;		/* a scratch struct, copied to the caller's only on success */
 	const char *section;	/* the current section, as spelt in the table */
 	int first[MAX_KEYS];	/* the line that set each key, 0 if none did */
+	void *rec;		/* in a numbered section: its record, else NULL */
+	int rfirst[MAX_RKEYS];	/* the same for the keys of the numbered section */
 	int line;
 	struct errmsg *em;
 };
@@ -392,7 +467,7 @@ parse_enum(struct parser *p, const struct key *k, const char *v, int *field)
 static int
 parse_value(struct parser *p, const struct key *k, const char *v)
 {
-	void *field = (char *)p->out + k->off;
+	void *field = (char *)(p->rec != NULL ? p->rec : p->out) + k->off;
 
 	switch (k->type) {
 	case K_INT:	return parse_int(p, k, v, field);
@@ -489,9 +564,45 @@ same_value(const struct key *k, const void *a, const void *b)
 
 /* Lines. */
 
+/* "[zone.N]": a new record numbered N; the same N twice is refused. */
+static int
+parse_numbered(struct parser *p, const char *s, size_t n)
+{
+	const struct schema *sc = p->s;
+	size_t plen = strlen(sc->prefix), i;
+	int *count = (int *)((char *)p->out + sc->count_off);
+	char num[16], *base = (char *)p->out + sc->arr_off, ex[48];
+	const char *end;
+	int64_t v;
+
+	if (n - plen - 1 >= sizeof num)
+		return refuse(p, _("unknown section [%s]"), excerpt(ex, s, n));
+	memcpy(num, s + plen + 1, n - plen - 1);
+	num[n - plen - 1] = '\0';
+	if (num[0] == '-' || (end = read_number(num, &v)) == NULL || *end != '\0' ||
+	    v > sc->num_max)
+		return refuse(p, _("[%s.N] needs a number N from 0 to %lld"), sc->prefix,
+		    (long long)sc->num_max);
+	for (i = 0; i < (size_t)*count; i++)
+		if (*(int *)(base + i * sc->rec_size + sc->num_off) == (int)v)
+			return refuse(p, _("[%s.%lld] comes twice"), sc->prefix, (long long)v);
+	if ((size_t)*count >= sc->rec_max)
+		return refuse(p, _("more than %zu [%s.N] sections"), sc->rec_max, sc->prefix);
+	p->rec = base + (size_t)*count * sc->rec_size;
+	(*count)++;
+	memset(p->rec, 0, sc->rec_size);
+	for (i = 0; i < sc->nr; i++)
+		set_default(&sc->rkeys[i], p->rec);
+	*(int *)((char *)p->rec + sc->num_off) = (int)v;
+	memset(p->rfirst, 0, sizeof p->rfirst);
+	p->section = sc->prefix;
+	return CST_OK;
+}
+
 static int
 parse_section(struct parser *p, const char *s, size_t n)
 {
+	const char *prefix = p->s->prefix;
 	char ex[48];
 
 	if (s[n - 1] != ']')
@@ -499,9 +610,33 @@ parse_section(struct parser *p, const char *s, size_t n)
 	s++;
 	n -= 2;
 	trim(&s, &n);
+	p->rec = NULL;
+	if (prefix != NULL && n > strlen(prefix) + 1 && memcmp(s, prefix, strlen(prefix)) == 0 &&
+	    s[strlen(prefix)] == '.')
+		return parse_numbered(p, s, n);
 	if ((p->section = find_section(p->s, s, n)) == NULL)
 		return refuse(p, _("unknown section [%s]"), excerpt(ex, s, n));
 	return CST_OK;
+}
+
+/* A key of the numbered section p->rec is in. */
+static int
+parse_rkey(struct parser *p, const char *s, size_t klen, const char *v)
+{
+	char ex[48];
+	size_t i;
+
+	for (i = 0; i < p->s->nr; i++)
+		if (is(p->s->rkeys[i].name, s, klen))
+			break;
+	if (i == p->s->nr)
+		return refuse(p, _("unknown key \"%s\" in [%s.N]"), excerpt(ex, s, klen),
+		    p->s->prefix);
+	if (p->rfirst[i] != 0)
+		return refuse(p, _("%s is set twice (first on line %d)"), p->s->rkeys[i].name,
+		    p->rfirst[i]);
+	p->rfirst[i] = p->line;
+	return parse_value(p, &p->s->rkeys[i], v);
 }
 
 static int
@@ -523,14 +658,16 @@ parse_setting(struct parser *p, const char *s, size_t n)
 		return refuse(p, _("a key is missing before '='"));
 	if (p->section == NULL)
 		return refuse(p, _("\"%s\" comes before any [section]"), excerpt(ex, s, klen));
+	memcpy(v, val, vlen);
+	v[vlen] = '\0';
+	if (p->rec != NULL)
+		return parse_rkey(p, s, klen, v);
 	if ((k = find_key(p->s, p->section, s, klen)) < 0)
 		return refuse(p, _("unknown key \"%s\" in [%s]"), excerpt(ex, s, klen), p->section);
 	if (p->first[k] != 0)
 		return refuse(p, _("%s is set twice (first on line %d)"), p->s->keys[k].name,
 		    p->first[k]);
 	p->first[k] = p->line;
-	memcpy(v, val, vlen);
-	v[vlen] = '\0';
 	return parse_value(p, &p->s->keys[k], v);
 }
 
@@ -556,12 +693,12 @@ parse_line(struct parser *p, const char *s, size_t n)
 static int
 parse_text(const struct schema *sc, const char *text, size_t len, void *dst, struct errmsg *em)
 {
-	struct parser p = { sc, NULL, NULL, { 0 }, 0, em };
+	struct parser p = { .s = sc, .em = em };
 	const char *nl;
 	size_t at = 0, end;
 	int r = CST_OK;
 
-	assert(sc->n <= MAX_KEYS);
+	assert(sc->n <= MAX_KEYS && sc->nr <= MAX_RKEYS);
 	if (len > CONFIG_MAX_FILE)
 		return err_set(em, CST_ERR_INPUT, _("custody.conf is larger than %d KiB"),
 		    CONFIG_MAX_FILE / 1024);
@@ -596,6 +733,34 @@ emit_key(FILE *m, const struct key *k, const void *base, const void *defs)
 	fprintf(m, "\n%s =%s%s\n", k->name, v[0] != '\0' ? " " : "", v);
 }
 
+static const void *
+record(const struct schema *sc, const void *base, int i)
+{
+	return (const char *)base + sc->arr_off + (size_t)i * sc->rec_size;
+}
+
+static int
+record_count(const struct schema *sc, const void *base)
+{
+	return *(const int *)((const char *)base + sc->count_off);
+}
+
+static void
+emit_records(FILE *m, const struct schema *sc, const void *base, void *defs)
+{
+	int i, n = record_count(sc, base);
+	size_t k;
+
+	for (k = 0; k < sc->nr; k++)
+		set_default(&sc->rkeys[k], defs);	/* defs as a record's defaults */
+	for (i = 0; i < n; i++) {
+		fprintf(m, "\n[%s.%d]\n", sc->prefix,
+		    *(const int *)((const char *)record(sc, base, i) + sc->num_off));
+		for (k = 0; k < sc->nr; k++)
+			emit_key(m, &sc->rkeys[k], record(sc, base, i), defs);
+	}
+}
+
 static void
 emit(FILE *m, const struct schema *sc, const void *base)
 {
@@ -614,7 +779,28 @@ emit(FILE *m, const struct schema *sc, const void *base)
 			fputc('\n', m);
 		emit_key(m, &sc->keys[i], base, defs);
 	}
+	if (sc->prefix != NULL)
+		emit_records(m, sc, base, defs);
 	free(defs);
+}
+
+static int
+same_records(const struct schema *sc, const void *a, const void *b)
+{
+	int i, n = record_count(sc, a);
+	size_t k;
+
+	if (n != record_count(sc, b))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (memcmp((const char *)record(sc, a, i) + sc->num_off,
+		    (const char *)record(sc, b, i) + sc->num_off, sizeof(int)) != 0)
+			return 0;
+		for (k = 0; k < sc->nr; k++)
+			if (!same_value(&sc->rkeys[k], record(sc, a, i), record(sc, b, i)))
+				return 0;
+	}
+	return 1;
 }
 
 /* Writes only text that parses back to the same values, so nothing written can be refused. */
@@ -640,6 +826,8 @@ write_schema(FILE *f, const struct schema *sc, const void *base)
 	for (i = 0; r == CST_OK && i < sc->n; i++)
 		if (!same_value(&sc->keys[i], base, back))
 			r = CST_ERR_ARG;
+	if (r == CST_OK && sc->prefix != NULL)
+		r = same_records(sc, base, back) ? CST_OK : CST_ERR_ARG;
 	if (r == CST_OK && (fwrite(text, 1, len, f) != len || fflush(f) != 0))
 		r = CST_ERR_IO;
 	free(back);
@@ -752,7 +940,8 @@ static const struct key test_keys[] = {
 #undef T
 
 static const struct schema test_schema = {
-	test_keys, sizeof test_keys / sizeof *test_keys, sizeof(struct config_test)
+	.keys = test_keys, .n = sizeof test_keys / sizeof *test_keys,
+	.size = sizeof(struct config_test)
 };
 
 void

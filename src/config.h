@@ -29,6 +29,39 @@ struct config_line {
 
 extern const char *const config_framings[];	/* "8N1", "8E1", "8O1", "7E1", "7O1" */
 extern const char *const config_device_names[];	/* "pn532", "em4100", ... */
+extern const char *const config_zone_kinds[];	/* "entry", ... "corridor" (enum zone_kind) */
+
+/* Zones of the positioning gateway ([zone.N] sections, see zones.h for the kinds). */
+#define CONF_ZONES_MAX 64
+#define CONF_ZONE_NAME_MAX 48	/* bytes of UTF-8, as a room name in room.entered */
+
+struct config_zone {
+	int number;		/* the gateway's zone number, 0..65534 */
+	char name[CONF_ZONE_NAME_MAX + 1];
+	int kind;		/* index in zone_kind_keys (src/zones.h) */
+};
+
+/* [supervision]: the rules of the board (src/rules.c) and their thresholds. */
+#define CONF_STAGE_LIMITS 6	/* registered .. interrogation (enum stage 1..6) */
+
+struct config_supervision {
+	int64_t stage_ms[CONF_STAGE_LIMITS];	/* time allowed in each stage */
+	int64_t ceiling_ms, ceiling_serious_ms;	/* the legal ceilings of a stay, 12 h and 24 h */
+	int64_t stay_warn_ms, stay_urgent_ms;	/* yellow, then orange, this long before it */
+	int min_officers;			/* badges an interrogation room needs */
+	int64_t officers_grace_ms;
+	int co_case;				/* two people of one case in one zone is an alert */
+	int64_t co_case_grace_ms;
+	int64_t unguarded_grace_ms;		/* a waiting room with people, no badge */
+	int hr_low, hr_high;			/* beats per minute */
+	int64_t hr_for_ms;			/* outside the range this long */
+	int64_t sos_hold_ms;			/* an SOS stays open this long after the last press */
+	int64_t silence_ms;			/* a band not heard this long */
+	int battery_low;			/* percent */
+	int property_overdue;
+	int64_t zone_settle_ms;			/* a new zone counts after this long in it */
+	int64_t fault_hold_ms;			/* a device fault clears after this long without */
+};
 
 struct config {
 	int64_t idle_lock_ms;	/* [console] idle_lock: lock after this long without a key; 0 never */
@@ -41,6 +74,9 @@ struct config {
 	 * order of prop_category_keys (src/property.h); checkout_grace after a due return. */
 	int hold_days[CONF_PROP_CATEGORIES];
 	int64_t checkout_grace_ms;
+	struct config_supervision sup;
+	struct config_zone zones[CONF_ZONES_MAX];	/* in the order of the file */
+	int nzones;
 };
 
 void config_defaults(struct config *c);

@@ -19,6 +19,8 @@ proj_apply_fn proj_fingerprint_enrolled;
 proj_apply_fn proj_location_created, proj_item_registered, proj_item_tagged, proj_item_stored;
 proj_apply_fn proj_item_checked_out, proj_item_transferred, proj_item_released;
 proj_apply_fn proj_item_disposed, proj_disposal_approved, proj_inventory_completed;
+proj_apply_fn proj_alert_raised, proj_alert_cleared, proj_alert_acknowledged;
+proj_apply_fn proj_zone_entered, proj_room_left;
 
 /*
  * Runs a cached write statement with parameters described by types, one letter each:

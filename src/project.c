@@ -275,7 +275,8 @@ static const struct applier appliers[] = {
 	{ "belongings.logged", proj_belongings_logged },
 	{ "belongings.returned", proj_belongings_returned },
 	{ "collection.recorded", proj_collection_recorded },
-	{ "room.entered", proj_room_entered },
+	{ "room.entered", proj_zone_entered },	/* the gateway's, or proj_room_entered */
+	{ "room.left", proj_room_left },
 	{ "temp_exit.started", proj_temp_exit_started },
 	{ "temp_exit.returned", proj_temp_exit_returned },
 	{ "exit.completed", proj_exit_completed },
@@ -294,6 +295,9 @@ static const struct applier appliers[] = {
 	{ "disposal.approved", proj_disposal_approved },
 	{ "item.disposed", proj_item_disposed },
 	{ "inventory.completed", proj_inventory_completed },
+	{ "alert.raised", proj_alert_raised },
+	{ "alert.cleared", proj_alert_cleared },
+	{ "alert.acknowledged", proj_alert_acknowledged },
 };
 
 int
@@ -323,6 +327,7 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
 	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
-	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced",
+	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
+	    "DELETE FROM alerts; DELETE FROM zone_presence",
 	    em, _("emptying projections"));
 }
