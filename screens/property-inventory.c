@@ -84,6 +84,7 @@ inv_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 		if (text_width(label[i]) > lw)
 			lw = text_width(label[i]);
 	for (i = 0; i < 8 && i + 3 < h; i++) {
+		pad[0] = '\0';	/* text_pad_right appends */
 		text_pad_right(label[i], lw, pad, sizeof pad);
 		snprintf(line, sizeof line, "%s  %8llu", pad, v[i]);
 		ui_put(y + i, x, w, line, (i == 2 || i == 3 || i == 4) && v[i] ? UI_WARN :

@@ -2,6 +2,7 @@
  * One item of case property: its record, its QR code in half blocks, its chain of custody,
  * and the movements, each a dialog where both sides of the handover sign.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ item_load(struct item_screen *is, struct console *c)
 	if (prop_doc_item(c->in.j, is->id, PROP_DOC_TEXT, &b, &em) != CST_OK)
 		console_say(c, UI_ERROR, "%s", em.text);
 	is->history = xstrdup(buf_str(&b));
+	is->top = INT_MAX;	/* the latest steps: drawing clamps it to the last page */
 	buf_free(&b);
 }
 
