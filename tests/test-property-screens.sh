@@ -256,6 +256,20 @@ item.disposed " ]; echo $?) \
 	sim "uhf clear"
 	keys Escape; settle
 	keys F10; settle
+
+	# custody label reads the item and case records from the journal.
+	"$bin" label --data "$d" --code WP-A1101012026110001-002 --format svg --out "$top/i.svg"
+	ok $(grep -q '>一号<' "$top/i.svg" && grep -q '>A1101012026110001<' "$top/i.svg"; echo $?) \
+		"custody label --code: the item's description and case from the journal"
+	id=$("$bin" log --data "$d" --kind item.registered 2>/dev/null | head -1 | grep -o '"subject":"[^"]*"' |
+		cut -d'"' -f4)
+	"$bin" label --data "$d" --item "$id" --format text > "$top/i.txt"
+	ok $(grep -q 黑色手机 "$top/i.txt" && grep -q '█' "$top/i.txt"; echo $?) \
+		"custody label --item: the code drawn and the description"
+	"$bin" label --data "$d" --case A1101012026110001 --format png --out "$top/c.png"
+	ok $(head -c 8 "$top/c.png" | grep -q PNG; echo $?) "custody label --case: a PNG label"
+	"$bin" label --data "$d" --code WP-NONE-001 --format png --out "$top/n.png" 2>/dev/null
+	ok $([ $? -ne 0 ] && [ ! -e "$top/n.png" ]; echo $?) "an unknown code is refused, no file"
 }
 
 for lang in $langs; do
