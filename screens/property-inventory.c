@@ -160,11 +160,11 @@ static int
 tag_ok(void *arg, struct console *c, struct ui_form *fm)
 {
 	struct inv_screen *is = arg;
-	char tag[PROP_TAG_MAX + 1];
+	char typed[PROP_TAG_MAX + 1], tag[PROP_TAG_MAX + 1];
 
 	(void)c;
-	form_get(fm, "tag", tag, sizeof tag);
-	if (property_tag_normal(tag, tag) != 0) {
+	form_get(fm, "tag", typed, sizeof typed);
+	if (property_tag_normal(typed, tag) != 0) {
 		form_error(fm, "tag", _("a tag is 4 to 32 bytes of hex"));
 		return 1;
 	}

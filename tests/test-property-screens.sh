@@ -255,14 +255,14 @@ item.disposed " ]; echo $?) \
 		"the report exported as CSV with every row"
 	sim "uhf clear"
 	keys Escape; settle
-	keys F10; settle
+	keys F10; settle; keys F10; settle	# log out, then leave: the console exits whole
 
 	# custody label reads the item and case records from the journal.
 	"$bin" label --data "$d" --code WP-A1101012026110001-002 --format svg --out "$top/i.svg"
 	ok $(grep -q '>一号<' "$top/i.svg" && grep -q '>A1101012026110001<' "$top/i.svg"; echo $?) \
 		"custody label --code: the item's description and case from the journal"
-	id=$("$bin" log --data "$d" --kind item.registered 2>/dev/null | head -1 | grep -o '"subject":"[^"]*"' |
-		cut -d'"' -f4)
+	id=$("$bin" log --data "$d" --kind item.registered 2>/dev/null | head -1 |
+		grep -o '"subject":"[^"]*"' | cut -d'"' -f4)
 	"$bin" label --data "$d" --item "$id" --format text > "$top/i.txt"
 	ok $(grep -q 黑色手机 "$top/i.txt" && grep -q '█' "$top/i.txt"; echo $?) \
 		"custody label --item: the code drawn and the description"
