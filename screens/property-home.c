@@ -9,6 +9,7 @@
 #include "form-screen.h"
 #include "i18n.h"
 #include "property.h"
+#include "visit.h"
 #include "xmalloc.h"
 
 struct phome {
@@ -139,8 +140,8 @@ phome_keys(struct screen *s)
 	return ((struct phome *)s)->items_mode ?
 	    _("Enter open  N register  P case label  X case history  / find  Esc locations  "
 	    "F10 log out") :
-	    _("Enter items  N register  C new location  I inventory  / find  F1 help  "
-	    "F10 log out");
+	    _("Enter items  N register  V from intake  C new location  I inventory  / find  "
+	    "F1 help  F10 log out");
 }
 
 static void
@@ -231,6 +232,44 @@ inventory_ok(void *arg, struct console *c, struct ui_form *fm)
 	return 0;
 }
 
+/*
+ * What the intake screens sent "to case property" (search items, belongings) becomes items of
+ * the visit's case, once: property_import_visit skips what it registered before.
+ */
+static int
+import_ok(void *arg, struct console *c, struct ui_form *fm)
+{
+	struct phome *h = arg;
+	struct visit_list vl = { 0 };
+	struct intake_error e;
+	char q[IN_SHORT_MAX + 1];
+	size_t i, added, total = 0;
+	int rc = CST_OK;
+
+	form_get(fm, "q", q, sizeof q);
+	if (q[0] == '\0') {
+		form_error(fm, "q", _("required"));
+		return 1;
+	}
+	if ((rc = visit_find(c->in.j, q, 50, &vl, &e.em)) != CST_OK || vl.n == 0) {
+		form_error(fm, "q", rc != CST_OK ? e.em.text : _("nobody matches"));
+		visit_list_free(&vl);
+		return 1;
+	}
+	for (i = 0; i < vl.n && rc == CST_OK; i++) {
+		rc = property_import_visit(&c->in, vl.v[i].id, &added, &e);
+		total += rc == CST_OK ? added : 0;
+	}
+	if (rc != CST_OK)
+		console_say(c, UI_ERROR, "%s", e.em.text);
+	else
+		console_say(c, UI_OK, _("%zu items taken in from %zu visits."), total, vl.n);
+	if (rc == CST_OK && vl.v[0].case_number[0])
+		show_case(h, c, vl.v[0].case_number);
+	visit_list_free(&vl);
+	return 0;
+}
+
 static void
 open_dialog(struct phome *h, struct console *c, int which)
 {
@@ -242,6 +281,12 @@ open_dialog(struct phome *h, struct console *c, int which)
 		form_text(&fm, "q", _("Code, case number or tag"), IN_SHORT_MAX,
 		    IN_SHORT_MAX)->allowed = CODE_CHARS "/:";
 		console_push(c, dialog_form_new(_("Find an item"), &fm, find_ok, h));
+		break;
+	case 'v':
+		form_text(&fm, "q", _("ID number, band, case number or name"), 30,
+		    IN_SHORT_MAX);
+		console_push(c, dialog_form_new(_("Take in a visit's case property"), &fm,
+		    import_ok, h));
 		break;
 	case 'c':
 		form_text(&fm, "room", _("Room"), PROP_PART_MAX, PROP_PART_MAX)->allowed =
@@ -284,7 +329,8 @@ phome_key(struct screen *s, struct console *c, int key)
 	if (key == ui_key_f(1)) {
 		console_push(c, screen_help_new(c, _("Property room"), _("The locations "
 		    "(room/shelf/bin) and how many items each holds; Enter lists a location's "
-		    "items, Enter again opens one. N registers an item, C creates a location, I "
+		    "items, Enter again opens one. N registers an item, V takes in what the intake "
+		    "screens sent to case property from a person's visit, C creates a location, I "
 		    "starts an inventory of the chosen location (or of a shelf or room, typed), / "
 		    "finds an item by its code or tag, or a case's items by the case number. A tag "
 		    "held to a reader opens its item. The alerts line counts overdue check-outs, "
@@ -305,7 +351,7 @@ phome_key(struct screen *s, struct console *c, int key)
 		console_push(c, screen_property_register_new(c, h->case_number[0] && h->items_mode ?
 		    h->case_number : NULL));
 		return UI_HANDLED;
-	case 'c': case 'i':
+	case 'c': case 'i': case 'v':
 		open_dialog(h, c, k);
 		return UI_HANDLED;
 	case 'p': case 'x':

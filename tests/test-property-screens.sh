@@ -129,6 +129,12 @@ run_language() {
 	expect "A/02" "the locations are listed"
 	ok $([ "$(count location.created)" = 2 ]; echo $?) "location.created twice in the journal"
 
+	# Taking in a visit's case property: nobody matches here, nothing is registered.
+	keys v; settle; type_text Z9Z9Z9; keys F2; settle
+	ok $([ "$(count item.registered)" = 0 ] && screen | grep -qF Z9Z9Z9; echo $?) \
+		"a visit that is not there: the dialog stays open, nothing registered"
+	keys Escape; settle
+
 	# An unknown location is refused, nothing recorded.
 	keys n; settle
 	type_text A1101012026110001; keys Tab Right Right Tab; type_text 黑色手机; keys Tab
