@@ -207,8 +207,12 @@ struct screen *
 screen_home_new(struct console *c)
 {
 	static struct ui_column cols[6];
-	struct home *h = xcalloc(1, sizeof *h);
+	struct home *h;
 
+	/* The property room keeps things, not people: its own first screen. */
+	if (strcmp(c->room, "property") == 0)
+		return screen_property_home_new(c);
+	h = xcalloc(1, sizeof *h);
 	cols[0] = (struct ui_column){ _("Name"), 12 };
 	cols[1] = (struct ui_column){ _("Sex"), 4 };
 	cols[2] = (struct ui_column){ _("Case number"), 20 };

@@ -26,6 +26,19 @@ struct screen *screen_sign_new(struct console *c, const char *visit, int doc_kin
     const char *signer_role, const char *signer_name);
 struct screen *screen_help_new(struct console *c, const char *topic_title, const char *text);
 
+/* The property room (涉案财物): locations and items, one item, registering one, an
+ * inventory of a location with the UHF reader (screens/property-*.c). */
+struct screen *screen_property_home_new(struct console *c);
+struct screen *screen_property_register_new(struct console *c, const char *case_number);
+struct screen *screen_property_item_new(struct console *c, const char *item);
+struct screen *screen_property_inventory_new(struct console *c, const char *location);
+/* Writes the SVG and PNG label of an item (item set) or of a case into DATA/exports/ and
+ * says where on the message line; CST_OK or the error it showed. */
+int screen_property_label(struct console *c, const char *item, const char *case_number);
+/* Writes the chain of custody of an item or a case as text, HTML and CSV into exports/. */
+int screen_property_history_export(struct console *c, const char *item,
+    const char *case_number);
+
 /*
  * Dialogs. A form dialog owns fm (built by the caller); on F2 or Enter on the last field it
  * calls ok, which returns 0 to close the dialog or non-zero to keep it open (with the errors

@@ -1,9 +1,11 @@
 /*
  * custody label: a QR label for an item or a case, as SVG or PNG for the label printer, or
- * drawn in the terminal.  Until the item readers are merged it takes the label's text on
- * the command line.
+ * drawn in the terminal.  With --data (or --item) the label's text is read from the
+ * journal's item records; without, it is taken from the command line (a label for a
+ * terminal that is not at hand).
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +14,19 @@
 #include "cmd.h"
 #include "i18n.h"
 #include "label.h"
+#include "property.h"
 #include "qr-render.h"
 #include "qr.h"
+#include "terminal.h"
 
 struct label_opts {
 	struct label l;
 	const char *format, *out;
+	const char *data, *item;
 	int inverse;
+	/* What the journal gave: the label's texts point here. */
+	struct prop_item it;
+	char case_code[PROP_CODE_MAX + 1];
 };
 
 static int
@@ -39,6 +47,7 @@ parse_opts(const struct cmd_entry *self, int argc, char **argv, struct label_opt
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
+		{ "item", required_argument, NULL, 'I' },
 		{ "code", required_argument, NULL, 'c' },
 		{ "case", required_argument, NULL, 'C' },
 		{ "text", required_argument, NULL, 't' },
@@ -55,9 +64,10 @@ parse_opts(const struct cmd_entry *self, int argc, char **argv, struct label_opt
 
 	memset(o, 0, sizeof *o);
 	o->l.dpi = 203;
-	while ((c = getopt_long(argc, argv, "d:c:C:t:k:F:o:r:m:ih", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:I:c:C:t:k:F:o:r:m:ih", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': break;	/* read from the journal once items are merged */
+		case 'd': o->data = optarg; break;
+		case 'I': o->item = optarg; break;
 		case 'c': o->l.text[LABEL_CODE] = optarg; break;
 		case 'C': o->l.text[LABEL_CASE] = optarg; break;
 		case 't': o->l.text[LABEL_DESCRIPTION] = optarg; break;
@@ -79,13 +89,58 @@ parse_opts(const struct cmd_entry *self, int argc, char **argv, struct label_opt
 	}
 	if (optind != argc)
 		return cmd_usage(self, _("unexpected argument: %s"), argv[optind]);
+	if (o->format == NULL)
+		return cmd_usage(self, _("give --format svg, png or text"));
+	if (o->data != NULL || o->item != NULL) {
+		if (o->l.text[LABEL_DESCRIPTION] || o->l.text[LABEL_CATEGORY])
+			return cmd_usage(self, _("--text and --category come from the journal "
+			    "with --data or --item"));
+		if ((o->item != NULL) + (o->l.text[LABEL_CODE] != NULL) +
+		    (o->l.text[LABEL_CASE] != NULL) != 1)
+			return cmd_usage(self, _("give one of --item, --code or --case"));
+		return -1;
+	}
 	/* The code is what the scanner reads; without one, a case label carries the case. */
 	o->l.qr = o->l.text[LABEL_CODE] ? o->l.text[LABEL_CODE] : o->l.text[LABEL_CASE];
 	if (o->l.qr == NULL || *o->l.qr == '\0')
 		return cmd_usage(self, _("give --code (an item) or --case (a case)"));
-	if (o->format == NULL)
-		return cmd_usage(self, _("give --format svg, png or text"));
 	return -1;
+}
+
+/* The label's texts from the journal: an item by id or code, or a case with items. */
+static int
+from_journal(struct label_opts *o, struct errmsg *em)
+{
+	struct prop_item_list l = { 0 };
+	struct terminal *t;
+	char dir[PATH_MAX];
+	int rc;
+
+	if ((rc = cmd_data_dir(o->data, dir, sizeof dir, em)) != CST_OK ||
+	    (rc = terminal_open(dir, TERMINAL_RDONLY, &t, em)) != CST_OK)
+		return rc;
+	if (o->item != NULL)
+		rc = prop_item_get(t->journal, o->item, &o->it, em);
+	else if (o->l.text[LABEL_CODE] != NULL)
+		rc = prop_item_by_code(t->journal, o->l.text[LABEL_CODE], &o->it, em);
+	else if ((rc = prop_items_by_case(t->journal, o->l.text[LABEL_CASE], &l, em)) ==
+	    CST_OK && l.n == 0)
+		rc = err_set(em, CST_ERR_NOTFOUND, _("case %s has no items in the property room"),
+		    o->l.text[LABEL_CASE]);
+	prop_item_list_free(&l);
+	terminal_close(t);
+	if (rc != CST_OK)
+		return rc;
+	if (o->l.text[LABEL_CASE] != NULL && o->item == NULL && o->l.text[LABEL_CODE] == NULL) {
+		property_case_code(o->l.text[LABEL_CASE], o->case_code);
+		o->l.qr = o->l.text[LABEL_CODE] = o->case_code;
+		return CST_OK;
+	}
+	o->l.qr = o->l.text[LABEL_CODE] = o->it.code;
+	o->l.text[LABEL_CASE] = o->it.case_number;
+	o->l.text[LABEL_DESCRIPTION] = o->it.description;
+	o->l.text[LABEL_CATEGORY] = prop_label(o->it.category);
+	return CST_OK;
 }
 
 static int
@@ -120,6 +175,9 @@ label_exec(const struct cmd_entry *self, int argc, char **argv)
 
 	if ((rc = parse_opts(self, argc, argv, &o)) >= 0)
 		return rc;
+	err_clear(&em);
+	if ((o.data != NULL || o.item != NULL) && from_journal(&o, &em) != CST_OK)
+		return cmd_fail(&em);
 	if (strcmp(o.format, "text") == 0)
 		return show(&o);
 	png = strcmp(o.format, "png") == 0;
@@ -143,8 +201,8 @@ label_exec(const struct cmd_entry *self, int argc, char **argv)
 
 const struct cmd_entry cmd_label_entry = {
 	"label",
-	"--code C | --case N [--text T] [--category K] --format svg|png|text [--out FILE] "
-	    "[--dpi 203|300] [--module N] [--inverse]",
+	"[--data DIR] --item ID | --code C | --case N [--text T] [--category K] "
+	    "--format svg|png|text [--out FILE] [--dpi 203|300] [--module N] [--inverse]",
 	N_("print a QR label for an item or a case (SVG, PNG or in the terminal)"),
 	label_exec
 };

@@ -1,0 +1,252 @@
+/*
+ * An inventory (盘点) of a location, a shelf or a room: the UHF reader runs while the screen
+ * is open and every tag it reads is folded into the live counts; F2 records the result.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "form-screen.h"
+#include "i18n.h"
+#include "inventory.h"
+#include "label.h"
+#include "property.h"
+#include "text.h"
+#include "xmalloc.h"
+
+struct inv_screen {
+	struct screen base;
+	struct inventory *inv;
+	struct devices *devs;		/* to stop the reader when the screen goes */
+	int reading;
+	int finished;
+	char id[UUID_LEN + 1];		/* the recorded inventory.completed */
+	char last[PROP_TAG_MAX + 64];	/* the last discrepancy read */
+	char title[PROP_LOC_MAX + 64];
+};
+
+static void
+reader(struct inv_screen *is, struct console *c, int on)
+{
+	struct dev_request rq;
+
+	if (is->devs == NULL || is->reading == on)
+		return;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = on ? DEV_RQ_UHF_START : DEV_RQ_UHF_STOP;
+	if (devices_request(is->devs, CONF_DEV_UHF, &rq) != 0) {
+		if (c != NULL)
+			console_say(c, UI_ERROR, "%s", _("The UHF reader is not connected: tags "
+			    "can be typed with T."));
+		return;
+	}
+	is->reading = on;
+}
+
+static const char *
+inv_title(struct screen *s)
+{
+	return ((struct inv_screen *)s)->title;
+}
+
+static const char *
+inv_keys(struct screen *s)
+{
+	return ((struct inv_screen *)s)->finished ?
+	    _("F4 export the report (CSV)  Esc back") :
+	    _("F2 finish and record  F3 reader on/off  T type a tag  F4 export CSV  Esc abandon");
+}
+
+static void
+inv_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
+{
+	struct inv_screen *is = (struct inv_screen *)s;
+	struct inventory_counts n;
+	const char *label[8];
+	unsigned long long v[8];
+	char line[256], pad[128];
+	int i, lw = 0;
+
+	(void)c;
+	inventory_counts(is->inv, &n);
+	label[0] = _("Expected"); v[0] = n.expected;
+	label[1] = _("Seen"); v[1] = n.seen;
+	label[2] = _("Missing"); v[2] = n.missing;
+	label[3] = _("Unexpected"); v[3] = n.unexpected;
+	label[4] = _("Unknown tags"); v[4] = n.unknown;
+	label[5] = _("Untagged"); v[5] = n.untagged;
+	label[6] = _("Reads"); v[6] = n.reads;
+	label[7] = _("Duplicates"); v[7] = n.duplicates;
+	for (i = 0; i < 8; i++)
+		if (text_width(label[i]) > lw)
+			lw = text_width(label[i]);
+	for (i = 0; i < 8 && i + 3 < h; i++) {
+		pad[0] = '\0';	/* text_pad_right appends */
+		text_pad_right(label[i], lw, pad, sizeof pad);
+		snprintf(line, sizeof line, "%s  %8llu", pad, v[i]);
+		ui_put(y + i, x, w, line, (i == 2 || i == 3 || i == 4) && v[i] ? UI_WARN :
+		    i == 1 && n.seen == n.expected ? UI_OK : UI_NORMAL, 0);
+	}
+	if (is->finished)
+		snprintf(line, sizeof line, _("Recorded as inventory %s."), is->id);
+	else
+		snprintf(line, sizeof line, "%s", is->reading ? _("The reader is reading…") :
+		    _("The reader is stopped."));
+	ui_put(y + 9, x, w, line, is->finished ? UI_OK : UI_LABEL, 0);
+	ui_put(y + 10, x, w, is->last, UI_DIM, 0);
+}
+
+static void
+read_tag(struct inv_screen *is, const char *tag)
+{
+	switch (inventory_read(is->inv, tag)) {
+	case INV_READ_UNEXPECTED:
+		snprintf(is->last, sizeof is->last, _("%s: an item recorded elsewhere"), tag);
+		break;
+	case INV_READ_UNKNOWN:
+		snprintf(is->last, sizeof is->last, _("%s: no item carries this tag"), tag);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+finish(struct inv_screen *is, struct console *c)
+{
+	struct intake_error e;
+
+	reader(is, c, 0);
+	if (inventory_finish(is->inv, &c->in, is->id, &e) != CST_OK) {
+		console_say(c, UI_ERROR, "%s", e.em.text);
+		return;
+	}
+	is->finished = 1;
+	console_say(c, UI_OK, "%s", _("Inventory recorded."));
+}
+
+static void
+export_csv(struct inv_screen *is, struct console *c)
+{
+	char path[PATH_MAX], name[PROP_LOC_MAX + 1];
+	struct buf b = { 0 };
+	struct errmsg em;
+	size_t i;
+
+	snprintf(name, sizeof name, "%s", inventory_location(is->inv));
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/')
+			name[i] = '-';
+	if ((size_t)snprintf(path, sizeof path, "%s/exports", c->t->dir) >= sizeof path ||
+	    (mkdir(path, 0700) != 0 && errno != EEXIST)) {
+		console_say(c, UI_ERROR, _("cannot create %s: %s"), path, strerror(errno));
+		return;
+	}
+	if ((size_t)snprintf(path, sizeof path, "%s/exports/inventory-%s-%.8s.csv", c->t->dir,
+	    name, is->finished ? is->id : "open") >= sizeof path)
+		return;
+	inventory_report_csv(is->inv, &b);
+	if (label_write_file(path, b.p, b.len, &em) != CST_OK)
+		console_say(c, UI_ERROR, "%s", em.text);
+	else
+		console_say(c, UI_OK, _("Written to %s"), path);
+	buf_free(&b);
+}
+
+static int
+tag_ok(void *arg, struct console *c, struct ui_form *fm)
+{
+	struct inv_screen *is = arg;
+	char typed[PROP_TAG_MAX + 1], tag[PROP_TAG_MAX + 1];
+
+	(void)c;
+	form_get(fm, "tag", typed, sizeof typed);
+	if (property_tag_normal(typed, tag) != 0) {
+		form_error(fm, "tag", _("a tag is 4 to 32 bytes of hex"));
+		return 1;
+	}
+	read_tag(is, tag);
+	return 0;
+}
+
+static enum ui_result
+inv_key(struct screen *s, struct console *c, int key)
+{
+	struct inv_screen *is = (struct inv_screen *)s;
+	struct ui_form fm;
+
+	if (key == ui_key_f(4)) {
+		export_csv(is, c);
+		return UI_HANDLED;
+	}
+	if (is->finished)
+		return UI_UNHANDLED;
+	if (key == ui_key_f(2)) {
+		finish(is, c);
+		return UI_HANDLED;
+	}
+	if (key == ui_key_f(3)) {
+		reader(is, c, !is->reading);
+		return UI_HANDLED;
+	}
+	if (key == 't' || key == 'T') {
+		form_init(&fm);
+		form_text(&fm, "tag", _("Tag"), PROP_TAG_MAX, PROP_TAG_MAX)->allowed =
+		    "0123456789abcdefABCDEF";
+		console_push(c, dialog_form_new(_("A tag read by hand"), &fm, tag_ok, is));
+		return UI_HANDLED;
+	}
+	if (key == UI_KEY_ESC)
+		console_say(c, UI_OK, "%s", _("Inventory abandoned: nothing was recorded."));
+	return UI_UNHANDLED;
+}
+
+/* Every tag the reader reports while the screen is open, duplicates too: they fold. */
+static int
+inv_device(struct screen *s, struct console *c, int dev, const struct dev_event *ev)
+{
+	struct inv_screen *is = (struct inv_screen *)s;
+
+	(void)c;
+	(void)dev;
+	if (is->finished || (ev->kind != DEV_TAG && ev->kind != DEV_TAP))
+		return 0;
+	read_tag(is, ev->id);
+	return 1;
+}
+
+static void
+inv_free(struct screen *s)
+{
+	struct inv_screen *is = (struct inv_screen *)s;
+
+	reader(is, NULL, 0);
+	inventory_free(is->inv);
+	free(is);
+}
+
+static const struct screen_ops inv_ops = {
+	.title = inv_title, .keys = inv_keys, .draw = inv_draw, .key = inv_key,
+	.free = inv_free, .device = inv_device,
+};
+
+struct screen *
+screen_property_inventory_new(struct console *c, const char *location)
+{
+	struct inv_screen *is = xcalloc(1, sizeof *is);
+	struct errmsg em;
+
+	is->base.ops = &inv_ops;
+	if (inventory_start(c->in.j, location, &is->inv, &em) != CST_OK) {
+		console_say(c, UI_ERROR, "%s", em.text);
+		free(is);
+		return NULL;
+	}
+	snprintf(is->title, sizeof is->title, _("Inventory of %s"), location);
+	is->devs = c->devs;
+	reader(is, c, 1);
+	return &is->base;
+}
