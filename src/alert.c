@@ -27,6 +27,8 @@ static const struct {
 	{ "band_silent", N_("band silent") },
 	{ "battery", N_("battery low") },
 	{ "property_overdue", N_("property item overdue") },
+	{ "property_overheld", N_("property item held too long") },
+	{ "property_misplaced", N_("property item misplaced") },
 	{ "device_fault", N_("device fault") },
 };
 
@@ -120,8 +122,12 @@ figures(const char *rule, const struct json *d, char *buf, size_t size)
 		    (long long)num(d, "low"), (long long)num(d, "high"));
 	else if (strcmp(rule, "battery") == 0)
 		snprintf(buf, size, "%lld %%", (long long)num(d, "percent"));
-	else if (strcmp(rule, "property_overdue") == 0)
+	else if (strcmp(rule, "property_overdue") == 0 ||
+	    strcmp(rule, "property_overheld") == 0)
 		snprintf(buf, size, "%s", str(d, "code"));
+	else if (strcmp(rule, "property_misplaced") == 0)
+		/* TRANSLATORS: an item's code, and the location an inventory saw it at. */
+		snprintf(buf, size, _("%s seen at %s"), str(d, "code"), str(d, "where"));
 	else if (strcmp(rule, "device_fault") == 0)
 		snprintf(buf, size, "%s %s", str(d, "reason"), str(d, "value"));
 	else if (strcmp(rule, "sos") == 0 || strcmp(rule, "strap") == 0)

@@ -58,7 +58,9 @@ struct config_supervision {
 	int64_t sos_hold_ms;			/* an SOS stays open this long after the last press */
 	int64_t silence_ms;			/* a band not heard this long */
 	int battery_low;			/* percent */
-	int property_overdue;
+	int property_overdue;			/* checked out past the return date */
+	int property_overheld;			/* held past its category's [property] limit */
+	int property_misplaced;			/* an inventory saw it where it is not recorded */
 	int64_t zone_settle_ms;			/* a new zone counts after this long in it */
 	int64_t fault_hold_ms;			/* a device fault clears after this long without */
 };

@@ -37,7 +37,7 @@ struct rules {
 	size_t nc, capc;
 	struct alert_list open;
 	struct zone_state zs[CONF_ZONES_MAX];
-	struct prop_alert_list overdue;
+	struct prop_alert_list overdue, overheld, misplaced;
 	int64_t next_property;
 };
 
@@ -61,6 +61,8 @@ rules_free(struct rules *r)
 	visit_list_free(&r->visits);
 	alert_list_free(&r->open);
 	prop_alert_list_free(&r->overdue);
+	prop_alert_list_free(&r->overheld);
+	prop_alert_list_free(&r->misplaced);
 	free(r->c);
 	free(r);
 }
@@ -273,25 +275,47 @@ zone_rules(struct rules *r, int64_t now)
 	}
 }
 
-static int
-property_rules(struct rules *r, int64_t now, struct errmsg *em)
+/* One property condition per listed item, with the item's code and a time in its data. */
+static void
+property_conds(struct rules *r, const struct prop_alert_list *l, const char *rule,
+    enum alert_level level)
 {
 	struct cond *c;
 	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		c = cond(r, rule, l->v[i].item.id, NULL, -1, level);
+		snprintf(c->data, sizeof c->data, "{\"code\":\"%s\",\"since\":%lld,\"where\":"
+		    "\"%s\"}", l->v[i].item.code, (long long)l->v[i].since, l->v[i].where);
+	}
+}
+
+/*
+ * The property room, looked at every PROPERTY_EVERY_MS: items checked out past their return,
+ * held past their category's limit, and seen by an inventory where they are not recorded.
+ */
+static int
+property_rules(struct rules *r, int64_t now, struct errmsg *em)
+{
+	const struct config_supervision *sc = &r->conf->sup;
 	int status = CST_OK;
 
-	if (!r->conf->sup.property_overdue)
-		return CST_OK;
 	if (now >= r->next_property) {
 		r->next_property = now + PROPERTY_EVERY_MS;
 		prop_alert_list_free(&r->overdue);
-		status = prop_alerts_overdue(r->j, now, r->conf->checkout_grace_ms, &r->overdue, em);
+		prop_alert_list_free(&r->overheld);
+		prop_alert_list_free(&r->misplaced);
+		if (sc->property_overdue)
+			status = prop_alerts_overdue(r->j, now, r->conf->checkout_grace_ms,
+			    &r->overdue, em);
+		if (status == CST_OK && sc->property_overheld)
+			status = prop_alerts_overheld(r->j, now, r->conf->hold_days, &r->overheld, em);
+		if (status == CST_OK && sc->property_misplaced)
+			status = prop_alerts_misplaced(r->j, &r->misplaced, em);
 	}
-	for (i = 0; i < r->overdue.n; i++) {
-		c = cond(r, "property_overdue", r->overdue.v[i].item.id, NULL, -1, ALERT_YELLOW);
-		snprintf(c->data, sizeof c->data, "{\"code\":\"%s\",\"due\":%lld}",
-		    r->overdue.v[i].item.code, (long long)r->overdue.v[i].since);
-	}
+	property_conds(r, &r->overdue, "property_overdue", ALERT_YELLOW);
+	property_conds(r, &r->overheld, "property_overheld", ALERT_YELLOW);
+	property_conds(r, &r->misplaced, "property_misplaced", ALERT_ORANGE);
 	return status;
 }
 

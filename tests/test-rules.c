@@ -443,6 +443,11 @@ test_time_rules(void)
 	    b.v[b.n - 1].level <= b.v[0].level, "the board: everyone, red first");
 	board_list_free(&b);
 	ok(alert_acknowledge(J, "s1", a.id, "已报请延长", &em) == CST_OK, "acknowledged");
+	ok(!open_alert("property_overheld", item, &a), "not yet held too long");
+	clock_advance_ms(400LL * 24 * 3600000LL);	/* past the default year for "other" */
+	tick();
+	ok(open_alert("property_overheld", item, &a) && a.level == ALERT_YELLOW,
+	    "an item held past its category's limit: yellow");
 }
 
 static void
