@@ -205,7 +205,7 @@ run_language() {
 	ok $([ "$n" = 1 ]; echo $?) "one alert.acknowledged in the journal ($n)"
 	"$bin" log --data "$d" --kind 'alert.*' | grep alert.acknowledged | grep -q '已到场处置'
 	ok $? "the acknowledgement carries the note and is found by --kind alert.*"
-	"$bin" log --data "$d" --kind alert.acknowledged | grep -q '"by":"s1"\|s1'
+	"$bin" log --data "$d" --kind alert.acknowledged | grep -q '"operator":"s1"'
 	ok $? "acknowledged by the supervisor s1"
 	keys Enter; settle
 	screen | grep -qF "$B_ACK"; ok $(not $?) "an acknowledged alert is not asked again"
