@@ -74,4 +74,8 @@ console_rules_device(struct console *c, int dev, const struct dev_event *ev)
 		return;
 	err_clear(&em);
 	rules_status(c, rules_on_device(c->rules, ev, &em), &em);
+	/* An SOS or a strap was evaluated at once: show it now, not at the next second. */
+	if (ev->kind == DEV_DOCK && ev->dock.what == DOCK_TELEMETRY &&
+	    (ev->dock.flags & (DOCK_SOS | DOCK_STRAP_OPEN)) && c->logged_in && !c->locked)
+		console_screen_tick(c);
 }

@@ -77,6 +77,8 @@ void console_push(struct console *c, struct screen *s);
 void console_close(struct console *c, struct screen *s);
 /* Closes every screen (logout). */
 void console_close_all(struct console *c);
+/* Runs the tick of the screen under the dialogs (each second, and on urgent news). */
+void console_screen_tick(struct console *c);
 void console_say(struct console *c, enum ui_style st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* After a successful login: the operator and the first screen of the room. */

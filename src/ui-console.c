@@ -307,20 +307,29 @@ on_keyboard(void *arg, int fd, short revents)
 	}
 }
 
+void
+console_screen_tick(struct console *c)
+{
+	struct screen *s;
+
+	for (s = c->top; s != NULL && s->ops->modal; s = s->below)
+		;	/* the screen under the dialogs: the board stays live under one */
+	if (s != NULL && s->ops->tick != NULL) {
+		s->ops->tick(s, c);
+		c->dirty = 1;
+	}
+}
+
 static void
 on_tick(void *arg)
 {
 	struct console *c = arg;
-	struct screen *s;
 	int64_t idle = clock_mono_ms() - c->last_key_ms;
 
 	c->dirty = 1;	/* the clock in the status line */
 	console_sync_tick(c);
 	console_rules_tick(c);
-	for (s = c->top; s != NULL && s->ops->modal; s = s->below)
-		;	/* the screen under the dialogs: the board stays live under one */
-	if (s != NULL && s->ops->tick != NULL)
-		s->ops->tick(s, c);
+	console_screen_tick(c);
 	if (c->logged_in && !c->locked && c->cfg.idle_lock_ms > 0 && idle >= c->cfg.idle_lock_ms) {
 		c->locked = 1;
 		console_push(c, screen_login_new(c, 1));
