@@ -131,8 +131,12 @@ home_load(struct home *h, struct console *c)
 		console_say(c, UI_ERROR, "%s", em.text);
 	table_set_rows(&h->table, (int)h->people.n);
 	screen_step_keys(c->room, 1, h->steps, sizeof h->steps);
-	snprintf(h->keys, sizeof h->keys, "%s", _("Enter open  / find  L register  F1 help  "
-	    "F10 log out"));
+	if (screen_board_allowed(c))
+		snprintf(h->keys, sizeof h->keys, "%s", _("Enter open  / find  L register  "
+		    "B board  F1 help  F10 log out"));
+	else
+		snprintf(h->keys, sizeof h->keys, "%s", _("Enter open  / find  L register  "
+		    "F1 help  F10 log out"));
 }
 
 static void
@@ -166,16 +170,26 @@ home_key(struct screen *s, struct console *c, int key)
 		console_push(c, screen_ledger_new(c));
 		return UI_HANDLED;
 	}
+	if (key == 'b' || key == 'B') {
+		console_push(c, screen_board_new(c));	/* NULL, with a message, for a clerk */
+		return UI_HANDLED;
+	}
 	if (key == ui_key_f(5)) {
 		home_load(h, c);
 		return UI_HANDLED;
 	}
 	if (key == ui_key_f(1)) {
-		console_push(c, screen_help_new(c, _("People in the area"), _("Up and Down choose "
+		char help[2048];
+
+		/* Two messages, so that the catalogs' first one stands as it is. */
+		snprintf(help, sizeof help, "%s%s%s", _("Up and Down choose "
 		    "a person, Enter opens the visit. The digits start the steps this room takes: "
 		    "1 registers a new person; the others act on the chosen person. / finds anyone "
 		    "by band, ID number, case number or part of a name; L opens the area "
-		    "register.")));
+		    "register."), screen_board_allowed(c) ? " " : "", screen_board_allowed(c) ?
+		    _("B opens the supervision board: everyone with zone, heart rate and alerts, "
+		    "red first.") : "");
+		console_push(c, screen_help_new(c, _("People in the area"), help));
 		return UI_HANDLED;
 	}
 	if (!UI_IS_FN(key) && screen_step_open(c, key, sel))

@@ -21,6 +21,10 @@ struct screen *screen_temp_exit_new(struct console *c, const char *visit);
 struct screen *screen_exit_new(struct console *c, const char *visit);
 struct screen *screen_find_new(struct console *c);
 struct screen *screen_ledger_new(struct console *c);	/* the area register */
+/* The supervision board: NULL (with a message) for an operator who is not a supervisor or
+ * an admin; screen_board_allowed says beforehand. */
+struct screen *screen_board_new(struct console *c);
+int screen_board_allowed(const struct console *c);
 /* Shows a rendered document; F2 has the named signer confirm it (a typed confirmation). */
 struct screen *screen_sign_new(struct console *c, const char *visit, int doc_kind,
     const char *signer_role, const char *signer_name);

@@ -215,6 +215,8 @@ on_device_event(void *arg, int dev, const struct dev_event *ev)
 	struct screen *top = c->top;
 
 	c->dirty = 1;
+	/* Supervision first, and whoever is (not) logged in: it must not stop at the lock. */
+	console_rules_device(c, dev, ev);
 	if (!c->logged_in || c->locked)
 		return;		/* nobody may act on it: a locked screen ignores the devices */
 	if (top && top->ops->device && top->ops->device(top, c, dev, ev))

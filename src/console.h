@@ -18,6 +18,7 @@
 #include "ui.h"
 
 struct console;
+struct rules;
 struct screen;
 struct sync;
 
@@ -30,6 +31,8 @@ struct screen_ops {
 	void (*free)(struct screen *s);
 	/* A device event while this screen is on top: 1 when it used it (may be NULL). */
 	int (*device)(struct screen *s, struct console *c, int dev, const struct dev_event *ev);
+	/* Each second while this screen is on top or under dialogs only (may be NULL). */
+	void (*tick)(struct screen *s, struct console *c);
 	int modal;		/* a dialog: drawn over the screen below it */
 };
 
@@ -46,6 +49,9 @@ struct console {
 	struct loop *loop;
 	struct devices *devs;	/* the serial devices of custody.conf */
 	struct sync *sync;	/* the ledger link, NULL when not enrolled */
+	struct rules *rules;	/* the supervision rules and the board's reader */
+	int rules_watch;	/* this terminal evaluates the rules (it has a dock or zones) */
+	int rules_failing;	/* the last tick failed: said once, not every second */
 	int64_t sync_seen_seq;	/* own journal head at the last tick (0: not looked yet) */
 	char room[EV_MAX_ID + 1];
 	struct operator op;
@@ -71,6 +77,8 @@ void console_push(struct console *c, struct screen *s);
 void console_close(struct console *c, struct screen *s);
 /* Closes every screen (logout). */
 void console_close_all(struct console *c);
+/* Runs the tick of the screen under the dialogs (each second, and on urgent news). */
+void console_screen_tick(struct console *c);
 void console_say(struct console *c, enum ui_style st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* After a successful login: the operator and the first screen of the room. */
@@ -102,6 +110,17 @@ void console_sync_stop(struct console *c);
 void console_sync_tick(struct console *c);
 /* The sync part of the status line: "sync ✓", "offline 12 (3m)"; "" when not enrolled. */
 void console_sync_status(struct console *c, char *out, size_t size);
+
+/*
+ * The supervision rules (src/rules.h) on the console: started with the configuration, fed
+ * every event of the dock, evaluated each second, freed with the console. A terminal
+ * evaluates them only when it has a dock or [zone.N] sections; any terminal reads the board.
+ */
+void console_rules_start(struct console *c);
+void console_rules_stop(struct console *c);
+void console_rules_tick(struct console *c);
+/* An event of device dev: the dock's DEV_DOCK and DEV_ERROR go to the rules. */
+void console_rules_device(struct console *c, int dev, const struct dev_event *ev);
 
 /* The room keys (intake, search, …) and their translated names. */
 int room_valid(const char *key);

@@ -94,6 +94,7 @@ console_free(struct console *c)
 	devices_free(c->devs);
 	c->devs = NULL;
 	console_sync_stop(c);
+	console_rules_stop(c);
 	loop_free(c->loop);
 	c->loop = NULL;
 }
@@ -306,6 +307,19 @@ on_keyboard(void *arg, int fd, short revents)
 	}
 }
 
+void
+console_screen_tick(struct console *c)
+{
+	struct screen *s;
+
+	for (s = c->top; s != NULL && s->ops->modal; s = s->below)
+		;	/* the screen under the dialogs: the board stays live under one */
+	if (s != NULL && s->ops->tick != NULL) {
+		s->ops->tick(s, c);
+		c->dirty = 1;
+	}
+}
+
 static void
 on_tick(void *arg)
 {
@@ -314,6 +328,8 @@ on_tick(void *arg)
 
 	c->dirty = 1;	/* the clock in the status line */
 	console_sync_tick(c);
+	console_rules_tick(c);
+	console_screen_tick(c);
 	if (c->logged_in && !c->locked && c->cfg.idle_lock_ms > 0 && idle >= c->cfg.idle_lock_ms) {
 		c->locked = 1;
 		console_push(c, screen_login_new(c, 1));
@@ -330,6 +346,7 @@ console_run(struct console *c, struct errmsg *em)
 	console_push(c, screen_login_new(c, 0));
 	loop_watch(c->loop, STDIN_FILENO, POLLIN, on_keyboard, c);
 	loop_timer(c->loop, 1000, 1, on_tick, c);
+	console_rules_start(c);
 	console_devices_start(c);
 	console_sync_start(c);
 	redraw(c);
