@@ -135,7 +135,7 @@ static const struct key config_keys[] = {
 	    N_("Highest normal heart rate, beats per minute.")),
 	SUP_DUR("hr_for", hr_for_ms, 0, MS_HOUR, 30 * MS_SEC,
 	    N_("How long a heart rate must stay outside the range before an alert.")),
-	SUP_DUR("sos_hold", sos_hold_ms, 0, MS_HOUR, 30 * MS_SEC,
+	SUP_DUR("sos_hold", sos_hold_ms, 5 * MS_SEC, MS_HOUR, 30 * MS_SEC,
 	    N_("An SOS clears this long after the last press, once acknowledged.")),
 	SUP_DUR("band_silence", silence_ms, 5 * MS_SEC, MS_HOUR, 30 * MS_SEC,
 	    N_("A band or badge not heard for this long raises an alert.")),
