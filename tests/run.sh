@@ -28,7 +28,10 @@ for t in "$@"; do
 	f=${f%% failed*}
 	passed=$((passed + p))
 	failed=$((failed + f))
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "test-$t: ran no check (a missing tests/test-$t.targets?): counted as one failure"
+		failed=$((failed + 1))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "test-$t: exit $rc with no failed check: counted as one failure"
 		failed=$((failed + 1))
 	fi
