@@ -100,6 +100,20 @@ str(const struct json *d, const char *key)
 }
 
 /* The figures after the rule's name; the board shows the person and zone beside it. */
+/* A device fault in words: what was wrong and the value that could not be right. */
+static void
+fault_message(const char *reason, const char *value, char *buf, size_t size)
+{
+	if (strcmp(reason, "unknown_band") == 0)
+		snprintf(buf, size, "%s", _("a band bound to nobody in the area"));
+	else if (strcmp(reason, "heart_rate") == 0)
+		snprintf(buf, size, _("impossible heart rate %s"), value);
+	else if (strcmp(reason, "zone") == 0)
+		snprintf(buf, size, _("zone %s is not configured"), value);
+	else
+		snprintf(buf, size, "%s %s", reason, value);
+}
+
 static void
 figures(const char *rule, const struct json *d, char *buf, size_t size)
 {
@@ -129,7 +143,7 @@ figures(const char *rule, const struct json *d, char *buf, size_t size)
 		/* TRANSLATORS: an item's code, and the location an inventory saw it at. */
 		snprintf(buf, size, _("%s seen at %s"), str(d, "code"), str(d, "where"));
 	else if (strcmp(rule, "device_fault") == 0)
-		snprintf(buf, size, "%s %s", str(d, "reason"), str(d, "value"));
+		fault_message(str(d, "reason"), str(d, "value"), buf, size);
 	else if (strcmp(rule, "sos") == 0 || strcmp(rule, "strap") == 0)
 		snprintf(buf, size, "%s", str(d, "band"));
 	else

@@ -43,7 +43,10 @@ draw_row(struct ui_table *t, int row, int y, int x, int w, enum ui_style st)
 			snprintf(buf, sizeof buf, "%s", t->cols[c].title);
 		else
 			t->cell(t->arg, row, c, buf, sizeof buf);
-		ui_put(y, cx, cw + 1, buf, st, 1);
+		/* The cell is cut at its width: the column after it keeps its blank separator. */
+		ui_put(y, cx, cw, buf, st, 1);
+		if (cx + cw < x + w)
+			ui_put(y, cx + cw, 1, "", st, 1);
 		cx += cw + 1;
 	}
 	if (cx < x + w)

@@ -60,9 +60,18 @@ if ! LANGUAGE= LC_ALL=C "$bin" sync --data "$data" --status 2>/dev/null | grep -
 fi
 dev=$(cd "$data" && pwd)/dev
 if [ ! -f "$data/custody.conf" ]; then
-	for d in pn532 em4100 fingerprint uhf dock idcard; do
-		printf '[device.%s]\nport = %s/%s\n\n' "$d" "$dev" "$d"
-	done > "$data/custody.conf"
+	{
+		for d in pn532 em4100 fingerprint uhf dock idcard; do
+			printf '[device.%s]\nport = %s/%s\n\n' "$d" "$dev" "$d"
+		done
+		# The demo center's zones, as the positioning gateway numbers them.
+		n=1
+		for z in "入区登记室 entry" "检查室 search" "物品保管室 belongings" "信息采集室 collection" \
+		    "候问室1 waiting" "讯问室1 interrogation" "出区通道 exit" "走廊 corridor"; do
+			printf '[zone.%d]\nname = %s\nkind = %s\n\n' $n "${z% *}" "${z#* }"
+			n=$((n + 1))
+		done
+	} > "$data/custody.conf"
 fi
 "$sim" --links "$dev" --control "$data/sim" </dev/null >"$data/sim.log" 2>&1 &
 pids="$pids $!"
@@ -77,6 +86,9 @@ Simulated devices (模拟设备) in $dev; from another terminal, for example:
   echo 'pn532 tap 04A1B2C3D4E5F6' > $data/sim       # a band on the 13.56 MHz reader
   echo 'idcard insert name=张三 id=11010519491231002X' > $data/sim
   echo 'fingerprint tap alice' > $data/sim          # a finger on the module (collection, F4 signing)
+  echo 'dock telemetry 0102030405 zone=6 hr=150' > $data/sim   # the band in 讯问室1, heart rate 150
+  echo 'dock sos 0102030405' > $data/sim              # its SOS button: a red alert on the board (s1, B)
+  echo 'uhf tags 20' > $data/sim                       # tags in the UHF field (property room inventory)
   echo 'help' > $data/sim; cat $data/sim.log          # every command
 The ledger (台账服务器) runs at https://127.0.0.1:$port ($ledger); a second terminal that
 shares its visits: CUSTODY_DEMO=demo2 CUSTODY_DEMO_ROOM=exit make run
