@@ -1,7 +1,6 @@
 /* The actions of the intake loop: input checks, stage rules, one event each. */
 #include "intake.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,8 +12,12 @@
 #include "idcard.h"
 #include "json.h"
 #include "operator.h"
+#include "record.h"
 #include "text.h"
 #include "visit.h"
+
+/* Police numbers, case numbers, lockers, rooms, bands: letters, digits and these. */
+#define CODE_MARKS "-_./:"
 
 const char *const intake_collection_keys[INTAKE_COLLECTION_ITEMS] = {
 	"fingerprints", "photo", "dna", "drug_test", "health_check"
@@ -64,67 +67,10 @@ intake_label(const char *const *keys, const char *const *labels, size_t n, const
 	return key;
 }
 
-static int
-key_in(const char *const *keys, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(keys[i], key) == 0)
-			return 1;
-	return 0;
-}
-
-/* Refuses with a message pointing at a form field. */
-static int
-bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->field = field;
-	err->em.code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->em.text, sizeof err->em.text, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 static void
 reset_error(struct intake_error *err)
 {
 	memset(err, 0, sizeof *err);
-}
-
-/* Free text: valid UTF-8 without control characters, within max bytes, required or not. */
-static int
-check_text(struct intake_error *err, const char *field, const char *s, size_t max,
-    int required)
-{
-	if (required && !text_valid(s, max, 1))
-		return *s == '\0' || text_valid(s, max, 0) ?
-		    bad(err, field, CST_ERR_ARG, _("required")) :
-		    bad(err, field, CST_ERR_ARG, _("not valid text or longer than %zu bytes"), max);
-	if (!text_valid(s, max, 0))
-		return bad(err, field, CST_ERR_ARG, _("not valid text or longer than %zu bytes"),
-		    max);
-	return CST_OK;
-}
-
-/* Police numbers, case numbers, lockers, rooms, bands: letters, digits and - _ . / */
-static int
-check_code(struct intake_error *err, const char *field, const char *s, int required)
-{
-	if (*s == '\0')
-		return required ? bad(err, field, CST_ERR_ARG, _("required")) : CST_OK;
-	if (strlen(s) > IN_SHORT_MAX || !text_only(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz-_./:"))
-		return bad(err, field, CST_ERR_ARG, _("use letters, digits and - _ . / : only, at "
-		    "most %d"), IN_SHORT_MAX);
-	return CST_OK;
 }
 
 /* The stage rules for an action on a visit; sets *used_override when an override lets it. */
@@ -142,7 +88,7 @@ check_stage(struct intake *in, const char *visit, enum action a, int *used_overr
 	status = stage_check(&f, a, &needs, why, sizeof why);
 	if (status != CST_OK) {
 		err->needs_override = needs;
-		return bad(err, NULL, status, _("%s is not allowed now: %s"), action_label(a), why);
+		return rec_refuse(err, NULL, status, _("%s is not allowed now: %s"), action_label(a), why);
 	}
 	/* Allowed though a prerequisite is missing: only the override can explain that. */
 	if (f.override) {
@@ -150,26 +96,6 @@ check_stage(struct intake *in, const char *visit, enum action a, int *used_overr
 		*used_override = stage_check(&f, a, &needs, why, sizeof why) != CST_OK;
 	}
 	return CST_OK;
-}
-
-static int
-append(struct intake *in, const char *kind, const char *subject, struct jw *w,
-    struct intake_error *err)
-{
-	size_t len;
-	const char *body = jw_text(w, &len);
-	int status = journal_append(in->j, in->operator_, kind, subject, body, len, NULL,
-	    &err->em);
-
-	jw_free(w);
-	return status;
-}
-
-static void
-kv(struct jw *w, const char *key, const char *value)
-{
-	jw_key(w, key);
-	jw_str(w, value);
 }
 
 static void
@@ -202,7 +128,7 @@ check_supervisor(struct intake *in, const char *field, const char *id, const cha
 	int status;
 
 	if (*id == '\0')
-		return bad(err, field, CST_ERR_ARG, _("required"));
+		return rec_refuse(err, field, CST_ERR_ARG, _("required"));
 	status = operator_authenticate(in->j, id, password, purpose, in->max_failures,
 	    in->lockout_ms, &op, &err->em);
 	if (status != CST_OK) {
@@ -210,9 +136,9 @@ check_supervisor(struct intake *in, const char *field, const char *id, const cha
 		return status;
 	}
 	if (!role_can_approve(op.role))
-		return bad(err, field, CST_ERR_PERM, _("%s is not a supervisor"), id);
+		return rec_refuse(err, field, CST_ERR_PERM, _("%s is not a supervisor"), id);
 	if (strcmp(id, in->operator_) == 0)
-		return bad(err, field, CST_ERR_PERM, _("the approving supervisor must be someone "
+		return rec_refuse(err, field, CST_ERR_PERM, _("the approving supervisor must be someone "
 		    "other than the operator at this terminal"));
 	return CST_OK;
 }
@@ -223,23 +149,23 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	struct idcard id;
 	char why[200];
 
-	if (check_text(err, "name", r->name, IN_NAME_MAX, 1))
+	if (rec_check_text(err, "name", r->name, IN_NAME_MAX, 1))
 		return err->em.code;
 	if (r->sex != 'M' && r->sex != 'F')
-		return bad(err, "sex", CST_ERR_ARG, _("required"));
+		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
 	if (ethnic_find(r->ethnicity) < 0)
-		return bad(err, "ethnicity", CST_ERR_ARG, _("required"));
+		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
 	if (idcard_check(r->id_number, now, &id, why, sizeof why) != 0)
-		return bad(err, "id_number", CST_ERR_ARG, "%s", why);
+		return rec_refuse(err, "id_number", CST_ERR_ARG, "%s", why);
 	if (idcard_cross_check(&id, r->birth_date[0] ? r->birth_date : NULL, r->sex, why,
 	    sizeof why) != 0)
-		return bad(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
+		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
 		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
-	if (check_text(err, "address", r->address, IN_TEXT_MAX, 1))
+	if (rec_check_text(err, "address", r->address, IN_TEXT_MAX, 1))
 		return err->em.code;
 	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
 	    strlen(r->phone) > 20))
-		return bad(err, "phone", CST_ERR_ARG, _("digits, 5 to 20"));
+		return rec_refuse(err, "phone", CST_ERR_ARG, _("digits, 5 to 20"));
 	return CST_OK;
 }
 
@@ -248,20 +174,20 @@ check_case(struct intake *in, const struct registration *r, struct intake_error 
 {
 	struct visit v;
 
-	if (check_code(err, "case_number", r->case_number, 1))
+	if (rec_check_code(err, "case_number", r->case_number, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
-	if (!key_in(intake_reason_keys, 3, r->reason))
-		return bad(err, "reason", CST_ERR_ARG, _("required"));
-	if (check_code(err, "officer1", r->officer1, 1) ||
-	    check_code(err, "officer2", r->officer2, 1))
+	if (rec_key_index(intake_reason_keys, 3, r->reason) < 0)
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("required"));
+	if (rec_check_code(err, "officer1", r->officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer2", r->officer2, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (strcmp(r->officer1, r->officer2) == 0)
-		return bad(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
+		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
-	if (check_code(err, "band", r->band, 0))
+	if (rec_check_code(err, "band", r->band, IN_SHORT_MAX, CODE_MARKS, 0))
 		return err->em.code;
 	if (r->band[0] && visit_by_band(in->j, r->band, &v, NULL) == CST_OK)
-		return bad(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
+		return rec_refuse(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
 		    "the area"), v.name);
 	return CST_OK;
 }
@@ -281,7 +207,7 @@ person_id_for(struct intake *in, const char *id_number, char out[UUID_LEN + 1],
 		if (strcmp(l.v[i].id_number, id_number) != 0)
 			continue;
 		if (l.v[i].exit_ts == 0) {
-			status = bad(err, "id_number", CST_ERR_EXISTS, _("%s with this ID number "
+			status = rec_refuse(err, "id_number", CST_ERR_EXISTS, _("%s with this ID number "
 			    "is already in the area"), l.v[i].name);
 			break;
 		}
@@ -308,32 +234,32 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	idcard_check(r->id_number, now, &id, NULL, 0);
 	snprintf(idn, sizeof idn, "%s", id.number);
 	if (r->entry_ts > now + 60000 || (r->entry_ts && r->entry_ts < now - 86400000LL))
-		return bad(err, "entry_ts", CST_ERR_ARG, _("the entry time must be within the "
+		return rec_refuse(err, "entry_ts", CST_ERR_ARG, _("the entry time must be within the "
 		    "last 24 hours"));
 	if (person_id_for(in, idn, person, err) != CST_OK)
 		return err->em.code;
 	uuid_new(visit_out);
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "person_id", person);
-	kv(&w, "name", r->name);
-	kv(&w, "sex", r->sex == 'M' ? "M" : "F");
-	kv(&w, "ethnicity", r->ethnicity);
-	kv(&w, "birth_date", id.birth);
-	kv(&w, "address", r->address);
-	kv(&w, "id_number", idn);
-	kv(&w, "phone", r->phone);
-	kv(&w, "case_number", r->case_number);
-	kv(&w, "reason", r->reason);
+	rec_kv(&w, "person_id", person);
+	rec_kv(&w, "name", r->name);
+	rec_kv(&w, "sex", r->sex == 'M' ? "M" : "F");
+	rec_kv(&w, "ethnicity", r->ethnicity);
+	rec_kv(&w, "birth_date", id.birth);
+	rec_kv(&w, "address", r->address);
+	rec_kv(&w, "id_number", idn);
+	rec_kv(&w, "phone", r->phone);
+	rec_kv(&w, "case_number", r->case_number);
+	rec_kv(&w, "reason", r->reason);
 	jw_key(&w, "serious");
 	jw_bool(&w, r->serious);
 	officers(&w, r->officer1, r->officer2);
 	jw_key(&w, "entry_ts");
 	jw_int(&w, r->entry_ts ? r->entry_ts : now);
 	if (r->band[0])
-		kv(&w, "band", r->band);
+		rec_kv(&w, "band", r->band);
 	jw_obj_end(&w);
-	return append(in, "person.registered", visit_out, &w, err);
+	return rec_append(in, "person.registered", visit_out, &w, err);
 }
 
 static int
@@ -344,9 +270,9 @@ band_event(struct intake *in, const char *visit, const char *kind, const char *b
 
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "band", band);
+	rec_kv(&w, "band", band);
 	jw_obj_end(&w);
-	return append(in, kind, visit, &w, err);
+	return rec_append(in, kind, visit, &w, err);
 }
 
 int
@@ -356,14 +282,14 @@ intake_bind_band(struct intake *in, const char *visit, const char *band,
 	struct visit v, other;
 
 	reset_error(err);
-	if (check_code(err, "band", band, 1))
+	if (rec_check_code(err, "band", band, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (v.exit_ts)
-		return bad(err, NULL, CST_ERR_ARG, _("this person has already left the area"));
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("this person has already left the area"));
 	if (visit_by_band(in->j, band, &other, NULL) == CST_OK && strcmp(other.id, visit) != 0)
-		return bad(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
+		return rec_refuse(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
 		    "the area"), other.name);
 	return band_event(in, visit, "band.bound", band, err);
 }
@@ -377,7 +303,7 @@ intake_unbind_band(struct intake *in, const char *visit, struct intake_error *er
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (v.band[0] == '\0')
-		return bad(err, NULL, CST_ERR_ARG, _("no band is bound"));
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("no band is bound"));
 	return band_event(in, visit, "band.unbound", v.band, err);
 }
 
@@ -388,25 +314,26 @@ check_search(struct intake *in, const struct visit *v, const struct search_recor
 	size_t i;
 
 	(void)in;
-	if (check_code(err, "officer", s->officer, 1) || check_code(err, "witness", s->witness, 1))
+	if (rec_check_code(err, "officer", s->officer, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "witness", s->witness, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (s->officer_sex != v->sex)
-		return bad(err, "officer_sex", CST_ERR_ARG, _("the searching officer must be of "
+		return rec_refuse(err, "officer_sex", CST_ERR_ARG, _("the searching officer must be of "
 		    "the person's sex"));
 	if (strcmp(s->officer, s->witness) == 0)
-		return bad(err, "witness", CST_ERR_ARG, _("the witness must be another person"));
-	if (check_text(err, "health", s->health, IN_TEXT_MAX, 1))
+		return rec_refuse(err, "witness", CST_ERR_ARG, _("the witness must be another person"));
+	if (rec_check_text(err, "health", s->health, IN_TEXT_MAX, 1))
 		return err->em.code;
 	if (s->ninjuries > IN_ITEMS_MAX || s->nitems > IN_ITEMS_MAX)
-		return bad(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
 	for (i = 0; i < s->ninjuries; i++)
-		if (check_text(err, "injuries", s->injuries[i].area, IN_SHORT_MAX, 1) ||
-		    check_text(err, "injuries", s->injuries[i].description, IN_TEXT_MAX, 1))
+		if (rec_check_text(err, "injuries", s->injuries[i].area, IN_SHORT_MAX, 1) ||
+		    rec_check_text(err, "injuries", s->injuries[i].description, IN_TEXT_MAX, 1))
 			return err->em.code;
 	for (i = 0; i < s->nitems; i++)
-		if (check_text(err, "items", s->items[i].description, IN_TEXT_MAX, 1) ||
-		    check_text(err, "items", s->items[i].quantity, 15, 1) ||
-		    check_text(err, "items", s->items[i].unit, 15, 0))
+		if (rec_check_text(err, "items", s->items[i].description, IN_TEXT_MAX, 1) ||
+		    rec_check_text(err, "items", s->items[i].quantity, 15, 1) ||
+		    rec_check_text(err, "items", s->items[i].unit, 15, 0))
 			return err->em.code;
 	return CST_OK;
 }
@@ -427,16 +354,16 @@ intake_search(struct intake *in, const char *visit, const struct search_record *
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "officer", s->officer);
-	kv(&w, "officer_sex", s->officer_sex == 'M' ? "M" : "F");
-	kv(&w, "witness", s->witness);
-	kv(&w, "health", s->health);
+	rec_kv(&w, "officer", s->officer);
+	rec_kv(&w, "officer_sex", s->officer_sex == 'M' ? "M" : "F");
+	rec_kv(&w, "witness", s->witness);
+	rec_kv(&w, "health", s->health);
 	jw_key(&w, "injuries");
 	jw_arr_begin(&w);
 	for (i = 0; i < s->ninjuries; i++) {
 		jw_obj_begin(&w);
-		kv(&w, "area", s->injuries[i].area);
-		kv(&w, "description", s->injuries[i].description);
+		rec_kv(&w, "area", s->injuries[i].area);
+		rec_kv(&w, "description", s->injuries[i].description);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
@@ -444,16 +371,16 @@ intake_search(struct intake *in, const char *visit, const struct search_record *
 	jw_arr_begin(&w);
 	for (i = 0; i < s->nitems; i++) {
 		jw_obj_begin(&w);
-		kv(&w, "description", s->items[i].description);
-		kv(&w, "quantity", s->items[i].quantity);
-		kv(&w, "unit", s->items[i].unit);
-		kv(&w, "to", s->items[i].to_property ? "property" : "belongings");
+		rec_kv(&w, "description", s->items[i].description);
+		rec_kv(&w, "quantity", s->items[i].quantity);
+		rec_kv(&w, "unit", s->items[i].unit);
+		rec_kv(&w, "to", s->items[i].to_property ? "property" : "belongings");
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "search.recorded", visit, &w, err);
+	return rec_append(in, "search.recorded", visit, &w, err);
 }
 
 static int
@@ -463,25 +390,25 @@ check_belongings(struct intake *in, const char *visit, const struct visit *v,
 	char other[UUID_LEN + 1];
 	size_t i;
 
-	if (check_code(err, "locker", b->locker, b->nitems > 0) ||
-	    check_code(err, "custodian", b->custodian, 1))
+	if (rec_check_code(err, "locker", b->locker, IN_SHORT_MAX, CODE_MARKS, b->nitems > 0) ||
+	    rec_check_code(err, "custodian", b->custodian, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (strcmp(b->custodian, v->officer1) == 0 || strcmp(b->custodian, v->officer2) == 0)
-		return bad(err, "custodian", CST_ERR_ARG, _("the custodian may not be one of the "
+		return rec_refuse(err, "custodian", CST_ERR_ARG, _("the custodian may not be one of the "
 		    "case's officers"));
 	if (b->locker[0] && visit_locker_taken(in->j, b->locker, other, &err->em) == CST_OK &&
 	    other[0] && strcmp(other, visit) != 0)
-		return bad(err, "locker", CST_ERR_EXISTS, _("locker %s holds another person's "
+		return rec_refuse(err, "locker", CST_ERR_EXISTS, _("locker %s holds another person's "
 		    "belongings"), b->locker);
 	if (b->nitems > IN_ITEMS_MAX)
-		return bad(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("at most %d entries"), IN_ITEMS_MAX);
 	for (i = 0; i < b->nitems; i++) {
-		if (!key_in(intake_category_keys, 8, b->items[i].category))
-			return bad(err, "items", CST_ERR_ARG, _("item %zu: choose a category"), i + 1);
-		if (check_text(err, "items", b->items[i].description, IN_TEXT_MAX, 1) ||
-		    check_text(err, "items", b->items[i].quantity, 15, 1) ||
-		    check_text(err, "items", b->items[i].unit, 15, 0) ||
-		    check_text(err, "items", b->items[i].notes, IN_TEXT_MAX, 0))
+		if (rec_key_index(intake_category_keys, 8, b->items[i].category) < 0)
+			return rec_refuse(err, "items", CST_ERR_ARG, _("item %zu: choose a category"), i + 1);
+		if (rec_check_text(err, "items", b->items[i].description, IN_TEXT_MAX, 1) ||
+		    rec_check_text(err, "items", b->items[i].quantity, 15, 1) ||
+		    rec_check_text(err, "items", b->items[i].unit, 15, 0) ||
+		    rec_check_text(err, "items", b->items[i].notes, IN_TEXT_MAX, 0))
 			return err->em.code;
 	}
 	return CST_OK;
@@ -504,23 +431,23 @@ intake_belongings(struct intake *in, const char *visit, const struct belongings_
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "locker", b->locker);
-	kv(&w, "custodian", b->custodian);
+	rec_kv(&w, "locker", b->locker);
+	rec_kv(&w, "custodian", b->custodian);
 	jw_key(&w, "items");
 	jw_arr_begin(&w);
 	for (i = 0; i < b->nitems; i++) {
 		jw_obj_begin(&w);
-		kv(&w, "category", b->items[i].category);
-		kv(&w, "description", b->items[i].description);
-		kv(&w, "quantity", b->items[i].quantity);
-		kv(&w, "unit", b->items[i].unit);
-		kv(&w, "notes", b->items[i].notes);
+		rec_kv(&w, "category", b->items[i].category);
+		rec_kv(&w, "description", b->items[i].description);
+		rec_kv(&w, "quantity", b->items[i].quantity);
+		rec_kv(&w, "unit", b->items[i].unit);
+		rec_kv(&w, "notes", b->items[i].notes);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "belongings.logged", visit, &w, err);
+	return rec_append(in, "belongings.logged", visit, &w, err);
 }
 
 int
@@ -534,12 +461,12 @@ intake_return_belongings(struct intake *in, const char *visit, int to_property,
 	if (visit_facts(in->j, visit, ACT_EXIT, &f, &err->em) != CST_OK)
 		return err->em.code;
 	if (!f.items_held)
-		return bad(err, NULL, CST_ERR_ARG, _("no belongings are held"));
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("no belongings are held"));
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "to", to_property ? "property" : "owner");
+	rec_kv(&w, "to", to_property ? "property" : "owner");
 	jw_obj_end(&w);
-	return append(in, "belongings.returned", visit, &w, err);
+	return rec_append(in, "belongings.returned", visit, &w, err);
 }
 
 int
@@ -550,23 +477,23 @@ intake_collect(struct intake *in, const char *visit, const char *item, const cha
 	int used;
 
 	reset_error(err);
-	if (!key_in(intake_collection_keys, INTAKE_COLLECTION_ITEMS, item))
-		return bad(err, "item", CST_ERR_ARG, _("unknown collection item"));
+	if (rec_key_index(intake_collection_keys, INTAKE_COLLECTION_ITEMS, item) < 0)
+		return rec_refuse(err, "item", CST_ERR_ARG, _("unknown collection item"));
 	if (check_stage(in, visit, ACT_COLLECT, &used, err))
 		return err->em.code;
-	if (skipped ? check_text(err, "reason", reason, IN_TEXT_MAX, 1) :
-	    check_text(err, "result", result, IN_TEXT_MAX, 1))
+	if (skipped ? rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1) :
+	    rec_check_text(err, "result", result, IN_TEXT_MAX, 1))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "item", item);
-	kv(&w, "result", skipped ? "" : result);
+	rec_kv(&w, "item", item);
+	rec_kv(&w, "result", skipped ? "" : result);
 	jw_key(&w, "skipped");
 	jw_bool(&w, skipped);
-	kv(&w, "reason", skipped ? reason : "");
+	rec_kv(&w, "reason", skipped ? reason : "");
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "collection.recorded", visit, &w, err);
+	return rec_append(in, "collection.recorded", visit, &w, err);
 }
 
 int
@@ -579,21 +506,21 @@ intake_move(struct intake *in, const char *visit, const char *room, int interrog
 	reset_error(err);
 	if (check_stage(in, visit, interrogation ? ACT_INTERROGATE : ACT_WAIT, &used, err))
 		return err->em.code;
-	if (check_text(err, "room", room, IN_SHORT_MAX, 1) ||
-	    check_code(err, "officer1", officer1, 1) ||
-	    check_code(err, "officer2", officer2, interrogation))
+	if (rec_check_text(err, "room", room, IN_SHORT_MAX, 1) ||
+	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, interrogation))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
-		return bad(err, "officer2", CST_ERR_ARG, _("two different officers interrogate; "
+		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers interrogate; "
 		    "one officer alone may not"));
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "room", room);
-	kv(&w, "kind", interrogation ? "interrogation" : "waiting");
+	rec_kv(&w, "room", room);
+	rec_kv(&w, "kind", interrogation ? "interrogation" : "waiting");
 	officers(&w, officer1, officer2);
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "room.entered", visit, &w, err);
+	return rec_append(in, "room.entered", visit, &w, err);
 }
 
 int
@@ -607,30 +534,31 @@ intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
 	reset_error(err);
 	if (check_stage(in, visit, ACT_TEMP_EXIT, &used, err))
 		return err->em.code;
-	if (!key_in(intake_purpose_keys, 4, purpose))
-		return bad(err, "purpose", CST_ERR_ARG, _("required"));
-	if (check_text(err, "reason", reason, IN_TEXT_MAX, 1) ||
-	    check_code(err, "officer1", officer1, 1) || check_code(err, "officer2", officer2, 1))
+	if (rec_key_index(intake_purpose_keys, 4, purpose) < 0)
+		return rec_refuse(err, "purpose", CST_ERR_ARG, _("required"));
+	if (rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1) ||
+	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
-		return bad(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
+		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
 	if (return_ts <= clock_now_ms())
-		return bad(err, "return_ts", CST_ERR_ARG, _("the return time must be in the "
+		return rec_refuse(err, "return_ts", CST_ERR_ARG, _("the return time must be in the "
 		    "future"));
 	if (check_supervisor(in, "approver", approver, approver_password, "approval", err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "purpose", purpose);
-	kv(&w, "reason", reason);
-	kv(&w, "approved_by", approver);
+	rec_kv(&w, "purpose", purpose);
+	rec_kv(&w, "reason", reason);
+	rec_kv(&w, "approved_by", approver);
 	officers(&w, officer1, officer2);
 	jw_key(&w, "return_ts");
 	jw_int(&w, return_ts);
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "temp_exit.started", visit, &w, err);
+	return rec_append(in, "temp_exit.started", visit, &w, err);
 }
 
 int
@@ -645,7 +573,7 @@ intake_temp_return(struct intake *in, const char *visit, struct intake_error *er
 	jw_init(&w);
 	jw_obj_begin(&w);
 	jw_obj_end(&w);
-	return append(in, "temp_exit.returned", visit, &w, err);
+	return rec_append(in, "temp_exit.returned", visit, &w, err);
 }
 
 int
@@ -658,20 +586,20 @@ intake_exit(struct intake *in, const char *visit, const char *destination,
 	reset_error(err);
 	if (check_stage(in, visit, ACT_EXIT, &used, err))
 		return err->em.code;
-	if (!key_in(intake_destination_keys, 5, destination))
-		return bad(err, "destination", CST_ERR_ARG, _("required"));
-	if (check_text(err, "note", note, IN_TEXT_MAX, 0))
+	if (rec_key_index(intake_destination_keys, 5, destination) < 0)
+		return rec_refuse(err, "destination", CST_ERR_ARG, _("required"));
+	if (rec_check_text(err, "note", note, IN_TEXT_MAX, 0))
 		return err->em.code;
 	if (check_supervisor(in, "supervisor", supervisor, password, "approval", err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "destination", destination);
-	kv(&w, "approved_by", supervisor);
-	kv(&w, "note", note);
+	rec_kv(&w, "destination", destination);
+	rec_kv(&w, "approved_by", supervisor);
+	rec_kv(&w, "note", note);
 	override_flag(&w, used);
 	jw_obj_end(&w);
-	return append(in, "exit.completed", visit, &w, err);
+	return rec_append(in, "exit.completed", visit, &w, err);
 }
 
 int
@@ -688,24 +616,24 @@ intake_override(struct intake *in, const char *visit, enum action a, const char 
 		return err->em.code;
 	f.override = 0;
 	if (stage_check(&f, a, &needs, why, sizeof why) == CST_OK)
-		return bad(err, NULL, CST_ERR_ARG, _("%s is allowed already: no override needed"),
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("%s is allowed already: no override needed"),
 		    action_label(a));
 	if (!needs)
-		return bad(err, NULL, CST_ERR_ARG, _("an override cannot allow this: %s"), why);
-	if (check_text(err, "reason", reason, IN_TEXT_MAX, 1))
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("an override cannot allow this: %s"), why);
+	if (rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1))
 		return err->em.code;
 	if (text_chars(reason) < 4)
-		return bad(err, "reason", CST_ERR_ARG, _("write the reason out"));
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
 	if (check_supervisor(in, "supervisor", supervisor, password, "override", err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "action", action_key(a));
-	kv(&w, "supervisor", supervisor);
-	kv(&w, "reason", reason);
-	kv(&w, "missing", why);
+	rec_kv(&w, "action", action_key(a));
+	rec_kv(&w, "supervisor", supervisor);
+	rec_kv(&w, "reason", reason);
+	rec_kv(&w, "missing", why);
 	jw_obj_end(&w);
-	return append(in, "override.granted", visit, &w, err);
+	return rec_append(in, "override.granted", visit, &w, err);
 }
 
 static void
@@ -713,10 +641,10 @@ sign_match(struct jw *w, const struct sign_match *m)
 {
 	jw_key(w, "match");
 	jw_obj_begin(w);
-	kv(w, "finger", m->finger);
+	rec_kv(w, "finger", m->finger);
 	jw_key(w, "score");
 	jw_int(w, m->score);
-	kv(w, "enrolled_terminal", m->enrolled_terminal);
+	rec_kv(w, "enrolled_terminal", m->enrolled_terminal);
 	jw_key(w, "enrolled_seq");
 	jw_int(w, m->enrolled_seq);
 	jw_obj_end(w);
@@ -735,28 +663,28 @@ intake_sign(struct intake *in, const char *visit, const char *document,
 	reset_error(err);
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
-	if (check_text(err, "signer_name", signer_name, IN_NAME_MAX, 1))
+	if (rec_check_text(err, "signer_name", signer_name, IN_NAME_MAX, 1))
 		return err->em.code;
 	if (strlen(text) > 48 * 1024)
-		return bad(err, NULL, CST_ERR_ARG, _("the document is too long to sign"));
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("the document is too long to sign"));
 	if ((strcmp(method, "fingerprint") == 0) != (match != NULL) ||
 	    (match && bio_finger_index(match->finger) < 0))
-		return bad(err, NULL, CST_ERR_ARG, _("a fingerprint signature needs the match "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("a fingerprint signature needs the match "
 		    "of an enrolled finger"));
 	cry_hash_buf(text, strlen(text), hash);
 	hex_encode(hash, sizeof hash, hex);
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "document", document);
-	kv(&w, "doc_hash", hex);
-	kv(&w, "signer_role", signer_role);
-	kv(&w, "signer_name", signer_name);
-	kv(&w, "method", method);
+	rec_kv(&w, "document", document);
+	rec_kv(&w, "doc_hash", hex);
+	rec_kv(&w, "signer_role", signer_role);
+	rec_kv(&w, "signer_name", signer_name);
+	rec_kv(&w, "method", method);
 	if (match)
 		sign_match(&w, match);
-	kv(&w, "text", text);
+	rec_kv(&w, "text", text);
 	jw_obj_end(&w);
-	return append(in, "signature.made", visit, &w, err);
+	return rec_append(in, "signature.made", visit, &w, err);
 }
 
 int
@@ -771,12 +699,12 @@ intake_fingerprint(struct intake *in, const char *visit, const char *finger, int
 
 	reset_error(err);
 	if (bio_finger_index(finger) < 0)
-		return bad(err, "finger", CST_ERR_ARG, _("unknown finger"));
+		return rec_refuse(err, "finger", CST_ERR_ARG, _("unknown finger"));
 	if (tpl_len == 0 || tpl_len > BIO_TPL_MAX)
-		return bad(err, NULL, CST_ERR_INPUT, _("the fingerprint template has %zu bytes; "
+		return rec_refuse(err, NULL, CST_ERR_INPUT, _("the fingerprint template has %zu bytes; "
 		    "1 to %d are accepted"), tpl_len, BIO_TPL_MAX);
 	if (quality < 0 || quality > 100)
-		return bad(err, NULL, CST_ERR_INPUT, _("fingerprint quality %d is not 0 to 100"),
+		return rec_refuse(err, NULL, CST_ERR_INPUT, _("fingerprint quality %d is not 0 to 100"),
 		    quality);
 	if (check_stage(in, visit, ACT_COLLECT, &used, err))
 		return err->em.code;
@@ -784,14 +712,14 @@ intake_fingerprint(struct intake *in, const char *visit, const char *finger, int
 	hex_encode(sealed, tpl_len + CRY_SEAL_OVERHEAD, hex);
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "finger", finger);
+	rec_kv(&w, "finger", finger);
 	jw_key(&w, "quality");
 	jw_int(&w, quality);
-	kv(&w, "format", format);
-	kv(&w, "key_id", key->id);
-	kv(&w, "sealed", hex);
+	rec_kv(&w, "format", format);
+	rec_kv(&w, "key_id", key->id);
+	rec_kv(&w, "sealed", hex);
 	jw_obj_end(&w);
-	return append(in, "fingerprint.enrolled", visit, &w, err);
+	return rec_append(in, "fingerprint.enrolled", visit, &w, err);
 }
 
 int

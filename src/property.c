@@ -2,7 +2,6 @@
 #include "property.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "clock.h"
 #include "i18n.h"
 #include "json.h"
+#include "record.h"
 #include "text.h"
 #include "visit.h"
 #include "xmalloc.h"
@@ -53,91 +53,10 @@ prop_label(const char *key)
 	return key;
 }
 
-static int
-key_index(const char *const *keys, size_t n, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(keys[i], key) == 0)
-			return (int)i;
-	return -1;
-}
-
 int
 prop_category_index(const char *key)
 {
-	return key_index(prop_category_keys, PROP_CATEGORIES, key);
-}
-
-static int
-bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-bad(struct intake_error *err, const char *field, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	err->field = field;
-	err->em.code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->em.text, sizeof err->em.text, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int
-check_text(struct intake_error *err, const char *field, const char *s, size_t max,
-    int required)
-{
-	if (required && *s == '\0')
-		return bad(err, field, CST_ERR_ARG, _("required"));
-	if (!text_valid(s, max, required))
-		return bad(err, field, CST_ERR_ARG, _("not valid text or longer than %zu bytes"),
-		    max);
-	return CST_OK;
-}
-
-/* Case numbers, ID numbers, location parts: letters, digits and a few marks. */
-static int
-check_code(struct intake_error *err, const char *field, const char *s, size_t max,
-    const char *marks, int required)
-{
-	char set[96];
-
-	if (*s == '\0')
-		return required ? bad(err, field, CST_ERR_ARG, _("required")) : CST_OK;
-	snprintf(set, sizeof set, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz%s",
-	    marks);
-	if (strlen(s) > max || !text_only(s, set))
-		return bad(err, field, CST_ERR_ARG, _("use letters, digits and %s only, at most "
-		    "%zu"), marks, max);
-	return CST_OK;
-}
-
-static int
-append(struct intake *in, const char *kind, const char *subject, struct jw *w,
-    struct intake_error *err)
-{
-	size_t len;
-	const char *body = jw_text(w, &len);
-	int status = CST_OK;
-
-	if (len > EV_MAX_BODY)
-		status = bad(err, NULL, CST_ERR_ARG, _("the record is too long"));
-	else
-		status = journal_append(in->j, in->operator_, kind, subject, body, len, NULL,
-		    &err->em);
-	jw_free(w);
-	return status;
-}
-
-static void
-kv(struct jw *w, const char *key, const char *value)
-{
-	jw_key(w, key);
-	jw_str(w, value);
+	return rec_key_index(prop_category_keys, PROP_CATEGORIES, key);
 }
 
 void
@@ -174,9 +93,9 @@ static int
 live_item(struct intake *in, const char *id, struct prop_item *it, struct intake_error *err)
 {
 	if (prop_item_get(in->j, id, it, &err->em) != CST_OK)
-		return bad(err, NULL, err->em.code, _("no such item"));
+		return rec_refuse(err, NULL, err->em.code, _("no such item"));
 	if (prop_status_final(it->status))
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is %s: nothing more can be done "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is %s: nothing more can be done "
 		    "with it"), it->code, prop_label(it->status));
 	return CST_OK;
 }
@@ -187,7 +106,7 @@ check_tag_free(struct intake *in, const char *tag, const char *self, struct inta
 	struct prop_item other;
 
 	if (prop_item_by_tag(in->j, tag, &other, NULL) == CST_OK && strcmp(other.id, self) != 0)
-		return bad(err, "tag", CST_ERR_EXISTS, _("tag %s is bound to item %s"), tag,
+		return rec_refuse(err, "tag", CST_ERR_EXISTS, _("tag %s is bound to item %s"), tag,
 		    other.code);
 	return CST_OK;
 }
@@ -198,25 +117,25 @@ check_new_item(struct intake *in, const struct prop_new_item *it, struct visit *
 {
 	size_t i;
 
-	if (check_code(err, "case_number", it->case_number, IN_SHORT_MAX, "-_./:", 1))
+	if (rec_check_code(err, "case_number", it->case_number, IN_SHORT_MAX, "-_./:", 1))
 		return err->em.code;
 	if (prop_category_index(it->category) < 0)
-		return bad(err, "category", CST_ERR_ARG, _("choose a category"));
-	if (check_text(err, "description", it->description, IN_TEXT_MAX, 1) ||
-	    check_text(err, "quantity", it->quantity, 15, 1) ||
-	    check_text(err, "unit", it->unit, 15, 0))
+		return rec_refuse(err, "category", CST_ERR_ARG, _("choose a category"));
+	if (rec_check_text(err, "description", it->description, IN_TEXT_MAX, 1) ||
+	    rec_check_text(err, "quantity", it->quantity, 15, 1) ||
+	    rec_check_text(err, "unit", it->unit, 15, 0))
 		return err->em.code;
 	if (it->value_fen < 0 || it->value_fen > PROP_VALUE_MAX)
-		return bad(err, "value", CST_ERR_ARG, _("the estimated value is out of range"));
+		return rec_refuse(err, "value", CST_ERR_ARG, _("the estimated value is out of range"));
 	if (it->seized_visit[0] != '\0') {
 		if (visit_get(in->j, it->seized_visit, v, &err->em) != CST_OK)
-			return bad(err, "seized_from", CST_ERR_NOTFOUND, _("no such visit"));
-	} else if (check_text(err, "seized_from", it->seized_from, IN_TEXT_MAX, 1))
+			return rec_refuse(err, "seized_from", CST_ERR_NOTFOUND, _("no such visit"));
+	} else if (rec_check_text(err, "seized_from", it->seized_from, IN_TEXT_MAX, 1))
 		return err->em.code;
 	if (it->nphotos > PROP_PHOTOS_MAX)
-		return bad(err, "photos", CST_ERR_ARG, _("at most %d photos"), PROP_PHOTOS_MAX);
+		return rec_refuse(err, "photos", CST_ERR_ARG, _("at most %d photos"), PROP_PHOTOS_MAX);
 	for (i = 0; i < it->nphotos; i++)
-		if (check_text(err, "photos", it->photos[i], IN_TEXT_MAX, 1))
+		if (rec_check_text(err, "photos", it->photos[i], IN_TEXT_MAX, 1))
 			return err->em.code;
 	return CST_OK;
 }
@@ -253,41 +172,41 @@ register_item(struct intake *in, const struct prop_new_item *it, const char *sou
 	if (check_new_item(in, it, &v, err))
 		return err->em.code;
 	if (it->tag[0] && property_tag_normal(it->tag, tag) != 0)
-		return bad(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
+		return rec_refuse(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
 	if (tag[0] && check_tag_free(in, tag, "", err))
 		return err->em.code;
 	if (next_seq(in, it->case_number, &seq, err) != CST_OK)
 		return err->em.code;
 	property_item_code(it->case_number, seq, code);
 	if (prop_item_by_code(in->j, code, &other, NULL) == CST_OK)
-		return bad(err, "case_number", CST_ERR_EXISTS, _("code %s is taken"), code);
+		return rec_refuse(err, "case_number", CST_ERR_EXISTS, _("code %s is taken"), code);
 	uuid_new(id_out);
 	if (code_out)
 		snprintf(code_out, PROP_CODE_MAX + 1, "%s", code);
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "code", code);
-	kv(&w, "case_number", it->case_number);
+	rec_kv(&w, "code", code);
+	rec_kv(&w, "case_number", it->case_number);
 	jw_key(&w, "case_seq");
 	jw_int(&w, seq);
-	kv(&w, "category", it->category);
-	kv(&w, "description", it->description);
-	kv(&w, "quantity", it->quantity);
-	kv(&w, "unit", it->unit);
+	rec_kv(&w, "category", it->category);
+	rec_kv(&w, "description", it->description);
+	rec_kv(&w, "quantity", it->quantity);
+	rec_kv(&w, "unit", it->unit);
 	jw_key(&w, "value_fen");
 	jw_int(&w, it->value_fen);
-	kv(&w, "seized_visit", it->seized_visit);
-	kv(&w, "seized_from", it->seized_visit[0] ? v.name : it->seized_from);
+	rec_kv(&w, "seized_visit", it->seized_visit);
+	rec_kv(&w, "seized_from", it->seized_visit[0] ? v.name : it->seized_from);
 	if (source)
-		kv(&w, "source", source);
+		rec_kv(&w, "source", source);
 	jw_key(&w, "photos");
 	jw_arr_begin(&w);
 	for (i = 0; i < it->nphotos; i++)
 		jw_str(&w, it->photos[i]);
 	jw_arr_end(&w);
-	kv(&w, "tag", tag);
+	rec_kv(&w, "tag", tag);
 	jw_obj_end(&w);
-	return append(in, "item.registered", id_out, &w, err);
+	return rec_append(in, "item.registered", id_out, &w, err);
 }
 
 int
@@ -308,17 +227,17 @@ property_tag(struct intake *in, const char *item, const char *tag, struct intake
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (property_tag_normal(tag, norm) != 0)
-		return bad(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
+		return rec_refuse(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
 	if (strcmp(it.tag, norm) == 0)
-		return bad(err, "tag", CST_ERR_ARG, _("the item already carries this tag"));
+		return rec_refuse(err, "tag", CST_ERR_ARG, _("the item already carries this tag"));
 	if (check_tag_free(in, norm, item, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "tag", norm);
-	kv(&w, "previous", it.tag);
+	rec_kv(&w, "tag", norm);
+	rec_kv(&w, "previous", it.tag);
 	jw_obj_end(&w);
-	return append(in, "item.tagged", item, &w, err);
+	return rec_append(in, "item.tagged", item, &w, err);
 }
 
 int
@@ -332,17 +251,17 @@ property_location_create(struct intake *in, const char *room, const char *shelf,
 	char *c;
 
 	memset(err, 0, sizeof *err);
-	if (check_code(err, "room", room, PROP_PART_MAX, "-_.", 1) ||
-	    check_code(err, "shelf", shelf, PROP_PART_MAX, "-_.", 0) ||
-	    check_code(err, "bin", bin, PROP_PART_MAX, "-_.", 0) ||
-	    check_text(err, "note", note, IN_TEXT_MAX, 0))
+	if (rec_check_code(err, "room", room, PROP_PART_MAX, "-_.", 1) ||
+	    rec_check_code(err, "shelf", shelf, PROP_PART_MAX, "-_.", 0) ||
+	    rec_check_code(err, "bin", bin, PROP_PART_MAX, "-_.", 0) ||
+	    rec_check_text(err, "note", note, IN_TEXT_MAX, 0))
 		return err->em.code;
 	if (*bin && !*shelf)
-		return bad(err, "shelf", CST_ERR_ARG, _("a bin is on a shelf: name the shelf"));
+		return rec_refuse(err, "shelf", CST_ERR_ARG, _("a bin is on a shelf: name the shelf"));
 	snprintf(code, sizeof code, "%s%s%s%s%s", room, *shelf ? "/" : "", shelf,
 	    *bin ? "/" : "", bin);
 	if (prop_location_get(in->j, code, &l, NULL) == CST_OK)
-		return bad(err, "room", CST_ERR_EXISTS, _("location %s exists already"), code);
+		return rec_refuse(err, "room", CST_ERR_EXISTS, _("location %s exists already"), code);
 	if (code_out)
 		snprintf(code_out, PROP_LOC_MAX + 1, "%s", code);
 	/* An event subject has no '/': the location's own subject is loc:A:03:12. */
@@ -352,13 +271,13 @@ property_location_create(struct intake *in, const char *room, const char *shelf,
 			*c = ':';
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "code", code);
-	kv(&w, "room", room);
-	kv(&w, "shelf", shelf);
-	kv(&w, "bin", bin);
-	kv(&w, "note", note);
+	rec_kv(&w, "code", code);
+	rec_kv(&w, "room", room);
+	rec_kv(&w, "shelf", shelf);
+	rec_kv(&w, "bin", bin);
+	rec_kv(&w, "note", note);
 	jw_obj_end(&w);
-	return append(in, "location.created", subject, &w, err);
+	return rec_append(in, "location.created", subject, &w, err);
 }
 
 /* ---- handovers ---- */
@@ -383,24 +302,24 @@ check_party(struct intake *in, const char *field, const struct prop_party *p, en
 
 	if (p->external) {
 		if (side == SIDE_KEEPER)
-			return bad(err, field, CST_ERR_PERM, _("the property room's side of this "
+			return rec_refuse(err, field, CST_ERR_PERM, _("the property room's side of this "
 			    "handover is an operator who keeps it"));
-		if (check_text(err, field, p->name, IN_NAME_MAX, 1) ||
-		    check_text(err, field, p->unit, IN_TEXT_MAX, unit_required) ||
-		    check_code(err, field, p->id_number, IN_SHORT_MAX, "-", 1))
+		if (rec_check_text(err, field, p->name, IN_NAME_MAX, 1) ||
+		    rec_check_text(err, field, p->unit, IN_TEXT_MAX, unit_required) ||
+		    rec_check_code(err, field, p->id_number, IN_SHORT_MAX, "-", 1))
 			return err->em.code;
 		if (!p->confirmed)
-			return bad(err, field, CST_ERR_ARG, _("%s must confirm the handover"),
+			return rec_refuse(err, field, CST_ERR_ARG, _("%s must confirm the handover"),
 			    p->name);
 		return CST_OK;
 	}
 	if (p->id[0] == '\0')
-		return bad(err, field, CST_ERR_ARG, _("required"));
+		return rec_refuse(err, field, CST_ERR_ARG, _("required"));
 	if (operator_get(in->j, p->id, &op, NULL) != CST_OK || !op.active)
-		return bad(err, field, CST_ERR_PERM, _("%s is not an operator of this terminal"),
+		return rec_refuse(err, field, CST_ERR_PERM, _("%s is not an operator of this terminal"),
 		    p->id);
 	if (side == SIDE_KEEPER && op.role != ROLE_KEEPER && !role_can_approve(op.role))
-		return bad(err, field, CST_ERR_PERM, _("%s may not keep the property room"),
+		return rec_refuse(err, field, CST_ERR_PERM, _("%s may not keep the property room"),
 		    p->id);
 	return CST_OK;
 }
@@ -414,7 +333,7 @@ check_handover(struct intake *in, const struct prop_party *giver, enum side gsid
 	    check_party(in, "receiver", receiver, rside, unit_required, err))
 		return err->em.code;
 	if (same_party(giver, receiver))
-		return bad(err, "receiver", CST_ERR_ARG, _("the giving and the receiving person "
+		return rec_refuse(err, "receiver", CST_ERR_ARG, _("the giving and the receiving person "
 		    "must be two different people"));
 	return CST_OK;
 }
@@ -444,19 +363,19 @@ party_json(struct intake *in, struct jw *w, const char *key, const struct prop_p
 	jw_key(w, key);
 	jw_obj_begin(w);
 	if (p->external) {
-		kv(w, "kind", "external");
-		kv(w, "name", p->name);
-		kv(w, "unit", p->unit);
-		kv(w, "id_number", p->id_number);
-		kv(w, "signed", "confirmed");
+		rec_kv(w, "kind", "external");
+		rec_kv(w, "name", p->name);
+		rec_kv(w, "unit", p->unit);
+		rec_kv(w, "id_number", p->id_number);
+		rec_kv(w, "signed", "confirmed");
 	} else {
 		if (operator_get(in->j, p->id, &op, NULL) != CST_OK)
 			memset(&op, 0, sizeof op);
-		kv(w, "kind", "operator");
-		kv(w, "id", p->id);
-		kv(w, "name", op.name);
-		kv(w, "role", role_key(op.role));
-		kv(w, "signed", "password");
+		rec_kv(w, "kind", "operator");
+		rec_kv(w, "id", p->id);
+		rec_kv(w, "name", op.name);
+		rec_kv(w, "role", role_key(op.role));
+		rec_kv(w, "signed", "password");
 	}
 	jw_obj_end(w);
 }
@@ -467,10 +386,10 @@ check_location(struct intake *in, const char *location, struct intake_error *err
 	struct prop_location l;
 
 	if (*location == '\0')
-		return bad(err, "location", CST_ERR_ARG, _("required"));
+		return rec_refuse(err, "location", CST_ERR_ARG, _("required"));
 	if (strlen(location) > PROP_LOC_MAX ||
 	    prop_location_get(in->j, location, &l, NULL) != CST_OK)
-		return bad(err, "location", CST_ERR_NOTFOUND, _("there is no location %.*s"),
+		return rec_refuse(err, "location", CST_ERR_NOTFOUND, _("there is no location %.*s"),
 		    PROP_LOC_MAX, location);
 	return CST_OK;
 }
@@ -488,7 +407,7 @@ handover(struct intake *in, const char *kind, const char *item, struct jw *w,
 	party_json(in, w, "giver", giver);
 	party_json(in, w, "receiver", receiver);
 	jw_obj_end(w);
-	return append(in, kind, item, w, err);
+	return rec_append(in, kind, item, w, err);
 }
 
 static int
@@ -496,7 +415,7 @@ need_status(struct intake_error *err, const struct prop_item *it, const char *wa
     const char *why)
 {
 	if (strcmp(it->status, want) != 0)
-		return bad(err, NULL, CST_ERR_ARG, "%s", why);
+		return rec_refuse(err, NULL, CST_ERR_ARG, "%s", why);
 	return CST_OK;
 }
 
@@ -512,7 +431,7 @@ property_store(struct intake *in, const char *item, const char *location,
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is checked out: record its return "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is checked out: record its return "
 		    "instead"), it.code);
 	if (need_status(err, &it, "registered", _("the item is stored already: move it "
 	    "instead")) || check_location(in, location, err) ||
@@ -520,7 +439,7 @@ property_store(struct intake *in, const char *item, const char *location,
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "location", location);
+	rec_kv(&w, "location", location);
 	return handover(in, "item.stored", item, &w, giver, receiver, err);
 }
 
@@ -536,19 +455,19 @@ property_move(struct intake *in, const char *item, const char *location,
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is checked out: it cannot be moved "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is checked out: it cannot be moved "
 		    "until it is returned"), it.code);
 	if (need_status(err, &it, "stored", _("only a stored item can be moved")) ||
 	    check_location(in, location, err))
 		return err->em.code;
 	if (strcmp(it.location, location) == 0)
-		return bad(err, "location", CST_ERR_ARG, _("the item is at %s already"), location);
+		return rec_refuse(err, "location", CST_ERR_ARG, _("the item is at %s already"), location);
 	if (check_handover(in, giver, SIDE_KEEPER, receiver, SIDE_KEEPER, 0, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "from", it.location);
-	kv(&w, "location", location);
+	rec_kv(&w, "from", it.location);
+	rec_kv(&w, "location", location);
 	return handover(in, "item.moved", item, &w, giver, receiver, err);
 }
 
@@ -564,24 +483,24 @@ property_check_out(struct intake *in, const char *item, const char *purpose, int
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is checked out already"), it.code);
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is checked out already"), it.code);
 	if (need_status(err, &it, "stored", _("only a stored item can be checked out")))
 		return err->em.code;
-	if (key_index(prop_purpose_keys, 4, purpose) < 0)
-		return bad(err, "purpose", CST_ERR_ARG, _("choose a purpose"));
+	if (rec_key_index(prop_purpose_keys, 4, purpose) < 0)
+		return rec_refuse(err, "purpose", CST_ERR_ARG, _("choose a purpose"));
 	if (due_ts <= clock_now_ms())
-		return bad(err, "due", CST_ERR_ARG, _("the expected return must be in the "
+		return rec_refuse(err, "due", CST_ERR_ARG, _("the expected return must be in the "
 		    "future"));
-	if (check_text(err, "note", note, IN_TEXT_MAX, strcmp(purpose, "other") == 0) ||
+	if (rec_check_text(err, "note", note, IN_TEXT_MAX, strcmp(purpose, "other") == 0) ||
 	    check_handover(in, giver, SIDE_KEEPER, receiver, SIDE_ANY, 0, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "from", it.location);
-	kv(&w, "purpose", purpose);
+	rec_kv(&w, "from", it.location);
+	rec_kv(&w, "purpose", purpose);
 	jw_key(&w, "due_ts");
 	jw_int(&w, due_ts);
-	kv(&w, "note", note);
+	rec_kv(&w, "note", note);
 	return handover(in, "item.checked_out", item, &w, giver, receiver, err);
 }
 
@@ -597,14 +516,14 @@ property_return(struct intake *in, const char *item, const char *location,
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") != 0)
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is not checked out: there is "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is not checked out: there is "
 		    "nothing to return"), it.code);
 	if (check_location(in, location, err) ||
 	    check_handover(in, giver, SIDE_ANY, receiver, SIDE_KEEPER, 0, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "location", location);
+	rec_kv(&w, "location", location);
 	return handover(in, "item.returned", item, &w, giver, receiver, err);
 }
 
@@ -616,7 +535,7 @@ check_leaving(struct intake *in, const char *item, struct prop_item *it,
 	if (live_item(in, item, it, err))
 		return err->em.code;
 	if (strcmp(it->status, "checked_out") == 0)
-		return bad(err, NULL, CST_ERR_ARG, _("item %s is checked out: record its return "
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("item %s is checked out: record its return "
 		    "first"), it->code);
 	return CST_OK;
 }
@@ -632,16 +551,16 @@ property_transfer(struct intake *in, const char *item, const char *unit, const c
 	memset(err, 0, sizeof *err);
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
-	if (key_index(prop_unit_keys, 2, unit) < 0)
-		return bad(err, "unit", CST_ERR_ARG, _("choose the procuratorate or a court"));
-	if (check_text(err, "unit_name", unit_name, IN_TEXT_MAX, 1) ||
+	if (rec_key_index(prop_unit_keys, 2, unit) < 0)
+		return rec_refuse(err, "unit", CST_ERR_ARG, _("choose the procuratorate or a court"));
+	if (rec_check_text(err, "unit_name", unit_name, IN_TEXT_MAX, 1) ||
 	    check_handover(in, giver, SIDE_KEEPER, receiver, SIDE_ANY, 1, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "from", it.location);
-	kv(&w, "unit", unit);
-	kv(&w, "unit_name", unit_name);
+	rec_kv(&w, "from", it.location);
+	rec_kv(&w, "unit", unit);
+	rec_kv(&w, "unit_name", unit_name);
 	return handover(in, "item.transferred", item, &w, giver, receiver, err);
 }
 
@@ -658,7 +577,7 @@ property_release(struct intake *in, const char *item, const struct prop_party *g
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "from", it.location);
+	rec_kv(&w, "from", it.location);
 	return handover(in, "item.released", item, &w, giver, receiver, err);
 }
 
@@ -674,19 +593,19 @@ property_approve_disposal(struct intake *in, const char *item, const char *metho
 	memset(err, 0, sizeof *err);
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
-	if (key_index(prop_disposal_keys, 3, method) < 0)
-		return bad(err, "method", CST_ERR_ARG, _("choose destroy, confiscate or auction"));
-	if (check_text(err, "reason", reason, IN_TEXT_MAX, 1))
+	if (rec_key_index(prop_disposal_keys, 3, method) < 0)
+		return rec_refuse(err, "method", CST_ERR_ARG, _("choose destroy, confiscate or auction"));
+	if (rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1))
 		return err->em.code;
 	if (text_chars(reason) < 4)
-		return bad(err, "reason", CST_ERR_ARG, _("write the reason out"));
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
 	if (*supervisor == '\0')
-		return bad(err, "supervisor", CST_ERR_ARG, _("required"));
+		return rec_refuse(err, "supervisor", CST_ERR_ARG, _("required"));
 	if (strcmp(supervisor, in->operator_) == 0)
-		return bad(err, "supervisor", CST_ERR_PERM, _("the approving supervisor must be "
+		return rec_refuse(err, "supervisor", CST_ERR_PERM, _("the approving supervisor must be "
 		    "someone other than the operator at this terminal"));
 	if (operator_get(in->j, supervisor, &op, NULL) == CST_OK && !role_can_approve(op.role))
-		return bad(err, "supervisor", CST_ERR_PERM, _("%s is not a supervisor"),
+		return rec_refuse(err, "supervisor", CST_ERR_PERM, _("%s is not a supervisor"),
 		    supervisor);
 	if (operator_authenticate(in->j, supervisor, password, "approval", in->max_failures,
 	    in->lockout_ms, &op, &err->em) != CST_OK) {
@@ -695,11 +614,11 @@ property_approve_disposal(struct intake *in, const char *item, const char *metho
 	}
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "method", method);
-	kv(&w, "supervisor", supervisor);
-	kv(&w, "reason", reason);
+	rec_kv(&w, "method", method);
+	rec_kv(&w, "supervisor", supervisor);
+	rec_kv(&w, "reason", reason);
 	jw_obj_end(&w);
-	return append(in, "disposal.approved", item, &w, err);
+	return rec_append(in, "disposal.approved", item, &w, err);
 }
 
 int
@@ -713,21 +632,21 @@ property_dispose(struct intake *in, const char *item, const char *method,
 	memset(err, 0, sizeof *err);
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
-	if (key_index(prop_disposal_keys, 3, method) < 0)
-		return bad(err, "method", CST_ERR_ARG, _("choose destroy, confiscate or auction"));
+	if (rec_key_index(prop_disposal_keys, 3, method) < 0)
+		return rec_refuse(err, "method", CST_ERR_ARG, _("choose destroy, confiscate or auction"));
 	if (it.approved[0] == '\0')
-		return bad(err, "method", CST_ERR_PERM, _("item %s has no supervisor's approval "
+		return rec_refuse(err, "method", CST_ERR_PERM, _("item %s has no supervisor's approval "
 		    "for disposal"), it.code);
 	if (strcmp(it.approved, method) != 0)
-		return bad(err, "method", CST_ERR_PERM, _("the approval is to %s, not to %s"),
+		return rec_refuse(err, "method", CST_ERR_PERM, _("the approval is to %s, not to %s"),
 		    prop_label(it.approved), prop_label(method));
 	if (check_handover(in, giver, SIDE_KEEPER, receiver, SIDE_ANY, 0, err))
 		return err->em.code;
 	jw_init(&w);
 	jw_obj_begin(&w);
-	kv(&w, "from", it.location);
-	kv(&w, "method", method);
-	kv(&w, "approved_by", it.approved_by);
+	rec_kv(&w, "from", it.location);
+	rec_kv(&w, "method", method);
+	rec_kv(&w, "approved_by", it.approved_by);
 	return handover(in, "item.disposed", item, &w, giver, receiver, err);
 }
 
@@ -808,7 +727,7 @@ property_import_visit(struct intake *in, const char *visit, size_t *added,
 	memset(err, 0, sizeof *err);
 	*added = 0;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
-		return bad(err, NULL, CST_ERR_NOTFOUND, _("no such visit"));
+		return rec_refuse(err, NULL, CST_ERR_NOTFOUND, _("no such visit"));
 	if ((status = import_searches(in, &v, added, err)) != CST_OK)
 		return status;
 	items = xcalloc(PROP_IMPORT_MAX, sizeof *items);

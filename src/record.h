@@ -1,0 +1,30 @@
+/*
+ * What every action file (intake.c, property.c) needs to check its input and record one
+ * event: refusals that point at a form field, text and code checks, the body's key/value
+ * writer and the append that refuses a body over the journal's limit.
+ */
+#ifndef CUSTODY_RECORD_H
+#define CUSTODY_RECORD_H
+
+#include <stddef.h>
+
+#include "intake.h"
+#include "json.h"
+
+/* Sets err's field, code and message; returns code. */
+int rec_refuse(struct intake_error *err, const char *field, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Free text: valid UTF-8 without control characters, within max bytes; when required, not blank. */
+int rec_check_text(struct intake_error *err, const char *field, const char *s, size_t max,
+    int required);
+/* Letters, digits and the given marks, at most max bytes (numbers, bands, locations). */
+int rec_check_code(struct intake_error *err, const char *field, const char *s, size_t max,
+    const char *marks, int required);
+/* The index of key in keys, or -1. */
+int rec_key_index(const char *const *keys, size_t n, const char *key);
+void rec_kv(struct jw *w, const char *key, const char *value);
+/* Appends the body written in w (freed) as one event by the logged-in operator. */
+int rec_append(struct intake *in, const char *kind, const char *subject, struct jw *w,
+    struct intake_error *err);
+
+#endif
