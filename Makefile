@@ -214,4 +214,4 @@ $(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
 	@mkdir -p $(dir $@)
 	$(SAY) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
-$(BUILD)/tests/test-sync: $(BUILD)/tests/faultproxy
+$(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback: $(BUILD)/tests/faultproxy tests/sync-util.h

@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "cmd.h"
+#include "config.h"
 #include "crypto.h"
 #include "i18n.h"
 #include "loop.h"
@@ -19,6 +20,21 @@ copy_opt(char *dst, size_t size, const char *src, const char *what, struct errms
 	if ((size_t)snprintf(dst, size, "%s", src) >= size)
 		return err_set(em, CST_ERR_ARG, _("%s is too long"), what);
 	return CST_OK;
+}
+
+void
+cmd_sync_conf(const char *dir, struct sync_conf *cf)
+{
+	char path[PATH_MAX + 16];
+	struct config c;
+	struct errmsg em;
+
+	config_defaults(&c);
+	snprintf(path, sizeof path, "%s/custody.conf", dir);
+	err_clear(&em);
+	if (config_load(path, &c, &em) != CST_OK)
+		fprintf(stderr, "custody: %s\n", em.text);	/* the defaults then */
+	cf->skew_max_ms = c.clock_skew_max_ms;
 }
 
 /* Opens the terminal for writing and loads its secret key (for signing requests). */
@@ -114,6 +130,21 @@ const struct cmd_entry cmd_enroll_entry = {
 	cmd_enroll_exec
 };
 
+/* The clock offset in words: a terminal clock that is wrong does not stop sync. */
+static void
+print_offset(int64_t offset_ms)
+{
+	char d[64];
+
+	when_format_duration(offset_ms < 0 ? -offset_ms : offset_ms, d, sizeof d);
+	if (offset_ms < 0)
+		printf(_("clock: this terminal's clock is %s ahead of the ledger's; requests are "
+		    "signed with the ledger's time\n"), d);
+	else
+		printf(_("clock: this terminal's clock is %s behind the ledger's; requests are "
+		    "signed with the ledger's time\n"), d);
+}
+
 static void
 print_status(const struct sync_status *st)
 {
@@ -142,6 +173,11 @@ print_status(const struct sync_status *st)
 	}
 	if (st->last_error[0] != '\0')
 		printf(_("last error: %s\n"), st->last_error);
+	if (st->skewed)
+		print_offset(st->offset_ms);
+	if (st->refusal[0] != '\0')
+		printf(_("PUSH REFUSED: %s; nothing more is pushed until the cause is fixed and "
+		    "custody sync --once is run\n"), st->refusal);
 	if (st->refused > 0)
 		printf(_("events of other terminals refused: %lld (last: %s)\n"),
 		    (long long)st->refused, st->last_refused);
@@ -164,38 +200,38 @@ show_status(const char *data)
 	status = sync_read_status(t->journal, t->name, &st, &em);
 	if (status == CST_OK)
 		print_status(&st);
+	if (status == CST_OK && st.refusal[0] != '\0')
+		status = err_set(&em, CST_ERR_VERIFY, "%s", st.refusal);
 	terminal_close(t);
 	return status == CST_OK ? EXIT_OK : cmd_fail(&em);
 }
 
-/* One pass on a private loop: the whole backlog pushed, everything new pulled. */
+/* One pass: heal when behind, the whole backlog pushed, everything new pulled. */
 static int
 sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errmsg *em)
 {
 	struct sync_status st;
 	struct sync_conf cf;
-	struct sync *s;
-	struct loop *l;
 	int status;
 
 	if ((status = sync_conf_load(t->journal, &cf, em)) != CST_OK)
 		return status;
-	l = loop_new();
-	status = sync_new(l, t->journal, t->name, sk, &cf, 1, &s, em);
-	while (status == CST_OK && !sync_done(s))
-		status = loop_run_once(l, 1000) == CST_OK ? CST_OK :
-		    err_set(em, CST_ERR_IO, _("the event loop failed"));
+	cmd_sync_conf(t->dir, &cf);
+	status = sync_run_once(t->journal, t->name, sk, &cf, SYNC_ONCE, &st, em);
+	if (st.heal.ledger_seq > 0)
+		printf(_("this journal was behind the ledger (restored from an old copy?): "
+		    "%lld of its events came back from the ledger, %lld made since were moved "
+		    "aside and %lld of them recorded again\n"), (long long)st.heal.restored,
+		    (long long)st.heal.forked, (long long)st.heal.rerecorded);
+	if (st.skewed)
+		print_offset(st.offset_ms);
 	if (status == CST_OK)
-		status = sync_result(s, em);
-	if (s != NULL) {
-		sync_get_status(s, &st);
 		printf(_("online: %lld unsent, %lld events of other terminals stored\n"),
 		    (long long)st.backlog, (long long)st.pulled);
-	}
-	if (status != CST_OK && s != NULL)
+	else if (st.refusal[0] != '\0')
+		printf(_("refused: %s\n"), st.refusal);
+	else
 		printf(_("offline: %s\n"), em->text);
-	sync_free(s);
-	loop_free(l);
 	return status;
 }
 

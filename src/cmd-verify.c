@@ -74,8 +74,42 @@ verify_receipt(struct terminal *t)
 	return status == CST_ERR_NOTFOUND ? EXIT_OK : cmd_exit_code(status);
 }
 
+/*
+ * Without the ledger, a journal restored from an old copy looks whole: any prefix of a chain
+ * is a valid chain, and the receipt it holds is as old as the copy. The ledger knows better.
+ */
 static int
-verify_terminal(const char *dir)
+verify_against_ledger(struct terminal *t)
+{
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	char name[EV_MAX_ID + 1];
+	struct sync_status st;
+	struct sync_conf cf;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	if ((status = sync_conf_load(t->journal, &cf, &em)) != CST_OK ||
+	    (status = terminal_key_load(t->key_path, name, sizeof name, pk, sk, &em)) != CST_OK)
+		return cmd_fail(&em);
+	cmd_sync_conf(t->dir, &cf);
+	status = sync_run_once(t->journal, t->name, sk, &cf, SYNC_CHECK, &st, &em);
+	cry_wipe(sk, sizeof sk);
+	if (status != CST_OK)
+		return cmd_fail(&em);
+	if (st.rolled_back) {
+		printf(_("BAD: the ledger holds this terminal's chain up to seq %lld, and the journal "
+		    "does not hold that event: it was rolled back (an old copy restored); custody "
+		    "sync --once heals it from the ledger\n"), (long long)st.ledger_seq);
+		return EXIT_VERIFY;
+	}
+	printf(_("the ledger holds this terminal's chain up to seq %lld, and so does the "
+	    "journal\n"), (long long)st.ledger_seq);
+	return EXIT_OK;
+}
+
+static int
+verify_terminal(const char *dir, int ask_ledger)
 {
 	unsigned char head[CRY_HASH_BYTES];
 	char hex[2 * CRY_HASH_BYTES + 1];
@@ -97,6 +131,15 @@ verify_terminal(const char *dir)
 		    (long long)seq, hex);
 	}
 	receipt_rc = verify_receipt(t);
+	if (ask_ledger) {
+		int ledger_rc = verify_against_ledger(t);
+
+		if (receipt_rc == EXIT_OK)
+			receipt_rc = ledger_rc;
+	} else {
+		printf("%s\n", _("without the ledger this cannot see a journal restored from an old "
+		    "copy: custody verify --ledger asks the ledger for this terminal's head"));
+	}
 	terminal_close(t);
 	return rc != EXIT_OK ? rc : key_rc != EXIT_OK ? key_rc : receipt_rc;
 }
@@ -107,18 +150,20 @@ cmd_verify_exec(const struct cmd_entry *self, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
 		{ "db", required_argument, NULL, 'f' },
+		{ "ledger", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *data = NULL, *file = NULL;
 	char dir[PATH_MAX];
 	struct errmsg em;
-	int c;
+	int c, ask_ledger = 0;
 
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:f:lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': data = optarg; break;
 		case 'f': file = optarg; break;
+		case 'l': ask_ledger = 1; break;
 		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
 		default: return cmd_usage(self, _("unknown option"));
 		}
@@ -132,12 +177,12 @@ cmd_verify_exec(const struct cmd_entry *self, int argc, char **argv)
 	err_clear(&em);
 	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK)
 		return cmd_fail(&em);
-	return verify_terminal(dir);
+	return verify_terminal(dir, ask_ledger);
 }
 
 const struct cmd_entry cmd_verify_entry = {
 	"verify",
-	"[--data DIR | --db FILE]",
+	"[--data DIR [--ledger] | --db FILE]",
 	N_("check every chain, hash and signature, and this terminal's key"),
 	cmd_verify_exec
 };

@@ -35,6 +35,7 @@ extern const struct cmd_entry cmd_devices_entry;
 extern const struct cmd_entry cmd_probe_entry;
 extern const struct cmd_entry cmd_enroll_entry;
 extern const struct cmd_entry cmd_sync_entry;
+extern const struct cmd_entry cmd_restore_entry;
 extern const struct cmd_entry cmd_label_entry;
 
 /* --data given before the command name, or NULL. */
@@ -52,5 +53,8 @@ void cmd_print_usage(const struct cmd_entry *e, int to_stderr);
  * $XDG_DATA_HOME/custody, else $HOME/.local/share/custody. CST_ERR_ARG when none.
  */
 int cmd_data_dir(const char *opt, char *buf, size_t size, struct errmsg *em);
+struct sync_conf;
+/* The [sync] settings of DIR/custody.conf into cf (defaults when there is none). */
+void cmd_sync_conf(const char *dir, struct sync_conf *cf);
 
 #endif

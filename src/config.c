@@ -101,6 +101,9 @@ static const struct key config_keys[] = {
 	HOLD("hold_other", 7, 365, N_("Days other property may be held before an alert.")),
 	DUR(C, "property", "checkout_grace", checkout_grace_ms, 0, 7 * MS_DAY, MS_HOUR,
 	    N_("How long after its expected return a check-out is overdue.")),
+	DUR(C, "sync", "clock_skew_max", clock_skew_max_ms, MS_SEC, MS_DAY, MS_MIN,
+	    N_("A clock further than this from the ledger's is recorded (clock.skew) and "
+	    "alerted.")),
 	STAGE("stage_registered", 0, 30 * MS_MIN, N_("Longest time from registration to the "
 	    "search.")),
 	STAGE("stage_searched", 1, 30 * MS_MIN, N_("Longest time from the search to the "

@@ -76,6 +76,7 @@ struct config {
 	 * order of prop_category_keys (src/property.h); checkout_grace after a due return. */
 	int hold_days[CONF_PROP_CATEGORIES];
 	int64_t checkout_grace_ms;
+	int64_t clock_skew_max_ms;	/* [sync] clock_skew_max: a larger offset is noted */
 	struct config_supervision sup;
 	struct config_zone zones[CONF_ZONES_MAX];	/* in the order of the file */
 	int nzones;

@@ -21,6 +21,7 @@ console_sync_start(struct console *c)
 	err_clear(&em);
 	if (sync_conf_load(c->t->journal, &cf, &em) != CST_OK)
 		return;		/* not enrolled: the terminal works alone, the status line says nothing */
+	cf.skew_max_ms = c->cfg.clock_skew_max_ms;
 	if (terminal_key_load(c->t->key_path, name, sizeof name, pk, sk, &em) == CST_OK)
 		sync_new(c->loop, c->t->journal, c->t->name, sk, &cf, 0, &c->sync, &em);
 	cry_wipe(sk, sizeof sk);

@@ -26,7 +26,9 @@ struct journal {
 	unsigned char sk[CRY_SK_BYTES];
 	int stopped;
 	int in_batch;
+	int heal_moved;			/* the heal moved events: projections are rebuilt */
 	char stop_reason[ERRMSG_MAX];
+	char hold_reason[ERRMSG_MAX];	/* "" unless appends wait for a heal */
 	sqlite3_stmt *head, *insert, *arrive, *find, *key_of;
 };
 
@@ -149,6 +151,8 @@ insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
 	reset(j->arrive);
 	if (rc != SQLITE_DONE)
 		return db_fail(j->db, rc, em, _("writing the journal"));
+	if (j->heal_moved)
+		return CST_OK;	/* the heal recomputes every projection before it commits */
 	return project_apply(j->proj, ev, em);
 }
 
@@ -213,10 +217,10 @@ copy_id(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-int
-journal_append(struct journal *j, const char *operator_, const char *kind,
-    const char *subject, const char *body, size_t body_len, struct event *out,
-    struct errmsg *em)
+/* Appends one event of this terminal at ts (the clock's when ts < 0). */
+static int
+append_at(struct journal *j, const char *operator_, const char *kind, const char *subject,
+    const char *body, size_t body_len, int64_t ts, struct event *out, struct errmsg *em)
 {
 	struct event ev;
 	int64_t head_seq;
@@ -241,7 +245,7 @@ journal_append(struct journal *j, const char *operator_, const char *kind,
 	if (status != CST_OK)
 		goto fail;
 	ev.seq = head_seq + 1;
-	ev.ts = clock_now_ms();
+	ev.ts = ts >= 0 ? ts : clock_now_ms();
 	if ((status = event_check_fields(&ev, NULL, em)) != CST_OK)
 		goto fail;
 	event_seal(&ev, j->sk);
@@ -259,6 +263,22 @@ fail:
 done:
 	event_clear(&ev);
 	return status;
+}
+
+int
+journal_append(struct journal *j, const char *operator_, const char *kind,
+    const char *subject, const char *body, size_t body_len, struct event *out,
+    struct errmsg *em)
+{
+	if (j->hold_reason[0] != '\0')
+		return err_set(em, CST_ERR_BUSY, "%s", j->hold_reason);
+	return append_at(j, operator_, kind, subject, body, body_len, -1, out, em);
+}
+
+void
+journal_hold(struct journal *j, const char *reason)
+{
+	snprintf(j->hold_reason, sizeof j->hold_reason, "%s", reason != NULL ? reason : "");
 }
 
 /* Reads the text column i into dst; 0 when it fits and holds no NUL, else the field's name. */
@@ -462,6 +482,239 @@ journal_store_foreign(struct journal *j, const struct event *ev, int *stored, st
 		return write_failed(j, status, em);
 	*stored = 1;
 	return CST_OK;
+}
+
+/* ---- healing a rolled-back journal from the ledger (docs/journal.md, "Healing") ---- */
+
+/* Runs sql with (terminal, seq) bound to ?1 and ?2 and, when ts >= 0, ts to ?3. */
+static int
+exec_tail(struct journal *j, const char *sql, int64_t seq, int64_t ts, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	if ((status = db_prepare(j->db, sql, &st, em)) != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, j->signer, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (ts >= 0)
+		sqlite3_bind_int64(st, 3, ts);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("healing the journal"));
+}
+
+/* Moves this terminal's events from seq on into forked, kept verbatim, with their arrival. */
+static int
+move_tail(struct journal *j, int64_t seq, int64_t *moved, struct errmsg *em)
+{
+	int status;
+
+	status = exec_tail(j, "INSERT INTO heal_permit (terminal, from_seq) VALUES (?1, ?2)", seq,
+	    -1, em);
+	if (status == CST_OK)
+		status = exec_tail(j, "INSERT INTO forked (" EVENT_COLUMNS ", moved_ts) SELECT "
+		    EVENT_COLUMNS ", ?3 FROM events WHERE terminal = ?1 AND seq >= ?2 "
+		    "ORDER BY seq", seq, clock_now_ms(), em);
+	if (status == CST_OK)
+		*moved = sqlite3_changes(j->db);
+	if (status == CST_OK)
+		status = exec_tail(j, "DELETE FROM arrival WHERE terminal = ?1 AND seq >= ?2", seq,
+		    -1, em);
+	if (status == CST_OK)
+		status = exec_tail(j, "DELETE FROM events WHERE terminal = ?1 AND seq >= ?2", seq,
+		    -1, em);
+	if (status == CST_OK)
+		status = exec_tail(j, "DELETE FROM heal_permit WHERE terminal = ?1 AND from_seq = ?2",
+		    seq, -1, em);
+	if (status == CST_OK)
+		j->heal_moved = 1;
+	return status;
+}
+
+/* ev's hash, and its link to the event held at the seq before it. */
+static int
+check_own_link(struct journal *j, const struct event *ev, struct errmsg *em)
+{
+	unsigned char hash[CRY_HASH_BYTES], prev[CRY_HASH_BYTES];
+	struct event before;
+	int found = 1, status = CST_OK;
+
+	memset(prev, 0, sizeof prev);
+	memset(&before, 0, sizeof before);
+	if (ev->seq > 1)
+		status = find_event(j, ev->terminal, ev->seq - 1, &before, &found, em);
+	if (status == CST_OK && found && ev->seq > 1)
+		memcpy(prev, before.hash, sizeof prev);
+	event_clear(&before);
+	if (status != CST_OK)
+		return status;
+	event_compute_hash(ev, hash);
+	if (!found || !cry_equal(prev, ev->prev, CRY_HASH_BYTES) ||
+	    !cry_equal(hash, ev->hash, CRY_HASH_BYTES))
+		return err_set(em, CST_ERR_VERIFY, _("terminal %s seq %lld from the ledger does not "
+		    "follow the chain held here"), ev->terminal, (long long)ev->seq);
+	return CST_OK;
+}
+
+int
+journal_heal_store(struct journal *j, const struct event *ev, const unsigned char pk[CRY_PK_BYTES],
+    int *stored, int64_t *moved, struct errmsg *em)
+{
+	struct event have;
+	int found, status;
+
+	*stored = 0;
+	*moved = 0;
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (!j->has_signer || strcmp(ev->terminal, j->signer) != 0)
+		return err_set(em, CST_ERR_ARG, _("only this terminal's own events heal its chain"));
+	if (!j->in_batch)
+		return err_set(em, CST_ERR_ARG, "journal_heal_store: outside a batch");
+	if ((status = event_check_fields(ev, NULL, em)) != CST_OK)
+		return status;
+	if (!event_sig_ok(ev, pk))
+		return err_set(em, CST_ERR_VERIFY, _("terminal %s seq %lld from the ledger is not "
+		    "signed by this terminal's key"), ev->terminal, (long long)ev->seq);
+	if ((status = begin(j, em)) != CST_OK)
+		return status;
+	memset(&have, 0, sizeof have);
+	status = find_event(j, ev->terminal, ev->seq, &have, &found, em);
+	if (status == CST_OK && found && cry_equal(have.hash, ev->hash, CRY_HASH_BYTES)) {
+		event_clear(&have);
+		end_unwritten(j);
+		return CST_OK;
+	}
+	event_clear(&have);
+	/* Everything about ev is checked before anything is moved for it. */
+	if (status == CST_OK && found)
+		status = check_own_link(j, ev, em);
+	if (status == CST_OK && found)
+		status = move_tail(j, ev->seq, moved, em);
+	if (status == CST_OK)
+		status = check_foreign(j, ev, em);
+	if (status == CST_OK)
+		status = insert_event(j, ev, em);
+	if (status == CST_OK)
+		status = commit(j, em);
+	if (status == CST_ERR_VERIFY || status == CST_ERR_INPUT) {
+		end_unwritten(j);	/* in a batch the caller rolls back */
+		return status;
+	}
+	if (status != CST_OK)
+		return write_failed(j, status, em);
+	*stored = 1;
+	return CST_OK;
+}
+
+/* The original's body with "rerecords":{terminal, seq, hash} added; -1 when it cannot be. */
+static int
+rerecord_body(const struct event *orig, char **out, size_t *len)
+{
+	char hash_hex[2 * CRY_HASH_BYTES + 1], tail[256];
+	size_t n = orig->body_len, t;
+
+	while (n > 0 && (orig->body[n - 1] == ' ' || orig->body[n - 1] == '\n'))
+		n--;
+	if (n < 2 || orig->body[0] != '{' || orig->body[n - 1] != '}')
+		return -1;
+	hex_encode(orig->hash, sizeof orig->hash, hash_hex);
+	t = (size_t)snprintf(tail, sizeof tail, "%s\"rerecords\":{\"terminal\":\"%s\","
+	    "\"seq\":%lld,\"hash\":\"%s\"}}", n == 2 ? "" : ",", orig->terminal,
+	    (long long)orig->seq, hash_hex);
+	if (n - 1 + t > EV_MAX_BODY)
+		return -1;
+	*out = xmalloc(n - 1 + t + 1);
+	memcpy(*out, orig->body, n - 1);
+	memcpy(*out + n - 1, tail, t + 1);
+	*len = n - 1 + t;
+	return 0;
+}
+
+static int
+mark_rerecorded(struct journal *j, const unsigned char hash[CRY_HASH_BYTES], int64_t seq,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	status = db_prepare(j->db, "UPDATE forked SET rerecorded_seq = ? WHERE hash = ?", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_blob(st, 2, hash, CRY_HASH_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("healing the journal"));
+}
+
+/* Re-records one forked event; *done counts it, or it is marked 0 when it cannot be. */
+static int
+rerecord_one(struct journal *j, const struct event *orig, int64_t *done, struct errmsg *em)
+{
+	struct event made;
+	char *body = NULL;
+	size_t len = 0;
+	int status;
+
+	if (strcmp(orig->kind, "terminal.created") == 0 || rerecord_body(orig, &body, &len) != 0)
+		return mark_rerecorded(j, orig->hash, 0, em);
+	memset(&made, 0, sizeof made);
+	status = append_at(j, orig->operator_, orig->kind, orig->subject, body, len, orig->ts,
+	    &made, em);
+	free(body);
+	if (status == CST_OK)
+		status = mark_rerecorded(j, orig->hash, made.seq, em);
+	if (status == CST_OK)
+		(*done)++;
+	event_clear(&made);
+	return status;
+}
+
+int
+journal_heal_end(struct journal *j, int complete, int64_t *rerecorded, struct errmsg *em)
+{
+	struct event *evs = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 0, i;
+	int rc, status;
+
+	*rerecorded = 0;
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (!j->in_batch)
+		return err_set(em, CST_ERR_ARG, "journal_heal_end: outside a batch");
+	if (!complete)
+		goto rebuild;
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM forked WHERE terminal = ? "
+	    "AND rerecorded_seq IS NULL ORDER BY moved_ts, seq", &st, em);
+	if (status != CST_OK)
+		return write_failed(j, status, em);
+	sqlite3_bind_text(st, 1, j->signer, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			evs = xrealloc(evs, cap * sizeof *evs);
+		}
+		memset(&evs[n], 0, sizeof evs[n]);
+		read_row(st, &evs[n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	for (i = 0; i < n && status == CST_OK; i++)
+		status = rerecord_one(j, &evs[i], rerecorded, em);
+	for (i = 0; i < n; i++)
+		event_clear(&evs[i]);
+	free(evs);
+	if (status != CST_OK)
+		return write_failed(j, status, em);
+rebuild:
+	if (!j->heal_moved)
+		return CST_OK;
+	j->heal_moved = 0;
+	return journal_rebuild(j, em);
 }
 
 int
@@ -779,6 +1032,17 @@ journal_batch_end(struct journal *j, struct errmsg *em)
 	j->in_batch = 0;
 	status = commit(j, em);
 	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}
+
+void
+journal_batch_abort(struct journal *j)
+{
+	if (!j->in_batch)
+		return;
+	j->in_batch = 0;
+	j->heal_moved = 0;
+	if (!sqlite3_get_autocommit(j->db))
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 struct sqlite3 *

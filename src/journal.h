@@ -46,6 +46,31 @@ int journal_append(struct journal *j, const char *operator_, const char *kind,
 int journal_store_foreign(struct journal *j, const struct event *ev, int *stored,
     struct errmsg *em);
 
+/*
+ * While reason is not "" (a heal from the ledger is under way), journal_append refuses with
+ * CST_ERR_BUSY and reason; "" or NULL lets it append again. Foreign stores and the heal go on.
+ */
+void journal_hold(struct journal *j, const char *reason);
+
+/*
+ * Heals this terminal's own chain from the ledger (docs/journal.md, "Healing"): stores ev, an
+ * event of this terminal as the ledger holds it, after checking its fields, hash, link and
+ * signature by pk (this terminal's key). When the journal holds another event at that seq
+ * (it was rolled back and went on), that event and every later one of this terminal are
+ * first moved to the forked table and kept verbatim (*moved counts them). The same event
+ * already held is not stored again (*stored 0). CST_ERR_VERIFY or CST_ERR_INPUT for an
+ * event that does not check; nothing is written then.
+ */
+int journal_heal_store(struct journal *j, const struct event *ev,
+    const unsigned char pk[CRY_PK_BYTES], int *stored, int64_t *moved, struct errmsg *em);
+/*
+ * Ends a batch of journal_heal_store calls, inside that batch: recomputes the projections
+ * when events were moved and, when the chain is complete (the ledger has no more), re-records
+ * each forked event not yet re-recorded as a new event of this terminal (same operator, kind,
+ * subject and ts; its body with "rerecords" naming the original's terminal, seq and hash).
+ */
+int journal_heal_end(struct journal *j, int complete, int64_t *rerecorded, struct errmsg *em);
+
 /* The last seq (0 if none) and its hash (zeros if none) of a terminal's chain. */
 int journal_head(struct journal *j, const char *terminal, int64_t *seq,
     unsigned char hash[CRY_HASH_BYTES], struct errmsg *em);
@@ -106,6 +131,8 @@ int journal_terminal_key(struct journal *j, const char *terminal,
  */
 int journal_batch_begin(struct journal *j, struct errmsg *em);
 int journal_batch_end(struct journal *j, struct errmsg *em);
+/* Rolls the batch back: nothing of it is written. */
+void journal_batch_abort(struct journal *j);
 
 /* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
 struct sqlite3 *journal_db(struct journal *j);

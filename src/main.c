@@ -23,6 +23,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_probe_entry,
 	&cmd_enroll_entry,
 	&cmd_sync_entry,
+	&cmd_restore_entry,
 	&cmd_label_entry,
 };
 

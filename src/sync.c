@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "clock.h"
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "sync-note.h"
 #include "when.h"
 #include "wire.h"
 #include "xmalloc.h"
@@ -37,8 +39,11 @@
 #define K_REFUSED_LAST "sync.refused_last"
 #define K_LAST_ERROR "sync.last_error"
 #define K_LAST_CONTACT "sync.last_contact"
+#define K_REFUSAL "sync.refusal"
+#define K_OFFSET "sync.clock_offset"
+#define K_SKEW "sync.skew_noted"
 
-enum op { OP_NONE, OP_PUSH, OP_PULL };
+enum op { OP_NONE, OP_HEAD, OP_CHAIN, OP_PUSH, OP_PULL };
 
 struct sock {
 	int used;
@@ -52,6 +57,8 @@ struct sync {
 	struct sync_conf cf;
 	char terminal[EV_MAX_ID + 1];
 	unsigned char sk[CRY_SK_BYTES];
+	unsigned char pk[CRY_PK_BYTES];	/* this terminal's: its own events from the ledger */
+	enum sync_mode mode;
 	int once, done, result;
 	char result_text[ERRMSG_MAX];
 
@@ -67,6 +74,22 @@ struct sync {
 	int64_t push_last;		/* highest seq in the push in flight */
 	int pull_limit;
 	int pull_more;			/* once: the last pull said "more" */
+	char sent_nonce[WIRE_NONCE_HEX + 1];	/* of the request in flight */
+	int64_t sent_mono;		/* clock_mono_ms() when it was started */
+	int stale_retried;		/* a request refused as stale was signed again once */
+
+	/* The round: this terminal's head at the ledger first, then heal, push, pull. */
+	int head_checked;
+	struct wire_receipt ledger_head;	/* as last answered; seq -1 before */
+	int learned_key;
+	int rolled_back;		/* the last head showed the journal behind the ledger */
+	int healing;			/* the journal is behind the ledger: pulling its own events */
+	int64_t heal_after;		/* the next page starts after this seq */
+	struct sync_heal heal;
+	int push_refused;		/* the ledger refused a push: no push until a heal or restart */
+	char refusal[ERRMSG_MAX];	/* why, as kept in the local table; "" when none */
+	int64_t offset;			/* ledger time minus terminal time (ms) */
+	int64_t skew_noted;		/* the offset last recorded as clock.skew; 0 when none */
 
 	struct sock socks[MAX_SOCKETS];
 	int curl_timer, step_timer;
@@ -94,6 +117,7 @@ sync_conf_defaults(struct sync_conf *cf)
 	cf->timeout_ms = 120000;
 	cf->connect_timeout_ms = 10000;
 	cf->push_events = SYNC_PUSH_EVENTS;
+	cf->skew_max_ms = 60000;
 }
 
 int
@@ -144,6 +168,28 @@ get_local_int(struct journal *j, const char *name, int64_t *v, struct errmsg *em
 
 static int
 set_local_int(struct journal *j, const char *name, int64_t v, struct errmsg *em)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	return journal_local_set(j, name, buf, em);
+}
+
+/* A signed number (the clock offset); 0 when absent or damaged: it is only a hint. */
+static int64_t
+get_local_int_signed(struct journal *j, const char *name)
+{
+	char buf[32], *end;
+	int64_t v;
+
+	if (get_local(j, name, buf, sizeof buf, NULL) != CST_OK || buf[0] == '\0')
+		return 0;
+	v = strtoll(buf, &end, 10);
+	return *end == '\0' ? v : 0;
+}
+
+static int
+set_local_int_signed(struct journal *j, const char *name, int64_t v, struct errmsg *em)
 {
 	char buf[32];
 
@@ -208,6 +254,17 @@ conf_save(struct journal *j, const struct sync_conf *cf, int new_ledger, struct 
 		return journal_batch_end(j, em);
 	journal_batch_end(j, NULL);	/* journal_local_set stopped the journal: rolls back */
 	return status;
+}
+
+int
+sync_conf_save(struct journal *j, const struct sync_conf *cf, struct errmsg *em)
+{
+	char old_url[SYNC_URL_MAX];
+	int status;
+
+	if ((status = get_local(j, K_URL, old_url, sizeof old_url, em)) != CST_OK)
+		return status;
+	return conf_save(j, cf, strcmp(old_url, cf->url) != 0, em);
 }
 
 /* ---- one request: TLS settings shared by enroll and the engine ---- */
@@ -439,6 +496,11 @@ sync_read_status(struct journal *j, const char *terminal, struct sync_status *st
 		status = get_local(j, K_LAST_ERROR, st->last_error, sizeof st->last_error, em);
 	if (status == CST_OK)
 		status = get_local_int(j, K_LAST_CONTACT, &st->last_contact, em);
+	if (status == CST_OK)
+		status = get_local(j, K_REFUSAL, st->refusal, sizeof st->refusal, em);
+	st->offset_ms = get_local_int_signed(j, K_OFFSET);
+	st->skewed = get_local_int_signed(j, K_SKEW) != 0;
+	st->ledger_seq = -1;
 	if (status == CST_OK && st->acked < st->head)
 		status = journal_chain(j, terminal, st->acked, 1, take_ts, &fu, em);
 	if (status != CST_OK)
@@ -643,7 +705,11 @@ start_request(struct sync *s, enum op op, const char *method, const char *path, 
 	s->op = op;
 	s->req_body = body;
 	s->req_len = len;
-	wire_request_sign(s->sk, method, path, body, len, clock_now_ms(), now, nonce, sig);
+	/* Signed at the ledger's time as last learnt: a wrong clock does not cut us off. */
+	wire_request_sign(s->sk, method, path, body, len, clock_now_ms() + s->offset, now, nonce,
+	    sig);
+	snprintf(s->sent_nonce, sizeof s->sent_nonce, "%s", nonce);
+	s->sent_mono = clock_mono_ms();
 	add_header(s, "X-Custody-Terminal", s->terminal);
 	add_header(s, "X-Custody-Time", now);
 	add_header(s, "X-Custody-Nonce", nonce);
@@ -714,6 +780,12 @@ failed(struct sync *s, int offline, const char *fmt, ...)
 	va_end(ap);
 	remember_error(s);
 	s->link = offline ? SYNC_OFFLINE : SYNC_ONLINE;
+	s->head_checked = 0;		/* the next round asks for the head again */
+	s->stale_retried = 0;
+	if (s->healing) {
+		s->healing = 0;		/* appends go on; the next round heals again */
+		journal_hold(s->j, NULL);
+	}
 	if (s->once) {
 		end_once(s, offline ? CST_ERR_IO : CST_ERR_INPUT, s->last_error);
 		return;
@@ -730,6 +802,7 @@ answered(struct sync *s)
 	s->link = SYNC_ONLINE;
 	s->failures = 0;
 	s->retry_at = 0;
+	s->stale_retried = 0;
 	s->last_error[0] = '\0';
 	remember_error(s);
 }
@@ -788,7 +861,17 @@ start_pull(struct sync *s)
 	return start_request(s, OP_PULL, "GET", path, NULL, 0);
 }
 
-/* One round: push while there is a backlog, then pull. */
+static int
+start_chain(struct sync *s)
+{
+	char path[96];
+
+	snprintf(path, sizeof path, "/v1/chain?after=%" PRId64 "&limit=%d", s->heal_after,
+	    s->pull_limit);
+	return start_request(s, OP_CHAIN, "GET", path, NULL, 0);
+}
+
+/* One round: this terminal's head at the ledger (heal when behind), push the backlog, pull. */
 static void
 step(struct sync *s)
 {
@@ -804,7 +887,14 @@ step(struct sync *s)
 		failed(s, 0, _("reading the journal: %s"), em.text);
 		return;
 	}
-	rc = head > s->acked ? start_push(s) : start_pull(s);
+	if (!s->head_checked)
+		rc = start_request(s, OP_HEAD, "GET", "/v1/head", NULL, 0);
+	else if (s->healing)
+		rc = start_chain(s);
+	else if (head > s->acked && !s->push_refused)
+		rc = start_push(s);
+	else
+		rc = start_pull(s);
 	if (rc != 0 && s->easy == NULL && !s->done && s->retry_at == 0)
 		failed(s, 0, "%s", _("cannot start a request"));
 }
@@ -866,6 +956,295 @@ check_receipt(struct sync *s, const struct wire_receipt *r, int64_t acked, struc
 	return CST_OK;
 }
 
+/* ---- the ledger's clock ---- */
+
+/*
+ * A signed time from the ledger for the request in flight: the offset from our clock, taken
+ * at the middle of the round trip. An offset above the bound is recorded (clock.skew) and
+ * alerted once, and again only when it moves by more than the bound; back within it, the
+ * alert is cleared. Requests are signed with the corrected time from here on.
+ */
+static int
+learn_time(struct sync *s, const struct json *obj)
+{
+	struct wire_time t;
+	struct errmsg em;
+	int64_t now = clock_now_ms(), rtt = clock_mono_ms() - s->sent_mono, offset;
+	int skewed, status = CST_OK;
+	char data[96];
+
+	err_clear(&em);
+	if (wire_time_read(obj, &t, &em) != CST_OK || strcmp(t.terminal, s->terminal) != 0 ||
+	    strcmp(t.nonce, s->sent_nonce) != 0 || !wire_time_ok(&t, s->cf.ledger_pk))
+		return -1;
+	offset = t.ledger_time + (rtt > 0 ? rtt / 2 : 0) - now;
+	if (s->mode == SYNC_CHECK) {
+		s->offset = offset;	/* custody verify only looks: nothing is written */
+		return 0;
+	}
+	if (llabs(offset - s->offset) >= 1000)
+		set_local_int_signed(s->j, K_OFFSET, offset, NULL);
+	s->offset = offset;
+	skewed = llabs(offset) > s->cf.skew_max_ms;
+	if (skewed && (s->skew_noted == 0 || llabs(offset - s->skew_noted) > s->cf.skew_max_ms)) {
+		status = sync_note_skew(s->j, s->terminal, now, now + offset, &em);
+		if (status == CST_OK) {
+			s->skew_noted = offset;
+			set_local_int_signed(s->j, K_SKEW, offset, NULL);
+		}
+	} else if (!skewed && s->skew_noted != 0) {
+		s->skew_noted = 0;
+		set_local_int_signed(s->j, K_SKEW, 0, NULL);
+	}
+	snprintf(data, sizeof data, "{\"offset_s\":%lld}", (long long)(offset / 1000));
+	if (status == CST_OK)
+		status = sync_alert(s->j, s->terminal, SYNC_RULE_SKEW, ALERT_ORANGE, data, skewed, 0,
+		    &em);
+	/* The clock is learnt even when the journal cannot take the note (a heal holds it). */
+	return 0;
+}
+
+/* ---- the round's first step: this terminal's head at the ledger ---- */
+
+static void
+begin_heal(struct sync *s, int64_t local_head)
+{
+	memset(&s->heal, 0, sizeof s->heal);
+	s->heal.ledger_seq = s->ledger_head.seq;
+	s->heal.from_seq = local_head;
+	s->healing = 1;
+	s->heal_after = s->acked < local_head ? s->acked : local_head;
+	/* DESIGN §7: nothing is appended until the journal holds what the ledger holds. */
+	journal_hold(s->j, _("the journal is being healed from the ledger: try again in a moment"));
+}
+
+static void
+head_ok(struct sync *s, const struct json *root)
+{
+	unsigned char pk[CRY_PK_BYTES], hash[CRY_HASH_BYTES];
+	struct wire_receipt r;
+	struct find_hash f;
+	struct errmsg em;
+	struct jw w;
+	int64_t local;
+
+	err_clear(&em);
+	if (wire_get_hex(root, "ledger_key", pk, sizeof pk) != 0 ||
+	    wire_receipt_read(json_get(root, "head"), &r, &em) != CST_OK) {
+		failed(s, 0, "%s", _("the ledger's answer about this terminal's head is malformed"));
+		return;
+	}
+	if (s->cf.learn_key && !s->learned_key) {
+		memcpy(s->cf.ledger_pk, pk, sizeof pk);
+		s->learned_key = 1;
+	}
+	if (!cry_equal(pk, s->cf.ledger_pk, sizeof pk) || strcmp(r.terminal, s->terminal) != 0 ||
+	    !wire_receipt_ok(&r, s->cf.ledger_pk)) {
+		failed(s, 0, "%s", _("the ledger's receipt for this terminal's head is not signed by the "
+		    "enrolled ledger key"));
+		return;
+	}
+	if (learn_time(s, json_get(root, "time")) != 0) {
+		failed(s, 0, "%s", _("the ledger's time is not signed for this request"));
+		return;
+	}
+	s->ledger_head = r;
+	s->head_checked = 1;
+	if (journal_head(s->j, s->terminal, &local, hash, &em) != CST_OK ||
+	    (r.seq > 0 && own_hash(s->j, s->terminal, r.seq, &f, &em) != CST_OK)) {
+		failed(s, 0, _("reading the journal: %s"), em.text);
+		return;
+	}
+	answered(s);
+	if (r.seq > 0 && (!f.found || !cry_equal(f.hash, r.hash, sizeof f.hash))) {
+		/* The ledger holds more of this chain than the journal, or other events at its seqs. */
+		s->rolled_back = 1;
+		if (s->mode == SYNC_CHECK) {
+			end_once(s, CST_OK, "");
+			return;
+		}
+		begin_heal(s, local);
+		step_soon(s, 0);
+		return;
+	}
+	if (s->mode == SYNC_CHECK) {
+		end_once(s, CST_OK, "");
+		return;
+	}
+	if (r.seq != s->acked) {
+		/* The ledger's word, signed, on what it holds: lower when it lost events. */
+		jw_init(&w);
+		wire_receipt_write(&w, &r);
+		if (save_ack(s, r.seq, jw_text(&w, NULL), &em) == CST_OK)
+			s->acked = r.seq;
+		jw_free(&w);
+	}
+	step_soon(s, 0);
+}
+
+/* ---- healing: this terminal's own events back from the ledger ---- */
+
+/* Stores one page of own events in one transaction; *last is the page's last seq. */
+static int
+heal_page(struct sync *s, const struct json *events, int complete, int64_t *last,
+    struct errmsg *em)
+{
+	struct event ev;
+	size_t i, n = json_count(events);
+	int64_t moved, rerecorded;
+	int status, stored;
+
+	if ((status = journal_batch_begin(s->j, em)) != CST_OK)
+		return status;
+	memset(&ev, 0, sizeof ev);
+	for (i = 0; i < n && status == CST_OK; i++) {
+		status = wire_event_read(json_at(events, i), &ev, NULL, em);
+		if (status == CST_OK && strcmp(ev.terminal, s->terminal) != 0)
+			status = err_set(em, CST_ERR_INPUT, _("the ledger sent another terminal's "
+			    "event as this terminal's"));
+		if (status == CST_OK)
+			status = journal_heal_store(s->j, &ev, s->pk, &stored, &moved, em);
+		if (status == CST_OK) {
+			s->heal.restored += stored;
+			s->heal.forked += moved;
+			*last = ev.seq;
+		}
+		event_clear(&ev);
+	}
+	if (status == CST_OK)
+		status = journal_heal_end(s->j, complete, &rerecorded, em);
+	if (status != CST_OK) {
+		journal_batch_abort(s->j);
+		return status;
+	}
+	if ((status = journal_batch_end(s->j, em)) == CST_OK)
+		s->heal.rerecorded += rerecorded;
+	return status;
+}
+
+/* The heal is complete: appends go on, it is recorded and alerted, acked is the ledger's. */
+static void
+heal_done(struct sync *s)
+{
+	char data[160];
+	struct errmsg em;
+	struct jw w;
+
+	err_clear(&em);
+	s->healing = 0;
+	s->rolled_back = 0;
+	journal_hold(s->j, NULL);
+	jw_init(&w);
+	wire_receipt_write(&w, &s->ledger_head);
+	if (save_ack(s, s->ledger_head.seq, jw_text(&w, NULL), &em) == CST_OK)
+		s->acked = s->ledger_head.seq;
+	jw_free(&w);
+	snprintf(data, sizeof data, "{\"restored\":%lld,\"forked\":%lld,\"rerecorded\":%lld}",
+	    (long long)s->heal.restored, (long long)s->heal.forked,
+	    (long long)s->heal.rerecorded);
+	if (sync_note_healed(s->j, s->terminal, &s->heal, &em) != CST_OK ||
+	    sync_alert(s->j, s->terminal, SYNC_RULE_ROLLBACK, ALERT_RED, data, 1, 1, &em) != CST_OK)
+		failed(s, 0, _("recording the heal: %s"), em.text);
+	/* A push refused before the heal was refused for a chain that is gone now. */
+	s->push_refused = 0;
+}
+
+static void
+chain_ok(struct sync *s, const struct json *root)
+{
+	const struct json *events = json_get(root, "events");
+	const struct json *more = json_get(root, "more");
+	struct errmsg em;
+	int64_t last = s->heal_after;
+	int status;
+
+	if (json_type(events) != JSON_ARRAY || json_count(events) > WIRE_MAX_BATCH ||
+	    (json_type(more) != JSON_TRUE && json_type(more) != JSON_FALSE) ||
+	    (json_count(events) == 0 && json_type(more) == JSON_TRUE)) {
+		failed(s, 0, "%s", _("the ledger's answer with this terminal's events is malformed"));
+		return;
+	}
+	err_clear(&em);
+	status = heal_page(s, events, json_type(more) == JSON_FALSE, &last, &em);
+	if (status == CST_ERR_VERIFY && s->heal_after > 0) {
+		/* Our last acknowledged event is not where the ledger's chain goes: from the start. */
+		s->heal_after = 0;
+		step_soon(s, 0);
+		return;
+	}
+	if (status != CST_OK) {
+		failed(s, 0, _("healing the journal from the ledger: %s"), em.text);
+		return;
+	}
+	s->heal_after = last;
+	answered(s);
+	if (json_type(more) == JSON_FALSE) {
+		if (last < s->ledger_head.seq) {
+			failed(s, 0, "%s", _("the ledger's chain of this terminal ends before the "
+			    "head it signed"));
+			return;
+		}
+		heal_done(s);
+	}
+	if (!s->done)
+		step_soon(s, 0);
+}
+
+/* ---- a refused push ---- */
+
+/* The refusals that concern the events themselves: pushing them again would not help. */
+static int
+is_event_refusal(const char *code)
+{
+	static const char *const codes[] = { "fork", "broken_chain", "gap", "bad_signature",
+	    "bad_event", NULL };
+	size_t i;
+
+	for (i = 0; codes[i] != NULL; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The ledger refused this terminal's events: acked stays, pushing stops until a heal or a
+ * new start, the refusal is recorded (once for the same code and seq) and alerted in red.
+ */
+static void
+refuse_push(struct sync *s, long http, const char *code, const char *msg, int64_t seq)
+{
+	char text[ERRMSG_MAX], data[128];
+	struct errmsg em;
+
+	snprintf(text, sizeof text, _("the ledger refused this terminal's events (%s at seq "
+	    "%lld): %s"), code, (long long)seq, msg);
+	err_clear(&em);
+	s->push_refused = 1;
+	if (strcmp(text, s->refusal) != 0) {
+		snprintf(s->refusal, sizeof s->refusal, "%s", text);
+		journal_local_set(s->j, K_REFUSAL, text, NULL);
+		sync_note_refused(s->j, s->terminal, http, code, msg, seq, &em);
+	}
+	snprintf(data, sizeof data, "{\"code\":\"%s\",\"seq\":%lld}", code, (long long)seq);
+	sync_alert(s->j, s->terminal, SYNC_RULE_REFUSED, ALERT_RED, data, 1, 0, &em);
+	failed(s, 0, "%s", text);
+	if (s->once)
+		s->result = CST_ERR_VERIFY;	/* not a network failure: exit status 1 */
+}
+
+/* A push was taken: a refusal in the past is over. */
+static void
+refusal_over(struct sync *s)
+{
+	struct errmsg em;
+
+	if (s->refusal[0] == '\0')
+		return;
+	s->refusal[0] = '\0';
+	journal_local_set(s->j, K_REFUSAL, "", NULL);
+	sync_alert(s->j, s->terminal, SYNC_RULE_REFUSED, ALERT_RED, "{}", 0, 0, &em);
+}
+
 static void
 push_ok(struct sync *s, const struct json *root)
 {
@@ -907,33 +1286,27 @@ push_ok(struct sync *s, const struct json *root)
 	}
 	s->acked = acked;
 	answered(s);
+	refusal_over(s);
 	step_soon(s, 0);
 }
 
-/* An error answer: take its "acked" (it may be lower: the ledger lost some; push again). */
+/*
+ * An error answer to a push. Only an answer that takes events moves acked (DESIGN §7): a
+ * refusal of the events themselves stops pushing and is said everywhere; anything else
+ * (busy, internal, a stale time) is tried again later.
+ */
 static void
 push_refused(struct sync *s, long http, const struct json *root)
 {
-	unsigned char hash[CRY_HASH_BYTES];
 	char code[64], msg[256];
-	struct errmsg em;
-	int64_t acked, head;
+	int64_t acked, seq;
 
 	read_error(root, code, sizeof code, msg, sizeof msg, &acked);
-	err_clear(&em);
-	if (acked >= 0 && acked != s->acked &&
-	    journal_head(s->j, s->terminal, &head, hash, &em) == CST_OK && acked <= head &&
-	    save_ack(s, acked, NULL, &em) == CST_OK) {
-		int progress = acked > s->acked;
-
-		s->acked = acked;
-		if (progress) {
-			answered(s);
-			snprintf(s->last_error, sizeof s->last_error, _("ledger: %ld %s: %s"),
-			    http, code, msg);
-			step_soon(s, 0);
-			return;
-		}
+	if (json_get_int(json_get(root, "error"), "seq", &seq) != CST_OK)
+		seq = -1;
+	if (is_event_refusal(code)) {
+		refuse_push(s, http, code, msg, seq);
+		return;
 	}
 	failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
 }
@@ -1013,8 +1386,13 @@ pull_ok(struct sync *s, const struct json *root)
 	answered(s);
 	s->pull_limit = SYNC_PULL_EVENTS;
 	s->pull_more = json_type(more) == JSON_TRUE;
-	if (s->pull_more)
+	if (s->pull_more) {
 		step_soon(s, 0);
+		return;
+	}
+	s->head_checked = 0;	/* the next round starts with the head again */
+	if (s->once && s->push_refused)
+		end_once(s, CST_ERR_VERIFY, s->refusal);
 	else if (s->once)
 		end_once(s, CST_OK, "");
 	else
@@ -1031,6 +1409,24 @@ pull_refused(struct sync *s, long http, const struct json *root)
 	failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
 }
 
+/*
+ * A request refused as stale carries the ledger's time signed for its nonce: learn it and
+ * sign again, once; 1 when that is what happens.
+ */
+static int
+stale_answer(struct sync *s, const struct json *root)
+{
+	const struct json *e = json_get(root, "error");
+	const char *code = json_get_str(e, "code");
+
+	if (code == NULL || strcmp(code, "stale_request") != 0 || s->stale_retried)
+		return 0;
+	if (learn_time(s, json_get(e, "time")) != 0)
+		return 0;
+	s->stale_retried = 1;
+	return 1;
+}
+
 static void
 finish_request(struct sync *s, CURLcode rc)
 {
@@ -1044,7 +1440,8 @@ finish_request(struct sync *s, CURLcode rc)
 	curl_easy_cleanup(s->easy);
 	s->easy = NULL;
 	err_clear(&em);
-	if (rc == CURLE_WRITE_ERROR && s->resp_too_large && op == OP_PULL && s->pull_limit > 1) {
+	if (rc == CURLE_WRITE_ERROR && s->resp_too_large && (op == OP_PULL || op == OP_CHAIN) &&
+	    s->pull_limit > 1) {
 		s->pull_limit /= 2;	/* large bodies: ask for fewer at a time */
 		drop_request(s);
 		step_soon(s, 0);
@@ -1055,6 +1452,12 @@ finish_request(struct sync *s, CURLcode rc)
 	else if (json_parse(s->resp ? s->resp : "", s->resp_len, &root, &em) != CST_OK)
 		failed(s, http >= 500 || http == 0, _("the ledger answered %ld with something "
 		    "that is not JSON"), http);
+	else if (http == 401 && stale_answer(s, root))
+		step_soon(s, 0);	/* signed again at the ledger's time */
+	else if (http == 200 && op == OP_HEAD)
+		head_ok(s, root);
+	else if (http == 200 && op == OP_CHAIN)
+		chain_ok(s, root);
 	else if (http == 200 && op == OP_PUSH)
 		push_ok(s, root);
 	else if (http == 200)
@@ -1069,9 +1472,10 @@ finish_request(struct sync *s, CURLcode rc)
 
 int
 sync_new(struct loop *l, struct journal *j, const char *terminal,
-    const unsigned char sk[CRY_SK_BYTES], const struct sync_conf *cf, int once,
+    const unsigned char sk[CRY_SK_BYTES], const struct sync_conf *cf, enum sync_mode mode,
     struct sync **out, struct errmsg *em)
 {
+	unsigned char sk2[CRY_SK_BYTES];
 	struct sync *s;
 	int status;
 
@@ -1087,7 +1491,11 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 		s->cf.push_events = SYNC_PUSH_EVENTS;
 	snprintf(s->terminal, sizeof s->terminal, "%s", terminal);
 	memcpy(s->sk, sk, sizeof s->sk);
-	s->once = once;
+	cry_keypair_from_seed(sk, s->pk, sk2);	/* libsodium's sk starts with the seed */
+	cry_wipe(sk2, sizeof sk2);
+	s->mode = mode;
+	s->once = mode != SYNC_RUN;
+	s->ledger_head.seq = -1;
 	s->pull_limit = SYNC_PULL_EVENTS;
 	status = get_local_int(j, K_ACKED, &s->acked, em);
 	if (status == CST_OK)
@@ -1096,6 +1504,10 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 		status = get_local_int(j, K_CURSOR, &s->cursor, em);
 	if (status == CST_OK)
 		status = get_local_int(j, K_REFUSED, &s->refused, em);
+	if (status == CST_OK)
+		status = get_local(j, K_REFUSAL, s->refusal, sizeof s->refusal, em);
+	s->offset = get_local_int_signed(j, K_OFFSET);
+	s->skew_noted = get_local_int_signed(j, K_SKEW);
 	if (status == CST_OK && (s->multi = curl_multi_init()) == NULL)
 		status = err_set(em, CST_ERR_INTERNAL, _("cannot start libcurl"));
 	if (status != CST_OK) {
@@ -1168,6 +1580,22 @@ sync_get_status(struct sync *s, struct sync_status *st)
 	if (st->retry_in_ms < 0)
 		st->retry_in_ms = 0;
 	snprintf(st->last_error, sizeof st->last_error, "%s", s->last_error);
+	snprintf(st->refusal, sizeof st->refusal, "%s", s->refusal);
+	st->offset_ms = s->offset;
+	st->skewed = llabs(s->offset) > s->cf.skew_max_ms;
+	st->healing = s->healing;
+	st->heal = s->heal;
+	st->ledger_seq = s->ledger_head.seq;
+	st->rolled_back = s->rolled_back;
+}
+
+int
+sync_learned_key(const struct sync *s, unsigned char pk[CRY_PK_BYTES])
+{
+	if (!s->learned_key)
+		return -1;
+	memcpy(pk, s->cf.ledger_pk, CRY_PK_BYTES);
+	return 0;
 }
 
 int
@@ -1182,4 +1610,29 @@ sync_result(const struct sync *s, struct errmsg *em)
 	if (s->result != CST_OK)
 		return err_set(em, s->result, "%s", s->result_text);
 	return CST_OK;
+}
+
+int
+sync_run_once(struct journal *j, const char *terminal, const unsigned char sk[CRY_SK_BYTES],
+    struct sync_conf *cf, enum sync_mode mode, struct sync_status *st, struct errmsg *em)
+{
+	struct sync *s = NULL;
+	struct loop *l = loop_new();
+	int status;
+
+	memset(st, 0, sizeof *st);
+	status = sync_new(l, j, terminal, sk, cf, mode == SYNC_RUN ? SYNC_ONCE : mode, &s, em);
+	while (status == CST_OK && !sync_done(s))
+		status = loop_run_once(l, 1000) == CST_OK ? CST_OK :
+		    err_set(em, CST_ERR_IO, _("the event loop failed"));
+	if (status == CST_OK)
+		status = sync_result(s, em);
+	if (s != NULL) {
+		sync_get_status(s, st);
+		if (cf->learn_key && sync_learned_key(s, cf->ledger_pk) == 0)
+			cf->learn_key = 0;
+	}
+	sync_free(s);
+	loop_free(l);
+	return status;
 }

@@ -14,6 +14,7 @@
 #include "event.h"
 #include "journal.h"
 #include "loop.h"
+#include "sync-note.h"
 
 #define SYNC_URL_MAX 256
 #define SYNC_PIN_MAX 256
@@ -35,6 +36,8 @@ struct sync_conf {
 	int64_t timeout_ms;		/* one request, connect to last byte: 2 min */
 	int64_t connect_timeout_ms;	/* 10 s */
 	int push_events;		/* events per push, 1..SYNC_PUSH_EVENTS */
+	int64_t skew_max_ms;		/* [sync] clock_skew_max: a larger offset is noted: 60 s */
+	int learn_key;			/* custody restore: take the ledger's key from its answer */
 };
 
 void sync_conf_defaults(struct sync_conf *cf);
@@ -42,6 +45,8 @@ void sync_conf_defaults(struct sync_conf *cf);
 int sync_conf_check(const struct sync_conf *cf, struct errmsg *em);
 /* The conf saved by enroll; CST_ERR_NOTFOUND when this terminal is not enrolled. */
 int sync_conf_load(struct journal *j, struct sync_conf *cf, struct errmsg *em);
+/* Saves cf as this terminal's ledger (custody restore); a new URL starts push and pull over. */
+int sync_conf_save(struct journal *j, const struct sync_conf *cf, struct errmsg *em);
 
 /*
  * custody enroll: presents token and this terminal's public key to the ledger at cf->url
@@ -71,6 +76,13 @@ struct sync_status {
 	int64_t retry_in_ms;		/* while backing off */
 	char last_error[ERRMSG_MAX];	/* "" when the last request succeeded */
 	char last_refused[ERRMSG_MAX];	/* why the last foreign event was refused */
+	char refusal[ERRMSG_MAX];	/* why the ledger refused this terminal's push; "" if not */
+	int64_t offset_ms;		/* ledger's clock minus this terminal's, last measured */
+	int skewed;			/* |offset_ms| is above the configured bound */
+	int healing;			/* the journal is behind the ledger and being healed */
+	struct sync_heal heal;		/* what this engine's heal did so far */
+	int64_t ledger_seq;		/* this terminal's head at the ledger, last asked; -1 unknown */
+	int rolled_back;		/* the ledger holds more of this chain than the journal */
 };
 
 /* Status from the journal alone (custody sync --status): link is SYNC_UNKNOWN. */
@@ -88,19 +100,35 @@ int sync_check_receipt(struct journal *j, const char *terminal, char *info, size
 
 struct sync;
 
+enum sync_mode {
+	SYNC_RUN,		/* rounds until freed, with backoff: the console */
+	SYNC_ONCE,		/* one round: head, heal, the whole backlog, everything new; no retry */
+	SYNC_CHECK		/* only ask the ledger for this terminal's head: custody verify */
+};
+
 /*
  * Starts the engine on loop l for this terminal's journal: its first round runs at once.
- * once: one push of the whole backlog and one pull of everything new, no retry; then
- * sync_done() is true and sync_result() tells how it went.
+ * Every round asks the ledger for this terminal's head first: a journal behind the ledger
+ * (restored from an old copy) is healed from it before anything is pushed. In SYNC_ONCE and
+ * SYNC_CHECK mode, sync_done() is true at the end and sync_result() tells how it went.
  */
 int sync_new(struct loop *l, struct journal *j, const char *terminal,
-    const unsigned char sk[CRY_SK_BYTES], const struct sync_conf *cf, int once,
+    const unsigned char sk[CRY_SK_BYTES], const struct sync_conf *cf, enum sync_mode mode,
     struct sync **out, struct errmsg *em);
+/* The ledger key learnt from the ledger's answer (cf->learn_key): 0, or -1 when none yet. */
+int sync_learned_key(const struct sync *s, unsigned char pk[CRY_PK_BYTES]);
 /* Aborts a request in flight (the ledger ignores the half-sent batch or already holds it). */
 void sync_free(struct sync *s);
 /* New events to push, or the operator asked: run a round now, forgetting the backoff. */
 void sync_kick(struct sync *s);
 void sync_get_status(struct sync *s, struct sync_status *st);
+/*
+ * One SYNC_ONCE or SYNC_CHECK pass on a private loop, blocking (the command line): its result,
+ * and its status in st (filled even on failure). With cf->learn_key, the ledger key learnt
+ * is written to cf->ledger_pk and learn_key cleared.
+ */
+int sync_run_once(struct journal *j, const char *terminal, const unsigned char sk[CRY_SK_BYTES],
+    struct sync_conf *cf, enum sync_mode mode, struct sync_status *st, struct errmsg *em);
 int sync_done(const struct sync *s);
 int sync_result(const struct sync *s, struct errmsg *em);
 

@@ -92,6 +92,19 @@ exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* journal_chain's callback: a copy of the first event. */
+static int
+take_first(const struct event *ev, void *arg)
+{
+	struct event *out = arg;
+
+	*out = *ev;
+	out->body = xmalloc(ev->body_len + 1);
+	memcpy(out->body, ev->body, ev->body_len);
+	out->body[ev->body_len] = '\0';
+	return 1;
+}
+
 static void
 remove_db_files(const char *db_path)
 {
@@ -197,6 +210,95 @@ out:
 	cry_wipe(sk, sizeof sk);
 	free(t);
 	return status;
+}
+
+int
+terminal_restore_create(const char *dir, const char *key_file, char *name, size_t name_size,
+    struct journal **out, struct errmsg *em)
+{
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	char text[KEYFILE_MAX + 1];
+	struct terminal t;
+	struct journal *j = NULL;
+	int fd, status;
+
+	*out = NULL;
+	memset(&t, 0, sizeof t);
+	if ((status = set_paths(&t, dir, em)) != CST_OK)
+		return status;
+	if (exists(t.db_path) || exists(t.key_path))
+		return err_set(em, CST_ERR_EXISTS, _("a terminal already exists in %s: custody "
+		    "sync heals an existing journal; restore needs an empty directory"), dir);
+	status = terminal_key_load(key_file, name, name_size, pk, sk, em);
+	if (status == CST_OK)
+		status = keyfile_read(key_file, text, sizeof text, em);
+	if (status == CST_OK)
+		status = make_dirs(dir, em);
+	if (status == CST_OK)
+		status = keyfile_write(t.key_path, text, strlen(text), em);
+	cry_wipe(text, sizeof text);
+	if (status != CST_OK)
+		goto out;
+	fd = open(t.db_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		status = err_set(em, errno == EEXIST ? CST_ERR_EXISTS : keyfile_io_status(errno),
+		    _("cannot create %s: %s"), t.db_path, strerror(errno));
+		unlink(t.key_path);
+		goto out;
+	}
+	close(fd);
+	status = journal_open(t.db_path, JOURNAL_CREATE, &j, em);
+	if (status == CST_OK)
+		status = journal_local_set(j, "terminal", name, em);
+	if (status == CST_OK) {
+		journal_set_signer(j, name, sk);
+		*out = j;
+		goto out;
+	}
+	journal_close(j);
+	terminal_restore_undo(dir);
+out:
+	cry_wipe(sk, sizeof sk);
+	return status;
+}
+
+int
+terminal_restore_finish(struct journal *j, const char *dir, const char *name, struct errmsg *em)
+{
+	unsigned char pk[CRY_PK_BYTES];
+	struct event ev;
+	struct json *body = NULL;
+	const char *room;
+	int status;
+
+	memset(&ev, 0, sizeof ev);
+	status = journal_terminal_key(j, name, pk, em);
+	if (status == CST_OK)
+		status = journal_chain(j, name, 0, 1, take_first, &ev, em);
+	if (status == CST_OK && ev.seq == 1 &&
+	    json_parse(ev.body, ev.body_len, &body, em) == CST_OK &&
+	    (room = json_get_str(body, "room")) != NULL)
+		status = journal_local_set(j, "room", room, em);
+	else if (status == CST_OK)
+		status = err_set(em, CST_ERR_CORRUPT, _("the restored chain of %s does not start "
+		    "with its terminal.created"), name);
+	json_free(body);
+	event_clear(&ev);
+	if (status == CST_OK)
+		status = fsync_dir(dir, em);
+	return status;
+}
+
+void
+terminal_restore_undo(const char *dir)
+{
+	struct terminal t;
+
+	memset(&t, 0, sizeof t);
+	if (set_paths(&t, dir, NULL) != CST_OK)
+		return;
+	remove_db_files(t.db_path);
+	unlink(t.key_path);
 }
 
 /* Parses "custody-terminal-key 1\nterminal NAME\nseed HEX\n". */

@@ -36,6 +36,18 @@ enum {
  */
 int terminal_create(const char *dir, const char *name, const char *room, struct errmsg *em);
 
+/*
+ * custody restore, in three steps. Create: an empty DIR gets a copy of the key file (0600)
+ * and an empty journal open for signing as that key's terminal (its name into name); the
+ * caller then heals the whole chain from the ledger. Finish: the room from the restored
+ * terminal.created, so that terminal_open works. Undo: removes what create made.
+ */
+int terminal_restore_create(const char *dir, const char *key_file, char *name,
+    size_t name_size, struct journal **out, struct errmsg *em);
+int terminal_restore_finish(struct journal *j, const char *dir, const char *name,
+    struct errmsg *em);
+void terminal_restore_undo(const char *dir);
+
 int terminal_open(const char *dir, int flags, struct terminal **out, struct errmsg *em);
 void terminal_close(struct terminal *t);
 /* Loads DIR/terminal.key and checks it is this journal's key; with sign, appends will use it. */

@@ -282,6 +282,72 @@ wire_receipt_write(struct jw *w, const struct wire_receipt *r)
 	jw_obj_end(w);
 }
 
+static void
+time_digest(const struct wire_time *t, unsigned char out[CRY_HASH_BYTES])
+{
+	char num[32];
+	struct cry_hash h;
+
+	cry_hash_init(&h);
+	hash_line(&h, WIRE_TIME_DOMAIN);
+	hash_line(&h, t->terminal);
+	hash_line(&h, t->nonce);
+	snprintf(num, sizeof num, "%" PRId64, t->ledger_time);
+	hash_line(&h, num);
+	cry_hash_final(&h, out);
+}
+
+void
+wire_time_sign(struct wire_time *t, const unsigned char sk[CRY_SK_BYTES])
+{
+	unsigned char digest[CRY_HASH_BYTES];
+
+	time_digest(t, digest);
+	cry_sign(sk, digest, sizeof digest, t->sig);
+}
+
+int
+wire_time_ok(const struct wire_time *t, const unsigned char pk[CRY_PK_BYTES])
+{
+	unsigned char digest[CRY_HASH_BYTES];
+
+	time_digest(t, digest);
+	return cry_verify(pk, digest, sizeof digest, t->sig);
+}
+
+void
+wire_time_write(struct jw *w, const struct wire_time *t)
+{
+	jw_obj_begin(w);
+	jw_key(w, "terminal");
+	jw_str(w, t->terminal);
+	jw_key(w, "nonce");
+	jw_str(w, t->nonce);
+	jw_key(w, "ledger_time");
+	jw_int(w, t->ledger_time);
+	jw_key(w, "sig");
+	jw_hex(w, t->sig, sizeof t->sig);
+	jw_obj_end(w);
+}
+
+int
+wire_time_read(const struct json *obj, struct wire_time *t, struct errmsg *em)
+{
+	unsigned char nonce[WIRE_NONCE_BYTES];
+
+	memset(t, 0, sizeof *t);
+	if (json_type(obj) != JSON_OBJECT ||
+	    wire_get_text(obj, "terminal", t->terminal, EV_MAX_ID) ||
+	    !event_valid_id(t->terminal, strlen(t->terminal)) ||
+	    wire_get_text(obj, "nonce", t->nonce, WIRE_NONCE_HEX) ||
+	    wire_hex_read(t->nonce, strlen(t->nonce), nonce, sizeof nonce) ||
+	    json_get_int(obj, "ledger_time", &t->ledger_time) != CST_OK || t->ledger_time < 0 ||
+	    wire_get_hex(obj, "sig", t->sig, sizeof t->sig))
+		return err_set(em, CST_ERR_INPUT, "a time statement must hold terminal, nonce, "
+		    "ledger_time and sig");
+	return CST_OK;
+}
+
 int
 wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg *em)
 {

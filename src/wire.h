@@ -16,6 +16,7 @@
 
 #define WIRE_REQUEST_DOMAIN "custody.request.v1"
 #define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
+#define WIRE_TIME_DOMAIN "custody.time.v1"
 #define WIRE_NONCE_BYTES 16		/* random bytes of a request nonce */
 #define WIRE_NONCE_HEX (2 * WIRE_NONCE_BYTES)
 #define WIRE_SIG_HEX (2 * CRY_SIG_BYTES)
@@ -83,6 +84,26 @@ int wire_receipt_ok(const struct wire_receipt *r, const unsigned char pk[CRY_PK_
 void wire_receipt_write(struct jw *w, const struct wire_receipt *r);
 /* Reads {"terminal","seq","hash","ledger_time","sig"}; CST_ERR_INPUT when malformed. */
 int wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg *em);
+
+/*
+ * The ledger's signed word on its clock, bound to the nonce of the request it answers, so
+ * that a terminal whose clock is wrong can learn the ledger's time from an answer that could
+ * not have been replayed (docs/sync-protocol.md, "Time").
+ */
+struct wire_time {
+	char terminal[EV_MAX_ID + 1];
+	char nonce[WIRE_NONCE_HEX + 1];
+	int64_t ledger_time;
+	unsigned char sig[CRY_SIG_BYTES];
+};
+
+/* BLAKE2b-256 of "custody.time.v1\n" terminal "\n" nonce "\n" ledger_time "\n". */
+void wire_time_sign(struct wire_time *t, const unsigned char sk[CRY_SK_BYTES]);
+/* 1 when t->sig is pk's signature of t. */
+int wire_time_ok(const struct wire_time *t, const unsigned char pk[CRY_PK_BYTES]);
+void wire_time_write(struct jw *w, const struct wire_time *t);
+/* Reads {"terminal","nonce","ledger_time","sig"}; CST_ERR_INPUT when malformed. */
+int wire_time_read(const struct json *obj, struct wire_time *t, struct errmsg *em);
 
 /* Exactly 2n lowercase hex digits (the one spelling that is hashed and signed) into out: 0. */
 int wire_hex_read(const char *s, size_t len, unsigned char *out, size_t n);

@@ -157,6 +157,13 @@ static int
 take_fault(void)
 {
 	int left = __atomic_load_n(&ctl->left, __ATOMIC_SEQ_CST);
+	int skip = __atomic_load_n(&ctl->skip, __ATOMIC_SEQ_CST);
+
+	while (skip > 0 && left != 0) {
+		if (__atomic_compare_exchange_n(&ctl->skip, &skip, skip - 1, 0, __ATOMIC_SEQ_CST,
+		    __ATOMIC_SEQ_CST))
+			return FP_PASS;
+	}
 
 	while (left != 0) {
 		if (__atomic_compare_exchange_n(&ctl->left, &left, left > 0 ? left - 1 : left, 0,
@@ -201,6 +208,13 @@ serve(int cfd)
 
 			poll(&p, 1, 120000);	/* until the client gives up */
 			break;
+		}
+		if (fault == FP_HOLD) {
+			/* The request waits here, as on a slow network, until the test lets it go. */
+			__atomic_add_fetch(&ctl->held, 1, __ATOMIC_SEQ_CST);
+			while (!__atomic_load_n(&ctl->release, __ATOMIC_SEQ_CST))
+				msleep(5);
+			__atomic_sub_fetch(&ctl->held, 1, __ATOMIC_SEQ_CST);
 		}
 		if (u == NULL && (u = connect_upstream(&ufd)) == NULL) {
 			reset(cfd);

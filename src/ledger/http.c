@@ -119,7 +119,7 @@ client_cert_ok(struct MHD_Connection *con)
 	return gnutls_certificate_verify_peers2(ci->tls_session, &status) == 0 && status == 0;
 }
 
-enum route { R_NONE, R_HEALTH, R_ENROLL, R_EVENTS, R_STATUS };
+enum route { R_NONE, R_HEALTH, R_ENROLL, R_EVENTS, R_STATUS, R_HEAD, R_CHAIN };
 
 static enum route
 route_of(const char *url)
@@ -132,6 +132,10 @@ route_of(const char *url)
 		return R_EVENTS;
 	if (strcmp(url, "/v1/status") == 0)
 		return R_STATUS;
+	if (strcmp(url, "/v1/head") == 0)
+		return R_HEAD;
+	if (strcmp(url, "/v1/chain") == 0)
+		return R_CHAIN;
 	return R_NONE;
 }
 
@@ -143,6 +147,8 @@ method_ok(enum route r, const char *method)
 	switch (r) {
 	case R_HEALTH:
 	case R_STATUS:
+	case R_HEAD:
+	case R_CHAIN:
 		return get;
 	case R_ENROLL:
 		return post;
@@ -179,7 +185,7 @@ early_fault(struct http *h, struct MHD_Connection *con, const char *url, const c
 	cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && (wire_parse_u63(cl, strlen(cl), &n) != 0 || n > (int64_t)WIRE_MAX_BODY))
 		return wire_fault(f, WE_TOO_LARGE, -1, "A request body may be at most 16 MiB.");
-	if (r != R_EVENTS && r != R_STATUS)
+	if (r == R_HEALTH || r == R_ENROLL)
 		return WE_OK;
 	/* The signature needs the body; who is asking, and when, does not. */
 	if (wire_auth_parse(header(con, "X-Custody-Terminal"), header(con, "X-Custody-Time"),
@@ -249,6 +255,12 @@ dispatch(struct http *h, struct MHD_Connection *con, const char *url, const char
 		;
 	else if (rt == R_STATUS)
 		e = ledger_status(h->l, &w, &f);
+	else if (rt == R_HEAD)
+		e = ledger_head(h->l, &a, &w, &f);
+	else if (rt == R_CHAIN)
+		e = ledger_chain(h->l, a.terminal,
+		    MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "after"),
+		    MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "limit"), &w, &f);
 	else if (strcmp(method, "POST") == 0)
 		e = ledger_push(h->l, a.terminal, pk, r->body, r->len, &w, &f);
 	else

@@ -61,15 +61,30 @@ note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wi
 	return store_fault(f, status, &em);
 }
 
+/* The ledger's time signed for the request's terminal and nonce (docs/sync-protocol.md). */
+static void
+sign_time(struct ledger *l, const struct wire_auth *a, int64_t now, struct wire_time *t)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->terminal, sizeof t->terminal, "%s", a->terminal);
+	snprintf(t->nonce, sizeof t->nonce, "%s", a->nonce_hex);
+	t->ledger_time = now;
+	wire_time_sign(t, l->sk);
+}
+
+/* A stale request is answered with the ledger's signed time, so that the terminal can adjust. */
 static int
-check_time(const struct wire_auth *a, struct wire_fault *f)
+check_time(struct ledger *l, const struct wire_auth *a, struct wire_fault *f)
 {
 	int64_t now = clock_now_ms();
 
-	if (a->time > now + WIRE_SKEW_MS || a->time < now - WIRE_SKEW_MS)
-		return wire_fault(f, WE_STALE_REQUEST, -1,
-		    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
-	return WE_OK;
+	if (a->time <= now + WIRE_SKEW_MS && a->time >= now - WIRE_SKEW_MS)
+		return WE_OK;
+	wire_fault(f, WE_STALE_REQUEST, -1,
+	    "The request time is more than 300 s from the ledger's (%lld).", (long long)now);
+	sign_time(l, a, now, &f->time);
+	f->has_time = 1;
+	return f->err;
 }
 
 int
@@ -87,7 +102,7 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
 		return store_fault(f, status, &em);
-	return check_time(a, f);
+	return check_time(l, a, f);
 }
 
 int
@@ -111,7 +126,7 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	    a->sig_hex))
 		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
 		    "The request signature is not terminal %s's.", a->terminal);
-	if (check_time(a, f) != WE_OK)
+	if (check_time(l, a, f) != WE_OK)
 		return f->err;
 	now = clock_now_ms();
 	lock(l);
@@ -342,6 +357,39 @@ ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_P
 	return WE_OK;
 }
 
+int
+ledger_head(struct ledger *l, const struct wire_auth *a, struct jw *out, struct wire_fault *f)
+{
+	struct wire_receipt r;
+	struct wire_time t;
+	struct store_term head;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	lock(l);
+	status = l->st->ops->term_get(l->st, a->terminal, &head, &em);
+	unlock(l);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	memset(&r, 0, sizeof r);
+	snprintf(r.terminal, sizeof r.terminal, "%s", head.terminal);
+	r.seq = head.last_seq;
+	memcpy(r.hash, head.last_hash, sizeof r.hash);
+	r.ledger_time = clock_now_ms();
+	wire_receipt_sign(&r, l->sk);
+	sign_time(l, a, r.ledger_time, &t);
+	jw_obj_begin(out);
+	jw_key(out, "ledger_key");
+	jw_hex(out, l->pk, sizeof l->pk);
+	jw_key(out, "head");
+	wire_receipt_write(out, &r);
+	jw_key(out, "time");
+	wire_time_write(out, &t);
+	jw_obj_end(out);
+	return WE_OK;
+}
+
 struct page {
 	struct jw *out;
 	int64_t last;
@@ -403,6 +451,38 @@ ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *o
 	jw_arr_end(out);
 	jw_key(out, "next");
 	jw_int(out, p.last);
+	jw_key(out, "more");
+	jw_bool(out, p.count > p.limit);
+	jw_obj_end(out);
+	return WE_OK;
+}
+
+int
+ledger_chain(struct ledger *l, const char *terminal, const char *after, const char *limit,
+    struct jw *out, struct wire_fault *f)
+{
+	struct page p;
+	struct errmsg em;
+	int64_t a, n;
+	int status;
+
+	if (query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
+	    query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
+		return wire_fault(f, WE_BAD_REQUEST, -1,
+		    "after must be a seq (0 or more) and limit 1 to %d.", WIRE_MAX_BATCH);
+	memset(&p, 0, sizeof p);
+	p.out = out;
+	p.limit = (int)n;
+	err_clear(&em);
+	jw_obj_begin(out);
+	jw_key(out, "events");
+	jw_arr_begin(out);
+	lock(l);
+	status = l->st->ops->chain_after(l->st, terminal, a, p.limit + 1, page_event, &p, &em);
+	unlock(l);
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	jw_arr_end(out);
 	jw_key(out, "more");
 	jw_bool(out, p.count > p.limit);
 	jw_obj_end(out);

@@ -39,6 +39,15 @@ int ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[C
 int ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *out,
     struct wire_fault *f);
 int ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f);
+/*
+ * The requesting terminal's head as the ledger holds it, as a signed receipt, with the
+ * ledger's time signed for the request's nonce: the terminal checks its journal against it
+ * at every round (a rolled-back journal) and learns the ledger's clock.
+ */
+int ledger_head(struct ledger *l, const struct wire_auth *a, struct jw *out, struct wire_fault *f);
+/* The terminal's own events with seq > after, in seq order (healing, custody restore). */
+int ledger_chain(struct ledger *l, const char *terminal, const char *after, const char *limit,
+    struct jw *out, struct wire_fault *f);
 
 /* Stores a new one-time token for terminal (valid 24 h from now) and writes it as hex to out. */
 int ledger_token(struct store *st, const char *terminal, int64_t now,

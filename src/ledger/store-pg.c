@@ -50,8 +50,8 @@ static const char schema[] =
 
 enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS, Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER,
-	Q_CHAIN_TERMS, Q_CHAIN_PAGE, Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD, Q_NONCE_PURGE,
-	Q_ALERT_ADD, Q_ALERTS, Q_COUNT
+	Q_CHAIN_AFTER, Q_CHAIN_TERMS, Q_CHAIN_PAGE, Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD,
+	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_COUNT
 };
 
 static const struct {
@@ -67,6 +67,8 @@ static const struct {
 	[Q_EVENT_ADD] = { "INSERT INTO events (terminal, seq, ts, operator, kind, subject, body, "
 	    "prev, hash, sig, arrived) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)", 11 },
 	[Q_AFTER] = { "SELECT " EVENT_COLS " FROM events WHERE cursor > $1 ORDER BY cursor LIMIT $2", 2 },
+	[Q_CHAIN_AFTER] = { "SELECT " EVENT_COLS " FROM events WHERE terminal = $1 AND seq > $2 "
+	    "ORDER BY seq LIMIT $3", 3 },
 	[Q_CHAIN_TERMS] = { "SELECT DISTINCT terminal FROM events ORDER BY terminal", 0 },
 	[Q_CHAIN_PAGE] = { "SELECT " EVENT_COLS " FROM events WHERE terminal = $1 AND seq > $2 "
 	    "ORDER BY seq LIMIT 1000", 2 },
@@ -394,6 +396,24 @@ pg_events_after(struct store *s, int64_t after, int limit, store_event_fn fn, vo
 	return status;
 }
 
+static int
+pg_chain_after(struct store *s, const char *terminal, int64_t after, int limit,
+    store_event_fn fn, void *arg, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int status;
+
+	p_text(&p, terminal);
+	p_int(&p, after);
+	p_int(&p, limit);
+	if ((status = call(s, Q_CHAIN_AFTER, &p, &r, em)) != CST_OK)
+		return status;
+	status = rows(r, fn, arg, NULL);
+	PQclear(r);
+	return status;
+}
+
 /* Terminal by terminal, in pages of seq, so memory stays flat and fn may use the store. */
 static int
 pg_chain_walk(struct store *s, store_event_fn fn, void *arg, struct errmsg *em)
@@ -530,6 +550,7 @@ static const struct store_ops pg_ops = {
 	.event_hash = pg_event_hash,
 	.event_add = pg_event_add,
 	.events_after = pg_events_after,
+	.chain_after = pg_chain_after,
 	.chain_walk = pg_chain_walk,
 	.token_add = pg_token_add,
 	.token_take = pg_token_take,

@@ -15,7 +15,7 @@ extern const struct db_migration ledger_migrations[];
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS,
-	Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER, Q_CHAIN,
+	Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER, Q_CHAIN_AFTER, Q_CHAIN,
 	Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD, Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS,
 	Q_COUNT
 };
@@ -37,6 +37,8 @@ static const char *const sql[Q_COUNT] = {
 	    "prev, hash, sig, arrived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_AFTER] = "SELECT cursor, terminal, seq, ts, operator, kind, subject, body, prev, hash, "
 	    "sig FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?",
+	[Q_CHAIN_AFTER] = "SELECT cursor, terminal, seq, ts, operator, kind, subject, body, prev, "
+	    "hash, sig FROM events WHERE terminal = ? AND seq > ? ORDER BY seq LIMIT ?",
 	[Q_CHAIN] = "SELECT cursor, terminal, seq, ts, operator, kind, subject, body, prev, hash, "
 	    "sig FROM events ORDER BY terminal, seq",
 	[Q_TOKEN_ADD] = "INSERT INTO tokens (hash, terminal, expires) VALUES (?, ?, ?)",
@@ -289,6 +291,18 @@ lite_events_after(struct store *s, int64_t after, int limit, store_event_fn fn, 
 }
 
 static int
+lite_chain_after(struct store *s, const char *terminal, int64_t after, int limit,
+    store_event_fn fn, void *arg, struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_CHAIN_AFTER);
+
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	return walk(s, st, fn, arg, em);
+}
+
+static int
 lite_chain_walk(struct store *s, store_event_fn fn, void *arg, struct errmsg *em)
 {
 	return walk(s, stmt(s, Q_CHAIN), fn, arg, em);
@@ -397,6 +411,7 @@ static const struct store_ops lite_ops = {
 	.event_hash = lite_event_hash,
 	.event_add = lite_event_add,
 	.events_after = lite_events_after,
+	.chain_after = lite_chain_after,
 	.chain_walk = lite_chain_walk,
 	.token_add = lite_token_add,
 	.token_take = lite_token_take,

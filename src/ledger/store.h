@@ -55,6 +55,9 @@ struct store_ops {
 	/* At most limit events with cursor > after, in cursor order. */
 	int (*events_after)(struct store *, int64_t after, int limit, store_event_fn, void *,
 	    struct errmsg *);
+	/* At most limit events of one terminal with seq > after, in seq order (GET /v1/chain). */
+	int (*chain_after)(struct store *, const char *terminal, int64_t after, int limit,
+	    store_event_fn, void *, struct errmsg *);
 	/* Every event ordered by terminal and seq (verify). */
 	int (*chain_walk)(struct store *, store_event_fn, void *, struct errmsg *);
 	int (*token_add)(struct store *, const unsigned char hash[CRY_HASH_BYTES],

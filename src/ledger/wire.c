@@ -54,6 +54,7 @@ wire_fault(struct wire_fault *f, int err, int64_t seq, const char *fmt, ...)
 	f->err = err;
 	f->seq = seq;
 	f->acked = -1;
+	f->has_time = 0;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof f->message, fmt, ap);
 	va_end(ap);
@@ -77,6 +78,10 @@ wire_fault_json(struct jw *w, const struct wire_fault *f)
 	if (f->acked >= 0) {
 		jw_key(w, "acked");
 		jw_int(w, f->acked);
+	}
+	if (f->has_time) {
+		jw_key(w, "time");
+		wire_time_write(w, &f->time);
 	}
 	jw_obj_end(w);
 	jw_obj_end(w);

@@ -54,11 +54,13 @@ struct wire_fault {
 	char message[256];
 	int64_t seq;		/* the event refused, or -1 */
 	int64_t acked;		/* the terminal's highest contiguous seq held, or -1 */
+	int has_time;		/* a stale request's answer carries the ledger's signed time */
+	struct wire_time time;
 };
 
 int wire_fault(struct wire_fault *f, int err, int64_t seq, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* {"error":{"code":..,"message":..[,"seq":N][,"acked":N]}} */
+/* {"error":{"code":..,"message":..[,"seq":N][,"acked":N][,"time":{..}]}} */
 void wire_fault_json(struct jw *w, const struct wire_fault *f);
 
 /*

@@ -1,0 +1,405 @@
+/*
+ * Nothing lost, nothing hidden (issue 13 §1, §2, §4): a terminal restored from an old copy of
+ * its data directory, a push refused by the ledger, a terminal whose disk died rebuilt from
+ * the ledger and its key, and a terminal whose clock is hours off, each against a real
+ * custody-ledger over real TLS with the real custody binary.
+ */
+#include <sqlite3.h>
+
+#include "alert.h"
+#include "loop.h"
+#include "sync.h"
+#include "visit.h"
+
+#include "sync-util.h"
+
+static char ledger_url[64];
+
+static void
+cp_dir(const char *from, const char *to)
+{
+	sh("rm -rf '%s' && cp -a '%s' '%s'", to, from, to);
+}
+
+/* Registers one person on the terminal in dir; the visit id into visit. */
+static void
+register_person(const char *name, const char *who, const char *id17, const char *band,
+    char visit[64])
+{
+	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
+	struct registration reg;
+	struct intake_error e;
+	struct intake in;
+	char id[19];
+
+	memset(&in, 0, sizeof in);
+	in.j = t->journal;
+	snprintf(in.operator_, sizeof in.operator_, "c1");
+	make_id(id17, id);
+	fill_registration(&reg, who, id, band);
+	memset(&e, 0, sizeof e);
+	if (intake_register(&in, &reg, visit, &e) != CST_OK)
+		die(e.em.text);
+	terminal_close(t);
+}
+
+static int64_t
+head_of(const char *name)
+{
+	unsigned char hash[CRY_HASH_BYTES];
+	struct terminal *t = open_terminal(name, TERMINAL_RDONLY);
+	struct errmsg em;
+	int64_t seq = -1;
+
+	journal_head(t->journal, t->name, &seq, hash, &em);
+	terminal_close(t);
+	return seq;
+}
+
+/* One value from the terminal's journal file, by SQL (test-side inspection only). */
+static int64_t
+sql_int(const char *name, const char *sql)
+{
+	char file[PATH_MAX];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	snprintf(file, sizeof file, "%s/custody.db", path(name));
+	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		die("open the journal");
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The level of the open alert rule about terminal t->name in the journal in dir name; 0 if none. */
+static int
+alert_open_about(const char *name, const char *rule)
+{
+	struct terminal *t = open_terminal(name, TERMINAL_RDONLY);
+	struct alert_list l = { 0 };
+	struct errmsg em;
+	size_t i;
+	int found = 0;
+
+	if (alert_open(t->journal, 100, &l, &em) == CST_OK)
+		for (i = 0; i < l.n; i++)
+			if (strcmp(l.v[i].rule, rule) == 0 && strcmp(l.v[i].about, t->name) == 0)
+				found = l.v[i].level;
+	alert_list_free(&l);
+	terminal_close(t);
+	return found;
+}
+
+/*
+ * The restore of issue 13 §1 and §2: a backup of t1 taken at seq N, t1 goes on and syncs,
+ * the backup is put back, a clerk registers a person on it. Before: sync --once said all was
+ * well and the person never reached the ledger. Now the journal is healed from the ledger
+ * and the registration made on the restored copy is recorded again on top of it.
+ */
+static void
+test_restored_copy(void)
+{
+	char visit_before[64], visit_lost[64], visit_after[64], sql[256];
+	struct terminal *t;
+	struct t_result r;
+	struct visit v;
+	struct errmsg em;
+	int64_t backup_head, ledger_head, healed_head;
+
+	make_terminal("r1", "intake");
+	register_person("r1", "王一", "11010519800101001", "C0001", visit_before);
+	sync_once_cli("r1", "r1: first sync");
+	cp_dir(path("r1"), path("r1-backup"));
+	backup_head = head_of("r1");
+	register_person("r1", "李二", "11010519800101005", "C0002", visit_lost);
+	sync_once_cli("r1", "r1: the events after the backup reach the ledger");
+	ledger_head = head_of("r1");
+	ok(ledger_holds_exactly("r1", ledger_head), "the ledger holds r1 up to its head");
+
+	/* The disk is replaced by the backup; the clerk goes on at once. */
+	cp_dir(path("r1-backup"), path("r1"));
+	register_person("r1", "赵三", "11010519800101003", "C0003", visit_after);
+	ok(head_of("r1") > backup_head, "the restored copy took a new registration");
+
+	r = t_custody("verify", "--data", path("r1"));
+	ok(r.status == 0 && t_has(r.out, "cannot see a journal restored from an old copy"),
+	    "verify without the ledger says it cannot see a rollback on its own");
+	t_result_free(&r);
+	r = t_custody("verify", "--data", path("r1"), "--ledger");
+	ok(r.status == 1 && t_has(r.out, "rolled back"),
+	    "verify --ledger finds the rollback (exit 1)");
+	if (r.status != 1)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+
+	r = t_custody("sync", "--data", path("r1"), "--once");
+	ok(r.status == 0 && t_has(r.out, "behind the ledger"), "sync --once heals and says so");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	healed_head = head_of("r1");
+	ok(healed_head > ledger_head, "the healed chain goes past the ledger's head");
+	ok(ledger_holds_exactly("r1", healed_head), "the ledger holds the whole healed chain once");
+	r = t_custody("verify", "--data", path("r1"), "--ledger");
+	ok(r.status == 0, "verify --ledger passes after the heal");
+	t_result_free(&r);
+	r = t_custody("sync", "--data", path("r1"), "--status");
+	ok(r.status == 0 && t_has(r.out, "unsent: 0"), "sync --status: nothing unsent");
+	t_result_free(&r);
+
+	t = open_terminal("r1", TERMINAL_RDONLY);
+	err_clear(&em);
+	ok(visit_get(t->journal, visit_lost, &v, &em) == CST_OK && strcmp(v.name, "李二") == 0,
+	    "the registration the restore had lost came back from the ledger");
+	ok(visit_get(t->journal, visit_after, &v, &em) == CST_OK && strcmp(v.name, "赵三") == 0,
+	    "the registration made on the restored copy is kept");
+	ok(visit_get(t->journal, visit_before, &v, &em) == CST_OK, "the older one is there");
+	terminal_close(t);
+	ok(sql_int("r1", "SELECT count(*) FROM forked") >= 1, "the forked tail is kept verbatim");
+	ok(sql_int("r1", "SELECT count(*) FROM forked WHERE rerecorded_seq IS NULL") == 0,
+	    "every forked event was recorded again");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM events e JOIN forked f ON "
+	    "instr(e.body, '\"rerecords\":{\"terminal\":\"r1\",\"seq\":' || f.seq || ',\"hash\":\"' "
+	    "|| lower(hex(f.hash)) || '\"}') > 0 WHERE e.terminal = 'r1'");
+	ok(sql_int("r1", sql) == sql_int("r1", "SELECT count(*) FROM forked"),
+	    "each re-recorded event names the original's terminal, seq and hash");
+	ok(sql_int("r1", "SELECT count(*) FROM events WHERE kind = 'journal.healed'") == 1,
+	    "the heal is a journal.healed event");
+	ok(alert_open_about("r1", SYNC_RULE_ROLLBACK) == ALERT_RED,
+	    "a red alert on the board says the journal was rolled back");
+	r = t_custody("rebuild", "--data", path("r1"));
+	ok(r.status == 0, "custody rebuild after the heal");
+	t_result_free(&r);
+	t = open_terminal("r1", TERMINAL_RDONLY);
+	ok(visit_get(t->journal, visit_after, &v, &em) == CST_OK,
+	    "the rebuilt projections hold the re-recorded registration");
+	terminal_close(t);
+}
+
+/* The engine of terminal name in this process, on its own loop, through url. */
+struct engine {
+	struct terminal *t;
+	struct loop *l;
+	struct sync *s;
+};
+
+static void
+engine_start(struct engine *e, const char *name, const char *url, enum sync_mode mode)
+{
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	char tname[EV_MAX_ID + 1];
+	struct sync_conf cf;
+	struct errmsg em;
+
+	err_clear(&em);
+	e->t = open_terminal(name, TERMINAL_SIGN);
+	e->l = loop_new();
+	if (sync_conf_load(e->t->journal, &cf, &em) != CST_OK ||
+	    terminal_key_load(e->t->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
+		die(em.text);
+	snprintf(cf.url, sizeof cf.url, "%s", url);
+	if (sync_new(e->l, e->t->journal, e->t->name, sk, &cf, mode, &e->s, &em) != CST_OK)
+		die(em.text);
+}
+
+static void
+engine_stop(struct engine *e)
+{
+	sync_free(e->s);
+	loop_free(e->l);
+	terminal_close(e->t);
+}
+
+/*
+ * A push refused by the ledger (§1): a cloned disk (t2 and its copy t2c push as one terminal).
+ * t2c asks for its head, and while its push is held on the way, t2 pushes another event at
+ * the same seq. The ledger refuses t2c's push as a fork. Before, the refusal's acked was taken
+ * as progress and nobody was told.
+ */
+static void
+test_refused_push(void)
+{
+	char proxy_url[64], msg[ERRMSG_MAX];
+	struct sync_status st;
+	struct engine e;
+	struct t_result r;
+	struct errmsg em;
+	int64_t acked_before, i;
+
+	make_terminal("t2", "search");
+	sync_once_cli("t2", "t2: first sync");
+	cp_dir(path("t2"), path("t2c"));
+	{
+		struct terminal *t = open_terminal("t2c", TERMINAL_SIGN);
+
+		append_notes(t, 2);
+		terminal_close(t);
+		t = open_terminal("t2", TERMINAL_SIGN);
+		append_notes(t, 1);
+		terminal_close(t);
+	}
+	snprintf(proxy_url, sizeof proxy_url, "https://127.0.0.1:%d", proxy_port);
+	ctl->mode = FP_HOLD;
+	ctl->release = 0;
+	ctl->skip = 1;		/* the head passes; the push is held */
+	ctl->left = 1;
+	engine_start(&e, "t2c", proxy_url, SYNC_ONCE);
+	sync_get_status(e.s, &st);
+	acked_before = st.acked;
+	for (i = 0; i < 1000 && ctl->held == 0 && !sync_done(e.s); i++)
+		loop_run_once(e.l, 20);
+	ok(ctl->held == 1, "t2c's push is held on its way to the ledger");
+	sync_once_cli("t2", "meanwhile t2 pushes its own event at that seq");
+	ctl->release = 1;
+	for (i = 0; i < 1000 && !sync_done(e.s); i++)
+		loop_run_once(e.l, 20);
+	err_clear(&em);
+	ok(sync_done(e.s) && sync_result(e.s, &em) == CST_ERR_VERIFY && t_has(em.text, "fork"),
+	    "the refused push ends the pass with the ledger's reason");
+	sync_get_status(e.s, &st);
+	ok(st.acked == acked_before, "a refusal does not move the acknowledged seq");
+	ok(t_has(st.refusal, "fork"), "the status says the push was refused, and why");
+	snprintf(msg, sizeof msg, "%s", st.refusal);
+	engine_stop(&e);
+	ctl->left = 0;
+	ctl->skip = 0;
+	ctl->mode = FP_PASS;
+
+	ok(sql_int("t2c", "SELECT count(*) FROM events WHERE kind = 'sync.refused'") == 1,
+	    "the refusal is a sync.refused event in the journal");
+	ok(alert_open_about("t2c", SYNC_RULE_REFUSED) == ALERT_RED,
+	    "and a red alert on the board");
+	r = t_custody("sync", "--data", path("t2c"), "--status");
+	ok(r.status == 1 && t_has(r.out, "REFUSED") && t_has(r.out, "fork"),
+	    "sync --status exits 1 and says the push was refused");
+	t_result_free(&r);
+
+	/* The next pass sees that the ledger holds another event at t2c's seq: it heals. */
+	r = t_custody("sync", "--data", path("t2c"), "--once");
+	ok(r.status == 0 && t_has(r.out, "behind the ledger"), "the next pass heals the clone");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	r = t_custody("sync", "--data", path("t2c"), "--status");
+	ok(r.status == 0 && !t_has(r.out, "REFUSED") && t_has(r.out, "unsent: 0"),
+	    "after the heal nothing is refused or unsent");
+	t_result_free(&r);
+	ok(alert_open_about("t2c", SYNC_RULE_REFUSED) == 0, "the refusal's alert is cleared");
+	ok(ledger_holds_exactly("t2", head_of("t2c")), "the ledger holds the healed chain once");
+}
+
+/* A terminal whose disk died, rebuilt from the ledger and a copy of its key (§2). */
+static void
+test_restore_command(void)
+{
+	char visit[64], key[PATH_MAX];
+	struct terminal *t;
+	struct t_result r;
+	struct visit v;
+	struct errmsg em;
+	int64_t head;
+
+	make_terminal("r3", "exit");
+	register_person("r3", "钱四", "11010519800101007", "C0004", visit);
+	sync_once_cli("r3", "r3: sync before the disk dies");
+	head = head_of("r3");
+	snprintf(key, sizeof key, "%s", path("r3-key-backup"));
+	sh("cp -p '%s/terminal.key' '%s' && rm -rf '%s'", path("r3"), key, path("r3"));
+	r = t_custody("restore", "--data", path("r3"), "--ledger", ledger_url, "--key", key,
+	    "--ca", path("ca.pem"));
+	ok(r.status == 0 && t_has(r.out, "restored"), "custody restore rebuilds the terminal");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	ok(head_of("r3") > head, "its whole chain is back, and the restore is recorded");
+	r = t_custody("verify", "--data", path("r3"), "--ledger");
+	ok(r.status == 0, "the restored terminal verifies, with the ledger");
+	t_result_free(&r);
+	t = open_terminal("r3", TERMINAL_SIGN);
+	err_clear(&em);
+	ok(visit_get(t->journal, visit, &v, &em) == CST_OK && strcmp(v.name, "钱四") == 0,
+	    "its registrations are back");
+	ok(strcmp(t->room, "exit") == 0, "its room is back");
+	terminal_close(t);
+	sync_once_cli("r3", "the restored terminal syncs");
+	ok(ledger_holds_exactly("r3", head_of("r3")), "and the ledger takes its new events");
+	r = t_custody("restore", "--data", path("r3"), "--ledger", ledger_url, "--key", key,
+	    "--ca", path("ca.pem"));
+	ok(r.status != 0 && t_has(r.err, "already exists"), "restore refuses a directory in use");
+	t_result_free(&r);
+	r = t_custody("init", "--data", path("stranger"), "--terminal", "stranger", "--room",
+	    "exit");
+	t_result_free(&r);
+	r = t_custody("restore", "--data", path("stranger-new"), "--ledger", ledger_url, "--key",
+	    path("stranger/terminal.key"), "--ca", path("ca.pem"));
+	ok(r.status != 0 && t_has(r.err, "not enrolled"),
+	    "a key the ledger does not know restores nothing");
+	t_result_free(&r);
+	ok(access(path("stranger-new/custody.db"), F_OK) != 0, "and leaves nothing half made");
+}
+
+/* A terminal clock two hours slow (§4): sync works, the skew is recorded and alerted. */
+static void
+test_clock_skew(void)
+{
+	char clock_env[64];
+	char *env[] = { clock_env, NULL };
+	struct t_result r;
+
+	make_terminal("r4", "waiting");
+	snprintf(clock_env, sizeof clock_env, "CUSTODY_TEST_CLOCK_MS=%lld",
+	    (long long)(time(NULL) * 1000LL - 2 * 3600 * 1000LL));
+	r = t_custody_env(env, NULL, "sync", "--data", path("r4"), "--once", (char *)NULL);
+	ok(r.status == 0 && t_has(r.out, "behind the ledger's"),
+	    "a terminal 2 h slow still syncs, and says its clock is behind");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	ok(sql_int("r4", "SELECT count(*) FROM events WHERE kind = 'clock.skew'") == 1,
+	    "the skew is a clock.skew event");
+	ok(sql_int("r4", "SELECT json_extract(body, '$.offset_ms') FROM events WHERE kind = "
+	    "'clock.skew'") > 7100000, "with both times: the ledger's is 2 h ahead");
+	ok(alert_open_about("r4", SYNC_RULE_SKEW) == ALERT_ORANGE, "and an alert on the board");
+	r = t_custody_env(env, NULL, "sync", "--data", path("r4"), "--once", (char *)NULL);
+	ok(r.status == 0, "the next pass signs with the learnt time at once");
+	t_result_free(&r);
+	ok(sql_int("r4", "SELECT count(*) FROM events WHERE kind = 'clock.skew'") == 1,
+	    "the same skew is not recorded twice");
+	r = t_custody("sync", "--data", path("r4"), "--once");
+	ok(r.status == 0, "the clock put right: sync");
+	t_result_free(&r);
+	ok(alert_open_about("r4", SYNC_RULE_SKEW) == 0, "the skew's alert is cleared");
+	ok(ledger_holds_exactly("r4", head_of("r4")), "every event reached the ledger once");
+}
+
+int
+main(void)
+{
+	if (cry_init() != CST_OK)
+		return 99;
+	signal(SIGPIPE, SIG_IGN);
+	dir = t_tmpdir("rollback");
+	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
+	make_certs();
+	ledger_start(0);
+	snprintf(ledger_url, sizeof ledger_url, "https://127.0.0.1:%d", ledger_port);
+	proxy_start();
+	test_restored_copy();
+	test_refused_push();
+	test_restore_command();
+	test_clock_skew();
+	kill(proxy_pid, SIGTERM);
+	waitpid(proxy_pid, NULL, 0);
+	ledger_stop(SIGTERM);
+	if (t_failed == 0)
+		t_rmrf(dir);
+	else
+		fprintf(stderr, "test-rollback: kept %s\n", dir);
+	free(dir);
+	return t_done();
+}
