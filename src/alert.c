@@ -30,6 +30,9 @@ static const struct {
 	{ "property_overheld", N_("property item held too long") },
 	{ "property_misplaced", N_("property item misplaced") },
 	{ "device_fault", N_("device fault") },
+	{ "sync_refused", N_("the ledger refused this terminal's events") },
+	{ "journal_rollback", N_("journal rolled back and healed from the ledger") },
+	{ "clock_skew", N_("terminal clock wrong") },
 };
 
 void
@@ -146,6 +149,14 @@ figures(const char *rule, const struct json *d, char *buf, size_t size)
 		fault_message(str(d, "reason"), str(d, "value"), buf, size);
 	else if (strcmp(rule, "sos") == 0 || strcmp(rule, "strap") == 0)
 		snprintf(buf, size, "%s", str(d, "band"));
+	else if (strcmp(rule, "sync_refused") == 0)
+		/* TRANSLATORS: the ledger's refusal code (fork, gap, ...) and the event's seq. */
+		snprintf(buf, size, _("%s at seq %lld"), str(d, "code"), (long long)num(d, "seq"));
+	else if (strcmp(rule, "journal_rollback") == 0)
+		snprintf(buf, size, _("%lld events restored, %lld recorded again"),
+		    (long long)num(d, "restored"), (long long)num(d, "rerecorded"));
+	else if (strcmp(rule, "clock_skew") == 0)
+		snprintf(buf, size, _("%+lld s from the ledger's"), (long long)num(d, "offset_s"));
 	else
 		buf[0] = '\0';
 }

@@ -1,14 +1,21 @@
 /* custody enroll and custody sync: bind this terminal to a ledger, push and pull, show the state. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
 #include "i18n.h"
+#include "label.h"
+#include "xmalloc.h"
 #include "loop.h"
 #include "sync.h"
 #include "terminal.h"
@@ -56,6 +63,62 @@ open_signing(const char *data, struct terminal **t, unsigned char sk[CRY_SK_BYTE
 		*t = NULL;
 	}
 	return status;
+}
+
+#define CA_MAX (1 << 20)
+#define CA_FILE "ledger-ca.pem"
+
+/*
+ * The CA is copied into the data directory (0644) and kept by its absolute name: sync works
+ * from any directory, and a CA file edited or removed later does not change whom the terminal
+ * trusts.
+ */
+static int
+keep_ca(const char *dir, const char *ca, char *out, size_t size, struct errmsg *em)
+{
+	char absdir[PATH_MAX], *text;
+	struct stat st;
+	ssize_t n;
+	int fd, status;
+
+	if ((fd = open(ca, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set(em, CST_ERR_NOTFOUND, "%s: %s", ca, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > CA_MAX) {
+		close(fd);
+		return err_set(em, CST_ERR_INPUT, _("%s: not a PEM file of at most 1 MiB"), ca);
+	}
+	text = xmalloc((size_t)st.st_size + 1);
+	n = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	if (n >= 0)
+		text[n] = '\0';
+	if (n != (ssize_t)st.st_size || strstr(text, "-----BEGIN CERTIFICATE-----") == NULL) {
+		free(text);
+		return err_set(em, CST_ERR_INPUT, _("%s holds no PEM certificate"), ca);
+	}
+	if (realpath(dir, absdir) == NULL ||
+	    (size_t)snprintf(out, size, "%s/%s", absdir, CA_FILE) >= size) {
+		free(text);
+		return err_set(em, CST_ERR_ARG, _("the data directory path is too long"));
+	}
+	status = label_write_file(out, text, (size_t)n, em);
+	free(text);
+	if (status == CST_OK && chmod(out, 0644) != 0)
+		status = err_set(em, CST_ERR_IO, "%s: %s", out, strerror(errno));
+	return status;
+}
+
+/* A file the terminal uses later, by its absolute name. */
+static int
+absolute(char *path, size_t size, const char *what, struct errmsg *em)
+{
+	char abs[PATH_MAX];
+
+	if (path[0] == '\0')
+		return CST_OK;
+	if (realpath(path, abs) == NULL)
+		return err_set(em, CST_ERR_NOTFOUND, "%s %s: %s", what, path, strerror(errno));
+	return copy_opt(path, size, abs, what, em);
 }
 
 static int
@@ -115,7 +178,13 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 	if (open_signing(data, &t, sk, &em) != CST_OK)
 		return cmd_fail(&em);
 	cry_wipe(sk, sizeof sk);
-	status = sync_enroll(t->journal, &cf, t->name, token, t->pk, &em);
+	status = cf.ca[0] != '\0' ? keep_ca(t->dir, ca, cf.ca, sizeof cf.ca, &em) : CST_OK;
+	if (status == CST_OK)
+		status = absolute(cf.cert, sizeof cf.cert, "--cert", &em);
+	if (status == CST_OK)
+		status = absolute(cf.key, sizeof cf.key, "--key", &em);
+	if (status == CST_OK)
+		status = sync_enroll(t->journal, &cf, t->name, token, t->pk, &em);
 	if (status == CST_OK)
 		printf(_("terminal %s enrolled with the ledger at %s\n"), t->name, cf.url);
 	terminal_close(t);

@@ -3,6 +3,7 @@
  * and the status line shows whether the ledger is reached, the backlog and its age.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -73,19 +74,48 @@ short_age(int64_t ms, char *out, size_t size)
 		snprintf(out, size, _("%lldd"), (long long)(m / 1440));
 }
 
-void
+/* "+2h", "-5m", "+40s": the clock's offset from the ledger's, short. */
+static void
+short_offset(int64_t ms, char *out, size_t size)
+{
+	int64_t a = ms < 0 ? -ms : ms;
+	char sign = ms < 0 ? '-' : '+';
+
+	char unit[24];
+
+	if (a < 60000) {
+		/* TRANSLATORS: seconds, short, as in "40s". */
+		snprintf(unit, sizeof unit, _("%llds"), (long long)(a / 1000));
+	} else {
+		short_age(a, unit, sizeof unit);
+	}
+	snprintf(out, size, "%c%s", sign, unit);
+}
+
+int
 console_sync_status(struct console *c, char *out, size_t size)
 {
 	struct sync_status st;
-	char age[32];
+	char age[40], code[32];
+	const char *colon;
 	size_t used;
 
 	out[0] = '\0';
 	if (c->sync == NULL)
-		return;
+		return 0;
 	sync_get_status(c->sync, &st);
 	short_age(clock_now_ms() - st.oldest_ts, age, sizeof age);
-	if (st.link == SYNC_OFFLINE && st.backlog > 0)
+	if (st.healing) {
+		/* TRANSLATORS: status line: the journal is behind the ledger and being healed. */
+		snprintf(out, size, "%s", _("healing from the ledger"));
+	} else if (st.refusal[0] != '\0') {
+		/* The refusal's code ("fork"), from "... (fork at seq 12): ..." */
+		colon = strchr(st.refusal, '(');
+		snprintf(code, sizeof code, "%s", colon != NULL ? colon + 1 : "");
+		code[strcspn(code, " )")] = '\0';
+		/* TRANSLATORS: status line: the ledger refused this terminal's events; the code. */
+		snprintf(out, size, _("push refused: %s ↑%lld"), code, (long long)st.backlog);
+	} else if (st.link == SYNC_OFFLINE && st.backlog > 0)
 		/* TRANSLATORS: status line: the ledger is not reached; unsent events, oldest's age. */
 		snprintf(out, size, _("offline %lld (%s)"), (long long)st.backlog, age);
 	else if (st.link == SYNC_OFFLINE)
@@ -101,4 +131,11 @@ console_sync_status(struct console *c, char *out, size_t size)
 	if (st.refused > 0 && used < size)
 		/* TRANSLATORS: status line: events of other terminals refused (fork, signature). */
 		snprintf(out + used, size - used, _(" ⚠%lld"), (long long)st.refused);
+	used = strlen(out);
+	if (st.skewed && used < size) {
+		short_offset(-st.offset_ms, age, sizeof age);
+		/* TRANSLATORS: status line: this terminal's clock is that far from the ledger's. */
+		snprintf(out + used, size - used, _(" clock %s"), age);
+	}
+	return st.healing || st.refusal[0] != '\0';
 }

@@ -109,7 +109,8 @@ void console_sync_stop(struct console *c);
 /* Called each second: pushes new events at once while the ledger is reachable. */
 void console_sync_tick(struct console *c);
 /* The sync part of the status line: "sync ✓", "offline 12 (3m)"; "" when not enrolled. */
-void console_sync_status(struct console *c, char *out, size_t size);
+/* The sync part of the status line; 1 when it is an alarm (the line is drawn red). */
+int console_sync_status(struct console *c, char *out, size_t size);
 
 /*
  * The supervision rules (src/rules.h) on the console: started with the configuration, fed

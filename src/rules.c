@@ -319,6 +319,24 @@ property_rules(struct rules *r, int64_t now, struct errmsg *em)
 	return status;
 }
 
+/*
+ * The rules this engine evaluates. Others (the sync engine's, about a terminal) are raised and
+ * cleared by whoever owns them: an alert that arrived by sync is never cleared here.
+ */
+static int
+own_rule(const char *rule)
+{
+	static const char *const mine[] = { "stage_time", "stay", "officers", "co_case",
+	    "unguarded", "heart_rate", "sos", "strap", "band_silent", "battery",
+	    "property_overdue", "property_overheld", "property_misplaced", "device_fault", NULL };
+	size_t i;
+
+	for (i = 0; mine[i] != NULL; i++)
+		if (strcmp(rule, mine[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Raise what is new or worse, clear what has ended. */
 static int
 reconcile(struct rules *r, struct errmsg *em)
@@ -337,6 +355,8 @@ reconcile(struct rules *r, struct errmsg *em)
 	}
 	for (k = 0; k < r->open.n && status == CST_OK; k++) {
 		a = &r->open.v[k];
+		if (!own_rule(a->rule))
+			continue;
 		for (i = 0; i < r->nc; i++)
 			if (strcmp(r->c[i].rule, a->rule) == 0 && strcmp(r->c[i].about, a->about) == 0)
 				break;

@@ -314,8 +314,15 @@ setup_easy(CURL *e, const struct sync_conf *cf, const char *path, struct sync *s
 	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (cf->ca[0] != '\0')
+	if (cf->ca[0] != '\0') {
+		/* This CA and no other: libcurl's default CApath would add the system's. */
 		curl_easy_setopt(e, CURLOPT_CAINFO, cf->ca);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	}
+#ifdef CUSTODY_TEST_HOOKS
+	if (getenv("CUSTODY_TEST_CURL_VERBOSE") != NULL)
+		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);	/* tests read what was trusted */
+#endif
 	if (cf->pin[0] != '\0')
 		curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, cf->pin);
 	if (cf->cert[0] != '\0') {

@@ -180,36 +180,41 @@ console_logout(struct console *c)
 
 /* ---- drawing ---- */
 
-static void
+/* 1 when the sync part is an alarm (a refused push, a heal): the whole line turns red. */
+static int
 status_text(struct console *c, int compact, char *out, size_t size)
 {
-	char who[160], devs[256], sync[96];
+	char who[160], devs[256], sync[160];
+	int alarm;
 
 	if (c->logged_in)
 		snprintf(who, sizeof who, "%s(%s)", c->op.name, role_label(c->op.role));
 	else
 		snprintf(who, sizeof who, "%s", _("not logged in"));
 	console_devices_status(c, compact, devs, sizeof devs);
-	console_sync_status(c, sync, sizeof sync);
+	alarm = console_sync_status(c, sync, sizeof sync);
 	snprintf(out, size, " custody │ %s │ %s │ %s │ %s%s%s", c->t->name, room_label(c->room),
 	    who, devs, sync[0] ? " │ " : "", sync);
+	return alarm;
 }
 
 /* The status line; the devices fold into a count when the line would not fit. */
 static void
 draw_status(struct console *c)
 {
-	char left[640], right[64];
+	char left[800], right[64];
 	int room;
 
 	when_format_minute(clock_now_ms(), right);
 	room = c->cols - text_width(right) - 2;
-	status_text(c, 0, left, sizeof left);
+	enum ui_style st;
+
+	st = status_text(c, 0, left, sizeof left) ? UI_ALARM : UI_BAR;
 	if (text_width(left) > room)
 		status_text(c, 1, left, sizeof left);
-	ui_put(0, 0, c->cols, "", UI_BAR, 1);
-	ui_put(0, 0, room > 0 ? room : 0, left, UI_BAR, 1);
-	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, UI_BAR, 1);
+	ui_put(0, 0, c->cols, "", st, 1);
+	ui_put(0, 0, room > 0 ? room : 0, left, st, 1);
+	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, st, 1);
 }
 
 static void

@@ -28,10 +28,12 @@ init_styles(void)
 	static const short fg[UI_STYLE_COUNT] = {
 		[UI_BAR] = COLOR_WHITE, [UI_TITLE] = COLOR_CYAN, [UI_ERROR] = COLOR_RED,
 		[UI_OK] = COLOR_GREEN, [UI_WARN] = COLOR_YELLOW, [UI_SELECT] = COLOR_BLACK,
+		[UI_ALARM] = COLOR_WHITE,
 		[UI_FOCUS] = COLOR_BLACK,
 	};
 	static const short bg[UI_STYLE_COUNT] = {
 		[UI_BAR] = COLOR_BLUE, [UI_SELECT] = COLOR_CYAN, [UI_FOCUS] = COLOR_WHITE,
+		[UI_ALARM] = COLOR_RED,
 	};
 	int i;
 
@@ -43,6 +45,7 @@ init_styles(void)
 	styles[UI_SELECT] = A_REVERSE;
 	styles[UI_FOCUS] = A_REVERSE;
 	styles[UI_ERROR] = A_BOLD;
+	styles[UI_ALARM] = A_REVERSE | A_BOLD;
 	if (!has_colors() || start_color() == ERR)
 		return;
 	use_default_colors();
@@ -54,6 +57,7 @@ init_styles(void)
 	}
 	styles[UI_TITLE] |= A_BOLD;
 	styles[UI_ERROR] |= A_BOLD;
+	styles[UI_ALARM] |= A_BOLD;
 }
 
 int

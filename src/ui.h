@@ -33,7 +33,7 @@ enum ui_result { UI_UNHANDLED = 0, UI_HANDLED, UI_SUBMIT, UI_CANCEL };
 
 /* Colour pairs / attributes by role. */
 enum ui_style { UI_NORMAL, UI_BAR, UI_TITLE, UI_LABEL, UI_FIELD, UI_FOCUS, UI_ERROR, UI_OK,
-    UI_DIM, UI_SELECT, UI_WARN, UI_STYLE_COUNT };
+    UI_DIM, UI_SELECT, UI_WARN, UI_ALARM, UI_STYLE_COUNT };
 
 int ui_init(void);		/* curses on, keypad, no echo; CST_OK or CST_ERR_IO */
 void ui_end(void);

@@ -5,6 +5,7 @@
  * custody-ledger over real TLS with the real custody binary.
  */
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "alert.h"
 #include "loop.h"
@@ -377,6 +378,40 @@ test_clock_skew(void)
 	ok(ledger_holds_exactly("r4", head_of("r4")), "every event reached the ledger once");
 }
 
+/*
+ * custody enroll --ca (§5, Also): the CA is copied into the data directory and only it is
+ * trusted. Enrolled from another directory with relative paths, the terminal must still sync
+ * from here; and libcurl's own CA directory must not be consulted.
+ */
+static void
+test_ca_only(void)
+{
+	char bin[PATH_MAX], cmd[PATH_MAX * 2 + 512], *tok;
+	char *env[] = { "CUSTODY_TEST_CURL_VERBOSE=1", NULL };
+	struct t_result r;
+	struct stat st;
+
+	if (realpath(t_bin("custody"), bin) == NULL)
+		die("realpath custody");
+	r = t_custody("init", "--data", path("r5"), "--terminal", "r5", "--room", "exit");
+	t_result_free(&r);
+	r = ledger_cmd("token", "--terminal", "r5");
+	tok = strtok(r.out, "\n");
+	snprintf(cmd, sizeof cmd, "cd '%s' && printf '%%s\\n' '%s' > token && '%s' enroll "
+	    "--data r5 --ledger %s --token %s --ca ca.pem >/dev/null", dir, tok, bin, ledger_url,
+	    tok);
+	ok(system(cmd) == 0, "enrolled from the data's parent with relative paths");
+	t_result_free(&r);
+	ok(stat(path("r5/ledger-ca.pem"), &st) == 0 && (st.st_mode & 0777) == 0644,
+	    "the CA is copied into the data directory, mode 0644");
+	r = t_custody_env(env, NULL, "sync", "--data", path("r5"), "--once", (char *)NULL);
+	ok(r.status == 0, "sync from another directory finds the CA");
+	ok(t_has(r.err, "CApath: none"), "and trusts that CA only, not the system's directory");
+	if (!t_has(r.err, "CApath: none"))
+		fprintf(stderr, "%.2000s", r.err);
+	t_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -393,6 +428,7 @@ main(void)
 	test_refused_push();
 	test_restore_command();
 	test_clock_skew();
+	test_ca_only();
 	kill(proxy_pid, SIGTERM);
 	waitpid(proxy_pid, NULL, 0);
 	ledger_stop(SIGTERM);
