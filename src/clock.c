@@ -6,6 +6,7 @@
 
 static int64_t fixed_ms;	/* 0: real time */
 static int64_t wall_offset_ms;	/* added to the real wall clock (CUSTODY_TEST_CLOCK_MS) */
+static int64_t fixed_jump_ms;	/* tests: the set wall clock jumped, the monotonic one did not */
 
 static int64_t
 read_clock(clockid_t id)
@@ -19,7 +20,7 @@ read_clock(clockid_t id)
 int64_t
 clock_now_ms(void)
 {
-	return fixed_ms ? fixed_ms : read_clock(CLOCK_REALTIME) + wall_offset_ms;
+	return fixed_ms ? fixed_ms + fixed_jump_ms : read_clock(CLOCK_REALTIME) + wall_offset_ms;
 }
 
 int64_t
@@ -32,6 +33,7 @@ void
 clock_set_ms(int64_t ms)
 {
 	fixed_ms = ms;
+	fixed_jump_ms = 0;
 }
 
 void
@@ -40,6 +42,17 @@ clock_advance_ms(int64_t ms)
 	if (fixed_ms)
 		fixed_ms += ms;
 }
+
+#ifdef CUSTODY_TEST_HOOKS
+void
+clock_jump_wall_ms(int64_t ms)
+{
+	if (fixed_ms)
+		fixed_jump_ms += ms;
+	else
+		wall_offset_ms += ms;
+}
+#endif
 
 void
 clock_from_env(void)

@@ -17,5 +17,9 @@ void clock_advance_ms(int64_t ms);
  * at that time; it runs on from there (the monotonic clock is the real one).
  */
 void clock_from_env(void);
+#ifdef CUSTODY_TEST_HOOKS
+/* Test builds: the wall clock jumps by ms (set by hand, a bad NTP step); the monotonic does not. */
+void clock_jump_wall_ms(int64_t ms);
+#endif
 
 #endif

@@ -24,6 +24,16 @@ struct cond {
 	char data[256];
 };
 
+/*
+ * When the rules first saw a visit, and its current stage: a time stamped later than that (a
+ * terminal clock ahead, or set forward) is not believed, so an alert is never late for it.
+ */
+struct seen_visit {
+	char id[UUID_LEN + 1];
+	int64_t entry_seen;
+	int64_t stage_ts, stage_seen;
+};
+
 struct zone_state {
 	int64_t officers_since, unguarded_since, co_case_since;
 };
@@ -39,7 +49,42 @@ struct rules {
 	struct zone_state zs[CONF_ZONES_MAX];
 	struct prop_alert_list overdue, overheld, misplaced;
 	int64_t next_property;
+	int64_t last_wall, last_mono;	/* the clocks at the last look */
+	int64_t jumps;			/* the wall clock's jumps, taken out */
+	struct seen_visit *seen;	/* one per visit in the area, in the order of visits */
 };
+
+/* A wall clock that moves this much more or less than the monotonic one between two looks
+ * jumped: set by hand or stepped by NTP. Slewing and a busy second stay well below it. */
+#define JUMP_MS 2000
+
+/*
+ * The time the rules go by (docs/supervision.md, "Clock jumps"): the terminal's clock, the
+ * one events are stamped with, but with every jump of it taken out, so that setting the clock
+ * back does not give a person extra hours and setting it forward raises no false alert.
+ * Each jump is recorded as clock.jumped.
+ */
+static int64_t
+rules_now(struct rules *r)
+{
+	int64_t wall = clock_now_ms(), mono = clock_mono_ms(), d;
+	char body[128];
+
+	if (r->last_mono != 0) {
+		d = (wall - r->last_wall) - (mono - r->last_mono);
+		if (d > JUMP_MS || d < -JUMP_MS) {
+			r->jumps -= d;
+			snprintf(body, sizeof body, "{\"before\":%lld,\"after\":%lld,\"jump_ms\":%lld}",
+			    (long long)(r->last_wall + (mono - r->last_mono)), (long long)wall,
+			    (long long)d);
+			journal_append(r->j, ALERT_SYSTEM, "clock.jumped", "clock", body, strlen(body),
+			    NULL, NULL);
+		}
+	}
+	r->last_wall = wall;
+	r->last_mono = mono;
+	return wall + r->jumps;
+}
 
 struct rules *
 rules_new(struct journal *j, const struct config *conf)
@@ -64,6 +109,7 @@ rules_free(struct rules *r)
 	prop_alert_list_free(&r->overheld);
 	prop_alert_list_free(&r->misplaced);
 	free(r->c);
+	free(r->seen);
 	free(r);
 }
 
@@ -104,9 +150,42 @@ open_alert(const struct rules *r, const char *rule, const char *about)
 	return NULL;
 }
 
+/* Carries over when each visit in the area was first seen, for the visits read this tick. */
+static void
+note_seen(struct rules *r, struct seen_visit *old, size_t nold, int64_t now)
+{
+	const struct visit *v;
+	struct seen_visit *n;
+	size_t i, k;
+
+	r->seen = xcalloc(r->visits.n ? r->visits.n : 1, sizeof *r->seen);
+	for (i = 0; i < r->visits.n; i++) {
+		v = &r->visits.v[i];
+		n = &r->seen[i];
+		for (k = 0; k < nold && strcmp(old[k].id, v->id) != 0; k++)
+			;
+		if (k < nold) {
+			*n = old[k];
+		} else {
+			snprintf(n->id, sizeof n->id, "%s", v->id);
+			n->entry_seen = now;
+		}
+		if (k == nold || n->stage_ts != v->stage_ts) {
+			n->stage_ts = v->stage_ts;
+			n->stage_seen = now;
+		}
+	}
+}
+
+static int64_t
+earlier(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
 /* Time in the stage, and the stay against its ceiling. */
 static void
-time_rules(struct rules *r, const struct visit *v, int64_t now)
+time_rules(struct rules *r, const struct visit *v, const struct seen_visit *seen, int64_t now)
 {
 	const struct config_supervision *s = &r->conf->sup;
 	int64_t limit, spent, ceiling, left;
@@ -115,7 +194,7 @@ time_rules(struct rules *r, const struct visit *v, int64_t now)
 
 	if (v->stage >= STAGE_REGISTERED && v->stage <= CONF_STAGE_LIMITS && !v->temp_out) {
 		limit = s->stage_ms[v->stage - 1];
-		spent = now - v->stage_ts;
+		spent = now - earlier(v->stage_ts, seen->stage_seen);
 		if (spent > limit) {
 			c = cond(r, "stage_time", v->id, v->id, -1,
 			    spent > 2 * limit ? ALERT_ORANGE : ALERT_YELLOW);
@@ -125,7 +204,7 @@ time_rules(struct rules *r, const struct visit *v, int64_t now)
 		}
 	}
 	ceiling = v->serious ? s->ceiling_serious_ms : s->ceiling_ms;
-	left = v->entry_ts + ceiling - now;
+	left = earlier(v->entry_ts, seen->entry_seen) + ceiling - now;
 	level = left <= 0 ? ALERT_RED : left <= s->stay_urgent_ms ? ALERT_ORANGE :
 	    left <= s->stay_warn_ms ? ALERT_YELLOW : 0;
 	if (level) {
@@ -369,12 +448,17 @@ reconcile(struct rules *r, struct errmsg *em)
 int
 rules_tick(struct rules *r, struct errmsg *em)
 {
-	int64_t now = clock_now_ms();
-	size_t i;
+	int64_t now = rules_now(r);
+	struct seen_visit *old = r->seen;
+	size_t i, nold = r->visits.n;
 	int status;
 
 	visit_list_free(&r->visits);
-	if ((status = visit_in_area(r->j, &r->visits, em)) != CST_OK)
+	r->seen = NULL;
+	status = visit_in_area(r->j, &r->visits, em);
+	note_seen(r, old, old != NULL ? nold : 0, now);
+	free(old);
+	if (status != CST_OK)
 		return status;
 	telemetry_set_visits(r->tm, &r->visits);
 	if ((status = telemetry_tick(r->tm, now, em)) != CST_OK)
@@ -384,7 +468,7 @@ rules_tick(struct rules *r, struct errmsg *em)
 		return status;
 	r->nc = 0;
 	for (i = 0; i < r->visits.n; i++)
-		time_rules(r, &r->visits.v[i], now);
+		time_rules(r, &r->visits.v[i], &r->seen[i], now);
 	for (i = 0; i < TM_BANDS_MAX; i++)
 		if (telemetry_at(r->tm, i)->id[0] != '\0')
 			band_rules(r, telemetry_at(r->tm, i), now);
@@ -401,7 +485,7 @@ rules_on_device(struct rules *r, const struct dev_event *ev, struct errmsg *em)
 {
 	int urgent = 0, status;
 
-	status = telemetry_ingest(r->tm, ev, clock_now_ms(), &urgent, em);
+	status = telemetry_ingest(r->tm, ev, rules_now(r), &urgent, em);
 	if (status == CST_OK && (urgent || ev->kind == DEV_ERROR))
 		status = rules_tick(r, em);
 	return status;

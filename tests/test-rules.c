@@ -450,6 +450,43 @@ test_time_rules(void)
 	    "an item held past its category's limit: yellow");
 }
 
+/*
+ * The terminal's clock set back 5 h, then forward 6 h, while people are in the area (issue 13
+ * §4): the stay ceiling is neither put off nor brought forward, and each jump is recorded.
+ */
+static void
+test_clock_jumps(struct intake *in)
+{
+	char ve[UUID_LEN + 1], vf[UUID_LEN + 1];
+	struct alert a;
+	int jumped = events("clock.jumped", "clock");
+
+	register_visit(in, "孙八", "A1101012026110011", "", ve);
+	tick();
+	clock_advance_ms(11 * 3600000LL);	/* 1 h before the 12 h ceiling */
+	tick();
+	ok(open_alert("stay", ve, &a) && a.level == ALERT_YELLOW, "11 h in: yellow");
+	clock_jump_wall_ms(-5 * 3600000LL);
+	tick();
+	ok(events("clock.jumped", "clock") == jumped + 1, "the clock set back 5 h: clock.jumped");
+	ok(open_alert("stay", ve, &a) && a.level == ALERT_YELLOW,
+	    "the clock set back does not give the person 5 more hours");
+	clock_advance_ms(90 * 60000LL);
+	tick();
+	ok(open_alert("stay", ve, &a) && a.level == ALERT_RED,
+	    "12 h 30 min in by the steady clock: red, whatever the wall clock says");
+	clock_jump_wall_ms(6 * 3600000LL);	/* now 1 h ahead of the true time */
+	tick();
+	ok(events("clock.jumped", "clock") == jumped + 2, "set forward 6 h: clock.jumped again");
+	register_visit(in, "周九", "A1101012026110012", "", vf);
+	tick();
+	ok(!open_alert("stay", vf, NULL), "a person stamped 1 h ahead raises no false alert");
+	clock_advance_ms(11 * 3600000LL + 40 * 60000LL);
+	tick();
+	ok(open_alert("stay", vf, &a) && a.level == ALERT_ORANGE,
+	    "11 h 40 min in: orange, though the entry was stamped an hour late");
+}
+
 static void
 dump(sqlite3 *db, struct buf *out)
 {
@@ -572,6 +609,7 @@ main(void)
 	test_zones();
 	test_dock_silent();
 	test_time_rules();
+	test_clock_jumps(&in);
 	test_rebuild();
 	pair_close(&P);
 	test_simrun(&in);
