@@ -265,6 +265,44 @@ test_vectors(void)
 	    "receipt signature vector");
 }
 
+/* The ledger's signed time (docs/sync-protocol.md, Time): vector, round trip, refusals. */
+static void
+test_time(void)
+{
+	struct wire_time t, back;
+	char sig[WIRE_SIG_HEX + 1], *text;
+	struct json *v = NULL;
+	struct errmsg em;
+	struct jw w;
+	size_t len;
+
+	memset(&t, 0, sizeof t);
+	snprintf(t.terminal, sizeof t.terminal, "intake-01");
+	snprintf(t.nonce, sizeof t.nonce, "00112233445566778899aabbccddeeff");
+	t.ledger_time = 1763880000000;
+	wire_time_sign(&t, sk);
+	hex_encode(t.sig, sizeof t.sig, sig);
+	ok(strcmp(sig, "d8257410b85df79b5e0b212115c1d3e4a45b6ec44962d79827d34a2dd61d2bf9"
+	    "aaa6b4ea0cc6887a63e185465ee6b8df42d8c7eafe5313b13148a156e205640d") == 0,
+	    "time signature vector");
+	jw_init(&w);
+	wire_time_write(&w, &t);
+	text = jw_take(&w, &len);
+	ok(json_parse(text, len, &v, &em) == CST_OK && wire_time_read(v, &back, &em) == CST_OK &&
+	    wire_time_ok(&back, pk), "a time statement reads back and verifies");
+	back.ledger_time++;
+	ok(!wire_time_ok(&back, pk), "another time is not signed");
+	back.ledger_time--;
+	back.nonce[0] = '1';
+	ok(!wire_time_ok(&back, pk), "a time for another nonce is not signed");
+	json_free(v);
+	free(text);
+	text = "{\"terminal\":\"t\",\"nonce\":\"00\",\"ledger_time\":1,\"sig\":\"00\"}";
+	ok(json_parse(text, strlen(text), &v, &em) == CST_OK && wire_time_read(v, &back, &em) == CST_ERR_INPUT,
+	    "a short nonce or signature is malformed");
+	json_free(v);
+}
+
 int
 main(void)
 {
@@ -280,5 +318,6 @@ main(void)
 	test_receipt();
 	test_hex();
 	test_vectors();
+	test_time();
 	return t_done();
 }
