@@ -1165,7 +1165,8 @@ chain_ok(struct sync *s, const struct json *root)
 	int64_t last = s->heal_after;
 	int status;
 
-	if (json_type(events) != JSON_ARRAY || json_count(events) > WIRE_MAX_BATCH ||
+	if (s->ledger_head.seq < 0 || json_type(events) != JSON_ARRAY ||
+	    json_count(events) > WIRE_MAX_BATCH ||
 	    (json_type(more) != JSON_TRUE && json_type(more) != JSON_FALSE) ||
 	    (json_count(events) == 0 && json_type(more) == JSON_TRUE)) {
 		failed(s, 0, "%s", _("the ledger's answer with this terminal's events is malformed"));
@@ -1434,29 +1435,15 @@ stale_answer(struct sync *s, const struct json *root)
 	return 1;
 }
 
+/* An answer of the ledger to the request op, with its HTTP status (0: none) and body. */
 static void
-finish_request(struct sync *s, CURLcode rc)
+handle_answer(struct sync *s, enum op op, long http, const char *body, size_t len)
 {
 	struct json *root = NULL;
 	struct errmsg em;
-	enum op op = s->op;
-	long http = 0;
 
-	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &http);
-	curl_multi_remove_handle(s->multi, s->easy);
-	curl_easy_cleanup(s->easy);
-	s->easy = NULL;
 	err_clear(&em);
-	if (rc == CURLE_WRITE_ERROR && s->resp_too_large && (op == OP_PULL || op == OP_CHAIN) &&
-	    s->pull_limit > 1) {
-		s->pull_limit /= 2;	/* large bodies: ask for fewer at a time */
-		drop_request(s);
-		step_soon(s, 0);
-		return;
-	}
-	if (rc != CURLE_OK)
-		failed(s, 1, _("cannot reach the ledger: %s"), curl_easy_strerror(rc));
-	else if (json_parse(s->resp ? s->resp : "", s->resp_len, &root, &em) != CST_OK)
+	if (json_parse(body, len, &root, &em) != CST_OK)
 		failed(s, http >= 500 || http == 0, _("the ledger answered %ld with something "
 		    "that is not JSON"), http);
 	else if (http == 401 && stale_answer(s, root))
@@ -1474,6 +1461,29 @@ finish_request(struct sync *s, CURLcode rc)
 	else
 		pull_refused(s, http, root);
 	json_free(root);
+}
+
+static void
+finish_request(struct sync *s, CURLcode rc)
+{
+	enum op op = s->op;
+	long http = 0;
+
+	curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &http);
+	curl_multi_remove_handle(s->multi, s->easy);
+	curl_easy_cleanup(s->easy);
+	s->easy = NULL;
+	if (rc == CURLE_WRITE_ERROR && s->resp_too_large && (op == OP_PULL || op == OP_CHAIN) &&
+	    s->pull_limit > 1) {
+		s->pull_limit /= 2;	/* large bodies: ask for fewer at a time */
+		drop_request(s);
+		step_soon(s, 0);
+		return;
+	}
+	if (rc != CURLE_OK)
+		failed(s, 1, _("cannot reach the ledger: %s"), curl_easy_strerror(rc));
+	else
+		handle_answer(s, op, http, s->resp ? s->resp : "", s->resp_len);
 	drop_request(s);
 }
 
