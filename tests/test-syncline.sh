@@ -107,5 +107,22 @@ tmux -L $sock capture-pane -p -t t | grep -qF "People in the area"
 ok $? "the clerk added on t1 logs in at t2"
 sock=$sock1
 
+# A third terminal whose clock is two hours slow: it syncs anyway, with the ledger's time, and
+# the status line says how far off its clock is.
+d3=$top/t3
+"$bin" init --data "$d3" --terminal t3 --room waiting >/dev/null
+tok=$("$ledger" token --db "$top/ledger.db" --terminal t3)
+"$bin" enroll --data "$d3" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+slow=$(( ($(date +%s) - 7200) * 1000 ))
+sock1=$sock; sock=$sock-3
+trap 'tmux -L $sock1 kill-server 2>/dev/null; tmux -L $sock1-2 kill-server 2>/dev/null; tmux -L $sock1-3 kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
+tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \
+	"env CUSTODY_TEST_CLOCK_MS=$slow LANG=C.UTF-8 LC_ALL= LANGUAGE= TERM=screen-256color $bin run --data $d3; sleep 30"
+tmux -L $sock set-option -t t status off >/dev/null
+wait_for "clock -2h" 20; ok $? "a clock 2 h slow: online, and the status line says clock -2h"
+tmux -L $sock capture-pane -p -t t | head -1 | grep -qF "sync ✓"; ok $? "and everything is sent"
+"$bin" log --data "$d3" --kind clock.skew | grep -q offset_ms; ok $? "the skew is a clock.skew event"
+sock=$sock1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
