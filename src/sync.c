@@ -4,6 +4,7 @@
  * console's loop (CURLMOPT_SOCKETFUNCTION, CURLMOPT_TIMERFUNCTION), so nothing here waits.
  */
 #include "sync.h"
+#include "sync-engine.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -23,86 +24,7 @@
 #include "xmalloc.h"
 
 #define PUSH_MAX_BYTES (8u << 20)	/* a push stops growing here, half the ledger's limit */
-#define MAX_SOCKETS 16
 
-/* Keys of the journal's local table. */
-#define K_URL "sync.url"
-#define K_CA "sync.ca"
-#define K_PIN "sync.pin"
-#define K_CERT "sync.cert"
-#define K_KEY "sync.key"
-#define K_LEDGER_KEY "sync.ledger_key"
-#define K_ACKED "sync.acked"
-#define K_CURSOR "sync.cursor"
-#define K_RECEIPT "sync.receipt"
-#define K_REFUSED "sync.refused"
-#define K_REFUSED_LAST "sync.refused_last"
-#define K_LAST_ERROR "sync.last_error"
-#define K_LAST_CONTACT "sync.last_contact"
-#define K_REFUSAL "sync.refusal"
-#define K_OFFSET "sync.clock_offset"
-#define K_SKEW "sync.skew_noted"
-
-enum op { OP_NONE, OP_HEAD, OP_CHAIN, OP_PUSH, OP_PULL };
-
-struct sock {
-	int used;
-	curl_socket_t fd;
-	int watch;
-};
-
-struct sync {
-	struct loop *loop;
-	struct journal *j;
-	struct sync_conf cf;
-	char terminal[EV_MAX_ID + 1];
-	unsigned char sk[CRY_SK_BYTES];
-	unsigned char pk[CRY_PK_BYTES];	/* this terminal's: its own events from the ledger */
-	enum sync_mode mode;
-	int once, done, result;
-	char result_text[ERRMSG_MAX];
-
-	CURLM *multi;
-	CURL *easy;			/* the request in flight, or NULL */
-	struct curl_slist *headers;
-	char *req_body;
-	size_t req_len;
-	char *resp;			/* answer so far, bounded by WIRE_MAX_BODY */
-	size_t resp_len, resp_cap;
-	int resp_too_large;
-	enum op op;
-	int64_t push_last;		/* highest seq in the push in flight */
-	int pull_limit;
-	int pull_more;			/* once: the last pull said "more" */
-	char sent_nonce[WIRE_NONCE_HEX + 1];	/* of the request in flight */
-	int64_t sent_mono;		/* clock_mono_ms() when it was started */
-	int stale_retried;		/* a request refused as stale was signed again once */
-
-	/* The round: this terminal's head at the ledger first, then heal, push, pull. */
-	int head_checked;
-	struct wire_receipt ledger_head;	/* as last answered; seq -1 before */
-	int learned_key;
-	int rolled_back;		/* the last head showed the journal behind the ledger */
-	int healing;			/* the journal is behind the ledger: pulling its own events */
-	int64_t heal_after;		/* the next page starts after this seq */
-	struct sync_heal heal;
-	int push_refused;		/* the ledger refused a push: no push until a heal or restart */
-	char refusal[ERRMSG_MAX];	/* why, as kept in the local table; "" when none */
-	int64_t offset;			/* ledger time minus terminal time (ms) */
-	int64_t skew_noted;		/* the offset last recorded as clock.skew; 0 when none */
-
-	struct sock socks[MAX_SOCKETS];
-	int curl_timer, step_timer;
-
-	int64_t acked, cursor, pulled, refused;
-	enum sync_link link;
-	int failures;
-	int64_t retry_at;		/* clock_mono_ms() of the next try while backing off */
-	char last_error[ERRMSG_MAX];
-	char saved_error[ERRMSG_MAX];	/* as in the local table */
-};
-
-static void step_soon(struct sync *s, int64_t ms);
 static void finish_request(struct sync *s, CURLcode rc);
 
 /* ---- configuration and state in the local table ---- */
@@ -188,8 +110,8 @@ get_local_int_signed(struct journal *j, const char *name)
 	return *end == '\0' ? v : 0;
 }
 
-static int
-set_local_int_signed(struct journal *j, const char *name, int64_t v, struct errmsg *em)
+int
+sync_set_local_int_signed(struct journal *j, const char *name, int64_t v, struct errmsg *em)
 {
 	char buf[32];
 
@@ -362,8 +284,8 @@ clean_copy(char *dst, size_t size, const char *src)
 }
 
 /* The error object of an answer: its code and message, and "acked" when present (else -1). */
-static void
-read_error(const struct json *root, char *code, size_t code_size, char *msg, size_t msg_size,
+void
+sync_read_error(const struct json *root, char *code, size_t code_size, char *msg, size_t msg_size,
     int64_t *acked)
 {
 	const struct json *e = json_get(root, "error");
@@ -422,7 +344,7 @@ sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal, const
 		status = err_set(em, CST_ERR_INPUT, _("the ledger answered %ld with something "
 		    "that is not JSON"), http);
 	else if (http != 200) {
-		read_error(root, code, sizeof code, msg, sizeof msg, &acked);
+		sync_read_error(root, code, sizeof code, msg, sizeof msg, &acked);
 		status = err_set(em, http == 403 || http == 409 ? CST_ERR_PERM : CST_ERR_INPUT,
 		    _("the ledger refused the enrolment (%ld %s): %s"), http, code, msg);
 	} else if (json_get_str(root, "terminal") == NULL ||
@@ -522,12 +444,6 @@ sync_read_status(struct journal *j, const char *terminal, struct sync_status *st
 	return CST_OK;
 }
 
-struct find_hash {
-	int64_t seq;
-	unsigned char hash[CRY_HASH_BYTES];
-	int found;
-};
-
 static int
 take_hash(const struct event *ev, void *arg)
 {
@@ -541,8 +457,8 @@ take_hash(const struct event *ev, void *arg)
 }
 
 /* The hash of own event seq, found = 0 when the journal does not hold it. */
-static int
-own_hash(struct journal *j, const char *terminal, int64_t seq, struct find_hash *f,
+int
+sync_own_hash(struct journal *j, const char *terminal, int64_t seq, struct find_hash *f,
     struct errmsg *em)
 {
 	memset(f, 0, sizeof *f);
@@ -573,7 +489,7 @@ sync_check_receipt(struct journal *j, const char *terminal, char *info, size_t s
 		    "signature for this terminal"));
 	if (r.seq == 0)
 		return CST_OK;
-	if ((status = own_hash(j, terminal, r.seq, &f, em)) != CST_OK)
+	if ((status = sync_own_hash(j, terminal, r.seq, &f, em)) != CST_OK)
 		return status;
 	if (!f.found)
 		return err_set(em, CST_ERR_VERIFY, _("the ledger acknowledged seq %lld but the "
@@ -698,8 +614,8 @@ add_header(struct sync *s, const char *name, const char *value)
 }
 
 /* Starts a signed request; the body (owned from here on) is NULL for a GET. */
-static int
-start_request(struct sync *s, enum op op, const char *method, const char *path, char *body,
+int
+sync_start_request(struct sync *s, enum op op, const char *method, const char *path, char *body,
     size_t len)
 {
 	char now[WIRE_TIME_TEXT], nonce[WIRE_NONCE_HEX + 1], sig[WIRE_SIG_HEX + 1];
@@ -753,8 +669,8 @@ backoff_ms(const struct sync *s)
 	return (int64_t)((double)r / 4294967295.0 * (double)ceiling);	/* full jitter */
 }
 
-static void
-end_once(struct sync *s, int status, const char *text)
+void
+sync_end_once(struct sync *s, int status, const char *text)
 {
 	s->done = 1;
 	s->result = status;
@@ -771,13 +687,8 @@ remember_error(struct sync *s)
 		snprintf(s->saved_error, sizeof s->saved_error, "%s", s->last_error);
 }
 
-/* A round failed: remember why, and try again later (or stop, in once mode). */
-static void
-failed(struct sync *s, int offline, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-failed(struct sync *s, int offline, const char *fmt, ...)
+void
+sync_failed(struct sync *s, int offline, const char *fmt, ...)
 {
 	va_list ap;
 	int64_t wait;
@@ -794,17 +705,17 @@ failed(struct sync *s, int offline, const char *fmt, ...)
 		journal_hold(s->j, NULL);
 	}
 	if (s->once) {
-		end_once(s, offline ? CST_ERR_IO : CST_ERR_INPUT, s->last_error);
+		sync_end_once(s, offline ? CST_ERR_IO : CST_ERR_INPUT, s->last_error);
 		return;
 	}
 	s->failures++;
 	wait = backoff_ms(s);
 	s->retry_at = clock_mono_ms() + wait;
-	step_soon(s, wait);
+	sync_step_soon(s, wait);
 }
 
-static void
-answered(struct sync *s)
+void
+sync_answered(struct sync *s)
 {
 	s->link = SYNC_ONLINE;
 	s->failures = 0;
@@ -848,14 +759,14 @@ start_push(struct sync *s)
 	if (journal_chain(s->j, s->terminal, s->acked, s->cf.push_events, collect, &p,
 	    &em) != CST_OK || p.n == 0) {
 		jw_free(&p.w);
-		failed(s, 0, _("reading the journal: %s"), em.text);
+		sync_failed(s, 0, _("reading the journal: %s"), em.text);
 		return -1;
 	}
 	jw_arr_end(&p.w);
 	jw_obj_end(&p.w);
 	body = jw_take(&p.w, &len);
 	s->push_last = p.last;
-	return start_request(s, OP_PUSH, "POST", "/v1/events", body, len);
+	return sync_start_request(s, OP_PUSH, "POST", "/v1/events", body, len);
 }
 
 static int
@@ -865,17 +776,7 @@ start_pull(struct sync *s)
 
 	snprintf(path, sizeof path, "/v1/events?after=%" PRId64 "&limit=%d", s->cursor,
 	    s->pull_limit);
-	return start_request(s, OP_PULL, "GET", path, NULL, 0);
-}
-
-static int
-start_chain(struct sync *s)
-{
-	char path[96];
-
-	snprintf(path, sizeof path, "/v1/chain?after=%" PRId64 "&limit=%d", s->heal_after,
-	    s->pull_limit);
-	return start_request(s, OP_CHAIN, "GET", path, NULL, 0);
+	return sync_start_request(s, OP_PULL, "GET", path, NULL, 0);
 }
 
 /* One round: this terminal's head at the ledger (heal when behind), push the backlog, pull. */
@@ -891,19 +792,19 @@ step(struct sync *s)
 		return;
 	err_clear(&em);
 	if (journal_head(s->j, s->terminal, &head, hash, &em) != CST_OK) {
-		failed(s, 0, _("reading the journal: %s"), em.text);
+		sync_failed(s, 0, _("reading the journal: %s"), em.text);
 		return;
 	}
 	if (!s->head_checked)
-		rc = start_request(s, OP_HEAD, "GET", "/v1/head", NULL, 0);
+		rc = sync_start_request(s, OP_HEAD, "GET", "/v1/head", NULL, 0);
 	else if (s->healing)
-		rc = start_chain(s);
+		rc = sync_start_chain(s);
 	else if (head > s->acked && !s->push_refused)
 		rc = start_push(s);
 	else
 		rc = start_pull(s);
 	if (rc != 0 && s->easy == NULL && !s->done && s->retry_at == 0)
-		failed(s, 0, "%s", _("cannot start a request"));
+		sync_failed(s, 0, "%s", _("cannot start a request"));
 }
 
 static void
@@ -915,16 +816,16 @@ on_step(void *arg)
 	step(s);
 }
 
-static void
-step_soon(struct sync *s, int64_t ms)
+void
+sync_step_soon(struct sync *s, int64_t ms)
 {
 	loop_cancel(s->loop, s->step_timer);
 	s->step_timer = loop_timer(s->loop, ms, 0, on_step, s);
 }
 
 /* Stores acked and the receipt together. */
-static int
-save_ack(struct sync *s, int64_t acked, const char *receipt_json, struct errmsg *em)
+int
+sync_save_ack(struct sync *s, int64_t acked, const char *receipt_json, struct errmsg *em)
 {
 	int status;
 
@@ -955,302 +856,12 @@ check_receipt(struct sync *s, const struct wire_receipt *r, int64_t acked, struc
 		    "ledger's"));
 	if (acked == 0)
 		return CST_OK;
-	if ((status = own_hash(s->j, s->terminal, acked, &f, em)) != CST_OK)
+	if ((status = sync_own_hash(s->j, s->terminal, acked, &f, em)) != CST_OK)
 		return status;
 	if (!f.found || !cry_equal(f.hash, r->hash, sizeof f.hash))
 		return err_set(em, CST_ERR_VERIFY, _("the ledger acknowledged another event at "
 		    "seq %lld than the journal holds"), (long long)acked);
 	return CST_OK;
-}
-
-/* ---- the ledger's clock ---- */
-
-/*
- * A signed time from the ledger for the request in flight: the offset from our clock, taken
- * at the middle of the round trip. An offset above the bound is recorded (clock.skew) and
- * alerted once, and again only when it moves by more than the bound; back within it, the
- * alert is cleared. Requests are signed with the corrected time from here on.
- */
-static int
-learn_time(struct sync *s, const struct json *obj)
-{
-	struct wire_time t;
-	struct errmsg em;
-	int64_t now = clock_now_ms(), rtt = clock_mono_ms() - s->sent_mono, offset;
-	int skewed, status = CST_OK;
-	char data[96];
-
-	err_clear(&em);
-	if (wire_time_read(obj, &t, &em) != CST_OK || strcmp(t.terminal, s->terminal) != 0 ||
-	    strcmp(t.nonce, s->sent_nonce) != 0 || !wire_time_ok(&t, s->cf.ledger_pk))
-		return -1;
-	offset = t.ledger_time + (rtt > 0 ? rtt / 2 : 0) - now;
-	if (s->mode == SYNC_CHECK) {
-		s->offset = offset;	/* custody verify only looks: nothing is written */
-		return 0;
-	}
-	if (llabs(offset - s->offset) >= 1000)
-		set_local_int_signed(s->j, K_OFFSET, offset, NULL);
-	s->offset = offset;
-	skewed = llabs(offset) > s->cf.skew_max_ms;
-	if (skewed && (s->skew_noted == 0 || llabs(offset - s->skew_noted) > s->cf.skew_max_ms)) {
-		status = sync_note_skew(s->j, s->terminal, now, now + offset, &em);
-		if (status == CST_OK) {
-			s->skew_noted = offset;
-			set_local_int_signed(s->j, K_SKEW, offset, NULL);
-		}
-	} else if (!skewed && s->skew_noted != 0) {
-		s->skew_noted = 0;
-		set_local_int_signed(s->j, K_SKEW, 0, NULL);
-	}
-	snprintf(data, sizeof data, "{\"offset_s\":%lld}", (long long)(offset / 1000));
-	if (status == CST_OK)
-		status = sync_alert(s->j, s->terminal, SYNC_RULE_SKEW, ALERT_ORANGE, data, skewed, 0,
-		    &em);
-	/* The clock is learnt even when the journal cannot take the note (a heal holds it). */
-	return 0;
-}
-
-/* ---- the round's first step: this terminal's head at the ledger ---- */
-
-static void
-begin_heal(struct sync *s, int64_t local_head)
-{
-	memset(&s->heal, 0, sizeof s->heal);
-	s->heal.ledger_seq = s->ledger_head.seq;
-	s->heal.from_seq = local_head;
-	s->healing = 1;
-	s->heal_after = s->acked < local_head ? s->acked : local_head;
-	/* DESIGN §7: nothing is appended until the journal holds what the ledger holds. */
-	journal_hold(s->j, _("the journal is being healed from the ledger: try again in a moment"));
-}
-
-static void
-head_ok(struct sync *s, const struct json *root)
-{
-	unsigned char pk[CRY_PK_BYTES], hash[CRY_HASH_BYTES];
-	struct wire_receipt r;
-	struct find_hash f;
-	struct errmsg em;
-	struct jw w;
-	int64_t local;
-
-	err_clear(&em);
-	if (wire_get_hex(root, "ledger_key", pk, sizeof pk) != 0 ||
-	    wire_receipt_read(json_get(root, "head"), &r, &em) != CST_OK) {
-		failed(s, 0, "%s", _("the ledger's answer about this terminal's head is malformed"));
-		return;
-	}
-	if (s->cf.learn_key && !s->learned_key) {
-		memcpy(s->cf.ledger_pk, pk, sizeof pk);
-		s->learned_key = 1;
-	}
-	if (!cry_equal(pk, s->cf.ledger_pk, sizeof pk) || strcmp(r.terminal, s->terminal) != 0 ||
-	    !wire_receipt_ok(&r, s->cf.ledger_pk)) {
-		failed(s, 0, "%s", _("the ledger's receipt for this terminal's head is not signed by the "
-		    "enrolled ledger key"));
-		return;
-	}
-	if (learn_time(s, json_get(root, "time")) != 0) {
-		failed(s, 0, "%s", _("the ledger's time is not signed for this request"));
-		return;
-	}
-	s->ledger_head = r;
-	s->head_checked = 1;
-	if (journal_head(s->j, s->terminal, &local, hash, &em) != CST_OK ||
-	    (r.seq > 0 && own_hash(s->j, s->terminal, r.seq, &f, &em) != CST_OK)) {
-		failed(s, 0, _("reading the journal: %s"), em.text);
-		return;
-	}
-	answered(s);
-	if (r.seq > 0 && (!f.found || !cry_equal(f.hash, r.hash, sizeof f.hash))) {
-		/* The ledger holds more of this chain than the journal, or other events at its seqs. */
-		s->rolled_back = 1;
-		if (s->mode == SYNC_CHECK) {
-			end_once(s, CST_OK, "");
-			return;
-		}
-		begin_heal(s, local);
-		step_soon(s, 0);
-		return;
-	}
-	if (s->mode == SYNC_CHECK) {
-		end_once(s, CST_OK, "");
-		return;
-	}
-	if (r.seq != s->acked) {
-		/* The ledger's word, signed, on what it holds: lower when it lost events. */
-		jw_init(&w);
-		wire_receipt_write(&w, &r);
-		if (save_ack(s, r.seq, jw_text(&w, NULL), &em) == CST_OK)
-			s->acked = r.seq;
-		jw_free(&w);
-	}
-	step_soon(s, 0);
-}
-
-/* ---- healing: this terminal's own events back from the ledger ---- */
-
-/* Stores one page of own events in one transaction; *last is the page's last seq. */
-static int
-heal_page(struct sync *s, const struct json *events, int complete, int64_t *last,
-    struct errmsg *em)
-{
-	struct event ev;
-	size_t i, n = json_count(events);
-	int64_t moved, rerecorded;
-	int status, stored;
-
-	if ((status = journal_batch_begin(s->j, em)) != CST_OK)
-		return status;
-	memset(&ev, 0, sizeof ev);
-	for (i = 0; i < n && status == CST_OK; i++) {
-		status = wire_event_read(json_at(events, i), &ev, NULL, em);
-		if (status == CST_OK && strcmp(ev.terminal, s->terminal) != 0)
-			status = err_set(em, CST_ERR_INPUT, _("the ledger sent another terminal's "
-			    "event as this terminal's"));
-		if (status == CST_OK)
-			status = journal_heal_store(s->j, &ev, s->pk, &stored, &moved, em);
-		if (status == CST_OK) {
-			s->heal.restored += stored;
-			s->heal.forked += moved;
-			*last = ev.seq;
-		}
-		event_clear(&ev);
-	}
-	if (status == CST_OK)
-		status = journal_heal_end(s->j, complete, &rerecorded, em);
-	if (status != CST_OK) {
-		journal_batch_abort(s->j);
-		return status;
-	}
-	if ((status = journal_batch_end(s->j, em)) == CST_OK)
-		s->heal.rerecorded += rerecorded;
-	return status;
-}
-
-/* The heal is complete: appends go on, it is recorded and alerted, acked is the ledger's. */
-static void
-heal_done(struct sync *s)
-{
-	char data[160];
-	struct errmsg em;
-	struct jw w;
-
-	err_clear(&em);
-	s->healing = 0;
-	s->rolled_back = 0;
-	journal_hold(s->j, NULL);
-	jw_init(&w);
-	wire_receipt_write(&w, &s->ledger_head);
-	if (save_ack(s, s->ledger_head.seq, jw_text(&w, NULL), &em) == CST_OK)
-		s->acked = s->ledger_head.seq;
-	jw_free(&w);
-	snprintf(data, sizeof data, "{\"restored\":%lld,\"forked\":%lld,\"rerecorded\":%lld}",
-	    (long long)s->heal.restored, (long long)s->heal.forked,
-	    (long long)s->heal.rerecorded);
-	if (sync_note_healed(s->j, s->terminal, &s->heal, &em) != CST_OK ||
-	    sync_alert(s->j, s->terminal, SYNC_RULE_ROLLBACK, ALERT_RED, data, 1, 1, &em) != CST_OK)
-		failed(s, 0, _("recording the heal: %s"), em.text);
-	/* A push refused before the heal was refused for a chain that is gone now. */
-	s->push_refused = 0;
-}
-
-static void
-chain_ok(struct sync *s, const struct json *root)
-{
-	const struct json *events = json_get(root, "events");
-	const struct json *more = json_get(root, "more");
-	struct errmsg em;
-	int64_t last = s->heal_after;
-	int status;
-
-	if (s->ledger_head.seq < 0 || json_type(events) != JSON_ARRAY ||
-	    json_count(events) > WIRE_MAX_BATCH ||
-	    (json_type(more) != JSON_TRUE && json_type(more) != JSON_FALSE) ||
-	    (json_count(events) == 0 && json_type(more) == JSON_TRUE)) {
-		failed(s, 0, "%s", _("the ledger's answer with this terminal's events is malformed"));
-		return;
-	}
-	err_clear(&em);
-	status = heal_page(s, events, json_type(more) == JSON_FALSE, &last, &em);
-	if (status == CST_ERR_VERIFY && s->heal_after > 0) {
-		/* Our last acknowledged event is not where the ledger's chain goes: from the start. */
-		s->heal_after = 0;
-		step_soon(s, 0);
-		return;
-	}
-	if (status != CST_OK) {
-		failed(s, 0, _("healing the journal from the ledger: %s"), em.text);
-		return;
-	}
-	s->heal_after = last;
-	answered(s);
-	if (json_type(more) == JSON_FALSE) {
-		if (last < s->ledger_head.seq) {
-			failed(s, 0, "%s", _("the ledger's chain of this terminal ends before the "
-			    "head it signed"));
-			return;
-		}
-		heal_done(s);
-	}
-	if (!s->done)
-		step_soon(s, 0);
-}
-
-/* ---- a refused push ---- */
-
-/* The refusals that concern the events themselves: pushing them again would not help. */
-static int
-is_event_refusal(const char *code)
-{
-	static const char *const codes[] = { "fork", "broken_chain", "gap", "bad_signature",
-	    "bad_event", NULL };
-	size_t i;
-
-	for (i = 0; codes[i] != NULL; i++)
-		if (strcmp(code, codes[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * The ledger refused this terminal's events: acked stays, pushing stops until a heal or a
- * new start, the refusal is recorded (once for the same code and seq) and alerted in red.
- */
-static void
-refuse_push(struct sync *s, long http, const char *code, const char *msg, int64_t seq)
-{
-	char text[ERRMSG_MAX], data[128];
-	struct errmsg em;
-
-	snprintf(text, sizeof text, _("the ledger refused this terminal's events (%s at seq "
-	    "%lld): %s"), code, (long long)seq, msg);
-	err_clear(&em);
-	s->push_refused = 1;
-	if (strcmp(text, s->refusal) != 0) {
-		snprintf(s->refusal, sizeof s->refusal, "%s", text);
-		journal_local_set(s->j, K_REFUSAL, text, NULL);
-		sync_note_refused(s->j, s->terminal, http, code, msg, seq, &em);
-	}
-	snprintf(data, sizeof data, "{\"code\":\"%s\",\"seq\":%lld}", code, (long long)seq);
-	sync_alert(s->j, s->terminal, SYNC_RULE_REFUSED, ALERT_RED, data, 1, 0, &em);
-	failed(s, 0, "%s", text);
-	if (s->once)
-		s->result = CST_ERR_VERIFY;	/* not a network failure: exit status 1 */
-}
-
-/* A push was taken: a refusal in the past is over. */
-static void
-refusal_over(struct sync *s)
-{
-	struct errmsg em;
-
-	if (s->refusal[0] == '\0')
-		return;
-	s->refusal[0] = '\0';
-	journal_local_set(s->j, K_REFUSAL, "", NULL);
-	sync_alert(s->j, s->terminal, SYNC_RULE_REFUSED, ALERT_RED, "{}", 0, 0, &em);
 }
 
 static void
@@ -1265,37 +876,37 @@ push_ok(struct sync *s, const struct json *root)
 	err_clear(&em);
 	if (json_get_int(root, "acked", &acked) != CST_OK || acked < 0 ||
 	    wire_receipt_read(json_get(root, "receipt"), &r, &em) != CST_OK) {
-		failed(s, 0, "%s", _("the ledger's answer to a push is malformed"));
+		sync_failed(s, 0, "%s", _("the ledger's answer to a push is malformed"));
 		return;
 	}
 	if (journal_head(s->j, s->terminal, &head, hash, &em) == CST_OK && acked > head) {
-		failed(s, 0, _("the ledger holds seq %lld of this terminal but the journal ends at "
+		sync_failed(s, 0, _("the ledger holds seq %lld of this terminal but the journal ends at "
 		    "%lld: events were cut off or an old copy was restored"), (long long)acked,
 		    (long long)head);
 		return;
 	}
 	if (check_receipt(s, &r, acked, &em) != CST_OK) {
-		failed(s, 0, _("receipt refused: %s"), em.text);
+		sync_failed(s, 0, _("receipt refused: %s"), em.text);
 		return;
 	}
 	jw_init(&w);
 	wire_receipt_write(&w, &r);
-	if (save_ack(s, acked, jw_text(&w, NULL), &em) != CST_OK) {
+	if (sync_save_ack(s, acked, jw_text(&w, NULL), &em) != CST_OK) {
 		jw_free(&w);
-		failed(s, 0, _("saving the acknowledgement: %s"), em.text);
+		sync_failed(s, 0, _("saving the acknowledgement: %s"), em.text);
 		return;
 	}
 	jw_free(&w);
 	if (acked <= s->acked && acked < s->push_last) {
 		/* Answered, but no progress: pushing the same batch again would loop. */
 		s->acked = acked;
-		failed(s, 0, "%s", _("the ledger did not take the pushed events"));
+		sync_failed(s, 0, "%s", _("the ledger did not take the pushed events"));
 		return;
 	}
 	s->acked = acked;
-	answered(s);
-	refusal_over(s);
-	step_soon(s, 0);
+	sync_answered(s);
+	sync_refusal_over(s);
+	sync_step_soon(s, 0);
 }
 
 /*
@@ -1309,14 +920,14 @@ push_refused(struct sync *s, long http, const struct json *root)
 	char code[64], msg[256];
 	int64_t acked, seq;
 
-	read_error(root, code, sizeof code, msg, sizeof msg, &acked);
+	sync_read_error(root, code, sizeof code, msg, sizeof msg, &acked);
 	if (json_get_int(json_get(root, "error"), "seq", &seq) != CST_OK)
 		seq = -1;
-	if (is_event_refusal(code)) {
-		refuse_push(s, http, code, msg, seq);
+	if (sync_is_event_refusal(code)) {
+		sync_refuse_push(s, http, code, msg, seq);
 		return;
 	}
-	failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
+	sync_failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
 }
 
 /* Stores the foreign events of a pull page and the new cursor in one transaction. */
@@ -1383,28 +994,28 @@ pull_ok(struct sync *s, const struct json *root)
 	if (json_type(events) != JSON_ARRAY || json_count(events) > WIRE_MAX_BATCH ||
 	    json_get_int(root, "next", &next) != CST_OK || next < s->cursor ||
 	    (json_type(more) != JSON_TRUE && json_type(more) != JSON_FALSE)) {
-		failed(s, 0, "%s", _("the ledger's answer to a pull is malformed"));
+		sync_failed(s, 0, "%s", _("the ledger's answer to a pull is malformed"));
 		return;
 	}
 	err_clear(&em);
 	if (store_page(s, events, next, &em) != CST_OK) {
-		failed(s, 0, _("storing pulled events: %s"), em.text);
+		sync_failed(s, 0, _("storing pulled events: %s"), em.text);
 		return;
 	}
-	answered(s);
+	sync_answered(s);
 	s->pull_limit = SYNC_PULL_EVENTS;
 	s->pull_more = json_type(more) == JSON_TRUE;
 	if (s->pull_more) {
-		step_soon(s, 0);
+		sync_step_soon(s, 0);
 		return;
 	}
 	s->head_checked = 0;	/* the next round starts with the head again */
 	if (s->once && s->push_refused)
-		end_once(s, CST_ERR_VERIFY, s->refusal);
+		sync_end_once(s, CST_ERR_VERIFY, s->refusal);
 	else if (s->once)
-		end_once(s, CST_OK, "");
+		sync_end_once(s, CST_OK, "");
 	else
-		step_soon(s, s->cf.poll_ms);
+		sync_step_soon(s, s->cf.poll_ms);
 }
 
 static void
@@ -1413,26 +1024,8 @@ pull_refused(struct sync *s, long http, const struct json *root)
 	char code[64], msg[256];
 	int64_t acked;
 
-	read_error(root, code, sizeof code, msg, sizeof msg, &acked);
-	failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
-}
-
-/*
- * A request refused as stale carries the ledger's time signed for its nonce: learn it and
- * sign again, once; 1 when that is what happens.
- */
-static int
-stale_answer(struct sync *s, const struct json *root)
-{
-	const struct json *e = json_get(root, "error");
-	const char *code = json_get_str(e, "code");
-
-	if (code == NULL || strcmp(code, "stale_request") != 0 || s->stale_retried)
-		return 0;
-	if (learn_time(s, json_get(e, "time")) != 0)
-		return 0;
-	s->stale_retried = 1;
-	return 1;
+	sync_read_error(root, code, sizeof code, msg, sizeof msg, &acked);
+	sync_failed(s, http >= 500, _("ledger: %ld %s: %s"), http, code, msg);
 }
 
 /* An answer of the ledger to the request op, with its HTTP status (0: none) and body. */
@@ -1444,14 +1037,14 @@ handle_answer(struct sync *s, enum op op, long http, const char *body, size_t le
 
 	err_clear(&em);
 	if (json_parse(body, len, &root, &em) != CST_OK)
-		failed(s, http >= 500 || http == 0, _("the ledger answered %ld with something "
+		sync_failed(s, http >= 500 || http == 0, _("the ledger answered %ld with something "
 		    "that is not JSON"), http);
-	else if (http == 401 && stale_answer(s, root))
-		step_soon(s, 0);	/* signed again at the ledger's time */
+	else if (http == 401 && sync_stale_answer(s, root))
+		sync_step_soon(s, 0);	/* signed again at the ledger's time */
 	else if (http == 200 && op == OP_HEAD)
-		head_ok(s, root);
+		sync_head_ok(s, root);
 	else if (http == 200 && op == OP_CHAIN)
-		chain_ok(s, root);
+		sync_chain_ok(s, root);
 	else if (http == 200 && op == OP_PUSH)
 		push_ok(s, root);
 	else if (http == 200)
@@ -1477,11 +1070,11 @@ finish_request(struct sync *s, CURLcode rc)
 	    s->pull_limit > 1) {
 		s->pull_limit /= 2;	/* large bodies: ask for fewer at a time */
 		drop_request(s);
-		step_soon(s, 0);
+		sync_step_soon(s, 0);
 		return;
 	}
 	if (rc != CURLE_OK)
-		failed(s, 1, _("cannot reach the ledger: %s"), curl_easy_strerror(rc));
+		sync_failed(s, 1, _("cannot reach the ledger: %s"), curl_easy_strerror(rc));
 	else
 		handle_answer(s, op, http, s->resp ? s->resp : "", s->resp_len);
 	drop_request(s);
@@ -1535,7 +1128,7 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, on_timer_change);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
-	step_soon(s, 0);
+	sync_step_soon(s, 0);
 	*out = s;
 	return CST_OK;
 }
@@ -1567,7 +1160,7 @@ sync_kick(struct sync *s)
 		return;
 	s->failures = 0;
 	s->retry_at = 0;
-	step_soon(s, 0);
+	sync_step_soon(s, 0);
 }
 
 /* Cheap enough for every redraw of the status line: two reads by primary key. */

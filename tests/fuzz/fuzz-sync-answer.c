@@ -4,7 +4,7 @@
  * HTTP status; the rest is the body. Whatever comes, the engine must neither crash nor move
  * its acknowledged seq or its journal's head by an answer that carries no valid signature of
  * the enrolled ledger (the fuzzer cannot make one). sync.c is compiled in here to reach its
- * static handlers; the library's copy is then never linked.
+ * static handlers (and sync-heal.c with it); the library's copies are then never linked.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sync.c"
+#include "sync-heal.c"
 #include "terminal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(sync_new(L, T->journal, T->name, SK, &cf, SYNC_ONCE, &s, &em) == CST_OK);
 	if (op == OP_CHAIN) {
 		s->ledger_head.seq = 3;	/* the head said the ledger holds more than the journal */
-		begin_heal(s, 1);
+		sync_begin_heal(s, 1);
 	}
 	acked_before = s->acked;
 	journal_head(T->journal, T->name, &head_before, hash, &em);
