@@ -10,6 +10,7 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "json.h"
 #include "project.h"
 #include "xmalloc.h"
 
@@ -608,30 +609,6 @@ journal_heal_store(struct journal *j, const struct event *ev, const unsigned cha
 	return CST_OK;
 }
 
-/* The original's body with "rerecords":{terminal, seq, hash} added; -1 when it cannot be. */
-static int
-rerecord_body(const struct event *orig, char **out, size_t *len)
-{
-	char hash_hex[2 * CRY_HASH_BYTES + 1], tail[256];
-	size_t n = orig->body_len, t;
-
-	while (n > 0 && (orig->body[n - 1] == ' ' || orig->body[n - 1] == '\n'))
-		n--;
-	if (n < 2 || orig->body[0] != '{' || orig->body[n - 1] != '}')
-		return -1;
-	hex_encode(orig->hash, sizeof orig->hash, hash_hex);
-	t = (size_t)snprintf(tail, sizeof tail, "%s\"rerecords\":{\"terminal\":\"%s\","
-	    "\"seq\":%lld,\"hash\":\"%s\"}}", n == 2 ? "" : ",", orig->terminal,
-	    (long long)orig->seq, hash_hex);
-	if (n - 1 + t > EV_MAX_BODY)
-		return -1;
-	*out = xmalloc(n - 1 + t + 1);
-	memcpy(*out, orig->body, n - 1);
-	memcpy(*out + n - 1, tail, t + 1);
-	*len = n - 1 + t;
-	return 0;
-}
-
 static int
 mark_rerecorded(struct journal *j, const unsigned char hash[CRY_HASH_BYTES], int64_t seq,
     struct errmsg *em)
@@ -649,25 +626,78 @@ mark_rerecorded(struct journal *j, const unsigned char hash[CRY_HASH_BYTES], int
 	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("healing the journal"));
 }
 
-/* Re-records one forked event; *done counts it, or it is marked 0 when it cannot be. */
+/*
+ * Names a forked event in the chain: journal.forked with its terminal, seq, hash and kind,
+ * and the seq that re-recorded it (0 when it could not be, and why).
+ */
+static int
+note_forked(struct journal *j, const struct event *orig, int64_t as_seq, const char *why,
+    struct errmsg *em)
+{
+	char hash_hex[2 * CRY_HASH_BYTES + 1], body[512];
+	struct jw w;
+	int status;
+
+	hex_encode(orig->hash, sizeof orig->hash, hash_hex);
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "terminal");
+	jw_str(&w, orig->terminal);
+	jw_key(&w, "seq");
+	jw_int(&w, orig->seq);
+	jw_key(&w, "hash");
+	jw_str(&w, hash_hex);
+	jw_key(&w, "kind");
+	jw_str(&w, orig->kind);
+	jw_key(&w, "rerecorded_as");
+	jw_int(&w, as_seq);
+	if (why != NULL) {
+		snprintf(body, sizeof body, "%s", why);
+		jw_key(&w, "why");
+		jw_str(&w, body);
+	}
+	jw_obj_end(&w);
+	status = append_at(j, "system", "journal.forked", orig->subject, jw_text(&w, NULL), w.len,
+	    -1, NULL, em);
+	jw_free(&w);
+	return status;
+}
+
+/* A failure that is the disk's, not the event's: the heal stops on it. */
+static int
+disk_failure(int status)
+{
+	return status == CST_ERR_IO || status == CST_ERR_FULL || status == CST_ERR_CORRUPT ||
+	    status == CST_ERR_STOPPED || status == CST_ERR_INTERNAL;
+}
+
+/*
+ * Re-records one forked event verbatim (operator, kind, subject, body and ts: an authority
+ * it carries still checks, as it signed this terminal and this body), then names the
+ * original in journal.forked. An event that cannot be recorded again (a terminal.created, or
+ * one the checks refuse now) stays in forked, named with why; *done counts the others.
+ */
 static int
 rerecord_one(struct journal *j, const struct event *orig, int64_t *done, struct errmsg *em)
 {
+	struct errmsg why;
 	struct event made;
-	char *body = NULL;
-	size_t len = 0;
 	int status;
 
-	if (strcmp(orig->kind, "terminal.created") == 0 || rerecord_body(orig, &body, &len) != 0)
-		return mark_rerecorded(j, orig->hash, 0, em);
+	err_clear(&why);
 	memset(&made, 0, sizeof made);
-	status = append_at(j, orig->operator_, orig->kind, orig->subject, body, len, orig->ts,
-	    &made, em);
-	free(body);
-	if (status == CST_OK)
-		status = mark_rerecorded(j, orig->hash, made.seq, em);
+	if (strcmp(orig->kind, "terminal.created") == 0)
+		status = err_set(&why, CST_ERR_ARG, "%s", _("a terminal is created once"));
+	else
+		status = append_at(j, orig->operator_, orig->kind, orig->subject, orig->body,
+		    orig->body_len, orig->ts, &made, &why);
+	if (disk_failure(status))
+		return err_set(em, status, "%s", why.text);
 	if (status == CST_OK)
 		(*done)++;
+	status = mark_rerecorded(j, orig->hash, status == CST_OK ? made.seq : 0, em);
+	if (status == CST_OK)
+		status = note_forked(j, orig, made.seq, made.seq ? NULL : why.text, em);
 	event_clear(&made);
 	return status;
 }
@@ -685,8 +715,14 @@ journal_heal_end(struct journal *j, int complete, int64_t *rerecorded, struct er
 		return status;
 	if (!j->in_batch)
 		return err_set(em, CST_ERR_ARG, "journal_heal_end: outside a batch");
+	/* The projections without the moved events first: the re-recorded ones go on top. */
+	if (j->heal_moved) {
+		j->heal_moved = 0;
+		if ((status = journal_rebuild(j, em)) != CST_OK)
+			return status;
+	}
 	if (!complete)
-		goto rebuild;
+		return CST_OK;
 	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM forked WHERE terminal = ? "
 	    "AND rerecorded_seq IS NULL ORDER BY moved_ts, seq", &st, em);
 	if (status != CST_OK)
@@ -708,13 +744,7 @@ journal_heal_end(struct journal *j, int complete, int64_t *rerecorded, struct er
 	for (i = 0; i < n; i++)
 		event_clear(&evs[i]);
 	free(evs);
-	if (status != CST_OK)
-		return write_failed(j, status, em);
-rebuild:
-	if (!j->heal_moved)
-		return CST_OK;
-	j->heal_moved = 0;
-	return journal_rebuild(j, em);
+	return status == CST_OK ? CST_OK : write_failed(j, status, em);
 }
 
 int

@@ -65,9 +65,10 @@ int journal_heal_store(struct journal *j, const struct event *ev,
     const unsigned char pk[CRY_PK_BYTES], int *stored, int64_t *moved, struct errmsg *em);
 /*
  * Ends a batch of journal_heal_store calls, inside that batch: recomputes the projections
- * when events were moved and, when the chain is complete (the ledger has no more), re-records
- * each forked event not yet re-recorded as a new event of this terminal (same operator, kind,
- * subject and ts; its body with "rerecords" naming the original's terminal, seq and hash).
+ * when events were moved and, when the chain is complete (the ledger has no more), records
+ * each forked event not yet re-recorded again, verbatim (same operator, kind, subject, body
+ * and ts) on top of the healed chain, each followed by journal.forked naming the original's
+ * terminal, seq and hash and the new seq.
  */
 int journal_heal_end(struct journal *j, int complete, int64_t *rerecorded, struct errmsg *em);
 

@@ -105,7 +105,7 @@ alert_open_about(const char *name, const char *rule)
 static void
 test_restored_copy(void)
 {
-	char visit_before[64], visit_lost[64], visit_after[64], sql[256];
+	char visit_before[64], visit_lost[64], visit_after[64], sql[512];
 	struct terminal *t;
 	struct t_result r;
 	struct visit v;
@@ -164,11 +164,15 @@ test_restored_copy(void)
 	ok(sql_int("r1", "SELECT count(*) FROM forked") >= 1, "the forked tail is kept verbatim");
 	ok(sql_int("r1", "SELECT count(*) FROM forked WHERE rerecorded_seq IS NULL") == 0,
 	    "every forked event was recorded again");
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM events e JOIN forked f ON "
-	    "instr(e.body, '\"rerecords\":{\"terminal\":\"r1\",\"seq\":' || f.seq || ',\"hash\":\"' "
-	    "|| lower(hex(f.hash)) || '\"}') > 0 WHERE e.terminal = 'r1'");
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM forked f JOIN events r ON r.terminal = "
+	    "'r1' AND r.seq = f.rerecorded_seq AND r.body = f.body AND r.kind = f.kind AND "
+	    "r.ts = f.ts JOIN events n ON n.kind = 'journal.forked' AND "
+	    "json_extract(n.body, '$.hash') = lower(hex(f.hash)) AND "
+	    "json_extract(n.body, '$.seq') = f.seq AND "
+	    "json_extract(n.body, '$.rerecorded_as') = f.rerecorded_seq");
 	ok(sql_int("r1", sql) == sql_int("r1", "SELECT count(*) FROM forked"),
-	    "each re-recorded event names the original's terminal, seq and hash");
+	    "each forked event is recorded again verbatim, and journal.forked names the original's "
+	    "seq and hash and the new seq");
 	ok(sql_int("r1", "SELECT count(*) FROM events WHERE kind = 'journal.healed'") == 1,
 	    "the heal is a journal.healed event");
 	ok(alert_open_about("r1", SYNC_RULE_ROLLBACK) == ALERT_RED,
