@@ -159,12 +159,17 @@ console_say(struct console *c, enum ui_style st, const char *fmt, ...)
 void
 console_logged_in(struct console *c, const struct operator *op)
 {
+	struct journal_stop stop;
+
 	c->op = *op;
 	c->logged_in = 1;
 	c->locked = 0;
 	snprintf(c->in.operator_, sizeof c->in.operator_, "%s", op->id);
 	console_close_all(c);
 	console_push(c, screen_home_new(c));
+	/* After a stop, before anything else: was the step recorded, and the operator's last. */
+	if (journal_stop_get(c->in.j, &stop, NULL) == CST_OK)
+		console_push(c, screen_recorded_new(c));
 }
 
 void
@@ -191,8 +196,9 @@ status_text(struct console *c, int compact, char *out, size_t size)
 		snprintf(who, sizeof who, "%s", _("not logged in"));
 	console_devices_status(c, compact, devs, sizeof devs);
 	console_sync_status(c, sync, sizeof sync);
-	snprintf(out, size, " custody │ %s │ %s │ %s │ %s%s%s", c->t->name, room_label(c->room),
-	    who, devs, sync[0] ? " │ " : "", sync);
+	snprintf(out, size, " custody │ %s%s │ %s │ %s │ %s%s%s", c->t->name,
+	    journal_stopped(c->in.j) ? _(" │ JOURNAL STOPPED") : "", room_label(c->room), who,
+	    devs, sync[0] ? " │ " : "", sync);
 }
 
 /* The status line; the devices fold into a count when the line would not fit. */
@@ -336,6 +342,25 @@ on_tick(void *arg)
 	}
 }
 
+/*
+ * While the journal is stopped its screen stays on top (F5 reopens it): a form saved now
+ * would only fail again, and the clerk must learn what was recorded before going on.
+ */
+static void
+check_stop(struct console *c)
+{
+	struct screen *s, *below;
+
+	if (!journal_stopped(c->in.j) || screen_is_stopped(c->top))
+		return;
+	for (s = c->top; s != NULL; s = below) {
+		below = s->below;
+		if (screen_is_stopped(s))
+			console_close(c, s);
+	}
+	console_push(c, screen_stopped_new(c));
+}
+
 int
 console_run(struct console *c, struct errmsg *em)
 {
@@ -358,6 +383,8 @@ console_run(struct console *c, struct errmsg *em)
 			dispatch(c, key);
 			bury_dead(c);
 		}
+		if (!c->quit && c->top != NULL)
+			check_stop(c);
 		if (c->dirty && !c->quit)
 			redraw(c);
 	}
