@@ -15,45 +15,6 @@
 #define MIN_ROWS 24
 #define MIN_COLS 80
 
-static const char *const room_keys[] = { "intake", "search", "belongings", "collection",
-    "waiting", "interrogation", "exit", "property", "supervision" };
-#define NROOMS (sizeof room_keys / sizeof room_keys[0])
-
-int
-room_valid(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < NROOMS; i++)
-		if (strcmp(room_keys[i], key) == 0)
-			return 1;
-	return 0;
-}
-
-const char *
-room_label(const char *key)
-{
-	if (strcmp(key, "intake") == 0)
-		return _("entry registration room");
-	if (strcmp(key, "search") == 0)
-		return _("body search room");
-	if (strcmp(key, "belongings") == 0)
-		return _("belongings room");
-	if (strcmp(key, "collection") == 0)
-		return _("collection room");
-	if (strcmp(key, "waiting") == 0)
-		return _("waiting room");
-	if (strcmp(key, "interrogation") == 0)
-		return _("interrogation room");
-	if (strcmp(key, "exit") == 0)
-		return _("exit review");
-	if (strcmp(key, "property") == 0)
-		return _("property room");
-	if (strcmp(key, "supervision") == 0)
-		return _("supervision");
-	return key;
-}
-
 int
 console_init(struct console *c, struct terminal *t, const struct config *cfg,
     const char *room, struct errmsg *em)
@@ -66,9 +27,8 @@ console_init(struct console *c, struct terminal *t, const struct config *cfg,
 	c->in.lockout_ms = cfg->lockout_ms;
 	snprintf(c->room, sizeof c->room, "%s", room && *room ? room : t->room);
 	if (!room_valid(c->room))
-		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are intake, "
-		    "search, belongings, collection, waiting, interrogation, exit, property, "
-		    "supervision"), c->room);
+		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are %s"), c->room,
+		    room_list());
 	if ((c->loop = loop_new()) == NULL)
 		return err_set(em, CST_ERR_INTERNAL, _("cannot start the event loop"));
 	c->last_key_ms = clock_mono_ms();
