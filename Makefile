@@ -160,7 +160,7 @@ run: deps all
 DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
 	tmux clang libclang-rt-14-dev mandoc man-db \
 	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev \
-	libqrencode-dev libpng-dev zbar-tools librsvg2-bin
+	libqrencode-dev libpng-dev zbar-tools librsvg2-bin fiu-utils libfiu-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -215,3 +215,6 @@ $(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
 	$(SAY) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
 $(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback: $(BUILD)/tests/faultproxy tests/sync-util.h
+# test-crash makes fdatasync fail for real: libfiu's POSIX preload (fiu-run -x, fiu-utils),
+# enabled from inside the child at the right moment (libfiu-dev).
+$(BUILD)/tests/test-crash: PKG_LIBS += -lfiu

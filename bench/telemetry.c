@@ -139,7 +139,7 @@ main(void)
 		conf.zones[i].kind = i % 8;
 	}
 	conf.nzones = ZONES;
-	if (terminal_create(dir, "t1", "board", &em) != CST_OK ||
+	if (terminal_create(dir, "t1", "supervision", &em) != CST_OK ||
 	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
 		fprintf(stderr, "terminal: %s\n", em.text);
 		return 1;

@@ -120,15 +120,16 @@ static void
 belongings_save(struct form_screen *fs, struct console *c)
 {
 	struct belongings_list *b = &((struct belongings_screen *)fs)->list;
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 
 	form_get(&fs->fm, "locker", b->locker, sizeof b->locker);
 	form_get(&fs->fm, "custodian", b->custodian, sizeof b->custodian);
-	if (intake_belongings(&c->in, fs->visit_id, b, &e) != CST_OK) {
+	if (intake_belongings(&in, fs->visit_id, b, &e) != CST_OK) {
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
-	console_say(c, UI_OK, _("Belongings logged for %s. The person and the custodian sign "
+	screen_done(c, &e, _("Belongings logged for %s. The person and the custodian sign "
 	    "the list."), fs->v.name);
 	console_push(c, screen_sign_new(c, fs->visit_id, DOC_BELONGINGS, "custodian",
 	    b->custodian));

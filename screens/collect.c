@@ -12,6 +12,7 @@ struct collect_screen {
 	struct form_screen fs;
 	struct devices *devs;
 	int capturing;		/* an enrolment is under way on the module */
+	char capture_id[UUID_LEN + 1];	/* each capture is its own act */
 	char finger[12];	/* the finger being captured */
 	char prompt[200];	/* what the person must do now */
 };
@@ -24,10 +25,11 @@ static void
 collect_save(struct form_screen *fs, struct console *c)
 {
 	struct visit_collection have[INTAKE_COLLECTION_ITEMS];
-	char text[IN_TEXT_MAX + 1];
+	char text[IN_TEXT_MAX + 1], part[UUID_LEN + 1];
 	struct intake_error e;
+	struct intake in;
 	struct errmsg em;
-	int i, st, saved = 0;
+	int i, st, saved = 0, already = 0;
 
 	if (visit_collections(c->in.j, fs->visit_id, have, &em) != CST_OK) {
 		console_say(c, UI_ERROR, "%s", em.text);
@@ -39,7 +41,10 @@ collect_save(struct form_screen *fs, struct console *c)
 		if (st < 0 || (have[i].done && have[i].skipped == (st == 1) &&
 		    strcmp(st == 1 ? have[i].reason : have[i].result, text) == 0))
 			continue;
-		if (intake_collect(&c->in, fs->visit_id, intake_collection_keys[i], text, st == 1,
+		/* One event per item, each with its part of the form's action id. */
+		intake_part(fs->action_id, intake_collection_keys[i], part);
+		in = intake_for(&c->in, part);
+		if (intake_collect(&in, fs->visit_id, intake_collection_keys[i], text, st == 1,
 		    text, &e) != CST_OK) {
 			e.field = e.field && (strcmp(e.field, "result") == 0 ||
 			    strcmp(e.field, "reason") == 0) ? keys[i][1] : e.field;
@@ -47,6 +52,12 @@ collect_save(struct form_screen *fs, struct console *c)
 			return;
 		}
 		saved++;
+		already += e.already;
+	}
+	if (saved > 0 && already == saved) {
+		screen_done(c, &e, "%s", "");
+		console_close(c, &fs->base);
+		return;
 	}
 	if (saved == 0) {
 		console_say(c, UI_ERROR, "%s", _("Nothing new to record: choose done or skipped "
@@ -102,7 +113,9 @@ capture_done(struct collect_screen *cs, struct console *c, const struct dev_fing
 
 	memset(&e, 0, sizeof e);
 	if (biokey_load(c->t->dir, 0, &k, &e.em) == CST_OK) {
-		intake_fingerprint(&c->in, fs->visit_id, cs->finger, f->quality, "r30x", &k,
+		struct intake in = intake_for(&c->in, cs->capture_id);
+
+		intake_fingerprint(&in, fs->visit_id, cs->finger, f->quality, "r30x", &k,
 		    f->tpl, f->tpl_len, &e);
 		biokey_wipe(&k);
 	}
@@ -185,6 +198,7 @@ capture_start(struct collect_screen *cs, struct console *c)
 	snprintf(cs->finger, sizeof cs->finger, "%s", bio_finger_keys[i]);
 	snprintf(cs->prompt, sizeof cs->prompt, _("Press the %s on the sensor (%d of 2)."),
 	    bio_finger_label(cs->finger), 1);
+	uuid_new(cs->capture_id);
 	cs->capturing = 1;
 }
 

@@ -40,28 +40,34 @@ reload(struct form_screen *fs, struct console *c)
 static void
 exit_button(struct form_screen *fs, struct console *c, const char *key)
 {
+	char part[UUID_LEN + 1];
+	struct intake in;
 	struct intake_error e;
 	int rc;
 
+	/* Each button is its own act: a part of the form's action id. */
+	intake_part(fs->action_id, key, part);
+	in = intake_for(&c->in, part);
 	if (strcmp(key, "unbind") == 0) {
-		rc = intake_unbind_band(&c->in, fs->visit_id, &e);
-		if (rc == CST_OK)
+		rc = intake_unbind_band(&in, fs->visit_id, &e);
+		if (rc == CST_OK && !e.already)
 			console_dock_band(c, fs->v.band, NULL);	/* fs->v is reloaded below */
 	} else {
-		rc = intake_return_belongings(&c->in, fs->visit_id, strcmp(key, "property") == 0,
+		rc = intake_return_belongings(&in, fs->visit_id, strcmp(key, "property") == 0,
 		    &e);
 	}
 	if (rc != CST_OK) {
 		console_say(c, UI_ERROR, "%s", e.em.text);
 		return;
 	}
+	form_screen_acted(fs);
 	reload(fs, c);
 	if (strcmp(key, "return") == 0) {
-		console_say(c, UI_OK, "%s", _("Belongings returned: the person signs the receipt."));
+		screen_done(c, &e, "%s", _("Belongings returned: the person signs the receipt."));
 		console_push(c, screen_sign_new(c, fs->visit_id, DOC_BELONGINGS, "person",
 		    fs->v.name));
 	} else {
-		console_say(c, UI_OK, "%s", strcmp(key, "unbind") == 0 ? _("Wristband unbound.") :
+		screen_done(c, &e, "%s", strcmp(key, "unbind") == 0 ? _("Wristband unbound.") :
 		    _("Belongings moved to case property."));
 	}
 }
@@ -73,11 +79,12 @@ exit_approved(void *arg, struct console *c, const char *id, const char *password
 	struct form_screen *fs = arg;
 	int d = form_choice_of(&fs->fm, "destination");
 	char note[IN_TEXT_MAX + 1], visit[UUID_LEN + 1], name[IN_NAME_MAX + 1];
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 
 	(void)reason;
 	form_get(&fs->fm, "note", note, sizeof note);
-	if (intake_exit(&c->in, fs->visit_id, d >= 0 ? intake_destination_keys[d] : "", id,
+	if (intake_exit(&in, fs->visit_id, d >= 0 ? intake_destination_keys[d] : "", id,
 	    password, note, &e) != CST_OK) {
 		if (e.field && strcmp(e.field, "supervisor") == 0) {
 			e.field = "password";
@@ -91,7 +98,7 @@ exit_approved(void *arg, struct console *c, const char *id, const char *password
 	snprintf(name, sizeof name, "%s", fs->v.name);
 	console_close(c, &fs->base);
 	console_push(c, screen_sign_new(c, visit, DOC_EXIT, "person", name));
-	console_say(c, UI_OK, _("%s has left the area. The person signs the exit record."), name);
+	screen_done(c, &e, _("%s has left the area. The person signs the exit record."), name);
 	return 0;
 }
 

@@ -1,4 +1,6 @@
 /* The step screens' common frame: person line, form, extra lines, F1 help, F2 save. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +44,37 @@ form_screen_time(struct ui_form *fm, const char *key, int64_t *ms)
 	return 1;
 }
 
+struct intake
+form_screen_in(struct form_screen *fs, struct console *c)
+{
+	return intake_for(&c->in, fs->action_id);
+}
+
+void
+form_screen_acted(struct form_screen *fs)
+{
+	uuid_new(fs->action_id);
+}
+
+void
+screen_done(struct console *c, const struct intake_error *e, const char *fmt, ...)
+{
+	char when[WHEN_ISO_MAX];
+	va_list ap;
+
+	if (e != NULL && e->already) {
+		when_format_minute(e->ts, when);
+		console_say(c, UI_OK, _("Already recorded at %s (event %lld): this was saved "
+		    "before, nothing is recorded twice."), when, (long long)e->seq);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof c->msg, fmt, ap);
+	va_end(ap);
+	c->msg_style = UI_OK;
+	c->dirty = 1;
+}
+
 void
 form_screen_check_stage(struct form_screen *fs, struct console *c)
 {
@@ -61,14 +94,15 @@ override_ok(void *arg, struct console *c, const char *id, const char *password,
     const char *reason, struct ui_form *fm)
 {
 	struct form_screen *fs = arg;
+	struct intake in = intake_for(&c->in, fs->override_id);
 	struct intake_error e;
 
-	if (intake_override(&c->in, fs->visit_id, (enum action)fs->action, id, password, reason,
+	if (intake_override(&in, fs->visit_id, (enum action)fs->action, id, password, reason,
 	    &e) != CST_OK) {
 		screen_show_error(c, fm, &e);
 		return 1;
 	}
-	console_say(c, UI_OK, _("Override granted by %s for %s."), id,
+	screen_done(c, &e, _("Override granted by %s for %s."), id,
 	    action_label((enum action)fs->action));
 	return 0;
 }
@@ -120,6 +154,7 @@ fs_key(struct screen *s, struct console *c, int key)
 		return UI_HANDLED;
 	}
 	if (key == ui_key_f(6) && fs->action >= 0) {
+		uuid_new(fs->override_id);	/* each dialog is one act */
 		console_push(c, dialog_credentials_new(_("Supervisor override"), 1, override_ok,
 		    fs));
 		return UI_HANDLED;
@@ -172,6 +207,7 @@ form_screen_new(struct console *c, size_t size, const char *visit, const char *t
 	fs->title = title;
 	fs->help = help;
 	fs->action = -1;
+	uuid_new(fs->action_id);
 	form_init(&fs->fm);
 	if (visit != NULL) {
 		snprintf(fs->visit_id, sizeof fs->visit_id, "%s", visit);

@@ -27,7 +27,16 @@ struct form_screen {
 	void (*free_extra)(void *extra);
 	void *extra;
 	int action;			/* enum action the stage rules check, -1 for none */
+	/* The id of the act this form saves (DESIGN.md §4): made when it opens, a new one after
+	 * each act that leaves the form open. */
+	char action_id[UUID_LEN + 1];
+	char override_id[UUID_LEN + 1];	/* the override dialog's (F6) */
 };
+
+/* The console's intake acting with this form's action id. */
+struct intake form_screen_in(struct form_screen *fs, struct console *c);
+/* The act is recorded and the form stays open: the next save is another act. */
+void form_screen_acted(struct form_screen *fs);
 
 /* Checks the stage rules for fs->action and says why not (F6 offers an override). */
 void form_screen_check_stage(struct form_screen *fs, struct console *c);

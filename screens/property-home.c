@@ -23,6 +23,7 @@ struct phome {
 	struct ui_table loc_table, item_table;
 	char alerts[ERRMSG_MAX];
 	enum ui_style alert_style;
+	char action_id[UUID_LEN + 1];	/* the open dialog's act, made when it opens */
 };
 
 static void
@@ -200,17 +201,18 @@ location_ok(void *arg, struct console *c, struct ui_form *fm)
 	struct phome *h = arg;
 	char room[PROP_PART_MAX + 1], shelf[PROP_PART_MAX + 1], bin[PROP_PART_MAX + 1];
 	char note[IN_TEXT_MAX + 1], code[PROP_LOC_MAX + 1];
+	struct intake in = intake_for(&c->in, h->action_id);
 	struct intake_error e;
 
 	form_get(fm, "room", room, sizeof room);
 	form_get(fm, "shelf", shelf, sizeof shelf);
 	form_get(fm, "bin", bin, sizeof bin);
 	form_get(fm, "note", note, sizeof note);
-	if (property_location_create(&c->in, room, shelf, bin, note, code, &e) != CST_OK) {
+	if (property_location_create(&in, room, shelf, bin, note, code, &e) != CST_OK) {
 		screen_show_error(c, fm, &e);
 		return 1;
 	}
-	console_say(c, UI_OK, _("Location %s created."), code);
+	screen_done(c, &e, _("Location %s created."), code);
 	load_locations(h, c);
 	return 0;
 }
@@ -241,6 +243,7 @@ import_ok(void *arg, struct console *c, struct ui_form *fm)
 {
 	struct phome *h = arg;
 	struct visit_list vl = { 0 };
+	struct intake in = intake_for(&c->in, h->action_id);
 	struct intake_error e;
 	char q[IN_SHORT_MAX + 1];
 	size_t i, added, total = 0;
@@ -257,7 +260,7 @@ import_ok(void *arg, struct console *c, struct ui_form *fm)
 		return 1;
 	}
 	for (i = 0; i < vl.n && rc == CST_OK; i++) {
-		rc = property_import_visit(&c->in, vl.v[i].id, &added, &e);
+		rc = property_import_visit(&in, vl.v[i].id, &added, &e);
 		total += rc == CST_OK ? added : 0;
 	}
 	if (rc != CST_OK)
@@ -275,6 +278,7 @@ open_dialog(struct phome *h, struct console *c, int which)
 {
 	struct ui_form fm;
 
+	uuid_new(h->action_id);
 	form_init(&fm);
 	switch (which) {
 	case 'f':

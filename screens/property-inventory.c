@@ -24,6 +24,7 @@ struct inv_screen {
 	int reading;
 	int finished;
 	char id[UUID_LEN + 1];		/* the recorded inventory.completed */
+	char action_id[UUID_LEN + 1];	/* recording it, one act from the start */
 	char last[PROP_TAG_MAX + 64];	/* the last discrepancy read */
 	char title[PROP_LOC_MAX + 64];
 };
@@ -117,15 +118,16 @@ read_tag(struct inv_screen *is, const char *tag)
 static void
 finish(struct inv_screen *is, struct console *c)
 {
+	struct intake in = intake_for(&c->in, is->action_id);
 	struct intake_error e;
 
 	reader(is, c, 0);
-	if (inventory_finish(is->inv, &c->in, is->id, &e) != CST_OK) {
+	if (inventory_finish(is->inv, &in, is->id, &e) != CST_OK) {
 		console_say(c, UI_ERROR, "%s", e.em.text);
 		return;
 	}
 	is->finished = 1;
-	console_say(c, UI_OK, "%s", _("Inventory recorded."));
+	screen_done(c, &e, "%s", _("Inventory recorded."));
 }
 
 static void
@@ -240,6 +242,7 @@ screen_property_inventory_new(struct console *c, const char *location)
 	struct errmsg em;
 
 	is->base.ops = &inv_ops;
+	uuid_new(is->action_id);
 	if (inventory_start(c->in.j, location, &is->inv, &em) != CST_OK) {
 		console_say(c, UI_ERROR, "%s", em.text);
 		free(is);

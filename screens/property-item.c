@@ -43,6 +43,7 @@ struct item_screen {
 	char *history;
 	int top, page;
 	int pending;		/* the act of the open dialog */
+	char action_id[UUID_LEN + 1];	/* its id, made when the dialog opens */
 	char title[PROP_CODE_MAX + 32];
 };
 
@@ -214,34 +215,35 @@ run_act(struct item_screen *is, struct console *c, struct ui_form *fm,
     const struct prop_party *g, const struct prop_party *r, struct intake_error *e)
 {
 	char loc[PROP_LOC_MAX + 1], note[IN_TEXT_MAX + 1], name[IN_TEXT_MAX + 1];
+	struct intake in = intake_for(&c->in, is->action_id);
 	int i;
 	int64_t due;
 
 	form_get(fm, "location", loc, sizeof loc);
 	switch (is->pending) {
 	case ACT_P_STORE:
-		return property_store(&c->in, is->id, loc, g, r, e);
+		return property_store(&in, is->id, loc, g, r, e);
 	case ACT_P_MOVE:
-		return property_move(&c->in, is->id, loc, g, r, e);
+		return property_move(&in, is->id, loc, g, r, e);
 	case ACT_P_RETURN:
-		return property_return(&c->in, is->id, loc, g, r, e);
+		return property_return(&in, is->id, loc, g, r, e);
 	case ACT_P_CHECK_OUT:
 		if (!form_screen_time(fm, "due", &due))
 			return CST_ERR_ARG;
 		form_get(fm, "note", note, sizeof note);
 		i = form_choice_of(fm, "purpose");
-		return property_check_out(&c->in, is->id, i < 0 ? "" : prop_purpose_keys[i], due,
+		return property_check_out(&in, is->id, i < 0 ? "" : prop_purpose_keys[i], due,
 		    note, g, r, e);
 	case ACT_P_TRANSFER:
 		form_get(fm, "unit_name", name, sizeof name);
 		i = form_choice_of(fm, "unit");
-		return property_transfer(&c->in, is->id, i < 0 ? "" : prop_unit_keys[i], name, g,
+		return property_transfer(&in, is->id, i < 0 ? "" : prop_unit_keys[i], name, g,
 		    r, e);
 	case ACT_P_RELEASE:
-		return property_release(&c->in, is->id, g, r, e);
+		return property_release(&in, is->id, g, r, e);
 	default:
 		i = form_choice_of(fm, "method");
-		return property_dispose(&c->in, is->id, i < 0 ? "" : prop_disposal_keys[i], g, r,
+		return property_dispose(&in, is->id, i < 0 ? "" : prop_disposal_keys[i], g, r,
 		    e);
 	}
 }
@@ -265,7 +267,7 @@ handover_ok(void *arg, struct console *c, struct ui_form *fm)
 			screen_show_error(c, fm, &e);
 		return 1;
 	}
-	console_say(c, UI_OK, _(acts[is->pending].done), is->it.code);
+	screen_done(c, &e, _(acts[is->pending].done), is->it.code);
 	return 0;
 }
 
@@ -277,6 +279,7 @@ open_handover(struct item_screen *is, struct console *c, int act)
 	int keeper_gives = act != ACT_P_STORE && act != ACT_P_RETURN, i;
 
 	is->pending = act;
+	uuid_new(is->action_id);
 	form_init(&fm);
 	switch (act) {
 	case ACT_P_STORE: case ACT_P_MOVE: case ACT_P_RETURN:
@@ -323,20 +326,21 @@ approve_ok(void *arg, struct console *c, struct ui_form *fm)
 	struct item_screen *is = arg;
 	char sup[EV_MAX_ID + 1], pw[OP_PASSWORD_MAX + 1], reason[IN_TEXT_MAX + 1];
 	int m = form_choice_of(fm, "method");
+	struct intake in = intake_for(&c->in, is->action_id);
 	struct intake_error e;
 	int rc;
 
 	form_get(fm, "supervisor", sup, sizeof sup);
 	form_get(fm, "password", pw, sizeof pw);
 	form_get(fm, "reason", reason, sizeof reason);
-	rc = property_approve_disposal(&c->in, is->id, m < 0 ? "" : prop_disposal_keys[m], sup,
+	rc = property_approve_disposal(&in, is->id, m < 0 ? "" : prop_disposal_keys[m], sup,
 	    pw, reason, &e);
 	memset(pw, 0, sizeof pw);
 	if (rc != CST_OK) {
 		screen_show_error(c, fm, &e);
 		return 1;
 	}
-	console_say(c, UI_OK, _("Disposal of %s approved by %s."), is->it.code, sup);
+	screen_done(c, &e, _("Disposal of %s approved by %s."), is->it.code, sup);
 	return 0;
 }
 
@@ -345,14 +349,15 @@ tag_ok(void *arg, struct console *c, struct ui_form *fm)
 {
 	struct item_screen *is = arg;
 	char tag[PROP_TAG_MAX + 1];
+	struct intake in = intake_for(&c->in, is->action_id);
 	struct intake_error e;
 
 	form_get(fm, "tag", tag, sizeof tag);
-	if (property_tag(&c->in, is->id, tag, &e) != CST_OK) {
+	if (property_tag(&in, is->id, tag, &e) != CST_OK) {
 		screen_show_error(c, fm, &e);
 		return 1;
 	}
-	console_say(c, UI_OK, _("Tag %s bound to %s."), tag, is->it.code);
+	screen_done(c, &e, _("Tag %s bound to %s."), tag, is->it.code);
 	return 0;
 }
 
@@ -361,6 +366,7 @@ open_simple(struct item_screen *is, struct console *c, int approve)
 {
 	struct ui_form fm;
 
+	uuid_new(is->action_id);
 	form_init(&fm);
 	if (approve) {
 		form_choice(&fm, "method", _("Method"), labels(prop_disposal_keys, 3, methods),

@@ -51,6 +51,7 @@ register_save(struct form_screen *fs, struct console *c)
 	int cat = form_choice_of(&fs->fm, "category");
 	struct prop_new_item it;
 	struct intake_error e;
+	struct intake in;
 
 	memset(&it, 0, sizeof it);
 	form_get(&fs->fm, "case_number", it.case_number, sizeof it.case_number);
@@ -71,11 +72,12 @@ register_save(struct form_screen *fs, struct console *c)
 	form_get(&fs->fm, "photos", it.photos[0], sizeof it.photos[0]);
 	it.nphotos = it.photos[0][0] != '\0';
 	form_get(&fs->fm, "tag", it.tag, sizeof it.tag);
-	if (property_register(&c->in, &it, id, code, &e) != CST_OK) {
+	in = form_screen_in(fs, c);
+	if (property_register(&in, &it, id, code, &e) != CST_OK) {
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
-	console_say(c, UI_OK, _("Item %s registered."), code);
+	screen_done(c, &e, _("Item %s registered."), code);
 	console_close(c, &fs->base);
 	console_push(c, screen_property_item_new(c, id));
 }

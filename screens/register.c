@@ -47,6 +47,7 @@ static void
 register_save(struct form_screen *fs, struct console *c)
 {
 	char visit[UUID_LEN + 1];
+	struct intake in = form_screen_in(fs, c);
 	struct registration r;
 	struct intake_error e;
 
@@ -59,7 +60,7 @@ register_save(struct form_screen *fs, struct console *c)
 		form_error(&fs->fm, "sex", _("required"));
 		return;
 	}
-	if (intake_register(&c->in, &r, visit, &e) != CST_OK) {
+	if (intake_register(&in, &r, visit, &e) != CST_OK) {
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
@@ -67,7 +68,7 @@ register_save(struct form_screen *fs, struct console *c)
 	console_close(c, &fs->base);
 	console_push(c, screen_visit_new(c, visit));
 	console_push(c, screen_sign_new(c, visit, DOC_REGISTRATION, "person", r.name));
-	console_say(c, UI_OK, _("%s is registered. The person reads and signs the form."),
+	screen_done(c, &e, _("%s is registered. The person reads and signs the form."),
 	    r.name);
 }
 

@@ -14,6 +14,7 @@ move_save(struct form_screen *fs, struct console *c)
 {
 	char room[IN_SHORT_MAX + 1], o1[IN_SHORT_MAX + 1], o2[IN_SHORT_MAX + 1];
 	int kind = form_choice_of(&fs->fm, "kind");
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 
 	form_get(&fs->fm, "room", room, sizeof room);
@@ -24,14 +25,14 @@ move_save(struct form_screen *fs, struct console *c)
 		return;
 	}
 	fs->action = kind == 1 ? ACT_INTERROGATE : ACT_WAIT;
-	if (intake_move(&c->in, fs->visit_id, room, kind == 1, o1, o2, &e) != CST_OK) {
+	if (intake_move(&in, fs->visit_id, room, kind == 1, o1, o2, &e) != CST_OK) {
 		if (e.needs_override)
 			snprintf(e.em.text + strlen(e.em.text), sizeof e.em.text - strlen(e.em.text),
 			    "%s", _(" — F6: a supervisor's override"));
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
-	console_say(c, UI_OK, _("%s is in %s."), fs->v.name, room);
+	screen_done(c, &e, _("%s is in %s."), fs->v.name, room);
 	console_close(c, &fs->base);
 }
 
@@ -67,12 +68,13 @@ static void
 return_yes(void *arg, struct console *c, int yes)
 {
 	struct form_screen *fs = arg;
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 
-	if (yes && intake_temp_return(&c->in, fs->visit_id, &e) != CST_OK)
+	if (yes && intake_temp_return(&in, fs->visit_id, &e) != CST_OK)
 		console_say(c, UI_ERROR, "%s", e.em.text);
 	else if (yes)
-		console_say(c, UI_OK, _("%s is back in the area."), fs->v.name);
+		screen_done(c, &e, _("%s is back in the area."), fs->v.name);
 	fs->base.ops->free(&fs->base);
 }
 
@@ -83,6 +85,7 @@ temp_exit_approved(void *arg, struct console *c, const char *id, const char *pas
 	struct form_screen *fs = arg;
 	char why[IN_TEXT_MAX + 1], o1[IN_SHORT_MAX + 1], o2[IN_SHORT_MAX + 1];
 	int purpose = form_choice_of(&fs->fm, "purpose");
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 	int64_t back;
 
@@ -92,7 +95,7 @@ temp_exit_approved(void *arg, struct console *c, const char *id, const char *pas
 	form_get(&fs->fm, "officer2", o2, sizeof o2);
 	if (!form_screen_time(&fs->fm, "return_ts", &back))
 		return 0;
-	if (intake_temp_exit(&c->in, fs->visit_id, purpose >= 0 ? intake_purpose_keys[purpose] :
+	if (intake_temp_exit(&in, fs->visit_id, purpose >= 0 ? intake_purpose_keys[purpose] :
 	    "", why, id, password, o1, o2, back, &e) != CST_OK) {
 		if (e.field && (strcmp(e.field, "approver") == 0)) {
 			e.field = "password";
@@ -102,7 +105,7 @@ temp_exit_approved(void *arg, struct console *c, const char *id, const char *pas
 		screen_show_error(c, &fs->fm, &e);
 		return 0;
 	}
-	console_say(c, UI_OK, _("Temporary exit of %s recorded: open until the return."),
+	screen_done(c, &e, _("Temporary exit of %s recorded: open until the return."),
 	    fs->v.name);
 	console_close(c, &fs->base);
 	return 0;

@@ -29,6 +29,14 @@ int screen_board_allowed(const struct console *c);
 struct screen *screen_sign_new(struct console *c, const char *visit, int doc_kind,
     const char *signer_role, const char *signer_name);
 struct screen *screen_help_new(struct console *c, const char *topic_title, const char *text);
+/*
+ * After a failed write: the journal stopped (F5 reopens it; nothing else is possible while
+ * nothing can be written), and the notice of what was recorded: the step that failed,
+ * recorded or not, and the operator's last recorded event (screens/stopped.c).
+ */
+struct screen *screen_stopped_new(struct console *c);
+int screen_is_stopped(const struct screen *s);
+struct screen *screen_recorded_new(struct console *c);
 
 /* The property room (涉案财物): locations and items, one item, registering one, an
  * inventory of a location with the UHF reader (screens/property-*.c). */
@@ -67,6 +75,13 @@ struct screen *dialog_credentials_new(const char *title, int with_reason,
 const char *screen_room_steps(const char *room);
 int screen_step_open(struct console *c, int digit, const char *visit);
 void screen_step_keys(const char *room, int with_register, char *out, size_t size);
+
+/*
+ * The line said when an action succeeded: fmt, or, when it was a redo of an act recorded
+ * before (e->already), that it was already recorded and when, so nothing is recorded twice.
+ */
+void screen_done(struct console *c, const struct intake_error *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Shows an intake refusal: next to its field when the form has it, else on the message line. */
 void screen_show_error(struct console *c, struct ui_form *fm, const struct intake_error *e);

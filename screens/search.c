@@ -105,6 +105,7 @@ static void
 search_save(struct form_screen *fs, struct console *c)
 {
 	struct search_record *r = &((struct search_screen *)fs)->rec;
+	struct intake in = form_screen_in(fs, c);
 	struct intake_error e;
 	int sex = form_choice_of(&fs->fm, "officer_sex");
 
@@ -112,11 +113,11 @@ search_save(struct form_screen *fs, struct console *c)
 	r->officer_sex = sex == 0 ? 'M' : sex == 1 ? 'F' : '\0';
 	form_get(&fs->fm, "witness", r->witness, sizeof r->witness);
 	form_get(&fs->fm, "health", r->health, sizeof r->health);
-	if (intake_search(&c->in, fs->visit_id, r, &e) != CST_OK) {
+	if (intake_search(&in, fs->visit_id, r, &e) != CST_OK) {
 		screen_show_error(c, &fs->fm, &e);
 		return;
 	}
-	console_say(c, UI_OK, _("Search recorded for %s. The person signs the record."),
+	screen_done(c, &e, _("Search recorded for %s. The person signs the record."),
 	    fs->v.name);
 	console_push(c, screen_sign_new(c, fs->visit_id, DOC_SEARCH, "person", fs->v.name));
 	console_close(c, &fs->base);

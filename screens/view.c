@@ -20,6 +20,7 @@ struct view {
 	int doc_kind;
 	char signer_role[16];
 	char signer_name[IN_NAME_MAX + 1];
+	char action_id[UUID_LEN + 1];	/* the signature is one act (DESIGN.md §4) */
 	/* signing by a finger press (F4), when the signer has an enrolled fingerprint */
 	struct devices *devs;
 	int by_finger;			/* F4 offered */
@@ -185,6 +186,7 @@ static void
 sign(struct view *v, struct console *c)
 {
 	char typed[IN_NAME_MAX + 1];
+	struct intake in = intake_for(&c->in, v->action_id);
 	struct intake_error e;
 
 	form_get(&v->fm, "confirm", typed, sizeof typed);
@@ -192,20 +194,20 @@ sign(struct view *v, struct console *c)
 		form_error(&v->fm, "confirm", _("type the signer's name exactly to sign"));
 		return;
 	}
-	if (intake_sign(&c->in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
+	if (intake_sign(&in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
 	    v->signer_name, "typed", buf_str(&v->text), NULL, &e) != CST_OK) {
 		screen_show_error(c, &v->fm, &e);
 		return;
 	}
-	console_say(c, UI_OK, _("%s signed the %s."), v->signer_name,
+	screen_done(c, &e, _("%s signed the %s."), v->signer_name,
 	    doc_title((enum doc_kind)v->doc_kind));
 	console_close(c, &v->base);
 }
 
 static void
-signed_ok(struct view *v, struct console *c)
+signed_ok(struct view *v, struct console *c, const struct intake_error *e)
 {
-	console_say(c, UI_OK, _("%s signed the %s."), v->signer_name,
+	screen_done(c, e, _("%s signed the %s."), v->signer_name,
 	    doc_title((enum doc_kind)v->doc_kind));
 	console_close(c, &v->base);
 }
@@ -250,6 +252,7 @@ finger_start(struct view *v, struct console *c)
 static void
 finger_matched(struct view *v, struct console *c, int score)
 {
+	struct intake in = intake_for(&c->in, v->action_id);
 	struct sign_match m;
 	struct intake_error e;
 
@@ -258,12 +261,12 @@ finger_matched(struct view *v, struct console *c, int score)
 	m.score = score;
 	snprintf(m.enrolled_terminal, sizeof m.enrolled_terminal, "%s", v->fp.terminal);
 	m.enrolled_seq = v->fp.seq;
-	if (intake_sign(&c->in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
+	if (intake_sign(&in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
 	    v->signer_name, "fingerprint", buf_str(&v->text), &m, &e) != CST_OK) {
 		screen_show_error(c, &v->fm, &e);
 		return;
 	}
-	signed_ok(v, c);
+	signed_ok(v, c, &e);
 }
 
 static int
@@ -361,6 +364,7 @@ screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *
 	struct errmsg em;
 
 	v->base.ops = &sign_ops;
+	uuid_new(v->action_id);
 	snprintf(v->visit_id, sizeof v->visit_id, "%s", visit);
 	v->doc_kind = doc_kind;
 	snprintf(v->signer_role, sizeof v->signer_role, "%s", signer_role);

@@ -121,6 +121,38 @@ absolute(char *path, size_t size, const char *what, struct errmsg *em)
 	return copy_opt(path, size, abs, what, em);
 }
 
+#define TOKEN_MAX 256
+
+/*
+ * The one-time token, from a file or standard input, never the command line (other users
+ * see a command line in ps): its first line, without the line's end.
+ */
+static int
+read_token(const char *file, char *out, size_t size, struct errmsg *em)
+{
+	FILE *f = stdin;
+	size_t n;
+
+	if (file != NULL && strcmp(file, "-") != 0 && (f = fopen(file, "r")) == NULL)
+		return err_set(em, CST_ERR_NOTFOUND, _("cannot read the token file %s: %s"), file,
+		    strerror(errno));
+	if (file == NULL && isatty(fileno(stdin)))
+		fprintf(stderr, "%s", _("Enrolment token: "));
+	if (fgets(out, (int)size, f) == NULL)
+		out[0] = '\0';
+	if (f != stdin)
+		fclose(f);
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && n == size - 1)
+		return err_set(em, CST_ERR_ARG, _("the token is longer than %d characters"),
+		    TOKEN_MAX);
+	out[n] = '\0';
+	if (n == 0)
+		return err_set(em, CST_ERR_ARG, _("no token: give it on standard input or in "
+		    "--token-file FILE"));
+	return CST_OK;
+}
+
 static int
 cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 {
@@ -128,6 +160,7 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "token", required_argument, NULL, 't' },
+		{ "token-file", required_argument, NULL, 'T' },
 		{ "ca", required_argument, NULL, 'c' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "cert", required_argument, NULL, 'C' },
@@ -135,19 +168,24 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL, *url = NULL, *token = NULL, *ca = "", *pin = "";
+	const char *data = NULL, *url = NULL, *token_file = NULL, *ca = "", *pin = "";
 	const char *cert = "", *key = "";
+	char token[TOKEN_MAX + 2];
 	unsigned char sk[CRY_SK_BYTES];
 	struct sync_conf cf;
 	struct terminal *t;
 	struct errmsg em;
 	int c, status;
 
-	while ((c = getopt_long(argc, argv, "d:l:t:c:p:C:K:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:l:t:T:c:p:C:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': data = optarg; break;
 		case 'l': url = optarg; break;
-		case 't': token = optarg; break;
+		case 't':
+			return cmd_usage(self, "%s", _("the token is not taken on the command line, "
+			    "where other users see it: give it on standard input or in "
+			    "--token-file FILE"));
+		case 'T': token_file = optarg; break;
 		case 'c': ca = optarg; break;
 		case 'p': pin = optarg; break;
 		case 'C': cert = optarg; break;
@@ -158,8 +196,8 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage(self, _("unexpected argument \"%s\""), argv[optind]);
-	if (url == NULL || token == NULL)
-		return cmd_usage(self, _("--ledger and --token are required"));
+	if (url == NULL)
+		return cmd_usage(self, _("--ledger is required"));
 	err_clear(&em);
 	sync_conf_defaults(&cf);
 	status = copy_opt(cf.url, sizeof cf.url, url, "--ledger", &em);
@@ -178,6 +216,10 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 	if (open_signing(data, &t, sk, &em) != CST_OK)
 		return cmd_fail(&em);
 	cry_wipe(sk, sizeof sk);
+	if ((status = read_token(token_file, token, sizeof token, &em)) != CST_OK) {
+		terminal_close(t);
+		return status == CST_ERR_ARG ? cmd_usage(self, "%s", em.text) : cmd_fail(&em);
+	}
 	status = cf.ca[0] != '\0' ? keep_ca(t->dir, ca, cf.ca, sizeof cf.ca, &em) : CST_OK;
 	if (status == CST_OK)
 		status = absolute(cf.cert, sizeof cf.cert, "--cert", &em);
@@ -185,6 +227,7 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 		status = absolute(cf.key, sizeof cf.key, "--key", &em);
 	if (status == CST_OK)
 		status = sync_enroll(t->journal, &cf, t->name, token, t->pk, &em);
+	cry_wipe(token, sizeof token);
 	if (status == CST_OK)
 		printf(_("terminal %s enrolled with the ledger at %s\n"), t->name, cf.url);
 	terminal_close(t);
@@ -193,8 +236,8 @@ cmd_enroll_exec(const struct cmd_entry *self, int argc, char **argv)
 
 const struct cmd_entry cmd_enroll_entry = {
 	"enroll",
-	"[--data DIR] --ledger https://HOST:PORT --token TOKEN [--ca FILE] [--pin sha256//BASE64] "
-	    "[--cert FILE --key FILE]",
+	"[--data DIR] --ledger https://HOST:PORT [--token-file FILE] [--ca FILE] "
+	    "[--pin sha256//BASE64] [--cert FILE --key FILE] < TOKEN",
 	N_("bind this terminal to the center's ledger with a one-time token"),
 	cmd_enroll_exec
 };

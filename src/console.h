@@ -14,6 +14,7 @@
 #include "intake.h"
 #include "loop.h"
 #include "operator.h"
+#include "room.h"
 #include "terminal.h"
 #include "ui.h"
 
@@ -123,8 +124,5 @@ void console_rules_tick(struct console *c);
 /* An event of device dev: the dock's DEV_DOCK and DEV_ERROR go to the rules. */
 void console_rules_device(struct console *c, int dev, const struct dev_event *ev);
 
-/* The room keys (intake, search, …) and their translated names. */
-int room_valid(const char *key);
-const char *room_label(const char *key);
 
 #endif

@@ -229,6 +229,10 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	int64_t now = clock_now_ms();
 
 	reset_error(err);
+	if (rec_recorded(in, err)) {
+		snprintf(visit_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
+		return CST_OK;
+	}
 	if (check_person(r, now, err) || check_case(in, r, err))
 		return err->em.code;
 	idcard_check(r->id_number, now, &id, NULL, 0);
@@ -282,6 +286,8 @@ intake_bind_band(struct intake *in, const char *visit, const char *band,
 	struct visit v, other;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (rec_check_code(err, "band", band, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
@@ -300,6 +306,8 @@ intake_unbind_band(struct intake *in, const char *visit, struct intake_error *er
 	struct visit v;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (v.band[0] == '\0')
@@ -348,6 +356,8 @@ intake_search(struct intake *in, const char *visit, const struct search_record *
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (check_stage(in, visit, ACT_SEARCH, &used, err) || check_search(in, &v, s, err))
@@ -424,6 +434,8 @@ intake_belongings(struct intake *in, const char *visit, const struct belongings_
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (check_stage(in, visit, ACT_BELONGINGS, &used, err) ||
@@ -458,6 +470,8 @@ intake_return_belongings(struct intake *in, const char *visit, int to_property,
 	struct jw w;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_facts(in->j, visit, ACT_EXIT, &f, &err->em) != CST_OK)
 		return err->em.code;
 	if (!f.items_held)
@@ -477,6 +491,8 @@ intake_collect(struct intake *in, const char *visit, const char *item, const cha
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (rec_key_index(intake_collection_keys, INTAKE_COLLECTION_ITEMS, item) < 0)
 		return rec_refuse(err, "item", CST_ERR_ARG, _("unknown collection item"));
 	if (check_stage(in, visit, ACT_COLLECT, &used, err))
@@ -504,6 +520,8 @@ intake_move(struct intake *in, const char *visit, const char *room, int interrog
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_stage(in, visit, interrogation ? ACT_INTERROGATE : ACT_WAIT, &used, err))
 		return err->em.code;
 	if (rec_check_text(err, "room", room, IN_SHORT_MAX, 1) ||
@@ -532,6 +550,8 @@ intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_stage(in, visit, ACT_TEMP_EXIT, &used, err))
 		return err->em.code;
 	if (rec_key_index(intake_purpose_keys, 4, purpose) < 0)
@@ -568,6 +588,8 @@ intake_temp_return(struct intake *in, const char *visit, struct intake_error *er
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_stage(in, visit, ACT_TEMP_RETURN, &used, err))
 		return err->em.code;
 	jw_init(&w);
@@ -584,6 +606,8 @@ intake_exit(struct intake *in, const char *visit, const char *destination,
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_stage(in, visit, ACT_EXIT, &used, err))
 		return err->em.code;
 	if (rec_key_index(intake_destination_keys, 5, destination) < 0)
@@ -612,6 +636,8 @@ intake_override(struct intake *in, const char *visit, enum action a, const char 
 	int needs;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_facts(in->j, visit, a, &f, &err->em) != CST_OK)
 		return err->em.code;
 	f.override = 0;
@@ -661,6 +687,8 @@ intake_sign(struct intake *in, const char *visit, const char *document,
 	struct jw w;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
 	if (rec_check_text(err, "signer_name", signer_name, IN_NAME_MAX, 1))
@@ -698,6 +726,8 @@ intake_fingerprint(struct intake *in, const char *visit, const char *finger, int
 	int used;
 
 	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (bio_finger_index(finger) < 0)
 		return rec_refuse(err, "finger", CST_ERR_ARG, _("unknown finger"));
 	if (tpl_len == 0 || tpl_len > BIO_TPL_MAX)

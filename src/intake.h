@@ -44,14 +44,34 @@ struct intake {
 	char operator_[EV_MAX_ID + 1];	/* who is logged in */
 	int max_failures;		/* for supervisor credentials */
 	int64_t lockout_ms;
+	/*
+	 * The action id (DESIGN.md §4): made when the form opens and kept with it, so that saving
+	 * it again after a failed write records nothing twice. A screen passes a copy of the
+	 * console's intake with its form's id (intake_for); NULL: a new id for each event.
+	 */
+	const char *action;
 };
 
-/* Why an action was refused: the form field to point at (NULL for none) and the message. */
+/*
+ * What became of an action: why it was refused (the form field to point at, NULL for none,
+ * and the message), or, when it returned CST_OK, which event records it.
+ */
 struct intake_error {
 	const char *field;
 	int needs_override;	/* a supervisor's override would allow it */
 	struct errmsg em;
+	int already;		/* CST_OK, but its action id was recorded before: nothing new */
+	int64_t seq, ts;	/* the event that records the action (this terminal's chain) */
+	char subject[EV_MAX_ID + 1];	/* and its subject */
 };
+
+/* A copy of in acting with the action id action (which must outlive the copy's use). */
+struct intake intake_for(const struct intake *in, const char *action);
+/*
+ * The action id of one of several events of one action (a checklist's items, a button of a
+ * form): a name-based UUID from the action's id and the part's key, the same on every redo.
+ */
+void intake_part(const char *action, const char *part, char out[UUID_LEN + 1]);
 
 struct registration {
 	char name[IN_NAME_MAX + 1];

@@ -12,6 +12,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "record.h"
 #include "property.h"
 #include "xmalloc.h"
 
@@ -363,12 +364,16 @@ inventory_finish(struct inventory *inv, struct intake *in, char id_out[UUID_LEN 
 	unsigned char hash[CRY_HASH_BYTES];
 	char hex[2 * CRY_HASH_BYTES + 1];
 	struct buf report = { 0 };
-	size_t omitted[3], len;
-	const char *body;
+	size_t omitted[3];
 	struct jw w;
 	int status;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err)) {
+		snprintf(id_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
+		inv->finished = 1;
+		return CST_OK;
+	}
 	if (inv->finished) {
 		err->em.code = CST_ERR_ARG;
 		snprintf(err->em.text, sizeof err->em.text, "%s",
@@ -409,10 +414,9 @@ inventory_finish(struct inventory *inv, struct intake *in, char id_out[UUID_LEN 
 	count(&w, "unknown", omitted[2] + inv->c.unknown_over);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
-	body = jw_text(&w, &len);
-	status = journal_append(in->j, in->operator_, "inventory.completed", id_out, body, len,
-	    NULL, &err->em);
-	jw_free(&w);
+	status = rec_append(in, "inventory.completed", id_out, &w, err);
+	if (status == CST_OK && err->already)
+		snprintf(id_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
 	if (status == CST_OK)
 		inv->finished = 1;
 	return status;

@@ -1,10 +1,14 @@
 /* The journal: append, store foreign events, read, verify and rebuild. */
 #include "journal.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "db.h"
@@ -18,10 +22,16 @@ extern const struct db_migration journal_migrations[];
 
 #define EVENT_COLUMNS "terminal, seq, ts, operator, kind, subject, body, prev, hash, sig"
 
+/* The file beside the database that remembers a stop across restarts (journal_stop_get). */
+#define STOP_SUFFIX "-stopped"
+#define STOP_MAGIC "custody-stopped 1"
+#define STOP_FILE_MAX 4096
+
 struct journal {
 	sqlite3 *db;
 	struct project *proj;
 	int flags;
+	char path[PATH_MAX];
 	int has_signer;
 	char signer[EV_MAX_ID + 1];
 	unsigned char sk[CRY_SK_BYTES];
@@ -30,7 +40,8 @@ struct journal {
 	int heal_moved;			/* the heal moved events: projections are rebuilt */
 	char stop_reason[ERRMSG_MAX];
 	char hold_reason[ERRMSG_MAX];	/* "" unless appends wait for a heal */
-	sqlite3_stmt *head, *insert, *arrive, *find, *key_of;
+	struct journal_stop attempt;	/* the append under way, for the stop record */
+	sqlite3_stmt *head, *insert, *arrive, *find, *key_of, *action_of;
 };
 
 int
@@ -51,9 +62,26 @@ journal_open(const char *path, int flags, struct journal **out, struct errmsg *e
 	j = xcalloc(1, sizeof *j);
 	j->db = db;
 	j->flags = flags;
+	snprintf(j->path, sizeof j->path, "%s", path);
 	j->proj = project_new(db);
 	*out = j;
 	return CST_OK;
+}
+
+/* Finalizes every statement the journal prepared on its connection. */
+static void
+finalize_all(struct journal *j)
+{
+	sqlite3_stmt **st[] = { &j->head, &j->insert, &j->arrive, &j->find, &j->key_of,
+	    &j->action_of };
+	size_t i;
+
+	for (i = 0; i < sizeof st / sizeof st[0]; i++) {
+		sqlite3_finalize(*st[i]);
+		*st[i] = NULL;
+	}
+	project_free(j->proj);
+	j->proj = NULL;
 }
 
 void
@@ -61,12 +89,7 @@ journal_close(struct journal *j)
 {
 	if (j == NULL)
 		return;
-	sqlite3_finalize(j->head);
-	sqlite3_finalize(j->insert);
-	sqlite3_finalize(j->arrive);
-	sqlite3_finalize(j->find);
-	sqlite3_finalize(j->key_of);
-	project_free(j->proj);
+	finalize_all(j);
 	db_close(j->db);
 	cry_wipe(j->sk, sizeof j->sk);
 	free(j);
@@ -157,6 +180,41 @@ insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
 	return project_apply(j->proj, ev, em);
 }
 
+static void
+stop_path(const struct journal *j, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s" STOP_SUFFIX, j->path);
+}
+
+/*
+ * Leaves the stop record beside the database: best effort, without fsync (the disk has just
+ * failed one); the page cache keeps it for a restart of the program, which is what it is for.
+ */
+static void
+write_stop_record(struct journal *j)
+{
+	char path[PATH_MAX + 16], text[STOP_FILE_MAX], *c;
+	const struct journal_stop *a = &j->attempt;
+	int fd, n;
+
+	stop_path(j, path, sizeof path);
+	n = snprintf(text, sizeof text, STOP_MAGIC "\nts %lld\noperator %s\nkind %s\nsubject %s\n"
+	    "action %s\nreason %s\n", (long long)a->ts, a->operator_, a->kind, a->subject,
+	    a->action, j->stop_reason);
+	if (n < 0 || (size_t)n >= sizeof text)
+		return;
+	/* The reason is one line: the record is read line by line. */
+	for (c = strstr(text, "\nreason ") + 8; *c; c++)
+		if (*c == '\n' && c[1] != '\0')
+			*c = ' ';
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, text, (size_t)n) != n)
+		(void)unlink(path);
+	close(fd);
+}
+
 /* A write that failed for a reason of the disk is never retried blindly (DESIGN.md §8). */
 static int
 write_failed(struct journal *j, int status, struct errmsg *em)
@@ -170,7 +228,10 @@ write_failed(struct journal *j, int status, struct errmsg *em)
 		j->stopped = 1;
 		snprintf(j->stop_reason, sizeof j->stop_reason, "%s",
 		    em != NULL ? em->text : err_name(status));
+		j->attempt.ts = clock_now_ms();
+		write_stop_record(j);
 	}
+	memset(&j->attempt, 0, sizeof j->attempt);
 	return status;
 }
 
@@ -218,15 +279,92 @@ copy_id(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-/* Appends one event of this terminal at ts (the clock's when ts < 0). */
+static int append_checked(struct journal *j, const char *action, const char *operator_,
+    const char *kind, const char *subject, const char *body, size_t body_len, int64_t ts,
+    struct event *out, int *already, struct errmsg *em);
+
+/* Appends one event of this terminal at ts (the clock's when ts < 0), even during a heal. */
 static int
 append_at(struct journal *j, const char *operator_, const char *kind, const char *subject,
     const char *body, size_t body_len, int64_t ts, struct event *out, struct errmsg *em)
 {
-	struct event ev;
-	int64_t head_seq;
-	int status;
+	return append_checked(j, NULL, operator_, kind, subject, body, body_len, ts, out, NULL,
+	    em);
+}
 
+/* The seq of this terminal's event that carries action, in *seq (0 when none). */
+static int
+action_seq(struct journal *j, const char *terminal, const char *action, int64_t *seq,
+    struct errmsg *em)
+{
+	int rc, status;
+
+	status = prepare_once(j, &j->action_of, "SELECT seq FROM actions WHERE terminal = ? AND "
+	    "action = ?", em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(j->action_of, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(j->action_of, 2, action, -1, SQLITE_STATIC);
+	rc = sqlite3_step(j->action_of);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(j->action_of, 0) : 0;
+	status = rc == SQLITE_ROW || rc == SQLITE_DONE ? CST_OK :
+	    db_fail(j->db, rc, em, _("reading the journal"));
+	reset(j->action_of);
+	return status;
+}
+
+static int find_event(struct journal *j, const char *terminal, int64_t seq, struct event *ev,
+    int *found, struct errmsg *em);
+static void end_unwritten(struct journal *j);
+
+/* A redo of an action recorded before: that event into out, nothing written. */
+static int
+answer_recorded(struct journal *j, int64_t seq, struct event *out, int *already,
+    struct errmsg *em)
+{
+	struct event have;
+	int found, status;
+
+	memset(&have, 0, sizeof have);
+	status = find_event(j, j->signer, seq, &have, &found, em);
+	if (status == CST_OK && !found)
+		status = err_set(em, CST_ERR_CORRUPT, _("the journal lists an action at seq %lld "
+		    "but holds no such event: run custody rebuild"), (long long)seq);
+	end_unwritten(j);
+	if (status == CST_OK) {
+		*already = 1;
+		if (out != NULL) {
+			*out = have;
+			return CST_OK;
+		}
+	}
+	event_clear(&have);
+	return status;
+}
+
+int
+journal_append_action(struct journal *j, const char *action, const char *operator_,
+    const char *kind, const char *subject, const char *body, size_t body_len,
+    struct event *out, int *already, struct errmsg *em)
+{
+	if (j->hold_reason[0] != '\0')
+		return err_set(em, CST_ERR_BUSY, "%s", j->hold_reason);
+	return append_checked(j, action, operator_, kind, subject, body, body_len, -1, out,
+	    already, em);
+}
+
+static int
+append_checked(struct journal *j, const char *action, const char *operator_,
+    const char *kind, const char *subject, const char *body, size_t body_len, int64_t ts,
+    struct event *out, int *already, struct errmsg *em)
+{
+	struct event ev;
+	int64_t head_seq, seq;
+	int status, dummy;
+
+	if (already == NULL)
+		already = &dummy;
+	*already = 0;
 	if ((status = refuse_if_stopped(j, em)) != CST_OK)
 		return status;
 	if (!j->has_signer || (j->flags & JOURNAL_RDONLY))
@@ -234,6 +372,8 @@ append_at(struct journal *j, const char *operator_, const char *kind, const char
 	if (strlen(operator_) > EV_MAX_ID || strlen(kind) > EV_MAX_KIND ||
 	    strlen(subject) > EV_MAX_ID)
 		return err_set(em, CST_ERR_INPUT, _("an event name or identifier is too long"));
+	if (action != NULL && !event_valid_id(action, strlen(action)))
+		return err_set(em, CST_ERR_INPUT, _("the action id \"%.64s\" is not valid"), action);
 	memset(&ev, 0, sizeof ev);
 	copy_id(ev.terminal, sizeof ev.terminal, j->signer);
 	copy_id(ev.operator_, sizeof ev.operator_, operator_);
@@ -242,6 +382,20 @@ append_at(struct journal *j, const char *operator_, const char *kind, const char
 	event_set_body(&ev, body, body_len);
 	if ((status = begin(j, em)) != CST_OK)
 		goto done;
+	/* In the same transaction as the append: nothing can record the action in between. */
+	if (action != NULL) {
+		if ((status = action_seq(j, j->signer, action, &seq, em)) != CST_OK)
+			goto fail;
+		if (seq > 0) {
+			event_clear(&ev);
+			return answer_recorded(j, seq, out, already, em);
+		}
+	}
+	memset(&j->attempt, 0, sizeof j->attempt);
+	copy_id(j->attempt.operator_, sizeof j->attempt.operator_, operator_);
+	copy_id(j->attempt.kind, sizeof j->attempt.kind, kind);
+	copy_id(j->attempt.subject, sizeof j->attempt.subject, subject);
+	copy_id(j->attempt.action, sizeof j->attempt.action, action);
 	status = journal_head(j, j->signer, &head_seq, ev.prev, em);
 	if (status != CST_OK)
 		goto fail;
@@ -252,8 +406,17 @@ append_at(struct journal *j, const char *operator_, const char *kind, const char
 	event_seal(&ev, j->sk);
 	if ((status = insert_event(j, &ev, em)) != CST_OK)
 		goto fail;
+	/* The body must carry the same id, or the next redo would not find it. */
+	if (action != NULL && ((status = action_seq(j, j->signer, action, &seq, em)) != CST_OK ||
+	    seq != ev.seq)) {
+		if (status == CST_OK)
+			status = err_set(em, CST_ERR_ARG, "journal_append_action: the body does not "
+			    "carry \"action_id\":\"%s\"", action);
+		goto fail;
+	}
 	if ((status = commit(j, em)) != CST_OK)
 		goto fail;
+	memset(&j->attempt, 0, sizeof j->attempt);
 	if (out != NULL) {
 		*out = ev;
 		return CST_OK;
@@ -262,6 +425,7 @@ append_at(struct journal *j, const char *operator_, const char *kind, const char
 fail:
 	write_failed(j, status, em);
 done:
+	memset(&j->attempt, 0, sizeof j->attempt);
 	event_clear(&ev);
 	return status;
 }
@@ -271,9 +435,8 @@ journal_append(struct journal *j, const char *operator_, const char *kind,
     const char *subject, const char *body, size_t body_len, struct event *out,
     struct errmsg *em)
 {
-	if (j->hold_reason[0] != '\0')
-		return err_set(em, CST_ERR_BUSY, "%s", j->hold_reason);
-	return append_at(j, operator_, kind, subject, body, body_len, -1, out, em);
+	return journal_append_action(j, NULL, operator_, kind, subject, body, body_len, out, NULL,
+	    em);
 }
 
 void
@@ -1112,4 +1275,156 @@ journal_rebuild(struct journal *j, struct errmsg *em)
 	if (status == CST_OK)
 		status = commit(j, em);
 	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}
+
+/* ---- after a failed write: the stop, reopening, what was recorded ---- */
+
+int
+journal_stopped(const struct journal *j)
+{
+	return j->stopped;
+}
+
+/* One "key value" line of the stop record into dst (its value may be empty). */
+static void
+stop_field(const char *text, const char *key, char *dst, size_t size)
+{
+	char pat[32];
+	const char *p, *end;
+
+	dst[0] = '\0';
+	snprintf(pat, sizeof pat, "\n%s ", key);
+	if ((p = strstr(text, pat)) == NULL)
+		return;
+	p += strlen(pat);
+	end = strchr(p, '\n');
+	snprintf(dst, size, "%.*s", (int)(end != NULL ? end - p : (ptrdiff_t)strlen(p)), p);
+}
+
+int
+journal_stop_get(struct journal *j, struct journal_stop *out, struct errmsg *em)
+{
+	char path[PATH_MAX + 16], text[STOP_FILE_MAX + 1], ts[24];
+	ssize_t n;
+	int fd;
+
+	memset(out, 0, sizeof *out);
+	stop_path(j, path, sizeof path);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? err_set(em, CST_ERR_NOTFOUND, _("the journal has not "
+		    "stopped")) : err_set(em, CST_ERR_IO, _("cannot read %s: %s"), path,
+		    strerror(errno));
+	n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n < 0)
+		return err_set(em, CST_ERR_IO, _("cannot read %s: %s"), path, strerror(errno));
+	text[n] = '\0';
+	if (strncmp(text, STOP_MAGIC "\n", strlen(STOP_MAGIC) + 1) != 0)
+		return err_set(em, CST_ERR_CORRUPT, _("%s is damaged"), path);
+	stop_field(text, "ts", ts, sizeof ts);
+	out->ts = strtoll(ts, NULL, 10);
+	stop_field(text, "operator", out->operator_, sizeof out->operator_);
+	stop_field(text, "kind", out->kind, sizeof out->kind);
+	stop_field(text, "subject", out->subject, sizeof out->subject);
+	stop_field(text, "action", out->action, sizeof out->action);
+	stop_field(text, "reason", out->reason, sizeof out->reason);
+	/* A record is read back as data, never trusted as ids: drop what is not one. */
+	if (!event_valid_id(out->operator_, strlen(out->operator_)))
+		out->operator_[0] = '\0';
+	if (!event_valid_kind(out->kind, strlen(out->kind)))
+		out->kind[0] = '\0';
+	if (!event_valid_id(out->subject, strlen(out->subject)))
+		out->subject[0] = '\0';
+	if (!event_valid_id(out->action, strlen(out->action)))
+		out->action[0] = '\0';
+	return CST_OK;
+}
+
+int
+journal_stop_clear(struct journal *j, struct errmsg *em)
+{
+	char path[PATH_MAX + 16];
+
+	stop_path(j, path, sizeof path);
+	if (unlink(path) != 0 && errno != ENOENT)
+		return err_set(em, CST_ERR_IO, _("cannot remove %s: %s"), path, strerror(errno));
+	return CST_OK;
+}
+
+int
+journal_reopen(struct journal *j, struct errmsg *em)
+{
+	sqlite3 *db;
+	int dbflags = (j->flags & JOURNAL_RDONLY) ? DB_RDONLY : 0, status;
+
+	if (j->in_batch)
+		return err_set(em, CST_ERR_ARG, "journal_reopen: inside a batch");
+	if (j->db != NULL) {
+		finalize_all(j);
+		/* Only the last connection's close lets the next open replay the WAL. */
+		if (sqlite3_close(j->db) != SQLITE_OK) {
+			j->proj = project_new(j->db);
+			return err_set(em, CST_ERR_BUSY, _("the journal is still in use (a query is "
+			    "open); try again"));
+		}
+		j->db = NULL;
+	}
+	status = db_open(j->path, dbflags, JOURNAL_APP_ID, journal_migrations, &db, em);
+	if (status != CST_OK) {
+		/* Closed: every call fails (the journal stays stopped) until a reopen works. */
+		j->stopped = 1;
+		snprintf(j->stop_reason, sizeof j->stop_reason, "%s", em != NULL ? em->text :
+		    err_name(status));
+		return status;
+	}
+	j->db = db;
+	j->proj = project_new(db);
+	j->stopped = 0;
+	j->stop_reason[0] = '\0';
+	return CST_OK;
+}
+
+int
+journal_action_event(struct journal *j, const char *terminal, const char *action,
+    struct event *out, int *found, struct errmsg *em)
+{
+	int64_t seq;
+	int status;
+
+	*found = 0;
+	if (terminal == NULL)
+		terminal = j->signer;
+	if (!event_valid_id(action, strlen(action)) || j->db == NULL)
+		return CST_OK;
+	if ((status = action_seq(j, terminal, action, &seq, em)) != CST_OK || seq == 0)
+		return status;
+	return find_event(j, terminal, seq, out, found, em);
+}
+
+int
+journal_last_of(struct journal *j, const char *terminal, const char *operator_,
+    struct event *out, int *found, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	*found = 0;
+	/* Backwards along the primary key: the operator's last act is near the head. */
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM events WHERE terminal = ? AND "
+	    "operator = ? AND kind NOT IN ('login.succeeded', 'login.failed') "
+	    "ORDER BY seq DESC LIMIT 1", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator_, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_row(st, out);
+		*found = 1;
+	}
+	status = rc == SQLITE_ROW || rc == SQLITE_DONE ? CST_OK :
+	    db_fail(j->db, rc, em, _("reading the journal"));
+	sqlite3_finalize(st);
+	return status;
 }

@@ -38,6 +38,18 @@ int journal_append(struct journal *j, const char *operator_, const char *kind,
     struct errmsg *em);
 
 /*
+ * journal_append for a user action (DESIGN.md §4): body carries "action_id":"<action>"
+ * (record.c writes it), and an action is recorded at most once. When this terminal's journal already
+ * holds an event with this action id (a redo of an append reported failed whose write did
+ * reach the disk, or of one that succeeded), nothing is appended: *already is set to 1 and out
+ * receives that event. action NULL: an event of no user action (journal_append). already may
+ * be NULL.
+ */
+int journal_append_action(struct journal *j, const char *action, const char *operator_,
+    const char *kind, const char *subject, const char *body, size_t body_len,
+    struct event *out, int *already, struct errmsg *em);
+
+/*
  * Stores another terminal's event verbatim after checking its fields, signature (against the
  * key from that terminal's terminal.created) and its link to that terminal's chain. An exact
  * duplicate is accepted and *stored set to 0; a different event at the same seq is a fork
@@ -134,6 +146,43 @@ int journal_batch_begin(struct journal *j, struct errmsg *em);
 int journal_batch_end(struct journal *j, struct errmsg *em);
 /* Rolls the batch back: nothing of it is written. */
 void journal_batch_abort(struct journal *j);
+
+/*
+ * After a failed write (docs/journal.md, "What a failed write leaves behind"). The journal
+ * stops, and leaves a record of the stop beside the database (DB-stopped) that outlives the
+ * program: when, the reason, and the append that failed (operator, kind, subject, action; ""
+ * when the failed write was no user's).
+ */
+struct journal_stop {
+	int64_t ts;
+	char operator_[EV_MAX_ID + 1];
+	char kind[EV_MAX_KIND + 1];
+	char subject[EV_MAX_ID + 1];
+	char action[EV_MAX_ID + 1];
+	char reason[ERRMSG_MAX];
+};
+
+/* 1 when this journal stopped writing (until journal_reopen). */
+int journal_stopped(const struct journal *j);
+/* The record of the last stop, of this run or an earlier one: CST_OK or CST_ERR_NOTFOUND. */
+int journal_stop_get(struct journal *j, struct journal_stop *out, struct errmsg *em);
+/* Forgets the record, once the operator it concerns has seen what was recorded. */
+int journal_stop_clear(struct journal *j, struct errmsg *em);
+/*
+ * Closes the database and opens it again, as a restart of the program would: SQLite replays
+ * its WAL, so an append reported failed whose write reached the disk shows (or not), and a
+ * stopped journal writes again. The signer is kept. Fails with CST_ERR_BUSY (and changes
+ * nothing) while a statement prepared on journal_db() elsewhere is not finalized; when the
+ * file cannot be opened again the journal stays stopped and closed (every call fails).
+ */
+int journal_reopen(struct journal *j, struct errmsg *em);
+/* The event of terminal (NULL: the signer's) that carries action, into out (event_clear it)
+ * with *found. */
+int journal_action_event(struct journal *j, const char *terminal, const char *action,
+    struct event *out, int *found, struct errmsg *em);
+/* The last event of terminal by operator_, logins aside, into out with *found. */
+int journal_last_of(struct journal *j, const char *terminal, const char *operator_,
+    struct event *out, int *found, struct errmsg *em);
 
 /* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
 struct sqlite3 *journal_db(struct journal *j);

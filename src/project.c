@@ -300,6 +300,31 @@ static const struct applier appliers[] = {
 	{ "alert.acknowledged", proj_alert_acknowledged },
 };
 
+/*
+ * The action id an event carries (DESIGN.md §4): the first one of a terminal wins, so that a
+ * foreign terminal's odd duplicate can never make a valid event fail to apply.
+ */
+static int
+apply_action(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
+{
+	const char *action = json_get_str(body, "action_id");
+
+	if (action == NULL || !event_valid_id(action, strlen(action)))
+		return CST_OK;
+	return proj_exec(p, "INSERT OR IGNORE INTO actions (terminal, action, seq) "
+	    "VALUES (?, ?, ?)", em, "ssi", ev->terminal, action, ev->seq);
+}
+
+static int
+has_action(const struct event *ev)
+{
+	static const char key[] = "\"action_id\"";
+
+	/* event_set_body keeps a NUL after the body */
+	return ev->body != NULL && strstr(ev->body, key) != NULL;
+}
+
 int
 project_apply(struct project *p, const struct event *ev, struct errmsg *em)
 {
@@ -310,11 +335,13 @@ project_apply(struct project *p, const struct event *ev, struct errmsg *em)
 	for (i = 0; i < sizeof appliers / sizeof appliers[0]; i++)
 		if (strcmp(appliers[i].kind, ev->kind) == 0)
 			break;
-	if (i == sizeof appliers / sizeof appliers[0])
+	if (i == sizeof appliers / sizeof appliers[0] && !has_action(ev))
 		return CST_OK;	/* kinds without state of their own */
 	if ((status = json_parse(ev->body, ev->body_len, &body, em)) != CST_OK)
 		return status;
-	status = appliers[i].apply(p, ev, body, em);
+	status = apply_action(p, ev, body, em);
+	if (status == CST_OK && i < sizeof appliers / sizeof appliers[0])
+		status = appliers[i].apply(p, ev, body, em);
 	json_free(body);
 	return status;
 }
@@ -328,6 +355,6 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
 	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
 	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
-	    "DELETE FROM alerts; DELETE FROM zone_presence",
+	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions",
 	    em, _("emptying projections"));
 }

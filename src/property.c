@@ -169,6 +169,12 @@ register_item(struct intake *in, const struct prop_new_item *it, const char *sou
 	int seq;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err)) {
+		snprintf(id_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
+		if (code_out && prop_item_get(in->j, id_out, &other, NULL) == CST_OK)
+			snprintf(code_out, PROP_CODE_MAX + 1, "%s", other.code);
+		return CST_OK;
+	}
 	if (check_new_item(in, it, &v, err))
 		return err->em.code;
 	if (it->tag[0] && property_tag_normal(it->tag, tag) != 0)
@@ -224,6 +230,8 @@ property_tag(struct intake *in, const char *item, const char *tag, struct intake
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (property_tag_normal(tag, norm) != 0)
@@ -260,6 +268,10 @@ property_location_create(struct intake *in, const char *room, const char *shelf,
 		return rec_refuse(err, "shelf", CST_ERR_ARG, _("a bin is on a shelf: name the shelf"));
 	snprintf(code, sizeof code, "%s%s%s%s%s", room, *shelf ? "/" : "", shelf,
 	    *bin ? "/" : "", bin);
+	if (code_out)
+		snprintf(code_out, PROP_LOC_MAX + 1, "%s", code);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (prop_location_get(in->j, code, &l, NULL) == CST_OK)
 		return rec_refuse(err, "room", CST_ERR_EXISTS, _("location %s exists already"), code);
 	if (code_out)
@@ -428,6 +440,8 @@ property_store(struct intake *in, const char *item, const char *location,
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
@@ -452,6 +466,8 @@ property_move(struct intake *in, const char *item, const char *location,
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
@@ -480,6 +496,8 @@ property_check_out(struct intake *in, const char *item, const char *purpose, int
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") == 0)
@@ -513,6 +531,8 @@ property_return(struct intake *in, const char *item, const char *location,
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (live_item(in, item, &it, err))
 		return err->em.code;
 	if (strcmp(it.status, "checked_out") != 0)
@@ -549,6 +569,8 @@ property_transfer(struct intake *in, const char *item, const char *unit, const c
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
 	if (rec_key_index(prop_unit_keys, 2, unit) < 0)
@@ -572,6 +594,8 @@ property_release(struct intake *in, const char *item, const struct prop_party *g
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_leaving(in, item, &it, err) ||
 	    check_handover(in, giver, SIDE_KEEPER, receiver, SIDE_ANY, 0, err))
 		return err->em.code;
@@ -591,6 +615,8 @@ property_approve_disposal(struct intake *in, const char *item, const char *metho
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
 	if (rec_key_index(prop_disposal_keys, 3, method) < 0)
@@ -630,6 +656,8 @@ property_dispose(struct intake *in, const char *item, const char *method,
 	struct jw w;
 
 	memset(err, 0, sizeof *err);
+	if (rec_recorded(in, err))
+		return CST_OK;
 	if (check_leaving(in, item, &it, err))
 		return err->em.code;
 	if (rec_key_index(prop_disposal_keys, 3, method) < 0)
@@ -657,11 +685,18 @@ import_one(struct intake *in, const struct visit *v, const char *source, const c
     const char *description, const char *quantity, const char *unit, size_t *added,
     struct intake_error *err)
 {
+	char id[UUID_LEN + 1], part[UUID_LEN + 1];
 	struct prop_new_item it;
-	char id[UUID_LEN + 1];
+	struct intake one;
 
 	if (prop_item_by_source(in->j, source, NULL, NULL) == CST_OK)
 		return CST_OK;
+	/* One id per item imported, the same on a redo of the whole import. */
+	one = *in;
+	if (in->action != NULL && *in->action != '\0') {
+		intake_part(in->action, source, part);
+		one.action = part;
+	}
 	memset(&it, 0, sizeof it);
 	snprintf(it.case_number, sizeof it.case_number, "%s", v->case_number);
 	snprintf(it.category, sizeof it.category, "%s",
@@ -670,9 +705,10 @@ import_one(struct intake *in, const struct visit *v, const char *source, const c
 	snprintf(it.quantity, sizeof it.quantity, "%s", *quantity ? quantity : "1");
 	snprintf(it.unit, sizeof it.unit, "%s", unit);
 	snprintf(it.seized_visit, sizeof it.seized_visit, "%s", v->id);
-	if (register_item(in, &it, source, id, NULL, err) != CST_OK)
+	if (register_item(&one, &it, source, id, NULL, err) != CST_OK)
 		return err->em.code;
-	(*added)++;
+	if (!err->already)
+		(*added)++;
 	return CST_OK;
 }
 

@@ -23,7 +23,17 @@ int rec_check_code(struct intake_error *err, const char *field, const char *s, s
 /* The index of key in keys, or -1. */
 int rec_key_index(const char *const *keys, size_t n, const char *key);
 void rec_kv(struct jw *w, const char *key, const char *value);
-/* Appends the body written in w (freed) as one event by the logged-in operator. */
+/*
+ * A redo of an action recorded before: when in->action is in the journal already, fills err
+ * (already, seq, ts, subject) and returns 1; the action then returns CST_OK at once, before
+ * its checks (which the recorded action itself now fails: the person is in the area, the
+ * item is stored). journal_append_action makes the same check in the write's transaction.
+ */
+int rec_recorded(struct intake *in, struct intake_error *err);
+/*
+ * Appends the body written in w (freed) as one event by the logged-in operator, with the
+ * action id of in first in the body; a redo is answered from the journal (err->already).
+ */
 int rec_append(struct intake *in, const char *kind, const char *subject, struct jw *w,
     struct intake_error *err);
 

@@ -32,7 +32,6 @@ struct telemetry {
 	int64_t dock_silent;		/* since when, 0 talking */
 	int64_t first_heard;
 	int64_t next_forget;
-	sqlite3_stmt *ins;
 	struct tm_stats stats;
 };
 
@@ -53,7 +52,6 @@ telemetry_free(struct telemetry *t)
 {
 	if (t == NULL)
 		return;
-	sqlite3_finalize(t->ins);
 	free(t->bands);
 	free(t->pend);
 	free(t);
@@ -336,30 +334,42 @@ flush(struct telemetry *t, struct errmsg *em)
 	static const char sql[] = "INSERT OR REPLACE INTO telemetry (band, slot, ts, zone, "
 	    "heart_rate, battery, flags) VALUES (?, ?, ?, ?, ?, ?, ?)";
 	sqlite3 *db = journal_db(t->j);
+	sqlite3_stmt *ins;
 	size_t i;
 	int status, rc = SQLITE_DONE;
 
 	if (t->npend == 0)
 		return CST_OK;
-	if (t->ins == NULL && (status = db_prepare(db, sql, &t->ins, em)) != CST_OK)
+	/*
+	 * After a failed write nothing is written to the file (DESIGN.md §8): a telemetry write
+	 * would also overwrite the WAL frames of the event that failed, which a reopen replays.
+	 */
+	if (journal_stopped(t->j)) {
+		t->npend = 0;
+		return CST_OK;
+	}
+	/* Prepared per flush (once a second), never kept: journal_reopen closes the database. */
+	if ((status = db_prepare(db, sql, &ins, em)) != CST_OK)
 		return status;
 	/* One transaction a second: the samples are not worth a sync each. */
-	if ((status = db_exec(db, "BEGIN", em, _("writing telemetry"))) != CST_OK)
+	if ((status = db_exec(db, "BEGIN", em, _("writing telemetry"))) != CST_OK) {
+		sqlite3_finalize(ins);
 		return status;
+	}
 	for (i = 0; i < t->npend && rc == SQLITE_DONE; i++) {
 		const struct pending *p = &t->pend[i];
 
-		sqlite3_reset(t->ins);
-		sqlite3_bind_text(t->ins, 1, p->band, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(t->ins, 2, (p->ts / TM_SLOT_MS) % TM_RING);
-		sqlite3_bind_int64(t->ins, 3, p->ts);
-		sqlite3_bind_int(t->ins, 4, p->zone);
-		sqlite3_bind_int(t->ins, 5, p->heart_rate);
-		sqlite3_bind_int(t->ins, 6, p->battery);
-		sqlite3_bind_int(t->ins, 7, (int)p->flags);
-		rc = sqlite3_step(t->ins);
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, p->band, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, (p->ts / TM_SLOT_MS) % TM_RING);
+		sqlite3_bind_int64(ins, 3, p->ts);
+		sqlite3_bind_int(ins, 4, p->zone);
+		sqlite3_bind_int(ins, 5, p->heart_rate);
+		sqlite3_bind_int(ins, 6, p->battery);
+		sqlite3_bind_int(ins, 7, (int)p->flags);
+		rc = sqlite3_step(ins);
 	}
-	sqlite3_reset(t->ins);
+	sqlite3_finalize(ins);
 	if (rc != SQLITE_DONE) {
 		status = db_fail(db, rc, em, _("writing telemetry"));
 		db_exec(db, "ROLLBACK", NULL, NULL);

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "keyfile.h"
+#include "room.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -182,9 +183,10 @@ terminal_create(const char *dir, const char *name, const char *room, struct errm
 	if (!event_valid_id(name, strlen(name)))
 		return err_set(em, CST_ERR_ARG, _("terminal name \"%s\" is not valid: use 1 to "
 		    "64 letters, digits, '.', '_', ':', '@' or '-'"), name);
-	if (!event_valid_id(room, strlen(room)))
-		return err_set(em, CST_ERR_ARG, _("room \"%s\" is not valid: use 1 to 64 "
-		    "letters, digits, '.', '_', ':', '@' or '-'"), room);
+	/* The room custody run will refuse is refused here, before anything is made. */
+	if (!room_valid(room))
+		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are %s"), room,
+		    room_list());
 	t = xcalloc(1, sizeof *t);
 	if ((status = set_paths(t, dir, em)) != CST_OK)
 		goto out;
@@ -195,6 +197,12 @@ terminal_create(const char *dir, const char *name, const char *room, struct errm
 	}
 	if ((status = make_dirs(dir, em)) != CST_OK)
 		goto out;
+	/* It holds the terminal's key: 0700 even when it was there before (issue 13). */
+	if (chmod(dir, 0700) != 0) {
+		status = err_set(em, errno == EPERM ? CST_ERR_PERM : CST_ERR_IO,
+		    _("cannot make %s private (mode 0700): %s"), dir, strerror(errno));
+		goto out;
+	}
 	cry_keypair_new(seed, pk, sk);
 	if ((status = write_key(t->key_path, name, seed, em)) != CST_OK)
 		goto out;

@@ -30,9 +30,10 @@ enum {
 };
 
 /*
- * Creates DIR (mode 0700) if needed, a new Ed25519 key in DIR/terminal.key (0600) and the
- * journal DIR/custody.db with its first event, terminal.created. Refuses to overwrite an
- * existing terminal; on failure leaves nothing half made.
+ * Creates DIR if needed and makes it 0700, a new Ed25519 key in DIR/terminal.key (0600)
+ * and the journal DIR/custody.db with its first event, terminal.created. Refuses to
+ * overwrite an existing terminal, and a room that is not one of room.h's; on failure leaves
+ * nothing half made.
  */
 int terminal_create(const char *dir, const char *name, const char *room, struct errmsg *em);
 

@@ -15,45 +15,6 @@
 #define MIN_ROWS 24
 #define MIN_COLS 80
 
-static const char *const room_keys[] = { "intake", "search", "belongings", "collection",
-    "waiting", "interrogation", "exit", "property", "supervision" };
-#define NROOMS (sizeof room_keys / sizeof room_keys[0])
-
-int
-room_valid(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < NROOMS; i++)
-		if (strcmp(room_keys[i], key) == 0)
-			return 1;
-	return 0;
-}
-
-const char *
-room_label(const char *key)
-{
-	if (strcmp(key, "intake") == 0)
-		return _("entry registration room");
-	if (strcmp(key, "search") == 0)
-		return _("body search room");
-	if (strcmp(key, "belongings") == 0)
-		return _("belongings room");
-	if (strcmp(key, "collection") == 0)
-		return _("collection room");
-	if (strcmp(key, "waiting") == 0)
-		return _("waiting room");
-	if (strcmp(key, "interrogation") == 0)
-		return _("interrogation room");
-	if (strcmp(key, "exit") == 0)
-		return _("exit review");
-	if (strcmp(key, "property") == 0)
-		return _("property room");
-	if (strcmp(key, "supervision") == 0)
-		return _("supervision");
-	return key;
-}
-
 int
 console_init(struct console *c, struct terminal *t, const struct config *cfg,
     const char *room, struct errmsg *em)
@@ -66,9 +27,8 @@ console_init(struct console *c, struct terminal *t, const struct config *cfg,
 	c->in.lockout_ms = cfg->lockout_ms;
 	snprintf(c->room, sizeof c->room, "%s", room && *room ? room : t->room);
 	if (!room_valid(c->room))
-		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are intake, "
-		    "search, belongings, collection, waiting, interrogation, exit, property, "
-		    "supervision"), c->room);
+		return err_set(em, CST_ERR_ARG, _("unknown room \"%s\"; the rooms are %s"), c->room,
+		    room_list());
 	if ((c->loop = loop_new()) == NULL)
 		return err_set(em, CST_ERR_INTERNAL, _("cannot start the event loop"));
 	c->last_key_ms = clock_mono_ms();
@@ -159,12 +119,17 @@ console_say(struct console *c, enum ui_style st, const char *fmt, ...)
 void
 console_logged_in(struct console *c, const struct operator *op)
 {
+	struct journal_stop stop;
+
 	c->op = *op;
 	c->logged_in = 1;
 	c->locked = 0;
 	snprintf(c->in.operator_, sizeof c->in.operator_, "%s", op->id);
 	console_close_all(c);
 	console_push(c, screen_home_new(c));
+	/* After a stop, before anything else: was the step recorded, and the operator's last. */
+	if (journal_stop_get(c->in.j, &stop, NULL) == CST_OK)
+		console_push(c, screen_recorded_new(c));
 }
 
 void
@@ -193,9 +158,10 @@ status_text(struct console *c, int compact, char *out, size_t size)
 		snprintf(who, sizeof who, "%s", _("not logged in"));
 	console_devices_status(c, compact, devs, sizeof devs);
 	alarm = console_sync_status(c, sync, sizeof sync);
-	snprintf(out, size, " custody │ %s │ %s │ %s │ %s%s%s", c->t->name, room_label(c->room),
-	    who, devs, sync[0] ? " │ " : "", sync);
-	return alarm;
+	snprintf(out, size, " custody │ %s%s │ %s │ %s │ %s%s%s", c->t->name,
+	    journal_stopped(c->in.j) ? _(" │ JOURNAL STOPPED") : "", room_label(c->room), who,
+	    devs, sync[0] ? " │ " : "", sync);
+	return alarm || journal_stopped(c->in.j);
 }
 
 /* The status line; the devices fold into a count when the line would not fit. */
@@ -341,6 +307,25 @@ on_tick(void *arg)
 	}
 }
 
+/*
+ * While the journal is stopped its screen stays on top (F5 reopens it): a form saved now
+ * would only fail again, and the clerk must learn what was recorded before going on.
+ */
+static void
+check_stop(struct console *c)
+{
+	struct screen *s, *below;
+
+	if (!journal_stopped(c->in.j) || screen_is_stopped(c->top))
+		return;
+	for (s = c->top; s != NULL; s = below) {
+		below = s->below;
+		if (screen_is_stopped(s))
+			console_close(c, s);
+	}
+	console_push(c, screen_stopped_new(c));
+}
+
 int
 console_run(struct console *c, struct errmsg *em)
 {
@@ -363,6 +348,8 @@ console_run(struct console *c, struct errmsg *em)
 			dispatch(c, key);
 			bury_dead(c);
 		}
+		if (!c->quit && c->top != NULL)
+			check_stop(c);
 		if (c->dirty && !c->quit)
 			redraw(c);
 	}

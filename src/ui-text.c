@@ -42,6 +42,7 @@ each_line(const char *text, int width, int (*fn)(void *arg, const char *s, size_
 
 struct draw_state {
 	int y, x, w, h, skip, row;
+	enum ui_style st;
 };
 
 static int
@@ -57,7 +58,7 @@ draw_one(void *arg, const char *s, size_t n)
 	if (d->row >= d->h)
 		return 0;
 	snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1), s);
-	ui_put(d->y + d->row++, d->x, d->w, line, UI_NORMAL, 0);
+	ui_put(d->y + d->row++, d->x, d->w, line, d->st, 0);
 	return 1;
 }
 
@@ -71,7 +72,7 @@ void
 ui_text_draw(const char *text, int *top, int y, int x, int h, int w)
 {
 	int lines = ui_text_lines(text, w);
-	struct draw_state d = { y, x, w, h, 0, 0 };
+	struct draw_state d = { y, x, w, h, 0, 0, UI_NORMAL };
 
 	if (*top > lines - h)
 		*top = lines - h;
@@ -99,4 +100,13 @@ ui_text_key(int *top, int page, int key)
 	if (*top < 0)
 		*top = 0;
 	return UI_HANDLED;
+}
+
+int
+ui_text_put(const char *text, int y, int x, int h, int w, enum ui_style st)
+{
+	struct draw_state d = { y, x, w, h, 0, 0, st };
+
+	each_line(text, w, draw_one, &d);
+	return d.row;
 }

@@ -156,6 +156,8 @@ void table_set_rows(struct ui_table *t, int nrows);
 int ui_text_lines(const char *text, int width);
 /* Draws from line *top (clamped so the last page is full). */
 void ui_text_draw(const char *text, int *top, int y, int x, int h, int w);
+/* Draws text wrapped from its first line in style st, at most h lines; the lines drawn. */
+int ui_text_put(const char *text, int y, int x, int h, int w, enum ui_style st);
 /* Up/Down/PgUp/PgDn/Space/Home move *top. */
 enum ui_result ui_text_key(int *top, int page, int key);
 

@@ -274,6 +274,65 @@ test_database_problems(void)
 	t_result_free(&r);
 }
 
+/* Issue 13, "Also": init refuses a room run would refuse; the data directory is 0700. */
+static void
+test_init_room_and_mode(const char *base)
+{
+	char d[PATH_MAX], arg[PATH_MAX + 8], db[PATH_MAX + 16];
+	struct t_result r;
+	struct stat st;
+
+	snprintf(d, sizeof d, "%s/rooms", base);
+	snprintf(arg, sizeof arg, "--data=%s", d);
+	snprintf(db, sizeof db, "%s/custody.db", d);
+	r = t_custody("init", arg, "--terminal", "t9", "--room", "registration");
+	ok(r.status == 2 && t_has(r.err, "registration") && t_has(r.err, "intake") &&
+	    t_has(r.err, "supervision") && stat(db, &st) != 0,
+	    "init --room registration: refused with the list of rooms, nothing created");
+	t_result_free(&r);
+	ok(mkdir(d, 0755) == 0 && chmod(d, 0755) == 0, "a data directory made beforehand, 0755");
+	r = t_custody("init", arg, "--terminal", "t9", "--room", "exit");
+	ok(r.status == 0 && stat(d, &st) == 0 && (st.st_mode & 07777) == 0700,
+	    "init makes an existing data directory 0700");
+	t_result_free(&r);
+}
+
+/* The one-time enrolment token: from standard input or a file, never the command line. */
+static void
+test_enroll_token(const char *base)
+{
+	char d[PATH_MAX], arg[PATH_MAX + 8], tokfile[PATH_MAX + 16];
+	struct t_result r;
+
+	snprintf(d, sizeof d, "%s/enroll", base);
+	snprintf(arg, sizeof arg, "--data=%s", d);
+	snprintf(tokfile, sizeof tokfile, "%s/token", base);
+	r = t_custody("init", arg, "--terminal", "e1", "--room", "intake");
+	t_result_free(&r);
+	r = t_custody("enroll", arg, "--ledger", "https://127.0.0.1:1", "--token",
+	    "0123456789abcdef0123456789abcdef");
+	ok(r.status == 2 && t_has(r.err, "--token-file") && !t_has(r.err, "0123456789abcdef"),
+	    "enroll --token TOKEN is refused (other users see it in ps), without echoing it");
+	t_result_free(&r);
+	r = t_custody("enroll", arg, "--ledger", "https://127.0.0.1:1", "--token-file",
+	    "/nonexistent/token");
+	ok(r.status != 0 && t_has(r.err, "/nonexistent/token"), "a missing token file is named");
+	t_result_free(&r);
+	r = t_custody_env(NULL, "", "enroll", arg, "--ledger", "https://127.0.0.1:1", (char *)NULL);
+	ok(r.status == 2 && t_has(r.err, "token"), "an empty standard input: no token, exit 2");
+	t_result_free(&r);
+	t_write_file(tokfile, "0123456789abcdef0123456789abcdef\n", 33, 0600);
+	r = t_custody("enroll", arg, "--ledger", "https://127.0.0.1:1", "--token-file", tokfile);
+	ok(r.status != 0 && r.status != 2 && !t_has(r.err, "token"),
+	    "a token file is read: the enrolment goes on to the ledger (none listens here)");
+	t_result_free(&r);
+	r = t_custody_env(NULL, "0123456789abcdef0123456789abcdef\n", "enroll", arg, "--ledger",
+	    "https://127.0.0.1:1", (char *)NULL);
+	ok(r.status != 0 && r.status != 2 && !t_has(r.err, "token"),
+	    "a token on standard input is read the same way");
+	t_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -286,6 +345,8 @@ main(void)
 	test_init_verify_log();
 	test_key_problems();
 	test_database_problems();
+	test_init_room_and_mode(base);
+	test_enroll_token(base);
 	t_rmrf(base);
 	free(base);
 	return t_done();

@@ -420,6 +420,56 @@ test_fingerprints(struct intake *in, const char *visit, const char *dir)
 	biokey_wipe(&other);
 }
 
+static int
+count_one(const struct event *ev, void *arg)
+{
+	(void)ev;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+count_kind(struct journal *j, const char *kind)
+{
+	struct journal_filter f = { .kind = kind };
+	int n = 0;
+
+	journal_each(j, &f, count_one, &n, NULL);
+	return n;
+}
+
+/* Every action carries an action id; one saved again is answered from the journal. */
+static void
+test_action_redo(struct intake *in)
+{
+	static const char act[] = "2c9d8e7f-6a5b-4c3d-8e1f-0a9b8c7d6e5f";
+	char visit[UUID_LEN + 1], again[UUID_LEN + 1], p1[UUID_LEN + 1], p2[UUID_LEN + 1];
+	struct intake a = intake_for(in, act);
+	struct registration r;
+	struct intake_error e;
+	int64_t seq;
+
+	fill_registration(&r, "周八", "32010219850505003");
+	ok(intake_register(&a, &r, visit, &e) == CST_OK && !e.already && e.seq > 0,
+	    "a registration with an action id is recorded");
+	seq = e.seq;
+	ok(intake_register(&a, &r, again, &e) == CST_OK && e.already && e.seq == seq &&
+	    strcmp(again, visit) == 0, "saved again: already recorded, with the same visit "
+	    "(not refused as \"already in the area\")");
+	ok(count_kind(in->j, "person.registered") == 3, "no second registration");
+	ok(intake_register(in, &r, again, &e) == CST_ERR_EXISTS,
+	    "another registration of the same person (a new action) is still refused");
+	intake_part(act, "fingerprints", p1);
+	intake_part(act, "fingerprints", p2);
+	ok(strcmp(p1, p2) == 0 && strlen(p1) == UUID_LEN && p1[14] == '8' &&
+	    strcmp(p1, act) != 0, "a part's action id is a UUID, the same on every redo");
+	intake_part(act, "photo", p2);
+	ok(strcmp(p1, p2) != 0, "and another for another part");
+	ok(intake_exit(&a, visit, "released", "s1", "super-pass-1", "", &e) == CST_OK &&
+	    e.already && e.seq == seq, "an action id is one action: another step with the "
+	    "same id is answered with the recorded one (forms make a new id for each act)");
+}
+
 static void
 test_temp_exit_and_exit(struct intake *in, const char *visit)
 {
@@ -448,8 +498,22 @@ test_temp_exit_and_exit(struct intake *in, const char *visit)
 	    field_is(&e, "destination"), "an unknown destination is refused");
 	ok(intake_exit(in, visit, "released", "c1", "clerk-pass-1", "", &e) == CST_ERR_PERM,
 	    "a clerk cannot approve the exit");
-	ok(intake_exit(in, visit, "released", "s1", "super-pass-1", "教育后释放", &e) == CST_OK,
-	    "exit approved");
+	{
+		static const char act[] = "5d0e8c1b-7a2f-4c3d-9e8f-1a2b3c4d5e6f";
+		struct intake a = intake_for(in, act);
+		int logins = count_kind(in->j, "login.*");
+
+		ok(intake_exit(&a, visit, "released", "s1", "super-pass-1", "教育后释放", &e) ==
+		    CST_OK && !e.already && e.seq > 0, "exit approved");
+		ok(intake_exit(&a, visit, "released", "s1", "super-pass-1", "教育后释放", &e) ==
+		    CST_OK && e.already && strcmp(e.subject, visit) == 0, "the exit saved again "
+		    "with its action id: already recorded, not refused as \"has left\"");
+		ok(count_kind(in->j, "exit.completed") == 1 &&
+		    count_kind(in->j, "login.*") == logins + 1,
+		    "one exit, and the supervisor's password was not asked a second time");
+		ok(journal_has(in->j, "exit.completed", "{\"action_id\":\"5d0e8c1b-"),
+		    "the action id is the first member of the event's body");
+	}
 	ok(visit_get(in->j, visit, &v, &e.em) == CST_OK && v.exit_ts != 0 &&
 	    v.stage == STAGE_EXITED && strcmp(v.exit_by, "s1") == 0, "the visit has left");
 	ok(intake_move(in, visit, "候问室1", 0, "110001", "", &e) != CST_OK,
@@ -543,7 +607,7 @@ dump_tables(sqlite3 *db, struct buf *out)
 {
 	static const char *const tables[] = { "operators", "visits", "name_grams", "searches",
 	    "belongings", "lockers", "collections", "movements", "temp_exits", "signatures",
-	    "overrides", "fingerprints" };
+	    "overrides", "fingerprints", "actions" };
 	char sql[128];
 	sqlite3_stmt *st;
 	size_t i;
@@ -609,6 +673,7 @@ main(void)
 	test_temp_exit_and_exit(&in, visit);
 	test_find(in.j);
 	test_band_lookup(&in);
+	test_action_redo(&in);
 	test_rebuild(in.j);
 	terminal_close(t);
 	t_rmrf(dir);

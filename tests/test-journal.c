@@ -385,6 +385,16 @@ test_disk_full(const char *base)
 		exit(99);
 	ok(journal_head(t->journal, "f1", &seq, hash, NULL) == CST_OK && seq == committed &&
 	    committed > 2, "every committed event is there after the failure");
+	{
+		struct journal_stop stop;
+
+		ok(journal_stop_get(t->journal, &stop, NULL) == CST_OK && stop.ts > 0 &&
+		    strcmp(stop.kind, "note.added") == 0 && strcmp(stop.operator_, "clerk-1") == 0 &&
+		    stop.reason[0] != '\0', "the stop outlives the program: when, why, which append");
+		ok(journal_stop_clear(t->journal, NULL) == CST_OK &&
+		    journal_stop_get(t->journal, &stop, NULL) == CST_ERR_NOTFOUND,
+		    "and is forgotten once seen");
+	}
 	ok(journal_verify(t->journal, "f1", t->pk, NULL, NULL, NULL, NULL) == CST_OK,
 	    "the journal still verifies");
 	ok(journal_append(t->journal, "clerk-1", "note.added", "v", "{}", 2, NULL, NULL) == CST_OK,
@@ -392,6 +402,80 @@ test_disk_full(const char *base)
 	terminal_close(t);
 	t_rmrf(dir);
 	free(dir);
+}
+
+static int
+count_actions(const char *path)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *st;
+	int n = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM actions", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* An action id is recorded at most once (issue 13 §6): the API, the projection, a rebuild. */
+static void
+test_action_ids(const char *base)
+{
+	static const char act[] = "0b7f4a52-1c2d-4e3f-9a8b-7c6d5e4f3a2b";
+	static const char body[] = "{\"action_id\":\"0b7f4a52-1c2d-4e3f-9a8b-7c6d5e4f3a2b\",\"n\":1}";
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct terminal *t;
+	struct event ev, again;
+	struct journal_stop stop;
+	struct errmsg em;
+	int already = -1, found = 0;
+	int64_t seq;
+	unsigned char hash[CRY_HASH_BYTES];
+
+	snprintf(dir, sizeof dir, "%s/act", base);
+	snprintf(path, sizeof path, "%s/custody.db", dir);
+	t = make_terminal(dir, "x1");
+	memset(&ev, 0, sizeof ev);
+	memset(&again, 0, sizeof again);
+	ok(journal_append_action(t->journal, act, "c1", "note.added", "v-1", body,
+	    strlen(body), &ev, &already, NULL) == CST_OK && already == 0 && ev.seq == 2,
+	    "an action's first append is recorded (seq 2)");
+	ok(journal_append_action(t->journal, act, "c1", "note.added", "v-1", body,
+	    strlen(body), &again, &already, NULL) == CST_OK && already == 1 &&
+	    again.seq == ev.seq && memcmp(again.hash, ev.hash, CRY_HASH_BYTES) == 0,
+	    "the same action id again: already recorded, answered with the first event");
+	ok(journal_head(t->journal, "x1", &seq, hash, NULL) == CST_OK && seq == 2,
+	    "nothing was appended the second time");
+	event_clear(&again);
+	ok(journal_action_event(t->journal, NULL, act, &again, &found, NULL) == CST_OK && found &&
+	    again.seq == 2, "the event of an action id is found");
+	event_clear(&again);
+	err_clear(&em);
+	ok(journal_append_action(t->journal, "1b7f4a52-1c2d-4e3f-9a8b-7c6d5e4f3a2b", "c1",
+	    "note.added", "v-1", body, strlen(body), NULL, NULL, &em) == CST_ERR_ARG &&
+	    !journal_stopped(t->journal), "a body that does not carry its action id is refused; "
+	    "the journal goes on");
+	ok(journal_append_action(t->journal, "not an id", "c1", "note.added", "v-1", "{}", 2,
+	    NULL, NULL, NULL) == CST_ERR_INPUT, "an action id that is not an id is refused");
+	ok(journal_head(t->journal, "x1", &seq, hash, NULL) == CST_OK && seq == 2,
+	    "neither refusal appended anything");
+	ok(journal_last_of(t->journal, "x1", "c1", &again, &found, NULL) == CST_OK && found &&
+	    again.seq == 2, "the operator's last recorded event");
+	event_clear(&again);
+	ok(journal_rebuild(t->journal, NULL) == CST_OK && count_actions(path) == 1,
+	    "custody rebuild recomputes the actions table from the bodies");
+	ok(journal_append_action(t->journal, act, "c1", "note.added", "v-1", body,
+	    strlen(body), NULL, &already, NULL) == CST_OK && already == 1,
+	    "after the rebuild the action is still known");
+	ok(journal_reopen(t->journal, NULL) == CST_OK && journal_append_action(t->journal, act,
+	    "c1", "note.added", "v-1", body, strlen(body), NULL, &already, NULL) == CST_OK &&
+	    already == 1, "and after the journal is reopened");
+	ok(journal_stop_get(t->journal, &stop, &em) == CST_ERR_NOTFOUND,
+	    "a journal that never stopped has no stop record");
+	event_clear(&ev);
+	terminal_close(t);
 }
 
 int
@@ -411,6 +495,7 @@ main(void)
 	test_schema_guards(base);
 	test_locked(dir_a);
 	test_disk_full(base);
+	test_action_ids(base);
 	t_rmrf(base);
 	free(base);
 	return t_done();

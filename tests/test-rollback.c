@@ -402,8 +402,8 @@ test_ca_only(void)
 	r = ledger_cmd("token", "--terminal", "r5");
 	tok = strtok(r.out, "\n");
 	snprintf(cmd, sizeof cmd, "cd '%s' && printf '%%s\\n' '%s' > token && '%s' enroll "
-	    "--data r5 --ledger %s --token %s --ca ca.pem >/dev/null", dir, tok, bin, ledger_url,
-	    tok);
+	    "--data r5 --ledger %s --token-file token --ca ca.pem >/dev/null", dir, tok, bin,
+	    ledger_url);
 	ok(system(cmd) == 0, "enrolled from the data's parent with relative paths");
 	t_result_free(&r);
 	ok(stat(path("r5/ledger-ca.pem"), &st) == 0 && (st.st_mode & 0777) == 0644,

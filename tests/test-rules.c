@@ -583,7 +583,7 @@ main(void)
 
 	clock_set_ms(T0);
 	test_config();
-	if (terminal_create(dir, "t1", "board", &em) != CST_OK ||
+	if (terminal_create(dir, "t1", "supervision", &em) != CST_OK ||
 	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
 		fprintf(stderr, "terminal: %s\n", em.text);
 		return 99;

@@ -64,7 +64,7 @@ serve 0 || exit 1
 d=$top/t1
 "$bin" init --data "$d" --terminal t1 --room intake >/dev/null
 tok=$("$ledger" token --db "$top/ledger.db" --terminal t1)
-"$bin" enroll --data "$d" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+printf '%s\n' "$tok" | "$bin" enroll --data "$d" --ledger "https://127.0.0.1:$port" --ca "$top/ca.pem" >/dev/null
 ok $? "custody enroll"
 
 tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \
@@ -86,7 +86,7 @@ wait_for "sync ✓" 30; ok $? "back online: sync ✓ and nothing unsent"
 d2=$top/t2
 "$bin" init --data "$d2" --terminal t2 --room exit >/dev/null
 tok=$("$ledger" token --db "$top/ledger.db" --terminal t2)
-"$bin" enroll --data "$d2" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+printf '%s\n' "$tok" | "$bin" enroll --data "$d2" --ledger "https://127.0.0.1:$port" --ca "$top/ca.pem" >/dev/null
 ok $? "custody enroll of a second terminal"
 sock1=$sock; sock=$sock-2
 tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \

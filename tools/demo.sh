@@ -54,9 +54,9 @@ if [ ! -f "$data/custody.db" ]; then
 	add a1 系统管理员 admin admin-pass-1
 fi
 if ! LANGUAGE= LC_ALL=C "$bin" sync --data "$data" --status 2>/dev/null | grep -q 'events of this terminal:'; then
-	token=$("$ledger_bin" token --db "$ledger/ledger.db" --terminal "demo-$room")
-	"$bin" enroll --data "$data" --ledger "https://127.0.0.1:$port" --token "$token" \
-		--ca "$ledger/ca.pem"
+	# The one-time token goes through a pipe, never on a command line.
+	"$ledger_bin" token --db "$ledger/ledger.db" --terminal "demo-$room" |
+		"$bin" enroll --data "$data" --ledger "https://127.0.0.1:$port" --ca "$ledger/ca.pem"
 fi
 dev=$(cd "$data" && pwd)/dev
 if [ ! -f "$data/custody.conf" ]; then
