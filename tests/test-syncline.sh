@@ -112,7 +112,7 @@ sock=$sock1
 d3=$top/t3
 "$bin" init --data "$d3" --terminal t3 --room waiting >/dev/null
 tok=$("$ledger" token --db "$top/ledger.db" --terminal t3)
-"$bin" enroll --data "$d3" --ledger "https://127.0.0.1:$port" --token "$tok" --ca "$top/ca.pem" >/dev/null
+printf '%s\n' "$tok" | "$bin" enroll --data "$d3" --ledger "https://127.0.0.1:$port" --ca "$top/ca.pem" >/dev/null
 slow=$(( ($(date +%s) - 7200) * 1000 ))
 sock1=$sock; sock=$sock-3
 trap 'tmux -L $sock1 kill-server 2>/dev/null; tmux -L $sock1-2 kill-server 2>/dev/null; tmux -L $sock1-3 kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
