@@ -470,6 +470,43 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 	(void)t2;
 }
 
+
+/* An event of t with the given kind, subject and body, signed by t's key. */
+static void
+subject_event(struct lt_term *t, struct event *ev, const char *kind, const char *subject,
+    const char *body)
+{
+	lt_event(t, ev, kind, body, NULL);
+	snprintf(ev->subject, sizeof ev->subject, "%s", subject);
+	event_seal(ev, t->sk);
+}
+
+/*
+ * Reference data (docs/journal.md, "Authority"): an operator.added that no administrator
+ * signed is refused with its own code, however well the terminal signed it; the chain stays
+ * where it was.
+ */
+static void
+test_authority(struct lt_term *t1)
+{
+	struct lt_resp r, s;
+	struct event ev;
+	int64_t acked;
+
+	s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
+	lt_resp_free(&s);
+	subject_event(t1, &ev, "operator.added", "a9", "{\"id\":\"a9\",\"name\":\"x\","
+	    "\"role\":\"admin\",\"password_hash\":\"$argon2id$v=19$m=131072,t=3,p=1$"
+	    "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}");
+	acked = t1->seq;
+	r = push_one(t1, &ev);
+	ok(is(&r, 403, "no_authority") && lt_int(json_get(r.json, "error"), "acked") == acked,
+	    "an operator.added without an administrator's authority: 403 no_authority");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	still_serves(t1, "a refused operator.added");
+}
+
 static void
 test_bodies(struct lt_term *t1)
 {
@@ -853,6 +890,7 @@ suite(const char *tmp)
 	test_status(&t1);
 	test_auth(&t1, &t2);
 	test_bodies(&t1);
+	test_authority(&t1);
 	test_restart(&t1, &pid, port);
 	test_client_certs(&t1);
 	test_kill(&pid, port);
