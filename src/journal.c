@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "db.h"
+#include "authority.h"
 #include "hex.h"
 #include "i18n.h"
 #include "project.h"
@@ -118,7 +119,7 @@ journal_head(struct journal *j, const char *terminal, int64_t *seq,
 }
 
 static int
-insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
+insert_event(struct journal *j, const struct event *ev, int apply, struct errmsg *em)
 {
 	int rc, status;
 
@@ -149,7 +150,34 @@ insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
 	reset(j->arrive);
 	if (rc != SQLITE_DONE)
 		return db_fail(j->db, rc, em, _("writing the journal"));
-	return project_apply(j->proj, ev, em);
+	return apply ? project_apply(j->proj, ev, em) : CST_OK;
+}
+
+/* A foreign event kept verbatim but not applied: why, for custody verify and the tests. */
+static int
+note_unapplied(struct journal *j, const struct event *ev, const char *reason,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	status = db_prepare(j->db, "INSERT OR REPLACE INTO unapplied (terminal, seq, reason) "
+	    "VALUES (?, ?, ?)", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, ev->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ev->seq);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("writing the journal"));
+}
+
+/* A refusal by project_check (the event's content), as opposed to a database failure. */
+static int
+refused_content(int status)
+{
+	return status == CST_ERR_INPUT || status == CST_ERR_PERM;
 }
 
 /* A write that failed for a reason of the disk is never retried blindly (DESIGN.md §8). */
@@ -244,8 +272,11 @@ journal_append(struct journal *j, const char *operator_, const char *kind,
 	ev.ts = clock_now_ms();
 	if ((status = event_check_fields(&ev, NULL, em)) != CST_OK)
 		goto fail;
+	/* The same checks as a foreign event's: a local one that fails them is not made. */
+	if ((status = project_check(j->proj, &ev, em)) != CST_OK)
+		goto fail;
 	event_seal(&ev, j->sk);
-	if ((status = insert_event(j, &ev, em)) != CST_OK)
+	if ((status = insert_event(j, &ev, 1, em)) != CST_OK)
 		goto fail;
 	if ((status = commit(j, em)) != CST_OK)
 		goto fail;
@@ -434,7 +465,8 @@ int
 journal_store_foreign(struct journal *j, const struct event *ev, int *stored, struct errmsg *em)
 {
 	struct event have;
-	int found, status;
+	struct errmsg why;
+	int found, status, apply = 1;
 
 	*stored = 0;
 	if ((status = refuse_if_stopped(j, em)) != CST_OK)
@@ -455,7 +487,20 @@ journal_store_foreign(struct journal *j, const struct event *ev, int *stored, st
 		end_unwritten(j);
 		return status;
 	}
-	status = insert_event(j, ev, em);
+	/*
+	 * An event that fails the checks is kept, so its chain stays whole and verifies, but it
+	 * never reaches a projection; why is recorded.
+	 */
+	err_clear(&why);
+	status = project_check(j->proj, ev, &why);
+	if (refused_content(status)) {
+		apply = 0;
+		status = note_unapplied(j, ev, why.text, em);
+	} else if (status != CST_OK) {
+		err_set(em, status, "%s", why.text);
+	}
+	if (status == CST_OK)
+		status = insert_event(j, ev, apply, em);
 	if (status == CST_OK)
 		status = commit(j, em);
 	if (status != CST_OK)
@@ -781,6 +826,16 @@ journal_batch_end(struct journal *j, struct errmsg *em)
 	return status == CST_OK ? CST_OK : write_failed(j, status, em);
 }
 
+void
+journal_batch_abort(struct journal *j)
+{
+	if (!j->in_batch)
+		return;
+	j->in_batch = 0;
+	if (!sqlite3_get_autocommit(j->db))
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 struct sqlite3 *
 journal_db(struct journal *j)
 {
@@ -788,30 +843,153 @@ journal_db(struct journal *j)
 }
 
 int
-journal_rebuild(struct journal *j, struct errmsg *em)
+journal_unapplied(struct journal *j, const char *terminal, int64_t seq, char *reason,
+    size_t size, struct errmsg *em)
 {
 	sqlite3_stmt *st;
-	struct event ev;
 	int rc, status;
 
+	status = db_prepare(j->db, "SELECT reason FROM unapplied WHERE terminal = ? AND seq = ?",
+	    &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (reason != NULL)
+			snprintf(reason, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		status = CST_OK;
+	} else if (rc == SQLITE_DONE) {
+		status = CST_ERR_NOTFOUND;
+	} else {
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+journal_unapplied_count(struct journal *j, int64_t *count, char *first, size_t size,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	*count = 0;
+	if (first != NULL && size > 0)
+		first[0] = '\0';
+	status = db_prepare(j->db, "SELECT count(*), (SELECT terminal || ' #' || seq || ': ' || "
+	    "reason FROM unapplied ORDER BY terminal, seq LIMIT 1) FROM unapplied", &st, em);
+	if (status != CST_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		if (first != NULL && sqlite3_column_type(st, 1) == SQLITE_TEXT)
+			snprintf(first, size, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? CST_OK : db_fail(j->db, rc, em, _("reading the journal"));
+}
+
+int
+journal_note_order(struct journal *j, const char *terminal, int64_t seq, const char *kind,
+    int64_t cursor, struct errmsg *em)
+{
+	int status;
+
+	/* Only reference data has conflicts the ledger's order decides. */
+	if (!authority_kind_needs(kind))
+		return CST_OK;
 	if ((status = refuse_if_stopped(j, em)) != CST_OK)
 		return status;
 	if ((status = begin(j, em)) != CST_OK)
 		return status;
+	status = project_note_order(j->proj, terminal, seq, cursor, em);
+	if (status == CST_OK)
+		status = commit(j, em);
+	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}
+
+int
+journal_pin_center(struct journal *j, const unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
+{
+	unsigned char have[CRY_PK_BYTES];
+	char hex[2 * CRY_PK_BYTES + 1];
+
+	if (project_center(j->proj, have, NULL) == CST_OK) {
+		if (cry_equal(have, pk, CRY_PK_BYTES))
+			return CST_OK;
+		return err_set(em, CST_ERR_EXISTS, _("another center key is pinned in this "
+		    "journal already"));
+	}
+	hex_encode(pk, CRY_PK_BYTES, hex);
+	return journal_local_set(j, "center.key", hex, em);
+}
+
+int
+journal_center(struct journal *j, unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
+{
+	return project_center(j->proj, pk, em);
+}
+
+const char *
+journal_signer(struct journal *j)
+{
+	return j->has_signer ? j->signer : NULL;
+}
+
+/*
+ * Replays every event in arrival order. Those that arrived after this file learned the checks
+ * (arrival n past authority.from, docs/journal.md "Authority") pass them again, so the events
+ * left unapplied when they came are left unapplied again; older ones are replayed as they were.
+ */
+int
+journal_rebuild(struct journal *j, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	struct errmsg why;
+	char from_text[32];
+	int64_t from = 0;
+	int rc, status, check;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (journal_local_get(j, "authority.from", from_text, sizeof from_text, NULL) == CST_OK)
+		from = strtoll(from_text, NULL, 10);
+	if ((status = begin(j, em)) != CST_OK)
+		return status;
 	status = project_reset(j->proj, em);
 	if (status == CST_OK)
+		status = db_exec(j->db, "DELETE FROM unapplied", em, _("emptying projections"));
+	if (status == CST_OK)
 		status = db_prepare(j->db, "SELECT e.terminal, e.seq, e.ts, e.operator, e.kind, "
-		    "e.subject, e.body, e.prev, e.hash, e.sig FROM arrival a JOIN events e "
+		    "e.subject, e.body, e.prev, e.hash, e.sig, a.n FROM arrival a JOIN events e "
 		    "ON e.terminal = a.terminal AND e.seq = a.seq ORDER BY a.n", &st, em);
 	if (status != CST_OK)
 		return write_failed(j, status, em);
 	memset(&ev, 0, sizeof ev);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_row(st, &ev);
+		if (sqlite3_column_int64(st, 10) > from) {
+			err_clear(&why);
+			check = project_check(j->proj, &ev, &why);
+			if (refused_content(check)) {
+				if ((status = note_unapplied(j, &ev, why.text, em)) != CST_OK)
+					break;
+				continue;
+			}
+			if (check != CST_OK) {
+				status = err_set(em, check, "%s", why.text);
+				break;
+			}
+		}
 		if ((status = project_apply(j->proj, &ev, em)) != CST_OK)
 			break;
 	}
-	if (status == CST_OK && rc != SQLITE_DONE)
+	if (status == CST_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = db_fail(j->db, rc, em, _("reading the journal"));
 	event_clear(&ev);
 	sqlite3_finalize(st);

@@ -106,11 +106,41 @@ int journal_terminal_key(struct journal *j, const char *terminal,
  */
 int journal_batch_begin(struct journal *j, struct errmsg *em);
 int journal_batch_end(struct journal *j, struct errmsg *em);
+/* Rolls back a batch still open (after a refusal that wrote nothing); no-op otherwise. */
+void journal_batch_abort(struct journal *j);
 
 /* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
 struct sqlite3 *journal_db(struct journal *j);
 
-/* Recomputes every projection from the events alone, in one transaction. */
+/*
+ * Recomputes every projection from the events alone, in one transaction; events that came
+ * after this file learned the checks (docs/journal.md, "Authority") pass them again.
+ */
 int journal_rebuild(struct journal *j, struct errmsg *em);
+
+/*
+ * Why a foreign event was stored but not applied (it failed the checks): CST_OK and the
+ * reason, or CST_ERR_NOTFOUND when it was applied (or is not held).
+ */
+int journal_unapplied(struct journal *j, const char *terminal, int64_t seq, char *reason,
+    size_t size, struct errmsg *em);
+/* How many foreign events were stored but not applied, and the first of them in words. */
+int journal_unapplied_count(struct journal *j, int64_t *count, char *first, size_t size,
+    struct errmsg *em);
+
+/*
+ * The ledger's order of an event (its pull cursor), for reference data whose conflicts it
+ * decides: sync calls it for every event of a pull page, this terminal's own included.
+ */
+int journal_note_order(struct journal *j, const char *terminal, int64_t seq, const char *kind,
+    int64_t cursor, struct errmsg *em);
+
+/* Pins the center key (docs/journal.md, "Authority"); CST_ERR_EXISTS if another is pinned. */
+int journal_pin_center(struct journal *j, const unsigned char pk[CRY_PK_BYTES],
+    struct errmsg *em);
+/* The pinned center key, or CST_ERR_NOTFOUND. */
+int journal_center(struct journal *j, unsigned char pk[CRY_PK_BYTES], struct errmsg *em);
+/* The terminal whose chain journal_append extends, or NULL when not open for signing. */
+const char *journal_signer(struct journal *j);
 
 #endif

@@ -1,22 +1,27 @@
 /*
- * Who may say what (issue 13 §5): a terminal that is not an administrator's cannot take over
- * an operator, whatever its clock; failed logins elsewhere lock nobody here; foreign text that
+ * Who may say what (issue 13 §5): a terminal without an administrator cannot take over an
+ * operator, whatever its clock; failed logins elsewhere lock nobody here; foreign text that
  * would drive a terminal never reaches a projection or a printer; password hashes stay out of
- * custody log and cost more than libsodium's interactive minimum.
+ * custody log and cost more than libsodium's interactive minimum. A rogue terminal is played
+ * by forging events with its key, as modified software on a stolen disk could.
  */
 #include <sqlite3.h>
 
+#include "authority.h"
 #include "clock.h"
 #include "crypto.h"
+#include "evcheck.h"
 #include "journal.h"
 #include "operator.h"
 #include "t.h"
 #include "terminal.h"
+#include "text.h"
 #include "util.h"
 
 #define T2026 1780000000000LL	/* the real center's clock */
 #define T2001 978307200000LL	/* the impostor's clock */
 #define T2100 4102444800000LL
+#define LOCKOUT (15 * 60000LL)
 
 static char *top;
 
@@ -38,7 +43,6 @@ make(const char *name)
 
 struct copy {
 	struct journal *to;
-	int64_t after;
 	int failed;
 };
 
@@ -49,8 +53,6 @@ store_one(const struct event *ev, void *arg)
 	struct errmsg em;
 	int stored;
 
-	if (ev->seq <= c->after)
-		return 0;
 	err_clear(&em);
 	if (journal_store_foreign(c->to, ev, &stored, &em) != CST_OK) {
 		fprintf(stderr, "  store %s #%lld: %s\n", ev->terminal, (long long)ev->seq, em.text);
@@ -64,26 +66,90 @@ static int
 copy_chain(struct terminal *from, struct journal *to)
 {
 	unsigned char h[CRY_HASH_BYTES];
-	struct copy c = { to, 0, 0 };
+	struct copy c = { to, 0 };
 	struct errmsg em;
+	int64_t after;
 
-	journal_head(to, from->name, &c.after, h, &em);
-	return journal_chain(from->journal, from->name, c.after, 1000000, store_one, &c, &em) ==
+	journal_head(to, from->name, &after, h, &em);
+	return journal_chain(from->journal, from->name, after, 1000000, store_one, &c, &em) ==
 	    CST_OK && !c.failed ? 0 : -1;
 }
 
-/* An event of t's own chain with any body, as a rogue terminal with its key can make. */
-static int
-rogue(struct terminal *t, const char *operator_, const char *kind, const char *subject,
-    const char *body)
+/* A rogue terminal: tr's key and the head of a chain forged past tr's own journal. */
+struct rogue {
+	char name[EV_MAX_ID + 1];
+	unsigned char sk[CRY_SK_BYTES];
+	int64_t seq;
+	unsigned char last[CRY_HASH_BYTES];
+};
+
+static void
+rogue_init(struct rogue *r, struct terminal *t)
 {
+	unsigned char pk[CRY_PK_BYTES];
+	struct errmsg em;
+
+	memset(r, 0, sizeof *r);
+	if (terminal_key_load(t->key_path, r->name, sizeof r->name, pk, r->sk, &em) != CST_OK ||
+	    journal_head(t->journal, t->name, &r->seq, r->last, &em) != CST_OK) {
+		fprintf(stderr, "rogue: %s\n", em.text);
+		exit(99);
+	}
+}
+
+/*
+ * The rogue's next event, signed with its terminal key, stored into to as sync would: what
+ * journal_store_foreign says, and whether it was applied (reason when it was not).
+ */
+static int
+forge(struct rogue *r, struct journal *to, const char *operator_, const char *kind,
+    const char *subject, const char *body, char *reason, size_t size)
+{
+	struct event ev;
+	struct errmsg em;
+	int stored, status;
+
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.terminal, sizeof ev.terminal, "%s", r->name);
+	ev.seq = r->seq + 1;
+	ev.ts = clock_now_ms();
+	snprintf(ev.operator_, sizeof ev.operator_, "%s", operator_);
+	snprintf(ev.kind, sizeof ev.kind, "%s", kind);
+	snprintf(ev.subject, sizeof ev.subject, "%s", subject);
+	event_set_body(&ev, body, strlen(body));
+	memcpy(ev.prev, r->last, sizeof ev.prev);
+	event_seal(&ev, r->sk);
+	err_clear(&em);
+	status = journal_store_foreign(to, &ev, &stored, &em);
+	if (status == CST_OK && stored) {
+		r->seq = ev.seq;
+		memcpy(r->last, ev.hash, sizeof r->last);
+	} else {
+		fprintf(stderr, "  forge %s: %s\n", kind, em.text);
+	}
+	if (reason != NULL) {
+		reason[0] = '\0';
+		journal_unapplied(to, ev.terminal, ev.seq, reason, size, &em);
+	}
+	event_clear(&ev);
+	return status;
+}
+
+/* The same with an authority attached by a. */
+static int
+forge_signed(struct rogue *r, struct journal *to, const struct authority *a, const char *kind,
+    const char *subject, const char *body, char *reason, size_t size)
+{
+	char *signed_body;
+	size_t n;
 	struct errmsg em;
 	int status;
 
-	err_clear(&em);
-	status = journal_append(t->journal, operator_, kind, subject, body, strlen(body), NULL, &em);
-	if (status != CST_OK)
-		fprintf(stderr, "  rogue %s: %s\n", kind, em.text);
+	if (authority_attach(a, r->name, kind, subject, body, strlen(body), &signed_body, &n,
+	    &em) != CST_OK)
+		return -1;
+	status = forge(r, to, a->admin, kind, subject, signed_body, reason, size);
+	free(signed_body);
 	return status;
 }
 
@@ -94,8 +160,16 @@ can_login(struct terminal *t, const char *id, const char *pw)
 	struct errmsg em;
 
 	err_clear(&em);
-	return operator_authenticate(t->journal, id, pw, "login", 5, 15 * 60000LL, &op, &em) ==
-	    CST_OK;
+	return operator_authenticate(t->journal, id, pw, "login", 5, LOCKOUT, &op, &em) == CST_OK;
+}
+
+static int
+name_is(struct terminal *t, const char *id, const char *want)
+{
+	struct operator op;
+	struct errmsg em;
+
+	return operator_get(t->journal, id, &op, &em) == CST_OK && strcmp(op.name, want) == 0;
 }
 
 static char *
@@ -114,36 +188,100 @@ stored_hash(struct terminal *t, const char *id)
 	return out;
 }
 
+static struct terminal *ta, *tb, *tr;	/* tr: the rogue, whose key forges */
+static struct rogue rb;
+static unsigned char center[CRY_PK_BYTES];
+
 static void
-test_impostor(struct terminal *ta, struct terminal *tb)
+test_impostor(void)
 {
-	char hash[CRY_PWHASH_BYTES], body[512];
-	struct operator op;
+	char hash[CRY_PWHASH_BYTES], body[512], why[ERRMSG_MAX];
+	struct authority other;
 	struct errmsg em;
 
 	clock_set_ms(T2026);
-	ok(operator_add(ta->journal, "system", "a1", "管理员", "admin", "real-admin-pass", &em) ==
-	    CST_OK, "ta: the real administrator a1");
-	/* tb, its clock at 2001, says a1 is someone else with another password. */
+	ok(operator_found(ta->journal, "a1", "管理员", "real-admin-pass", center, &em) == CST_OK,
+	    "ta founds the center with the real administrator a1");
+	ok(copy_chain(ta, tb->journal) == 0 && name_is(tb, "a1", "管理员"),
+	    "tb learns a1 from ta");
+	/* tr, its clock at 2001, says a1 is someone else with another password. */
 	clock_set_ms(T2001);
 	ok(cry_pwhash("impostor-pass", 13, hash) == 0, "the impostor's hash");
 	snprintf(body, sizeof body, "{\"id\":\"a1\",\"name\":\"冒名\",\"role\":\"admin\","
 	    "\"password_hash\":\"%s\"}", hash);
-	ok(rogue(tb, "system", "operator.added", "a1", body) == CST_OK,
-	    "tb, clock at 2001, adds its own a1");
+	ok(forge(&rb, ta->journal, "system", "operator.added", "a1", body, why, sizeof why) ==
+	    CST_OK && t_has(why, "authority"),
+	    "tr, clock at 2001, adds its own a1: stored, not applied, for want of authority");
+	/* The same signed with a center key of its own making. */
+	authority_new_center(&other, "a1");
+	snprintf(body, sizeof body, "{\"id\":\"b9\",\"name\":\"冒名\",\"role\":\"admin\","
+	    "\"password_hash\":\"%s\"}", hash);
+	ok(forge_signed(&rb, ta->journal, &other, "operator.added", "b9", body, why, sizeof why) ==
+	    CST_OK && t_has(why, "center key"),
+	    "an administrator signed with another center's key: not applied");
 	clock_set_ms(T2026 + 60000);
-	copy_chain(tb, ta->journal);
-	ok(operator_get(ta->journal, "a1", &op, &em) == CST_OK && strcmp(op.name, "管理员") == 0,
-	    "after sync ta's a1 is still the real administrator");
+	ok(name_is(ta, "a1", "管理员"), "after sync ta's a1 is still the real administrator");
+	ok(operator_get(ta->journal, "b9", &(struct operator){ 0 }, &em) != CST_OK,
+	    "and the other center's administrator does not exist here");
 	ok(can_login(ta, "a1", "real-admin-pass"), "the real password still logs in");
 	ok(!can_login(ta, "a1", "impostor-pass"), "the impostor's password does not");
-	ok(journal_rebuild(ta->journal, &em) == CST_OK &&
-	    operator_get(ta->journal, "a1", &op, &em) == CST_OK && strcmp(op.name, "管理员") == 0,
-	    "a rebuild agrees");
+	ok(journal_rebuild(ta->journal, &em) == CST_OK && name_is(ta, "a1", "管理员") &&
+	    journal_unapplied(ta->journal, rb.name, rb.seq, why, sizeof why, &em) == CST_OK,
+	    "a rebuild agrees, and leaves the forged events unapplied again");
+	authority_wipe(&other);
+}
+
+/* What an administrator present at a terminal may do, and nobody else. */
+static void
+test_admin_present(void)
+{
+	struct authority a, none;
+	struct errmsg em;
+	struct t_result r;
+	char dir[600];
+
+	clock_set_ms(T2026 + 70000);
+	ok(operator_unlock(tb->journal, "a1", "wrong-password", 5, LOCKOUT, &a, &em) ==
+	    CST_ERR_PERM, "a wrong password does not open a1's center key");
+	ok(operator_unlock(tb->journal, "a1", "real-admin-pass", 5, LOCKOUT, &a, &em) == CST_OK &&
+	    memcmp(a.pk, center, sizeof center) == 0,
+	    "a1 present at tb (cut off from ta) opens the center key with the password");
+	ok(operator_add(tb->journal, &a, "c5", "书记员", "clerk", "clerk-pass-5", &em) == CST_OK,
+	    "a1 adds clerk c5 at tb, offline");
+	ok(operator_add(tb->journal, &a, "a2", "副管理员", "admin", "admin-pass-2", &em) == CST_OK,
+	    "and a second administrator a2");
+	authority_wipe(&a);
+	ok(operator_add(tb->journal, NULL, "c6", "x", "clerk", "clerk-pass-6", &em) ==
+	    CST_ERR_PERM, "without an administrator no operator is added");
+	ok(operator_unlock(tb->journal, "c5", "clerk-pass-5", 5, LOCKOUT, &none, &em) ==
+	    CST_ERR_PERM, "a clerk holds no center key");
+	ok(operator_unlock(tb->journal, "a2", "admin-pass-2", 5, LOCKOUT, &a, &em) == CST_OK &&
+	    operator_add(tb->journal, &a, "k7", "库管", "keeper", "keeper-pass-7", &em) == CST_OK,
+	    "a2 acts alone with its own password");
+	authority_wipe(&a);
+	ok(copy_chain(tb, ta->journal) == 0 && name_is(ta, "c5", "书记员") &&
+	    name_is(ta, "a2", "副管理员") && name_is(ta, "k7", "库管"),
+	    "ta accepts them later");
+	ok(can_login(ta, "c5", "clerk-pass-5"), "c5 logs in at ta");
+	snprintf(dir, sizeof dir, "%s/ta", top);
+	r = t_custody_env(NULL, "clerk-pass-9\n", "operator", "add", "--data", dir, "--id", "c9",
+	    "--name", "x", "--role", "clerk", (char *)NULL);
+	ok(r.status == 2 && t_has(r.err, "--by"), "custody operator add wants --by ADMIN");
+	t_result_free(&r);
+	r = t_custody_env(NULL, "wrong-password\nclerk-pass-9\n", "operator", "add", "--data", dir,
+	    "--id", "c9", "--name", "x", "--role", "clerk", "--by", "a1", (char *)NULL);
+	ok(r.status != 0 && operator_get(ta->journal, "c9", &(struct operator){ 0 }, &em) != CST_OK,
+	    "nor with a wrong administrator's password");
+	t_result_free(&r);
+	r = t_custody_env(NULL, "real-admin-pass\nclerk-pass-9\n", "operator", "add", "--data",
+	    dir, "--id", "c9", "--name", "书记员九", "--role", "clerk", "--by", "a1", (char *)NULL);
+	ok(r.status == 0 && name_is(ta, "c9", "书记员九"),
+	    "custody operator add --by a1 with a1's password, then the new one's");
+	t_result_free(&r);
 }
 
 static void
-test_foreign_lockout(struct terminal *ta, struct terminal *tb)
+test_foreign_lockout(void)
 {
 	struct operator op;
 	struct errmsg em;
@@ -154,11 +292,11 @@ test_foreign_lockout(struct terminal *ta, struct terminal *tb)
 	for (i = 1; i <= 5; i++) {
 		snprintf(body, sizeof body, "{\"purpose\":\"login\",\"failures\":%d,"
 		    "\"locked_until\":%lld}", i, i == 5 ? T2100 + 73LL * 365 * 86400000 : 0LL);
-		made += rogue(tb, "a1", "login.failed", "a1", body) == CST_OK;
+		made += forge(&rb, ta->journal, "a1", "login.failed", "a1", body, NULL, 0) ==
+		    CST_OK;
 	}
-	ok(made == 5, "tb, clock at 2100, records five failed logins of a1");
+	ok(made == 5, "tr, clock at 2100, records five failed logins of a1");
 	clock_set_ms(T2026 + 120000);
-	copy_chain(tb, ta->journal);
 	ok(operator_get(ta->journal, "a1", &op, &em) == CST_OK && op.locked_until == 0 &&
 	    op.failures == 0, "ta: a1 is not locked by another terminal's failures");
 	ok(can_login(ta, "a1", "real-admin-pass"), "ta: a1 logs in");
@@ -166,32 +304,52 @@ test_foreign_lockout(struct terminal *ta, struct terminal *tb)
 	for (i = 0; i < 5; i++)
 		can_login(ta, "a1", "wrong-password");
 	ok(!can_login(ta, "a1", "real-admin-pass"), "ta: five failures at ta lock a1 at ta");
+	ok(copy_chain(ta, tb->journal) == 0 && can_login(tb, "a1", "real-admin-pass"),
+	    "tb: ta's failures lock nobody at tb");
+	forge(&rb, ta->journal, "a1", "login.succeeded", "a1", "{\"purpose\":\"login\"}", NULL, 0);
+	ok(!can_login(ta, "a1", "real-admin-pass"), "ta: nor does another's success unlock a1");
+	ok(journal_rebuild(ta->journal, &em) == CST_OK && !can_login(ta, "a1", "real-admin-pass"),
+	    "ta: a rebuild keeps the lock");
 	clock_set_ms(T2026 + 120000 + 16 * 60000LL);
 	ok(can_login(ta, "a1", "real-admin-pass"), "ta: and the lock ends after lockout_ms");
 }
 
 static void
-test_foreign_text(struct terminal *ta, struct terminal *tb)
+test_foreign_text(void)
 {
-	char hash[CRY_PWHASH_BYTES], body[1024], dir[600];
+	char hash[CRY_PWHASH_BYTES], body[1024], dir[600], why[ERRMSG_MAX];
+	struct authority a;
 	struct operator op;
 	struct t_result r;
 	struct errmsg em;
+	int refused = 0;
 
 	clock_set_ms(T2026 + 200000);
+	/* With the center's authority: the fields alone refuse these. */
+	ok(operator_unlock(ta->journal, "a1", "real-admin-pass", 5, LOCKOUT, &a, &em) == CST_OK,
+	    "a1 opens the center key at ta");
+	snprintf(a.admin, sizeof a.admin, "%s", "a1");
 	ok(cry_pwhash("escape-pass-1", 13, hash) == 0, "a hash");
 	snprintf(body, sizeof body, "{\"id\":\"x1\",\"name\":\"\\u001b[2J\\u001b[H\\u009b31m"
 	    "\xe2\x80\xae" "evil\",\"role\":\"clerk\",\"password_hash\":\"%s\"}", hash);
-	rogue(tb, "a1", "operator.added", "x1", body);
+	refused += forge_signed(&rb, ta->journal, &a, "operator.added", "x1", body, why,
+	    sizeof why) == CST_OK && t_has(why, "control");
 	/* A hash whose cost would take the receiver minutes and gigabytes to check. */
-	rogue(tb, "a1", "operator.added", "x2", "{\"id\":\"x2\",\"name\":\"x\",\"role\":\"clerk\","
-	    "\"password_hash\":\"$argon2id$v=19$m=4194304,t=4000,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-	    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}");
-	rogue(tb, "a1", "operator.added", "x3", "{\"id\":\"x3\",\"name\":7,\"role\":\"janitor\","
-	    "\"password_hash\":[]}");
-	rogue(tb, "a1", "operator.added", "x4", "{\"id\":\"other\",\"name\":\"x\","
-	    "\"role\":\"clerk\",\"password_hash\":\"x\"}");
-	copy_chain(tb, ta->journal);
+	refused += forge_signed(&rb, ta->journal, &a, "operator.added", "x2", "{\"id\":\"x2\","
+	    "\"name\":\"x\",\"role\":\"clerk\",\"password_hash\":\"$argon2id$v=19$m=4194304,"
+	    "t=4000,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}",
+	    why, sizeof why) == CST_OK && t_has(why, "password_hash");
+	refused += forge_signed(&rb, ta->journal, &a, "operator.added", "x3", "{\"id\":\"x3\","
+	    "\"name\":7,\"role\":\"janitor\",\"password_hash\":[]}", why, sizeof why) == CST_OK &&
+	    t_has(why, "name");
+	refused += forge_signed(&rb, ta->journal, &a, "operator.added", "x4", "{\"id\":\"other\","
+	    "\"name\":\"x\",\"role\":\"clerk\",\"password_hash\":\"x\"}", why, sizeof why) ==
+	    CST_OK && t_has(why, "id");
+	refused += forge(&rb, ta->journal, "c5", "person.registered", "v-1", "{\"name\":"
+	    "\"\\u001b]0;pwned\\u0007\",\"sex\":\"M\"}", why, sizeof why) == CST_OK &&
+	    t_has(why, "control");
+	ok(refused == 5, "each is stored, not applied, with the reason");
+	authority_wipe(&a);
 	ok(operator_get(ta->journal, "x1", &op, &em) != CST_OK,
 	    "a foreign operator whose name holds control characters is not applied");
 	ok(operator_get(ta->journal, "x2", &op, &em) != CST_OK,
@@ -207,11 +365,32 @@ test_foreign_text(struct terminal *ta, struct terminal *tb)
 	    !t_has(r.out, "\xe2\x80\xae"), "custody operator list prints no control character");
 	t_result_free(&r);
 	r = t_custody("log", "--data", dir);
-	ok(r.status == 0 && t_has(r.out, "operator.added") && !t_has(r.out, "$argon2id$"),
-	    "custody log prints no password hash");
+	ok(r.status == 0 && t_has(r.out, "operator.added") && !t_has(r.out, "$argon2id$") &&
+	    !t_has(r.out, "\"sealed\""), "custody log prints no password hash nor credential");
 	ok(strchr(r.out, '\x1b') == NULL && !t_has(r.out, "\xc2\x9b") &&
-	    !t_has(r.out, "\xe2\x80\xae"), "custody log prints no control character");
+	    !t_has(r.out, "\xe2\x80\xae") && t_has(r.out, "\\u202e"),
+	    "custody log prints no control character: the stored ones are escaped");
 	t_result_free(&r);
+	r = t_custody("verify", "--data", dir);
+	ok(r.status == 0 && t_has(r.out, "not applied"),
+	    "custody verify passes and counts the events stored but not applied");
+	t_result_free(&r);
+}
+
+static void
+test_escape(void)
+{
+	char out[128];
+
+	text_escape("a\x1b[2J\xc2\x9b" "b\xe2\x80\xae" "c\x7f\\d\xff" "张", out, sizeof out);
+	ok(strcmp(out, "a\\x1b[2J\\x9bb\\u202ec\\x7f\\\\d\\xff张") == 0,
+	    "text_escape: C0, C1, DEL, bidi override, backslash and a bad byte");
+	text_escape("\xe2\x81\xa6x\xe2\x81\xa9", out, sizeof out);
+	ok(strcmp(out, "\\u2066x\\u2069") == 0, "text_escape: bidirectional isolates");
+	text_escape("abc\x1b", out, 6);
+	ok(strcmp(out, "abc") == 0, "text_escape cuts before an escape that does not fit");
+	ok(!text_valid("x\xe2\x80\xaey", 64, 1) && text_valid("张三", 64, 1),
+	    "text_valid refuses a bidirectional override");
 }
 
 static int
@@ -223,7 +402,7 @@ hash_param(const char *h, const char *key)
 }
 
 static void
-test_hash_cost(struct terminal *ta)
+test_hash_cost(void)
 {
 	/* Made with libsodium at the old cost: m=9216 KiB, t=4. */
 	static const char old[] = "$argon2id$v=19$m=9216,t=4,p=1$Wb9svJBMtvvLfuxpyRMd0g$"
@@ -232,30 +411,36 @@ test_hash_cost(struct terminal *ta)
 
 	ok(hash_param(h, "m=") >= 65536 && hash_param(h, "t=") >= 3,
 	    "a new password hash costs more than libsodium's interactive minimum (64 MiB, 2 passes)");
+	ok(h != NULL && !cry_pwhash_needs_rehash(h), "and is of today's cost");
 	free(h);
 	ok(cry_pwhash_check(old, "password-1", 10), "a hash made at the old cost still verifies");
 	ok(!cry_pwhash_check(old, "password-2", 10), "and refuses a wrong password");
+	ok(cry_pwhash_needs_rehash(old), "and is known to be of an older cost");
 }
 
 int
 main(void)
 {
-	struct terminal *ta, *tb;
-
 	if (cry_init() != CST_OK)
 		return 99;
 	top = t_tmpdir("authority");
 	clock_set_ms(T2026 - 1000);
 	ta = make("ta");
 	tb = make("tb");
+	tr = make("tr");
 	copy_chain(ta, tb->journal);
 	copy_chain(tb, ta->journal);
-	test_impostor(ta, tb);
-	test_foreign_lockout(ta, tb);
-	test_foreign_text(ta, tb);
-	test_hash_cost(ta);
+	copy_chain(tr, ta->journal);
+	rogue_init(&rb, tr);
+	test_impostor();
+	test_admin_present();
+	test_foreign_lockout();
+	test_foreign_text();
+	test_escape();
+	test_hash_cost();
 	terminal_close(ta);
 	terminal_close(tb);
+	terminal_close(tr);
 	if (t_failed == 0)
 		t_rmrf(top);
 	else

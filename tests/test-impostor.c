@@ -189,49 +189,55 @@ test_impostor(void)
 	/* t1: the center's first terminal, with its administrator a1. */
 	r = t_custody_env(NULL, "real-admin-pass\n", "init", "--data", path("t1"), "--terminal",
 	    "t1", "--room", "intake", "--admin", "a1", "--admin-name", "管理员", (char *)NULL);
-	if (r.status != 0) {
-		/* Before the center's authority existed: a1 added the old way. */
-		t_result_free(&r);
-		make_terminal("t1");
-		r = t_custody_env(NULL, "real-admin-pass\n", "operator", "add", "--data", path("t1"),
-		    "--id", "a1", "--name", "管理员", "--role", "admin", (char *)NULL);
-	} else {
-		enroll("t1");
-	}
-	ok(r.status == 0, "t1: the real administrator a1");
+	ok(r.status == 0 && t_has(r.out, "center.pub"),
+	    "custody init --admin: t1 founds the center with the real administrator a1");
 	t_result_free(&r);
+	enroll("t1");
 	ok(sync_once("t1", NULL, 0) == 0, "t1 syncs a1 to the ledger");
-	make_terminal("t2");
+	/* t2 pins the center's key from t1's file; t3 and t4 learn it from the ledger. */
+	r = t_custody("init", "--data", path("t2"), "--terminal", "t2", "--room", "search",
+	    "--center", path("t1/center.pub"));
+	ok(r.status == 0 && t_has(r.out, "pinned"), "custody init --center: t2 pins the key");
+	t_result_free(&r);
+	enroll("t2");
 	make_terminal("t3");
 	make_terminal("t4");
 
-	/* t3, its clock at 2001, adds its own a1 with its own password. */
+	/* The impostor, its clock at 2001, with a center key of its own (a stolen disk's best). */
 	r = t_custody_env(env2001, "impostor-pass\n", "init", "--data", path("t3x"),
 	    "--terminal", "t3x", "--room", "intake", "--admin", "a1", "--admin-name", "冒名顶替",
 	    (char *)NULL);
-	if (r.status == 0) {
-		/* With a center of its own: what a stolen disk can do at most. */
-		t_result_free(&r);
-		enroll("t3x");
-		ok(sync_once("t3x", out, sizeof out) != 0 && t_has(out, "no_authority"),
-		    "the ledger refuses an a1 that the center's administrator did not sign: "
-		    "no_authority");
-	} else {
-		t_result_free(&r);
-	}
+	ok(r.status == 0, "t3x, its clock at 2001, makes its own a1 under its own center key");
+	t_result_free(&r);
+	enroll("t3x");
+	ok(sync_once("t3x", out, sizeof out) != 0 && t_has(out, "no_authority"),
+	    "the ledger refuses it: no_authority");
+	/* Without any administrator, a terminal adds nobody. */
 	r = cli_add(env2001, "impostor-pass\n", "t3", "a1", "admin", NULL);
+	ok(r.status != 0, "t3 cannot add a1 without --by");
 	t_result_free(&r);
 	r = cli_add(env2001, "whatever-pass\nimpostor-pass\n", "t3", "a1", "admin", "a1");
+	ok(r.status != 0, "nor as a1, whom it does not know");
 	t_result_free(&r);
-	sync_once("t3", out, sizeof out);
-	ok(sync_once("t2", NULL, 0) == 0 && sync_once("t1", NULL, 0) == 0,
-	    "t1 and t2 sync after the impostor");
+	ok(sync_once("t3", NULL, 0) == 0 && sync_once("t2", NULL, 0) == 0 &&
+	    sync_once("t1", NULL, 0) == 0, "t1, t2 and t3 sync after the impostor");
 	ok(can_login("t1", "a1", "real-admin-pass", clock_now_ms()) &&
-	    can_login("t2", "a1", "real-admin-pass", clock_now_ms()),
-	    "the real administrator's password logs in on t1 and t2");
+	    can_login("t2", "a1", "real-admin-pass", clock_now_ms()) &&
+	    can_login("t3", "a1", "real-admin-pass", clock_now_ms()),
+	    "the real administrator's password logs in on t1, t2 and t3");
 	ok(!can_login("t1", "a1", "impostor-pass", clock_now_ms()) &&
 	    !can_login("t2", "a1", "impostor-pass", clock_now_ms()),
 	    "the impostor's password does not");
+
+	/* a1 at t2, cut off from the ledger, adds a clerk; the others take it later. */
+	r = t_custody_env(NULL, "real-admin-pass\nclerk-pass-2\n", "operator", "add", "--data",
+	    path("t2"), "--id", "c2", "--name", "书记员", "--role", "clerk", "--by", "a1",
+	    (char *)NULL);
+	ok(r.status == 0, "a1 present at t2 adds clerk c2 before t2 syncs again");
+	t_result_free(&r);
+	ok(sync_once("t2", NULL, 0) == 0 && sync_once("t1", NULL, 0) == 0 &&
+	    can_login("t1", "c2", "clerk-pass-2", clock_now_ms()),
+	    "after sync c2 logs in at t1");
 
 	/* t4, its clock in 2100, fails a1's login five times where it stands. */
 	ok(sync_once("t4", NULL, 0) == 0, "t4 learns a1 from the ledger");
@@ -245,6 +251,9 @@ test_impostor(void)
 	    "t2: a1 is not locked by t4's failures");
 	r = ledger_cmd("verify", NULL, NULL);
 	ok(r.status == 0, "custody-ledger verify passes");
+	t_result_free(&r);
+	r = t_custody("verify", "--data", path("t2"));
+	ok(r.status == 0, "custody verify passes on t2");
 	t_result_free(&r);
 }
 
