@@ -121,6 +121,11 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 	if (proof->present && center != NULL && !cry_equal(center, proof->center, CRY_PK_BYTES))
 		return err_set(em, CST_ERR_PERM, _("%s %s: signed with another center key than "
 		    "the one pinned here"), ev->kind, ev->subject);
+	/* A later terminal.created would change the key the rest of the chain is checked with. */
+	if (strcmp(ev->kind, "terminal.created") == 0 && (ev->seq != 1 ||
+	    strcmp(ev->subject, ev->terminal) != 0))
+		return field(em, ev, "seq", _("terminal.created only opens its own terminal's "
+		    "chain"));
 	if (strcmp(ev->kind, "operator.added") == 0)
 		return check_operator_added(ev, body, proof, em);
 	if (strncmp(ev->kind, "login.", 6) == 0)

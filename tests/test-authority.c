@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "crypto.h"
 #include "evcheck.h"
+#include "hex.h"
 #include "journal.h"
 #include "operator.h"
 #include "t.h"
@@ -348,7 +349,19 @@ test_foreign_text(void)
 	refused += forge(&rb, ta->journal, "c5", "person.registered", "v-1", "{\"name\":"
 	    "\"\\u001b]0;pwned\\u0007\",\"sex\":\"M\"}", why, sizeof why) == CST_OK &&
 	    t_has(why, "control");
-	ok(refused == 5, "each is stored, not applied, with the reason");
+	{
+		char created[300], pkhex[2 * CRY_PK_BYTES + 1];
+
+		hex_encode(center, CRY_PK_BYTES, pkhex);	/* any valid key will do */
+		snprintf(created, sizeof created, "{\"terminal\":\"tr\",\"room\":\"intake\","
+		    "\"public_key\":\"%s\",\"suite\":\"ed25519-blake2b256\"}", pkhex);
+		refused += forge(&rb, ta->journal, "system", "terminal.created", "tr", created, why,
+		    sizeof why) == CST_OK && t_has(why, "terminal.created");
+	}
+	ok(refused == 6, "each is stored, not applied, with the reason (a second "
+	    "terminal.created that would re-key the chain too)");
+	ok(forge(&rb, ta->journal, "c5", "note.added", "v-1", "{\"n\":1}", NULL, 0) == CST_OK,
+	    "and the rogue's chain still goes on with its own key");
 	authority_wipe(&a);
 	ok(operator_get(ta->journal, "x1", &op, &em) != CST_OK,
 	    "a foreign operator whose name holds control characters is not applied");
