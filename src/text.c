@@ -83,8 +83,8 @@ text_escape_cp(unsigned long cp, char out[TEXT_ESCAPE_MAX])
 	return 1;
 }
 
-void
-text_escape(const char *s, char *out, size_t size)
+static void
+escape_into(const char *s, char *out, size_t size, int lines)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	char esc[TEXT_ESCAPE_MAX];
@@ -94,13 +94,16 @@ text_escape(const char *s, char *out, size_t size)
 	if (size == 0)
 		return;
 	while (*p) {
+		esc[0] = '\0';
 		if ((n = decode(p, &cp)) == 0) {
 			snprintf(esc, sizeof esc, "\\x%02x", *p);
 			n = 1;
-		} else if (cp == '\\') {
+		} else if (lines && (cp == '\n' || cp == '\t' || (cp == '\r' && p[1] == '\n'))) {
+			/* a document's lines stay lines */
+		} else if (cp == '\\' && !lines) {
 			snprintf(esc, sizeof esc, "\\\\");
-		} else if (!text_escape_cp(cp, esc)) {
-			esc[0] = '\0';
+		} else {
+			text_escape_cp(cp, esc);
 		}
 		k = esc[0] != '\0' ? strlen(esc) : n;
 		if (used + k >= size)
@@ -110,6 +113,18 @@ text_escape(const char *s, char *out, size_t size)
 		p += n;
 	}
 	out[used] = '\0';
+}
+
+void
+text_escape(const char *s, char *out, size_t size)
+{
+	escape_into(s, out, size, 0);
+}
+
+void
+text_escape_lines(const char *s, char *out, size_t size)
+{
+	escape_into(s, out, size, 1);
 }
 
 int

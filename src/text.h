@@ -31,6 +31,11 @@ int text_escape_cp(unsigned long cp, char out[TEXT_ESCAPE_MAX]);
  */
 void text_escape(const char *s, char *out, size_t size);
 /*
+ * The same for a document of several lines: line feeds, tabs and CR LF pairs are kept and a
+ * backslash is not doubled. out needs up to 6 bytes per byte of s, and one.
+ */
+void text_escape_lines(const char *s, char *out, size_t size);
+/*
  * 1 when the n bytes at s are valid UTF-8 with no unsafe code point (NUL included), but for
  * line feeds and tabs when lines is set (a document's text).
  */

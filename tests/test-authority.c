@@ -404,6 +404,62 @@ test_escape(void)
 	ok(strcmp(out, "abc") == 0, "text_escape cuts before an escape that does not fit");
 	ok(!text_valid("x\xe2\x80\xaey", 64, 1) && text_valid("张三", 64, 1),
 	    "text_valid refuses a bidirectional override");
+	text_escape_lines("a\r\nb\x1b\rc\\d\te\n", out, sizeof out);
+	ok(strcmp(out, "a\r\nb\\x1b\\x0dc\\d\te\n") == 0,
+	    "text_escape_lines keeps lines, tabs and CR LF, escapes the rest");
+}
+
+/* docs/journal.md's vector, cross-checked with Python's hashlib and OpenSSL 3. */
+static void
+test_vector(void)
+{
+	static const char want[] = "{\"id\":\"c1\",\"name\":\"李文\",\"role\":\"clerk\","
+	    "\"authority\":{\"admin\":\"a1\",\"center\":\"03a107bff3ce10be1d70dd18e74bc09967e4"
+	    "d6309ba50d5f1ddc8664125531b8\",\"sig\":\"d25f632d58e6fcb79586416bd980120ca4e88d4ab"
+	    "ec722b7f86430e1b7ef7fdc22d7ca9d65c919f985a580f809f631a307435a15896ec3e4c76035215413"
+	    "5c07\"}}";
+	static const char body[] = "{\"id\":\"c1\",\"name\":\"李文\",\"role\":\"clerk\"}";
+	unsigned char seed[CRY_SEED_BYTES];
+	struct authority_proof p;
+	struct authority a;
+	struct json *root;
+	struct event ev;
+	struct errmsg em;
+	char *out = NULL;
+	size_t n, i;
+
+	for (i = 0; i < sizeof seed; i++)
+		seed[i] = (unsigned char)i;
+	memset(&a, 0, sizeof a);
+	snprintf(a.admin, sizeof a.admin, "a1");
+	cry_keypair_from_seed(seed, a.pk, a.sk);
+	ok(authority_attach(&a, "intake-01", "operator.added", "c1", body, strlen(body), &out, &n,
+	    &em) == CST_OK && n == strlen(want) && memcmp(out, want, n) == 0,
+	    "authority_attach gives the documented vector");
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.terminal, sizeof ev.terminal, "intake-01");
+	snprintf(ev.operator_, sizeof ev.operator_, "a1");
+	snprintf(ev.kind, sizeof ev.kind, "operator.added");
+	snprintf(ev.subject, sizeof ev.subject, "c1");
+	event_set_body(&ev, want, strlen(want));
+	ok(json_parse(ev.body, ev.body_len, &root, &em) == CST_OK &&
+	    authority_check(&ev, root, &p, &em) == CST_OK && p.present &&
+	    memcmp(p.center, a.pk, sizeof a.pk) == 0, "authority_check accepts it");
+	json_free(root);
+	snprintf(ev.terminal, sizeof ev.terminal, "intake-02");
+	ok(json_parse(ev.body, ev.body_len, &root, &em) == CST_OK &&
+	    authority_check(&ev, root, &p, &em) == CST_ERR_INPUT,
+	    "and refuses it replayed by another terminal");
+	json_free(root);
+	snprintf(ev.terminal, sizeof ev.terminal, "intake-01");
+	ev.body[8] = 'X';	/* "c1" -> "cX" in the id */
+	ok(json_parse(ev.body, ev.body_len, &root, &em) == CST_OK &&
+	    authority_check(&ev, root, &p, &em) == CST_ERR_INPUT,
+	    "or with one byte of the body changed");
+	json_free(root);
+	event_clear(&ev);
+	free(out);
+	authority_wipe(&a);
 }
 
 static int
@@ -450,6 +506,7 @@ main(void)
 	test_foreign_lockout();
 	test_foreign_text();
 	test_escape();
+	test_vector();
 	test_hash_cost();
 	terminal_close(ta);
 	terminal_close(tb);
