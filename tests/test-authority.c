@@ -409,6 +409,89 @@ test_escape(void)
 	    "text_escape_lines keeps lines, tabs and CR LF, escapes the rest");
 }
 
+/*
+ * A journal from before the rule: an operator.added without authority in it, then the
+ * migration. It still verifies, and a rebuild still applies that operator; what arrives from
+ * now on passes the checks.
+ */
+static void
+test_cutover(void)
+{
+	char hash[CRY_PWHASH_BYTES], body[400], from[32], dbpath[700];
+	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
+	char name[EV_MAX_ID + 1];
+	struct journal_stats stats;
+	struct terminal *tl = make("tl");
+	struct errmsg em;
+	struct event ev;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	clock_set_ms(T2026 + 300000);
+	ok(terminal_key_load(tl->key_path, name, sizeof name, pk, sk, &em) == CST_OK &&
+	    cry_pwhash("old-pass-1", 10, hash) == 0, "an old terminal's key and a hash");
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.terminal, sizeof ev.terminal, "tl");
+	ev.seq = 2;
+	ev.ts = clock_now_ms();
+	snprintf(ev.operator_, sizeof ev.operator_, "system");
+	snprintf(ev.kind, sizeof ev.kind, "operator.added");
+	snprintf(ev.subject, sizeof ev.subject, "old1");
+	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
+	    "\"admin\",\"password_hash\":\"%s\"}", hash);
+	event_set_body(&ev, body, strlen(body));
+	journal_head(tl->journal, "tl", &ev.seq, ev.prev, &em);
+	ev.seq++;
+	event_seal(&ev, sk);
+	snprintf(dbpath, sizeof dbpath, "%s", tl->db_path);
+	terminal_close(tl);
+	/* What the old program wrote, and the schema as it was before 0006-authority.sql. */
+	ok(sqlite3_open(dbpath, &db) == SQLITE_OK && sqlite3_prepare_v2(db, "INSERT INTO events "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK,
+	    "open the journal behind custody's back");
+	sqlite3_bind_text(st, 1, ev.terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ev.seq);
+	sqlite3_bind_int64(st, 3, ev.ts);
+	sqlite3_bind_text(st, 4, ev.operator_, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ev.kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ev.subject, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, ev.body, (int)ev.body_len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, ev.prev, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 9, ev.hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 10, ev.sig, 64, SQLITE_STATIC);
+	ok(sqlite3_step(st) == SQLITE_DONE && sqlite3_finalize(st) == SQLITE_OK &&
+	    sqlite3_exec(db, "INSERT INTO arrival (terminal, seq) VALUES ('tl', 2); "
+	    "DROP TABLE ledger_order; DROP TABLE unapplied; DROP TABLE operator_additions; "
+	    "ALTER TABLE operators DROP COLUMN credential; "
+	    "ALTER TABLE operators DROP COLUMN added_by; "
+	    "DELETE FROM local WHERE name = 'authority.from'; "
+	    "DELETE FROM schema_version WHERE version = 6", NULL, NULL, NULL) == SQLITE_OK,
+	    "an operator.added without authority, in a journal of schema 5");
+	sqlite3_close(db);
+	event_clear(&ev);
+	snprintf(dbpath, sizeof dbpath, "%s/tl", top);
+	ok(terminal_open(dbpath, TERMINAL_SIGN, &tl, &em) == CST_OK &&
+	    journal_local_get(tl->journal, "authority.from", from, sizeof from, &em) == CST_OK &&
+	    strcmp(from, "2") == 0, "the migration records the cut-over after the 2 events held");
+	ok(journal_verify(tl->journal, "tl", NULL, NULL, NULL, &stats, &em) == CST_OK &&
+	    stats.events == 2, "the old journal verifies");
+	ok(journal_rebuild(tl->journal, &em) == CST_OK && name_is(tl, "old1", "老操作员") &&
+	    can_login(tl, "old1", "old-pass-1"), "and a rebuild applies its old operator");
+	{
+		struct operator op;
+
+		ok(operator_get(tl->journal, "old1", &op, &em) == CST_OK && !op.has_credential,
+		    "an administrator from before holds no center key");
+	}
+	{
+		struct authority none;
+
+		ok(operator_unlock(tl->journal, "old1", "old-pass-1", 5, LOCKOUT, &none, &em) ==
+		    CST_ERR_PERM && t_has(em.text, "center key"), "so cannot sign");
+	}
+	terminal_close(tl);
+}
+
 /* docs/journal.md's vector, cross-checked with Python's hashlib and OpenSSL 3. */
 static void
 test_vector(void)
@@ -506,6 +589,7 @@ main(void)
 	test_foreign_lockout();
 	test_foreign_text();
 	test_escape();
+	test_cutover();
 	test_vector();
 	test_hash_cost();
 	terminal_close(ta);
