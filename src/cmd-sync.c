@@ -11,6 +11,7 @@
 #include "loop.h"
 #include "sync.h"
 #include "terminal.h"
+#include "text.h"
 #include "when.h"
 
 static int
@@ -117,6 +118,7 @@ const struct cmd_entry cmd_enroll_entry = {
 static void
 print_status(const struct sync_status *st)
 {
+	char shown[6 * ERRMSG_MAX + 1];
 	char when[WHEN_ISO_MAX], age[64];
 
 	if (!st->enrolled) {
@@ -140,11 +142,16 @@ print_status(const struct sync_status *st)
 		when_format_minute(st->last_contact, when);
 		printf(_("last exchange with the ledger: %s\n"), when);
 	}
-	if (st->last_error[0] != '\0')
-		printf(_("last error: %s\n"), st->last_error);
-	if (st->refused > 0)
+	/* Both may quote the ledger's or another terminal's words: escaped. */
+	if (st->last_error[0] != '\0') {
+		text_escape(st->last_error, shown, sizeof shown);
+		printf(_("last error: %s\n"), shown);
+	}
+	if (st->refused > 0) {
+		text_escape(st->last_refused, shown, sizeof shown);
 		printf(_("events of other terminals refused: %lld (last: %s)\n"),
-		    (long long)st->refused, st->last_refused);
+		    (long long)st->refused, shown);
+	}
 }
 
 /* Reads only: works while the console runs, and without the key. */
@@ -192,8 +199,12 @@ sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errms
 		printf(_("online: %lld unsent, %lld events of other terminals stored\n"),
 		    (long long)st.backlog, (long long)st.pulled);
 	}
-	if (status != CST_OK && s != NULL)
-		printf(_("offline: %s\n"), em->text);
+	if (status != CST_OK && s != NULL) {
+		char shown[6 * sizeof em->text + 1];
+
+		text_escape(em->text, shown, sizeof shown);
+		printf(_("offline: %s\n"), shown);
+	}
 	sync_free(s);
 	loop_free(l);
 	return status;
