@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authority.h"
 #include "db.h"
 #include "evcheck.h"
 #include "hex.h"
@@ -293,9 +294,13 @@ project_check(struct project *p, const struct event *ev, struct errmsg *em)
 	status = project_center(p, center, NULL);
 	pinned = status == CST_OK;
 	status = evcheck_event(ev, pinned ? center : NULL, &proof, em);
-	if (status != CST_OK || pinned || !proof.present)
+	if (status != CST_OK || pinned || !proof.present || !authority_kind_needs(ev->kind))
 		return status;
-	/* Trust on first use, in arrival order: the ledger enforces the same pin upstream. */
+	/*
+	 * Trust on first use, in arrival order, and only from reference data: the ledger pins
+	 * the same way (it does not look at the authority of other kinds) and enforces its pin
+	 * upstream, so a journal that pulls from it pins what it pinned.
+	 */
 	hex_encode(proof.center, CRY_PK_BYTES, hex);
 	return proj_exec(p, pin, em, "s", hex);
 }

@@ -492,6 +492,38 @@ test_cutover(void)
 	terminal_close(tl);
 }
 
+/* An unpinned journal pins the center of the first signed reference event, nothing else. */
+static void
+test_tofu(void)
+{
+	unsigned char pk[CRY_PK_BYTES];
+	struct terminal *tu = make("tu"), *tv = make("tv");
+	struct authority rogue_center;
+	struct rogue rv;
+	struct errmsg em;
+	char why[ERRMSG_MAX];
+
+	copy_chain(tv, tu->journal);
+	rogue_init(&rv, tv);
+	authority_new_center(&rogue_center, "a1");
+	ok(forge_signed(&rv, tu->journal, &rogue_center, "note.added", "v-1", "{\"n\":1}", why,
+	    sizeof why) == CST_OK && journal_center(tu->journal, pk, &em) == CST_ERR_NOTFOUND,
+	    "a signed event that is not reference data pins nothing");
+	ok(copy_chain(ta, tu->journal) == 0 && journal_center(tu->journal, pk, &em) == CST_OK &&
+	    memcmp(pk, center, sizeof pk) == 0 && name_is(tu, "a1", "管理员"),
+	    "the first signed operator it stores pins the center (trust on first use)");
+	ok(forge_signed(&rv, tu->journal, &rogue_center, "operator.added", "b8", "{\"id\":\"b8\","
+	    "\"name\":\"x\",\"role\":\"clerk\",\"password_hash\":\"$argon2id$v=19$"
+	    "m=131072,t=3,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+	    "\"}", why, sizeof why) == CST_OK && t_has(why, "center key"),
+	    "after which another center's operator is not applied");
+	ok(journal_pin_center(tu->journal, rogue_center.pk, &em) == CST_ERR_EXISTS,
+	    "and the pin is never replaced");
+	authority_wipe(&rogue_center);
+	terminal_close(tu);
+	terminal_close(tv);
+}
+
 /* docs/journal.md's vector, cross-checked with Python's hashlib and OpenSSL 3. */
 static void
 test_vector(void)
@@ -590,6 +622,7 @@ main(void)
 	test_foreign_text();
 	test_escape();
 	test_cutover();
+	test_tofu();
 	test_vector();
 	test_hash_cost();
 	terminal_close(ta);
