@@ -973,6 +973,7 @@ journal_rebuild(struct journal *j, struct errmsg *em)
 	memset(&ev, 0, sizeof ev);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_row(st, &ev);
+		project_set_legacy(j->proj, sqlite3_column_int64(st, 10) <= from);
 		if (sqlite3_column_int64(st, 10) > from) {
 			err_clear(&why);
 			check = project_check(j->proj, &ev, &why);
@@ -989,6 +990,7 @@ journal_rebuild(struct journal *j, struct errmsg *em)
 		if ((status = project_apply(j->proj, &ev, em)) != CST_OK)
 			break;
 	}
+	project_set_legacy(j->proj, 0);
 	if (status == CST_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = db_fail(j->db, rc, em, _("reading the journal"));
 	event_clear(&ev);

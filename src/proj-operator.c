@@ -12,18 +12,23 @@
  * cursor), then any whose place is not known yet by hash. Pulls come in cursor order, so an
  * addition whose place is still unknown here lands after every one whose place is known:
  * each terminal holds the ledger's winner once it has pulled past both, whatever order the
- * events reached it in, and a terminal's clock decides nothing.
+ * events reached it in, and a terminal's clock decides nothing. Additions held before the
+ * rule (legacy, docs/journal.md "Authority") come first, among themselves by the old rule
+ * (earliest ts); the operators the migration found were chosen so and are never displaced.
  */
 static int
 choose(struct project *p, const char *id, struct errmsg *em)
 {
 	static const char sql[] = "INSERT INTO operators (id, name, role, password_hash, "
-	    "credential, added_by, added_ts, active, failures, locked_until) "
-	    "SELECT id, name, role, password_hash, credential, added_by, ts, 1, 0, 0 "
-	    "FROM operator_additions WHERE id = ?1 ORDER BY pos IS NULL, pos, hash LIMIT 1 "
+	    "credential, added_by, added_ts, legacy, active, failures, locked_until) "
+	    "SELECT id, name, role, password_hash, credential, added_by, ts, legacy, 1, 0, 0 "
+	    "FROM operator_additions WHERE id = ?1 ORDER BY legacy DESC, "
+	    "CASE WHEN legacy THEN ts END, CASE WHEN legacy THEN password_hash END, "
+	    "pos IS NULL, pos, hash LIMIT 1 "
 	    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
 	    "password_hash = excluded.password_hash, credential = excluded.credential, "
-	    "added_by = excluded.added_by, added_ts = excluded.added_ts";
+	    "added_by = excluded.added_by, added_ts = excluded.added_ts, legacy = excluded.legacy "
+	    "WHERE operators.legacy = 0 OR excluded.legacy = 1";
 
 	return proj_exec(p, sql, em, "s", id);
 }
@@ -33,9 +38,9 @@ proj_operator_added(struct project *p, const struct event *ev, const struct json
     struct errmsg *em)
 {
 	static const char sql[] = "INSERT OR REPLACE INTO operator_additions (id, terminal, seq, "
-	    "pos, hash, name, role, password_hash, credential, added_by, ts) VALUES (?1, ?2, ?3, "
-	    "(SELECT cursor FROM ledger_order WHERE terminal = ?2 AND seq = ?3), ?4, ?5, ?6, ?7, "
-	    "?8, ?9, ?10)";
+	    "legacy, pos, hash, name, role, password_hash, credential, added_by, ts) VALUES (?1, "
+	    "?2, ?3, ?11, (SELECT cursor FROM ledger_order WHERE terminal = ?2 AND seq = ?3), ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10)";
 	const struct json *auth = json_get(body, "authority");
 	const struct json *cred = json_get(body, "credential");
 	sqlite3_stmt *st;
@@ -58,6 +63,7 @@ proj_operator_added(struct project *p, const struct event *ev, const struct json
 	sqlite3_bind_text(st, 9, auth != NULL ? proj_str(auth, "admin") : ev->operator_, -1,
 	    SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 10, ev->ts);
+	sqlite3_bind_int(st, 11, project_legacy(p));
 	status = project_run(p, st, em);
 	jw_free(&w);
 	return status == CST_OK ? choose(p, ev->subject, em) : status;

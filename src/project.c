@@ -26,6 +26,7 @@ struct project {
 	sqlite3 *db;
 	char self[EV_MAX_ID + 1];
 	int self_known;
+	int legacy;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -240,6 +241,18 @@ project_created_key(const struct event *ev, unsigned char pk[CRY_PK_BYTES], stru
 		    _("terminal.created has no valid public_key"));
 	json_free(root);
 	return status;
+}
+
+void
+project_set_legacy(struct project *p, int legacy)
+{
+	p->legacy = legacy;
+}
+
+int
+project_legacy(struct project *p)
+{
+	return p->legacy;
 }
 
 const char *

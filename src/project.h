@@ -29,6 +29,12 @@ int project_center(struct project *p, unsigned char pk[CRY_PK_BYTES], struct err
  */
 int project_note_order(struct project *p, const char *terminal, int64_t seq, int64_t cursor,
     struct errmsg *em);
+/*
+ * Rebuild: the events about to be applied arrived before this file learned the checks
+ * (docs/journal.md, "Authority"), or not; 0 outside a rebuild.
+ */
+void project_set_legacy(struct project *p, int legacy);
+int project_legacy(struct project *p);
 /* This file's own terminal ("" when not known): login events count only from it. */
 const char *project_self(struct project *p);
 

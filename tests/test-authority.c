@@ -409,46 +409,30 @@ test_escape(void)
 	    "text_escape_lines keeps lines, tabs and CR LF, escapes the rest");
 }
 
-/*
- * A journal from before the rule: an operator.added without authority in it, then the
- * migration. It still verifies, and a rebuild still applies that operator; what arrives from
- * now on passes the checks.
- */
-static void
-test_cutover(void)
+/* An event sealed with sk, inserted with its arrival behind custody's back, as old code did. */
+static int
+raw_event(sqlite3 *db, const unsigned char *sk, const char *terminal, int64_t seq,
+    const unsigned char prev[CRY_HASH_BYTES], const char *operator_, const char *kind,
+    const char *subject, const char *body, unsigned char hash[CRY_HASH_BYTES])
 {
-	char hash[CRY_PWHASH_BYTES], body[400], from[32], dbpath[700];
-	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
-	char name[EV_MAX_ID + 1];
-	struct journal_stats stats;
-	struct terminal *tl = make("tl");
-	struct errmsg em;
-	struct event ev;
-	sqlite3 *db;
 	sqlite3_stmt *st;
+	struct event ev;
+	int rc;
 
-	clock_set_ms(T2026 + 300000);
-	ok(terminal_key_load(tl->key_path, name, sizeof name, pk, sk, &em) == CST_OK &&
-	    cry_pwhash("old-pass-1", 10, hash) == 0, "an old terminal's key and a hash");
 	memset(&ev, 0, sizeof ev);
-	snprintf(ev.terminal, sizeof ev.terminal, "tl");
-	ev.seq = 2;
+	snprintf(ev.terminal, sizeof ev.terminal, "%s", terminal);
+	ev.seq = seq;
 	ev.ts = clock_now_ms();
-	snprintf(ev.operator_, sizeof ev.operator_, "system");
-	snprintf(ev.kind, sizeof ev.kind, "operator.added");
-	snprintf(ev.subject, sizeof ev.subject, "old1");
-	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
-	    "\"admin\",\"password_hash\":\"%s\"}", hash);
+	snprintf(ev.operator_, sizeof ev.operator_, "%s", operator_);
+	snprintf(ev.kind, sizeof ev.kind, "%s", kind);
+	snprintf(ev.subject, sizeof ev.subject, "%s", subject);
 	event_set_body(&ev, body, strlen(body));
-	journal_head(tl->journal, "tl", &ev.seq, ev.prev, &em);
-	ev.seq++;
+	memcpy(ev.prev, prev, CRY_HASH_BYTES);
 	event_seal(&ev, sk);
-	snprintf(dbpath, sizeof dbpath, "%s", tl->db_path);
-	terminal_close(tl);
-	/* What the old program wrote, and the schema as it was before 0006-authority.sql. */
-	ok(sqlite3_open(dbpath, &db) == SQLITE_OK && sqlite3_prepare_v2(db, "INSERT INTO events "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK,
-	    "open the journal behind custody's back");
+	memcpy(hash, ev.hash, CRY_HASH_BYTES);
+	if (sqlite3_prepare_v2(db, "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	    &st, NULL) != SQLITE_OK)
+		return -1;
 	sqlite3_bind_text(st, 1, ev.terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ev.seq);
 	sqlite3_bind_int64(st, 3, ev.ts);
@@ -459,37 +443,99 @@ test_cutover(void)
 	sqlite3_bind_blob(st, 8, ev.prev, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 9, ev.hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, ev.sig, 64, SQLITE_STATIC);
-	ok(sqlite3_step(st) == SQLITE_DONE && sqlite3_finalize(st) == SQLITE_OK &&
-	    sqlite3_exec(db, "INSERT INTO arrival (terminal, seq) VALUES ('tl', 2); "
-	    "DROP TABLE ledger_order; DROP TABLE unapplied; DROP TABLE operator_additions; "
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	event_clear(&ev);
+	if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, "INSERT INTO arrival (terminal, seq) "
+	    "VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * A journal from before the rule, as the old code left it: an operator.added without
+ * authority, another terminal's login.failed that locked that operator for 73 years, and
+ * the old projection of both. After the migration it still verifies; the operator is kept,
+ * is not displaced by a later (signed) addition of the same id, and the foreign lock is
+ * lifted; a rebuild agrees.
+ */
+static void
+test_cutover(void)
+{
+	char hash[CRY_PWHASH_BYTES], body[400], from[32], path[700], sql[1200], name[EV_MAX_ID + 1];
+	unsigned char pk[CRY_PK_BYTES], skl[CRY_SK_BYTES], skw[CRY_SK_BYTES];
+	unsigned char hl[CRY_HASH_BYTES], hw[CRY_HASH_BYTES], h[CRY_HASH_BYTES];
+	struct terminal *tl = make("tl"), *tw = make("tw");
+	struct journal_stats stats;
+	struct authority a, none;
+	struct operator op;
+	struct rogue rw;
+	struct errmsg em;
+	int64_t seq, lock = T2100 + 73LL * 365 * 86400000;
+	sqlite3 *db;
+
+	clock_set_ms(T2026 + 300000);
+	ok(copy_chain(tw, tl->journal) == 0 &&
+	    terminal_key_load(tl->key_path, name, sizeof name, pk, skl, &em) == CST_OK &&
+	    terminal_key_load(tw->key_path, name, sizeof name, pk, skw, &em) == CST_OK &&
+	    journal_head(tl->journal, "tl", &seq, hl, &em) == CST_OK &&
+	    journal_head(tl->journal, "tw", &seq, hw, &em) == CST_OK &&
+	    cry_pwhash("old-pass-1", 10, hash) == 0, "two old terminals, their keys, a hash");
+	rogue_init(&rw, tw);
+	snprintf(path, sizeof path, "%s", tl->db_path);
+	terminal_close(tl);
+	ok(sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db, "DROP TABLE ledger_order; "
+	    "DROP TABLE unapplied; DROP TABLE operator_additions; "
 	    "ALTER TABLE operators DROP COLUMN credential; "
 	    "ALTER TABLE operators DROP COLUMN added_by; "
+	    "ALTER TABLE operators DROP COLUMN legacy; "
 	    "DELETE FROM local WHERE name = 'authority.from'; "
 	    "DELETE FROM schema_version WHERE version = 6", NULL, NULL, NULL) == SQLITE_OK,
-	    "an operator.added without authority, in a journal of schema 5");
+	    "the journal's schema as it was before 0006-authority.sql");
+	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
+	    "\"admin\",\"password_hash\":\"%s\"}", hash);
+	ok(raw_event(db, skl, "tl", 2, hl, "system", "operator.added", "old1", body, h) == 0,
+	    "an operator.added without authority");
+	snprintf(body, sizeof body, "{\"purpose\":\"login\",\"failures\":5,"
+	    "\"locked_until\":%lld}", (long long)lock);
+	ok(raw_event(db, skw, "tw", 2, hw, "old1", "login.failed", "old1", body, h) == 0,
+	    "another terminal's login.failed that locks it for 73 years");
+	rw.seq = 2;
+	memcpy(rw.last, h, sizeof rw.last);
+	snprintf(sql, sizeof sql, "INSERT INTO operators (id, name, role, password_hash, active, "
+	    "failures, locked_until, added_ts) VALUES ('old1', '老操作员', 'admin', '%s', 1, 5, "
+	    "%lld, %lld)", hash, (long long)lock, (long long)clock_now_ms());
+	ok(sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "and the old projection of both (old1 locked)");
 	sqlite3_close(db);
-	event_clear(&ev);
-	snprintf(dbpath, sizeof dbpath, "%s/tl", top);
-	ok(terminal_open(dbpath, TERMINAL_SIGN, &tl, &em) == CST_OK &&
+	snprintf(path, sizeof path, "%s/tl", top);
+	ok(terminal_open(path, TERMINAL_SIGN, &tl, &em) == CST_OK &&
 	    journal_local_get(tl->journal, "authority.from", from, sizeof from, &em) == CST_OK &&
-	    strcmp(from, "2") == 0, "the migration records the cut-over after the 2 events held");
+	    strcmp(from, "4") == 0, "the migration records the cut-over after the 4 events held");
 	ok(journal_verify(tl->journal, "tl", NULL, NULL, NULL, &stats, &em) == CST_OK &&
-	    stats.events == 2, "the old journal verifies");
+	    stats.events == 4, "the old journal verifies");
+	ok(operator_get(tl->journal, "old1", &op, &em) == CST_OK && op.locked_until == 0 &&
+	    op.failures == 0 && can_login(tl, "old1", "old-pass-1"),
+	    "the migration lifts the other terminal's lock: old1 logs in");
+	ok(!op.has_credential && operator_unlock(tl->journal, "old1", "old-pass-1", 5, LOCKOUT,
+	    &none, &em) == CST_ERR_PERM && t_has(em.text, "center key"),
+	    "an administrator from before holds no center key, so cannot sign");
+	/* Signed by a center now, an addition of the same id displaces nothing. */
+	authority_new_center(&a, "a9");
+	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"新人\",\"role\":\"clerk\","
+	    "\"password_hash\":\"%s\"}", hash);
+	ok(forge_signed(&rw, tl->journal, &a, "operator.added", "old1", body, NULL, 0) == CST_OK &&
+	    name_is(tl, "old1", "老操作员"), "a later signed addition of old1 does not displace it");
+	authority_wipe(&a);
 	ok(journal_rebuild(tl->journal, &em) == CST_OK && name_is(tl, "old1", "老操作员") &&
-	    can_login(tl, "old1", "old-pass-1"), "and a rebuild applies its old operator");
-	{
-		struct operator op;
-
-		ok(operator_get(tl->journal, "old1", &op, &em) == CST_OK && !op.has_credential,
-		    "an administrator from before holds no center key");
-	}
-	{
-		struct authority none;
-
-		ok(operator_unlock(tl->journal, "old1", "old-pass-1", 5, LOCKOUT, &none, &em) ==
-		    CST_ERR_PERM && t_has(em.text, "center key"), "so cannot sign");
-	}
+	    operator_get(tl->journal, "old1", &op, &em) == CST_OK && op.locked_until == 0 &&
+	    can_login(tl, "old1", "old-pass-1"), "a rebuild agrees: old1 kept, not locked");
 	terminal_close(tl);
+	terminal_close(tw);
 }
 
 /* An unpinned journal pins the center of the first signed reference event, nothing else. */

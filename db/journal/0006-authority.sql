@@ -22,11 +22,13 @@ CREATE TABLE unapplied (
 ) WITHOUT ROWID;
 
 -- Projection: every addition of an operator id, so that the one the ledger ordered first
--- wins on every terminal (operators holds the winner).
+-- wins on every terminal (operators holds the winner). Additions held before this migration
+-- (legacy) keep the old rule among themselves, earliest ts first, and come before any other.
 CREATE TABLE operator_additions (
 	id            TEXT NOT NULL,
 	terminal      TEXT NOT NULL,
 	seq           INTEGER NOT NULL,
+	legacy        INTEGER NOT NULL,	-- 1: arrived before this migration
 	pos           INTEGER,		-- the ledger's cursor; NULL until known
 	hash          BLOB NOT NULL,
 	name          TEXT NOT NULL,
@@ -41,3 +43,24 @@ CREATE INDEX operator_additions_id ON operator_additions (id);
 
 ALTER TABLE operators ADD COLUMN credential TEXT NOT NULL DEFAULT '';
 ALTER TABLE operators ADD COLUMN added_by TEXT NOT NULL DEFAULT '';
+-- The operators held now were chosen by the old rule: a later addition never displaces them.
+ALTER TABLE operators ADD COLUMN legacy INTEGER NOT NULL DEFAULT 1;
+
+-- Logins count only at the terminal where they happen, history included: each operator's
+-- failures and lock become what this terminal's own last login event of them says, as
+-- custody rebuild computes them from now on (another terminal's 73-year lock is lifted).
+UPDATE operators SET failures = 0, locked_until = 0;
+WITH own AS (
+	SELECT e.subject AS id, e.kind AS kind,
+		CASE WHEN json_valid(CAST(e.body AS TEXT)) THEN CAST(e.body AS TEXT) END AS body,
+		row_number() OVER (PARTITION BY e.subject ORDER BY a.n DESC) AS r
+	FROM arrival a JOIN events e ON e.terminal = a.terminal AND e.seq = a.seq
+	WHERE e.kind IN ('login.failed', 'login.succeeded')
+		AND e.terminal = (SELECT value FROM local WHERE name = 'terminal')
+)
+UPDATE operators SET
+	failures = CASE WHEN own.kind = 'login.failed' THEN
+		coalesce(json_extract(own.body, '$.failures'), 1) ELSE 0 END,
+	locked_until = CASE WHEN own.kind = 'login.failed' THEN
+		coalesce(json_extract(own.body, '$.locked_until'), 0) ELSE 0 END
+	FROM own WHERE own.id = operators.id AND own.r = 1;
