@@ -239,6 +239,37 @@ test_impostor(void)
 	    can_login("t1", "c2", "clerk-pass-2", clock_now_ms()),
 	    "after sync c2 logs in at t1");
 
+	/*
+	 * Both t1 and t2, cut off from each other, add c7; t1's clock says 2001, but t2 reaches
+	 * the ledger first. Every terminal ends with t2's c7: the ledger's order, not the clocks.
+	 */
+	r = t_custody_env(env2001, "real-admin-pass\nfirst-pass-7\n", "operator", "add",
+	    "--data", path("t1"), "--id", "c7", "--name", "甲", "--role", "clerk", "--by", "a1",
+	    (char *)NULL);
+	ok(r.status == 0, "a1 at t1, its clock at 2001, adds c7");
+	t_result_free(&r);
+	r = t_custody_env(NULL, "real-admin-pass\nsecond-pass-7\n", "operator", "add",
+	    "--data", path("t2"), "--id", "c7", "--name", "乙", "--role", "clerk", "--by", "a1",
+	    (char *)NULL);
+	ok(r.status == 0, "a1 at t2 adds c7 too");
+	t_result_free(&r);
+	ok(sync_once("t2", NULL, 0) == 0 && sync_once("t1", NULL, 0) == 0 &&
+	    sync_once("t2", NULL, 0) == 0 && sync_once("t3", NULL, 0) == 0,
+	    "t2 syncs first, then t1, then t2 and t3 pull");
+	ok(can_login("t1", "c7", "second-pass-7", clock_now_ms()) &&
+	    can_login("t2", "c7", "second-pass-7", clock_now_ms()) &&
+	    can_login("t3", "c7", "second-pass-7", clock_now_ms()),
+	    "t1, t2 and t3 all keep the c7 the ledger received first (t2's)");
+	ok(!can_login("t1", "c7", "first-pass-7", clock_now_ms()),
+	    "t1's own c7 lost, though its ts is 25 years earlier");
+	{
+		struct t_result rb = t_custody("rebuild", "--data", path("t1"));
+
+		ok(rb.status == 0 && can_login("t1", "c7", "second-pass-7", clock_now_ms()),
+		    "and t1's rebuild agrees");
+		t_result_free(&rb);
+	}
+
 	/* t4, its clock in 2100, fails a1's login five times where it stands. */
 	ok(sync_once("t4", NULL, 0) == 0, "t4 learns a1 from the ledger");
 	for (i = 0; i < 5; i++)
