@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authority.h"
 #include "clock.h"
 #include "db.h"
-#include "authority.h"
 #include "hex.h"
 #include "i18n.h"
 #include "project.h"

@@ -29,7 +29,8 @@ void journal_set_signer(struct journal *j, const char *terminal,
 
 /*
  * Appends one event of this terminal: next seq, prev = hash of the last one, ts from the clock,
- * hashed and signed, projections updated, all in one transaction; returns after COMMIT.
+ * checked (project_check: CST_ERR_INPUT or CST_ERR_PERM, nothing written), hashed and signed,
+ * projections updated, all in one transaction; returns after COMMIT.
  * out, when not NULL, receives the stored event (event_clear it). After a failed write the
  * journal stops: every later append fails with CST_ERR_STOPPED until it is reopened.
  */
@@ -41,7 +42,9 @@ int journal_append(struct journal *j, const char *operator_, const char *kind,
  * Stores another terminal's event verbatim after checking its fields, signature (against the
  * key from that terminal's terminal.created) and its link to that terminal's chain. An exact
  * duplicate is accepted and *stored set to 0; a different event at the same seq is a fork
- * (CST_ERR_VERIFY); a gap is CST_ERR_VERIFY too.
+ * (CST_ERR_VERIFY); a gap is CST_ERR_VERIFY too. An event that then fails the checks every
+ * event passes (project_check: its body's fields, the center's authority) is stored all the
+ * same, so its chain stays whole, but not applied: journal_unapplied says why.
  */
 int journal_store_foreign(struct journal *j, const struct event *ev, int *stored,
     struct errmsg *em);
