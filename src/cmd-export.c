@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,11 +15,37 @@
 #include "doc.h"
 #include "i18n.h"
 #include "terminal.h"
+#include "text.h"
 #include "when.h"
+#include "xmalloc.h"
+
+static int write_raw(const char *path, const struct buf *b, struct errmsg *em);
+
+/*
+ * Exports are read on terminals too: a control character or a bidirectional override in a
+ * record (an old journal's, say) goes out as its escape (text_escape_lines), never as itself.
+ */
+static int
+write_out(const char *path, const struct buf *b, struct errmsg *em)
+{
+	struct buf safe = { 0 };
+	char *tmp;
+	int status;
+
+	if (text_safe(buf_str(b), b->len, 1))
+		return write_raw(path, b, em);
+	tmp = xmalloc(6 * b->len + 1);
+	text_escape_lines(buf_str(b), tmp, 6 * b->len + 1);
+	buf_add(&safe, tmp);
+	free(tmp);
+	status = write_raw(path, &safe, em);
+	buf_free(&safe);
+	return status;
+}
 
 /* Writes to a temporary file beside out, then renames: a reader never sees half a file. */
 static int
-write_out(const char *path, const struct buf *b, struct errmsg *em)
+write_raw(const char *path, const struct buf *b, struct errmsg *em)
 {
 	char tmp[PATH_MAX];
 	size_t off = 0;

@@ -10,7 +10,90 @@
 #include "journal.h"
 #include "json.h"
 #include "terminal.h"
+#include "text.h"
 #include "when.h"
+
+/* Members that hold a secret's verifier: never printed, whoever asks. */
+static int
+secret_key(const char *key)
+{
+	return strcmp(key, "password_hash") == 0 || strcmp(key, "credential") == 0;
+}
+
+/* v written again with every secret member's value replaced by "(hidden)". */
+static void
+write_redacted(struct jw *w, const struct json *v)
+{
+	char num[40];
+	size_t i, n, len;
+	int64_t iv;
+	double dv;
+	const char *s;
+
+	switch (json_type(v)) {
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jw_bool(w, json_type(v) == JSON_TRUE);
+		break;
+	case JSON_NUMBER:
+		if (json_int(v, &iv) == CST_OK) {
+			jw_int(w, iv);
+		} else {
+			json_double(v, &dv);
+			snprintf(num, sizeof num, "%.17g", dv);
+			jw_raw(w, num, strlen(num));
+		}
+		break;
+	case JSON_STRING:
+		s = json_str(v, &len);
+		jw_strn(w, s, len);
+		break;
+	case JSON_ARRAY:
+		jw_arr_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++)
+			write_redacted(w, json_at(v, i));
+		jw_arr_end(w);
+		break;
+	case JSON_OBJECT:
+		jw_obj_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++) {
+			jw_key(w, json_key_at(v, i));
+			if (secret_key(json_key_at(v, i)))
+				jw_str(w, "(hidden)");
+			else
+				write_redacted(w, json_at(v, i));
+		}
+		jw_obj_end(w);
+		break;
+	}
+}
+
+/*
+ * The body as stored; or written again when it holds a password hash or a sealed credential
+ * (hidden) or a character that would drive the terminal it is printed on (escaped):
+ * body_rewritten says so, as it then no longer hashes to the event's hash.
+ */
+static void
+write_body(struct jw *w, const struct event *ev)
+{
+	struct json *root;
+
+	if ((strstr(ev->body, "password_hash") != NULL || strstr(ev->body, "credential") != NULL ||
+	    !text_safe(ev->body, ev->body_len, 0)) &&
+	    json_parse(ev->body, ev->body_len, &root, NULL) == CST_OK) {
+		jw_key(w, "body");
+		write_redacted(w, root);
+		jw_key(w, "body_rewritten");
+		jw_bool(w, 1);
+		json_free(root);
+		return;
+	}
+	jw_key(w, "body");
+	jw_raw(w, ev->body, ev->body_len);
+}
 
 static void
 write_event(struct jw *w, const struct event *ev)
@@ -34,8 +117,7 @@ write_event(struct jw *w, const struct event *ev)
 	jw_key(w, "subject");
 	jw_str(w, ev->subject);
 	if (json_validate(ev->body, ev->body_len, NULL) == CST_OK) {
-		jw_key(w, "body");
-		jw_raw(w, ev->body, ev->body_len);
+		write_body(w, ev);
 	} else {	/* damaged: show the bytes, never emit broken JSON */
 		jw_key(w, "body_invalid_hex");
 		jw_hex(w, (const unsigned char *)ev->body, ev->body_len);

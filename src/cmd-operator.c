@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "crypto.h"
 #include "i18n.h"
 #include "operator.h"
 #include "terminal.h"
+#include "text.h"
 
 /* One line from standard input, without its newline; echo off when it is a terminal. */
 static int
@@ -43,14 +45,14 @@ read_secret(const char *prompt, char *out, size_t size)
 	return 0;
 }
 
-static int
-get_password(char *pw, size_t size, struct errmsg *em)
+int
+cmd_get_password(const char *prompt, char *pw, size_t size, int confirm, struct errmsg *em)
 {
 	char again[OP_PASSWORD_MAX + 4];
 
-	if (read_secret(_("Password: "), pw, size) != 0)
+	if (read_secret(prompt, pw, size) != 0)
 		return err_set(em, CST_ERR_ARG, _("the password is too long"));
-	if (isatty(STDIN_FILENO)) {
+	if (confirm && isatty(STDIN_FILENO)) {
 		if (read_secret(_("Password again: "), again, sizeof again) != 0 ||
 		    strcmp(pw, again) != 0) {
 			cry_wipe(again, sizeof again);
@@ -59,6 +61,40 @@ get_password(char *pw, size_t size, struct errmsg *em)
 		cry_wipe(again, sizeof again);
 	}
 	return CST_OK;
+}
+
+/* The login settings of the terminal in dir: custody.conf's, or the defaults. */
+static int
+login_settings(const char *dir, struct config *cfg, struct errmsg *em)
+{
+	char conf[PATH_MAX + 16];
+
+	config_defaults(cfg);
+	snprintf(conf, sizeof conf, "%s/custody.conf", dir);
+	return config_load(conf, cfg, em);
+}
+
+/*
+ * The administrator present: their password unseals the center key (a login, recorded and
+ * locked out like any other).
+ */
+int
+cmd_unlock_admin(struct terminal *t, const char *dir, const char *admin, struct authority *a,
+    struct errmsg *em)
+{
+	char prompt[EV_MAX_ID + 64], pw[OP_PASSWORD_MAX + 4];
+	struct config cfg;
+	int status;
+
+	if ((status = login_settings(dir, &cfg, em)) != CST_OK)
+		return status;
+	snprintf(prompt, sizeof prompt, _("Password of administrator %s: "), admin);
+	status = cmd_get_password(prompt, pw, sizeof pw, 0, em);
+	if (status == CST_OK)
+		status = operator_unlock(t->journal, admin, pw, cfg.max_failures, cfg.lockout_ms, a,
+		    em);
+	cry_wipe(pw, sizeof pw);
+	return status;
 }
 
 static int
@@ -73,8 +109,9 @@ operator_add_cmd(const struct cmd_entry *self, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL, *id = NULL, *name = NULL, *role = NULL, *by = "system";
-	char dir[PATH_MAX], pw[OP_PASSWORD_MAX + 4];
+	const char *data = NULL, *id = NULL, *name = NULL, *role = NULL, *by = NULL;
+	char dir[PATH_MAX], pw[OP_PASSWORD_MAX + 4], shown[4 * OP_NAME_MAX + 8];
+	struct authority a;
 	struct terminal *t;
 	struct errmsg em;
 	int c, status;
@@ -92,28 +129,42 @@ operator_add_cmd(const struct cmd_entry *self, int argc, char **argv)
 	}
 	if (id == NULL || name == NULL || role == NULL)
 		return cmd_usage(self, _("--id, --name and --role are required"));
+	if (by == NULL)
+		return cmd_usage(self, _("--by names the administrator who adds the operator (the "
+		    "first one is made by custody init --admin)"));
 	err_clear(&em);
 	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
-	    get_password(pw, sizeof pw, &em) != CST_OK ||
-	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
-		cry_wipe(pw, sizeof pw);
+	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK)
+		return cmd_fail(&em);
+	if (cmd_unlock_admin(t, dir, by, &a, &em) != CST_OK) {
+		terminal_close(t);
 		return cmd_fail(&em);
 	}
-	status = operator_add(t->journal, by, id, name, role, pw, &em);
+	status = cmd_get_password(_("Password: "), pw, sizeof pw, 1, &em);
+	if (status == CST_OK)
+		status = operator_add(t->journal, &a, id, name, role, pw, &em);
 	cry_wipe(pw, sizeof pw);
+	authority_wipe(&a);
 	terminal_close(t);
 	if (status != CST_OK)
 		return cmd_fail(&em);
-	printf(_("operator %s (%s) added as %s\n"), id, name, role);
+	text_escape(name, shown, sizeof shown);
+	printf(_("operator %s (%s) added as %s by %s\n"), id, shown, role, by);
 	return EXIT_OK;
 }
 
+/* Names came from events, maybe another terminal's: escaped, never printed as they are. */
 static int
 print_operator(void *arg, const struct operator *op)
 {
+	char name[4 * OP_NAME_MAX + 8];
+
 	(void)arg;
-	printf("%-16s %-12s %s%s\n", op->id, role_key(op->role), op->name,
-	    op->active ? "" : _(" (disabled)"));
+	text_escape(op->name, name, sizeof name);
+	printf("%-16s %-12s %s%s%s%s\n", op->id, role_key(op->role), name,
+	    op->active ? "" : _(" (disabled)"),
+	    op->role == ROLE_ADMIN && !op->has_credential ? _(" (no center key)") : "",
+	    op->old_hash ? _(" (password hash below today's cost)") : "");
 	return 0;
 }
 
@@ -165,8 +216,9 @@ cmd_operator_exec(const struct cmd_entry *self, int argc, char **argv)
 
 const struct cmd_entry cmd_operator_entry = {
 	"operator",
-	"add [--data DIR] --id ID --name NAME --role clerk|keeper|supervisor|admin [--by ID] "
+	"add [--data DIR] --id ID --name NAME --role clerk|keeper|supervisor|admin --by ADMIN "
 	"| list [--data DIR]",
-	N_("add an operator (password from standard input) or list them"),
+	N_("add an operator on an administrator's authority (both passwords from standard "
+	"input) or list them"),
 	cmd_operator_exec
 };

@@ -19,6 +19,7 @@
 #include "loop.h"
 #include "sync.h"
 #include "terminal.h"
+#include "text.h"
 #include "when.h"
 
 static int
@@ -260,6 +261,7 @@ print_offset(int64_t offset_ms)
 static void
 print_status(const struct sync_status *st)
 {
+	char shown[6 * ERRMSG_MAX + 1];
 	char when[WHEN_ISO_MAX], age[64];
 
 	if (!st->enrolled) {
@@ -283,16 +285,23 @@ print_status(const struct sync_status *st)
 		when_format_minute(st->last_contact, when);
 		printf(_("last exchange with the ledger: %s\n"), when);
 	}
-	if (st->last_error[0] != '\0')
-		printf(_("last error: %s\n"), st->last_error);
+	/* These may quote the ledger's or another terminal's words: escaped. */
+	if (st->last_error[0] != '\0') {
+		text_escape(st->last_error, shown, sizeof shown);
+		printf(_("last error: %s\n"), shown);
+	}
 	if (st->skewed)
 		print_offset(st->offset_ms);
-	if (st->refusal[0] != '\0')
+	if (st->refusal[0] != '\0') {
+		text_escape(st->refusal, shown, sizeof shown);
 		printf(_("PUSH REFUSED: %s; nothing more is pushed until the cause is fixed and "
-		    "custody sync --once is run\n"), st->refusal);
-	if (st->refused > 0)
+		    "custody sync --once is run\n"), shown);
+	}
+	if (st->refused > 0) {
+		text_escape(st->last_refused, shown, sizeof shown);
 		printf(_("events of other terminals refused: %lld (last: %s)\n"),
-		    (long long)st->refused, st->last_refused);
+		    (long long)st->refused, shown);
+	}
 }
 
 /* Reads only: works while the console runs, and without the key. */
@@ -322,6 +331,7 @@ show_status(const char *data)
 static int
 sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errmsg *em)
 {
+	char shown[6 * ERRMSG_MAX + 1];
 	struct sync_status st;
 	struct sync_conf cf;
 	int status;
@@ -340,10 +350,12 @@ sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errms
 	if (status == CST_OK)
 		printf(_("online: %lld unsent, %lld events of other terminals stored\n"),
 		    (long long)st.backlog, (long long)st.pulled);
-	else if (st.refusal[0] != '\0')
-		printf(_("refused: %s\n"), st.refusal);
 	else
-		printf(_("offline: %s\n"), em->text);
+		text_escape(st.refusal[0] != '\0' ? st.refusal : em->text, shown, sizeof shown);
+	if (status != CST_OK && st.refusal[0] != '\0')
+		printf(_("refused: %s\n"), shown);
+	else if (status != CST_OK)
+		printf(_("offline: %s\n"), shown);
 	return status;
 }
 

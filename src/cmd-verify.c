@@ -10,6 +10,7 @@
 #include "journal.h"
 #include "sync.h"
 #include "terminal.h"
+#include "text.h"
 
 static void
 print_fault(const struct journal_fault *f, void *arg)
@@ -17,6 +18,20 @@ print_fault(const struct journal_fault *f, void *arg)
 	(void)arg;
 	printf(_("BAD: terminal %s, seq %lld, field %s: %s\n"), f->terminal, (long long)f->seq,
 	    f->field, f->text);
+}
+
+/* Foreign events kept for their chain but refused by the checks (docs/journal.md, "Checks"). */
+static void
+report_unapplied(struct journal *j)
+{
+	char first[ERRMSG_MAX + 100], shown[4 * sizeof first];
+	int64_t n;
+
+	if (journal_unapplied_count(j, &n, first, sizeof first, NULL) != CST_OK || n == 0)
+		return;
+	text_escape(first, shown, sizeof shown);
+	printf(_("%lld foreign event(s) stored but not applied: they fail the checks (first: %s)\n"),
+	    (long long)n, shown);
 }
 
 static int
@@ -37,6 +52,7 @@ verify_journal(struct journal *j, const char *own, const unsigned char *own_pk)
 		    (long long)stats.faults, (long long)stats.events);
 	else
 		return cmd_fail(&em);
+	report_unapplied(j);
 	return cmd_exit_code(status);
 }
 

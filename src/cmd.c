@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "i18n.h"
+#include "text.h"
 
 const char *cmd_global_data;
 
@@ -35,7 +36,11 @@ cmd_exit_code(int status)
 int
 cmd_fail(const struct errmsg *em)
 {
-	fprintf(stderr, "custody: %s\n", em->text[0] ? em->text : err_name(em->code));
+	/* A message may quote what a ledger, a file or another terminal said: never as it is. */
+	char shown[6 * sizeof em->text + 1];
+
+	text_escape_lines(em->text[0] ? em->text : err_name(em->code), shown, sizeof shown);
+	fprintf(stderr, "custody: %s\n", shown);
 	return cmd_exit_code(em->code);
 }
 

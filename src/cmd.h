@@ -29,6 +29,7 @@ extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_rebuild_entry;
 extern const struct cmd_entry cmd_operator_entry;
+extern const struct cmd_entry cmd_center_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_devices_entry;
@@ -56,5 +57,17 @@ int cmd_data_dir(const char *opt, char *buf, size_t size, struct errmsg *em);
 struct sync_conf;
 /* The [sync] settings of DIR/custody.conf into cf (defaults when there is none). */
 void cmd_sync_conf(const char *dir, struct sync_conf *cf);
+
+struct authority;
+struct terminal;
+/*
+ * A password from standard input (echo off on a terminal, asked twice when confirm is set
+ * and standard input is a terminal): cmd-operator.c.
+ */
+int cmd_get_password(const char *prompt, char *pw, size_t size, int confirm,
+    struct errmsg *em);
+/* The administrator admin's password from standard input unseals the center key into a. */
+int cmd_unlock_admin(struct terminal *t, const char *dir, const char *admin,
+    struct authority *a, struct errmsg *em);
 
 #endif

@@ -57,10 +57,36 @@ void cry_seal(const unsigned char key[CRY_SEAL_KEY_BYTES], const void *plain, si
 int cry_open(const unsigned char key[CRY_SEAL_KEY_BYTES], const unsigned char *box,
     size_t n, const void *ad, size_t ad_len, unsigned char *out);
 
-/* Password storage (argon2id, interactive limits): 0 on success. */
+/*
+ * Password storage: argon2id at CRY_PW_OPSLIMIT passes over CRY_PW_MEMLIMIT bytes, above
+ * libsodium's interactive preset (2 passes, 64 MiB). 0 on success.
+ */
 #define CRY_PWHASH_BYTES 128
+#define CRY_PW_OPSLIMIT 3
+#define CRY_PW_MEMLIMIT (128u * 1024 * 1024)
+/* What a stored hash or a sealed credential may ask of whoever checks it (a foreign one too). */
+#define CRY_PW_OPSLIMIT_MAX 8
+#define CRY_PW_MEMLIMIT_MAX (256u * 1024 * 1024)
 int cry_pwhash(const char *password, size_t len, char out[CRY_PWHASH_BYTES]);
-/* 1 when password matches the stored string, else 0. */
+/*
+ * 1 when password matches the stored string, else 0. The cost is read from the string, so
+ * hashes made at an older cost still verify; a string that asks for more than the maxima
+ * above is refused without being tried.
+ */
 int cry_pwhash_check(const char *stored, const char *password, size_t len);
+/*
+ * 1 when s is an argon2id string "$argon2id$v=19$m=KiB,t=N,p=1$salt$hash" within the maxima
+ * above; the cost is stored in *ops and *mem (bytes) when they are not NULL.
+ */
+int cry_pwhash_str_ok(const char *s, unsigned long long *ops, size_t *mem);
+/* 1 when a stored hash was made at another cost than today's (crypto_pwhash_str_needs_rehash). */
+int cry_pwhash_needs_rehash(const char *stored);
+/*
+ * A 32-byte key from a password (argon2id, the given salt and cost), for sealing a secret
+ * under it: 0, or -1 when the cost is outside the maxima or memory is short.
+ */
+#define CRY_PWSALT_BYTES 16
+int cry_pwkey(const char *password, size_t len, const unsigned char salt[CRY_PWSALT_BYTES],
+    unsigned long long ops, size_t mem, unsigned char key[CRY_SEAL_KEY_BYTES]);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "authority.h"
 #include "clock.h"
 #include "db.h"
 #include "hex.h"
@@ -144,7 +145,7 @@ journal_head(struct journal *j, const char *terminal, int64_t *seq,
 }
 
 static int
-insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
+insert_event(struct journal *j, const struct event *ev, int apply, struct errmsg *em)
 {
 	int rc, status;
 
@@ -177,7 +178,34 @@ insert_event(struct journal *j, const struct event *ev, struct errmsg *em)
 		return db_fail(j->db, rc, em, _("writing the journal"));
 	if (j->heal_moved)
 		return CST_OK;	/* the heal recomputes every projection before it commits */
-	return project_apply(j->proj, ev, em);
+	return apply ? project_apply(j->proj, ev, em) : CST_OK;
+}
+
+/* A foreign event kept verbatim but not applied: why, for custody verify and the tests. */
+static int
+note_unapplied(struct journal *j, const struct event *ev, const char *reason,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	status = db_prepare(j->db, "INSERT OR REPLACE INTO unapplied (terminal, seq, reason) "
+	    "VALUES (?, ?, ?)", &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, ev->terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ev->seq);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("writing the journal"));
+}
+
+/* A refusal by project_check (the event's content), as opposed to a database failure. */
+static int
+refused_content(int status)
+{
+	return status == CST_ERR_INPUT || status == CST_ERR_PERM;
 }
 
 static void
@@ -403,8 +431,11 @@ append_checked(struct journal *j, const char *action, const char *operator_,
 	ev.ts = ts >= 0 ? ts : clock_now_ms();
 	if ((status = event_check_fields(&ev, NULL, em)) != CST_OK)
 		goto fail;
+	/* The same checks as a foreign event's: a local one that fails them is not made. */
+	if ((status = project_check(j->proj, &ev, em)) != CST_OK)
+		goto fail;
 	event_seal(&ev, j->sk);
-	if ((status = insert_event(j, &ev, em)) != CST_OK)
+	if ((status = insert_event(j, &ev, 1, em)) != CST_OK)
 		goto fail;
 	/* The body must carry the same id, or the next redo would not find it. */
 	if (action != NULL && ((status = action_seq(j, j->signer, action, &seq, em)) != CST_OK ||
@@ -614,6 +645,30 @@ end_unwritten(struct journal *j)
 		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * Inserts an event that came from outside (another terminal's, or the ledger's copy of our
+ * own): kept verbatim, so its chain stays whole and verifies, but applied to the projections
+ * only when it passes the checks; why it did not is recorded.
+ */
+static int
+insert_checked(struct journal *j, const struct event *ev, struct errmsg *em)
+{
+	struct errmsg why;
+	int status, apply = 1;
+
+	err_clear(&why);
+	status = project_check(j->proj, ev, &why);
+	if (refused_content(status)) {
+		apply = 0;
+		status = note_unapplied(j, ev, why.text, em);
+	} else if (status != CST_OK) {
+		err_set(em, status, "%s", why.text);
+	}
+	if (status == CST_OK)
+		status = insert_event(j, ev, apply, em);
+	return status;
+}
+
 int
 journal_store_foreign(struct journal *j, const struct event *ev, int *stored, struct errmsg *em)
 {
@@ -639,7 +694,7 @@ journal_store_foreign(struct journal *j, const struct event *ev, int *stored, st
 		end_unwritten(j);
 		return status;
 	}
-	status = insert_event(j, ev, em);
+	status = insert_checked(j, ev, em);
 	if (status == CST_OK)
 		status = commit(j, em);
 	if (status != CST_OK)
@@ -759,7 +814,7 @@ journal_heal_store(struct journal *j, const struct event *ev, const unsigned cha
 	if (status == CST_OK)
 		status = check_foreign(j, ev, em);
 	if (status == CST_OK)
-		status = insert_event(j, ev, em);
+		status = insert_checked(j, ev, em);
 	if (status == CST_OK)
 		status = commit(j, em);
 	if (status == CST_ERR_VERIFY || status == CST_ERR_INPUT) {
@@ -1245,30 +1300,155 @@ journal_db(struct journal *j)
 }
 
 int
-journal_rebuild(struct journal *j, struct errmsg *em)
+journal_unapplied(struct journal *j, const char *terminal, int64_t seq, char *reason,
+    size_t size, struct errmsg *em)
 {
 	sqlite3_stmt *st;
-	struct event ev;
 	int rc, status;
 
+	status = db_prepare(j->db, "SELECT reason FROM unapplied WHERE terminal = ? AND seq = ?",
+	    &st, em);
+	if (status != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (reason != NULL)
+			snprintf(reason, size, "%s", (const char *)sqlite3_column_text(st, 0));
+		status = CST_OK;
+	} else if (rc == SQLITE_DONE) {
+		status = CST_ERR_NOTFOUND;
+	} else {
+		status = db_fail(j->db, rc, em, _("reading the journal"));
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+int
+journal_unapplied_count(struct journal *j, int64_t *count, char *first, size_t size,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	*count = 0;
+	if (first != NULL && size > 0)
+		first[0] = '\0';
+	status = db_prepare(j->db, "SELECT count(*), (SELECT terminal || ' #' || seq || ': ' || "
+	    "reason FROM unapplied ORDER BY terminal, seq LIMIT 1) FROM unapplied", &st, em);
+	if (status != CST_OK)
+		return status;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		if (first != NULL && sqlite3_column_type(st, 1) == SQLITE_TEXT)
+			snprintf(first, size, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? CST_OK : db_fail(j->db, rc, em, _("reading the journal"));
+}
+
+int
+journal_note_order(struct journal *j, const char *terminal, int64_t seq, const char *kind,
+    int64_t cursor, struct errmsg *em)
+{
+	int status;
+
+	/* Only reference data has conflicts the ledger's order decides. */
+	if (!authority_kind_needs(kind))
+		return CST_OK;
 	if ((status = refuse_if_stopped(j, em)) != CST_OK)
 		return status;
 	if ((status = begin(j, em)) != CST_OK)
 		return status;
+	status = project_note_order(j->proj, terminal, seq, cursor, em);
+	if (status == CST_OK)
+		status = commit(j, em);
+	return status == CST_OK ? CST_OK : write_failed(j, status, em);
+}
+
+int
+journal_pin_center(struct journal *j, const unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
+{
+	unsigned char have[CRY_PK_BYTES];
+	char hex[2 * CRY_PK_BYTES + 1];
+
+	if (project_center(j->proj, have, NULL) == CST_OK) {
+		if (cry_equal(have, pk, CRY_PK_BYTES))
+			return CST_OK;
+		return err_set(em, CST_ERR_EXISTS, _("another center key is pinned in this "
+		    "journal already"));
+	}
+	hex_encode(pk, CRY_PK_BYTES, hex);
+	return journal_local_set(j, "center.key", hex, em);
+}
+
+int
+journal_center(struct journal *j, unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
+{
+	return project_center(j->proj, pk, em);
+}
+
+const char *
+journal_signer(struct journal *j)
+{
+	return j->has_signer ? j->signer : NULL;
+}
+
+/*
+ * Replays every event in arrival order. Those that arrived after this file learned the checks
+ * (arrival n past authority.from, docs/journal.md "Authority") pass them again, so the events
+ * left unapplied when they came are left unapplied again; older ones are replayed as they were.
+ */
+int
+journal_rebuild(struct journal *j, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	struct event ev;
+	struct errmsg why;
+	char from_text[32];
+	int64_t from = 0;
+	int rc, status, check;
+
+	if ((status = refuse_if_stopped(j, em)) != CST_OK)
+		return status;
+	if (journal_local_get(j, "authority.from", from_text, sizeof from_text, NULL) == CST_OK)
+		from = strtoll(from_text, NULL, 10);
+	if ((status = begin(j, em)) != CST_OK)
+		return status;
 	status = project_reset(j->proj, em);
 	if (status == CST_OK)
+		status = db_exec(j->db, "DELETE FROM unapplied", em, _("emptying projections"));
+	if (status == CST_OK)
 		status = db_prepare(j->db, "SELECT e.terminal, e.seq, e.ts, e.operator, e.kind, "
-		    "e.subject, e.body, e.prev, e.hash, e.sig FROM arrival a JOIN events e "
+		    "e.subject, e.body, e.prev, e.hash, e.sig, a.n FROM arrival a JOIN events e "
 		    "ON e.terminal = a.terminal AND e.seq = a.seq ORDER BY a.n", &st, em);
 	if (status != CST_OK)
 		return write_failed(j, status, em);
 	memset(&ev, 0, sizeof ev);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_row(st, &ev);
+		project_set_legacy(j->proj, sqlite3_column_int64(st, 10) <= from);
+		if (sqlite3_column_int64(st, 10) > from) {
+			err_clear(&why);
+			check = project_check(j->proj, &ev, &why);
+			if (refused_content(check)) {
+				if ((status = note_unapplied(j, &ev, why.text, em)) != CST_OK)
+					break;
+				continue;
+			}
+			if (check != CST_OK) {
+				status = err_set(em, check, "%s", why.text);
+				break;
+			}
+		}
 		if ((status = project_apply(j->proj, &ev, em)) != CST_OK)
 			break;
 	}
-	if (status == CST_OK && rc != SQLITE_DONE)
+	project_set_legacy(j->proj, 0);
+	if (status == CST_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = db_fail(j->db, rc, em, _("reading the journal"));
 	event_clear(&ev);
 	sqlite3_finalize(st);

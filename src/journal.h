@@ -29,7 +29,8 @@ void journal_set_signer(struct journal *j, const char *terminal,
 
 /*
  * Appends one event of this terminal: next seq, prev = hash of the last one, ts from the clock,
- * hashed and signed, projections updated, all in one transaction; returns after COMMIT.
+ * checked (project_check: CST_ERR_INPUT or CST_ERR_PERM, nothing written), hashed and signed,
+ * projections updated, all in one transaction; returns after COMMIT.
  * out, when not NULL, receives the stored event (event_clear it). After a failed write the
  * journal stops: every later append fails with CST_ERR_STOPPED until it is reopened.
  */
@@ -53,7 +54,9 @@ int journal_append_action(struct journal *j, const char *action, const char *ope
  * Stores another terminal's event verbatim after checking its fields, signature (against the
  * key from that terminal's terminal.created) and its link to that terminal's chain. An exact
  * duplicate is accepted and *stored set to 0; a different event at the same seq is a fork
- * (CST_ERR_VERIFY); a gap is CST_ERR_VERIFY too.
+ * (CST_ERR_VERIFY); a gap is CST_ERR_VERIFY too. An event that then fails the checks every
+ * event passes (project_check: its body's fields, the center's authority) is stored all the
+ * same, so its chain stays whole, but not applied: journal_unapplied says why.
  */
 int journal_store_foreign(struct journal *j, const struct event *ev, int *stored,
     struct errmsg *em);
@@ -187,7 +190,35 @@ int journal_last_of(struct journal *j, const char *terminal, const char *operato
 /* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
 struct sqlite3 *journal_db(struct journal *j);
 
-/* Recomputes every projection from the events alone, in one transaction. */
+/*
+ * Recomputes every projection from the events alone, in one transaction; events that came
+ * after this file learned the checks (docs/journal.md, "Authority") pass them again.
+ */
 int journal_rebuild(struct journal *j, struct errmsg *em);
+
+/*
+ * Why a foreign event was stored but not applied (it failed the checks): CST_OK and the
+ * reason, or CST_ERR_NOTFOUND when it was applied (or is not held).
+ */
+int journal_unapplied(struct journal *j, const char *terminal, int64_t seq, char *reason,
+    size_t size, struct errmsg *em);
+/* How many foreign events were stored but not applied, and the first of them in words. */
+int journal_unapplied_count(struct journal *j, int64_t *count, char *first, size_t size,
+    struct errmsg *em);
+
+/*
+ * The ledger's order of an event (its pull cursor), for reference data whose conflicts it
+ * decides: sync calls it for every event of a pull page, this terminal's own included.
+ */
+int journal_note_order(struct journal *j, const char *terminal, int64_t seq, const char *kind,
+    int64_t cursor, struct errmsg *em);
+
+/* Pins the center key (docs/journal.md, "Authority"); CST_ERR_EXISTS if another is pinned. */
+int journal_pin_center(struct journal *j, const unsigned char pk[CRY_PK_BYTES],
+    struct errmsg *em);
+/* The pinned center key, or CST_ERR_NOTFOUND. */
+int journal_center(struct journal *j, unsigned char pk[CRY_PK_BYTES], struct errmsg *em);
+/* The terminal whose chain journal_append extends, or NULL when not open for signing. */
+const char *journal_signer(struct journal *j);
 
 #endif

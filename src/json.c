@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct json {
@@ -928,8 +929,9 @@ begin_value(struct jw *w)
 
 /*
  * The escape for code point c, into o; returns its length, 0 when c goes out as it is.
- * JSON needs only '"', '\\' and C0 escaped; DEL and the C1 controls are escaped as well so
- * that a document shown on a terminal cannot drive it.
+ * JSON needs only '"', '\\' and C0 escaped; DEL, the C1 controls and the bidirectional
+ * overrides (text_unsafe) are escaped as well so that a document shown on a terminal cannot
+ * drive it or reorder it.
  */
 static size_t
 escape(uint32_t c, char *o)
@@ -943,10 +945,12 @@ escape(uint32_t c, char *o)
 		o[1] = to[e - from];
 		return 2;
 	}
-	if (c >= 0x20 && (c < 0x7f || c > 0x9f))
+	if (!text_unsafe(c))
 		return 0;
-	memcpy(o, "\\u00", 4);
-	o[4] = hex[c >> 4];
+	memcpy(o, "\\u", 2);
+	o[2] = hex[(c >> 12) & 0xf];
+	o[3] = hex[(c >> 8) & 0xf];
+	o[4] = hex[(c >> 4) & 0xf];
 	o[5] = hex[c & 0xf];
 	return 6;
 }
@@ -973,6 +977,9 @@ put_string(struct jw *w, const unsigned char *s, size_t n)
 		} else if (l == 1 && (e = escape(s[i], o)) > 0)
 			o += e;
 		else if (l == 2 && s[i] == 0xc2 && (e = escape(s[i + 1], o)) > 0)
+			o += e;
+		else if (l == 3 && s[i] == 0xe2 && (e = escape((uint32_t)(s[i + 1] & 0x3f) << 6 |
+		    (s[i + 2] & 0x3f) | 0x2000, o)) > 0)
 			o += e;
 		else {
 			memcpy(o, s + i, l);

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -51,7 +52,8 @@ role_can_approve(enum role r)
 	return r == ROLE_SUPERVISOR || r == ROLE_ADMIN;
 }
 
-#define OPERATOR_COLUMNS "id, name, role, active, failures, locked_until"
+#define OPERATOR_COLUMNS "id, name, role, active, failures, locked_until, " \
+	"credential != '', password_hash, added_by"
 
 static void
 read_operator(sqlite3_stmt *st, struct operator *out)
@@ -64,6 +66,9 @@ read_operator(sqlite3_stmt *st, struct operator *out)
 	out->active = sqlite3_column_int(st, 3);
 	out->failures = sqlite3_column_int(st, 4);
 	out->locked_until = sqlite3_column_int64(st, 5);
+	out->has_credential = sqlite3_column_int(st, 6);
+	out->old_hash = cry_pwhash_needs_rehash((const char *)sqlite3_column_text(st, 7));
+	snprintf(out->added_by, sizeof out->added_by, "%s", (const char *)sqlite3_column_text(st, 8));
 }
 
 int
@@ -146,17 +151,22 @@ stored_hash(struct journal *j, const char *id, char *out, size_t size)
 }
 
 int
-operator_add(struct journal *j, const char *by, const char *id, const char *name,
+operator_add(struct journal *j, const struct authority *by, const char *id, const char *name,
     const char *role, const char *password, struct errmsg *em)
 {
 	char hash[CRY_PWHASH_BYTES];
+	const char *terminal = journal_signer(j);
 	struct operator existing;
 	enum role r;
 	struct jw w;
-	size_t len;
+	size_t len, signed_len;
 	const char *body;
+	char *signed_body = NULL;
 	int status;
 
+	if (by == NULL)
+		return err_set(em, CST_ERR_PERM, _("adding an operator needs an administrator "
+		    "present at this terminal (--by ID and their password)"));
 	if (!event_valid_id(id, strlen(id)))
 		return err_set(em, CST_ERR_ARG, _("operator id \"%s\" is not valid: use 1 to 64 "
 		    "letters, digits, '.', '_', ':', '@' or '-'"), id);
@@ -169,6 +179,8 @@ operator_add(struct journal *j, const char *by, const char *id, const char *name
 	if (text_chars(password) < OP_PASSWORD_MIN || strlen(password) > OP_PASSWORD_MAX)
 		return err_set(em, CST_ERR_ARG, _("the password must have %d to %d characters"),
 		    OP_PASSWORD_MIN, OP_PASSWORD_MAX);
+	if (terminal == NULL)
+		return err_set(em, CST_ERR_ARG, _("this journal is not open for signing"));
 	if (operator_get(j, id, &existing, NULL) == CST_OK)
 		return err_set(em, CST_ERR_EXISTS, _("operator %s already exists"), id);
 	if (cry_pwhash(password, strlen(password), hash) != 0)
@@ -183,11 +195,101 @@ operator_add(struct journal *j, const char *by, const char *id, const char *name
 	jw_str(&w, role_key(r));
 	jw_key(&w, "password_hash");
 	jw_str(&w, hash);
-	jw_obj_end(&w);
-	body = jw_text(&w, &len);
-	status = journal_append(j, by, "operator.added", id, body, len, NULL, em);
-	jw_free(&w);
 	cry_wipe(hash, sizeof hash);
+	status = CST_OK;
+	if (r == ROLE_ADMIN) {	/* every administrator can act alone: each holds the center key */
+		jw_key(&w, "credential");
+		status = authority_seal(by, id, password, &w, em);
+	}
+	if (status == CST_OK) {
+		jw_obj_end(&w);
+		body = jw_text(&w, &len);
+		status = authority_attach(by, terminal, "operator.added", id, body, len,
+		    &signed_body, &signed_len, em);
+	}
+	if (status == CST_OK)
+		status = journal_append(j, by->admin, "operator.added", id, signed_body,
+		    signed_len, NULL, em);
+	free(signed_body);
+	jw_free(&w);
+	return status;
+}
+
+/* The credential (JSON) of an administrator, into a parsed tree; NULL when none. */
+static struct json *
+credential_of(struct journal *j, const char *id)
+{
+	struct json *cred = NULL;
+	sqlite3_stmt *st;
+	const char *text;
+
+	if (db_prepare(journal_db(j), "SELECT credential FROM operators WHERE id = ? "
+	    "AND role = 'admin'", &st, NULL) != CST_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && (text = (const char *)sqlite3_column_text(st, 0)) !=
+	    NULL && text[0] != '\0')
+		json_parse(text, strlen(text), &cred, NULL);
+	sqlite3_finalize(st);
+	return cred;
+}
+
+int
+operator_unlock(struct journal *j, const char *id, const char *password, int max_failures,
+    int64_t lockout_ms, struct authority *out, struct errmsg *em)
+{
+	unsigned char pinned[CRY_PK_BYTES];
+	struct operator op;
+	struct json *cred;
+	int status;
+
+	memset(out, 0, sizeof *out);
+	status = operator_authenticate(j, id, password, "authority", max_failures, lockout_ms, &op,
+	    em);
+	if (status != CST_OK)
+		return status;
+	if (op.role != ROLE_ADMIN)
+		return err_set(em, CST_ERR_PERM, _("%s is not an administrator"), id);
+	if ((cred = credential_of(j, id)) == NULL)
+		return err_set(em, CST_ERR_PERM, _("administrator %s holds no center key (added "
+		    "before the center had one): an administrator who does must act"), id);
+	status = authority_unseal(cred, id, password, out, em);
+	json_free(cred);
+	if (status != CST_OK)
+		return status;
+	if (journal_center(j, pinned, NULL) == CST_OK && !cry_equal(pinned, out->pk, CRY_PK_BYTES)) {
+		authority_wipe(out);
+		return err_set(em, CST_ERR_PERM, _("%s's center key is not the one pinned here"),
+		    id);
+	}
+	return CST_OK;
+}
+
+int
+operator_found(struct journal *j, const char *id, const char *name, const char *password,
+    unsigned char center[CRY_PK_BYTES], struct errmsg *em)
+{
+	struct authority a;
+	int status;
+
+	if (!event_valid_id(id, strlen(id)))
+		return err_set(em, CST_ERR_ARG, _("operator id \"%s\" is not valid: use 1 to 64 "
+		    "letters, digits, '.', '_', ':', '@' or '-'"), id);
+	if (journal_center(j, center, NULL) == CST_OK)
+		return err_set(em, CST_ERR_EXISTS, _("this journal already belongs to a center "
+		    "(its key is pinned): an administrator of that center adds operators"));
+	authority_new_center(&a, id);
+	memcpy(center, a.pk, CRY_PK_BYTES);
+	status = journal_batch_begin(j, em);
+	if (status == CST_OK)
+		status = journal_pin_center(j, a.pk, em);
+	if (status == CST_OK)
+		status = operator_add(j, &a, id, name, "admin", password, em);
+	if (status == CST_OK)
+		status = journal_batch_end(j, em);
+	else
+		journal_batch_abort(j);	/* no pin without its administrator */
+	authority_wipe(&a);
 	return status;
 }
 

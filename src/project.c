@@ -1,16 +1,19 @@
 /*
  * Projections computed from events: a table from event kind to apply function. An apply
- * function never refuses a valid event (events of other terminals are facts); it only fails
- * when the database does. Rules are checked before an event is appended, not here.
+ * function never refuses an event that passed project_check (local or foreign, the same
+ * checks); it only fails when the database does.
  */
 #include "project.h"
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "authority.h"
 #include "db.h"
+#include "evcheck.h"
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
@@ -21,6 +24,9 @@
 
 struct project {
 	sqlite3 *db;
+	char self[EV_MAX_ID + 1];
+	int self_known;
+	int legacy;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -237,6 +243,94 @@ project_created_key(const struct event *ev, unsigned char pk[CRY_PK_BYTES], stru
 	return status;
 }
 
+void
+project_set_legacy(struct project *p, int legacy)
+{
+	p->legacy = legacy;
+}
+
+int
+project_legacy(struct project *p)
+{
+	return p->legacy;
+}
+
+const char *
+project_self(struct project *p)
+{
+	static const char sql[] = "SELECT value FROM local WHERE name = 'terminal'";
+	sqlite3_stmt *st;
+
+	if (p->self_known)
+		return p->self;
+	if (project_stmt(p, sql, &st, NULL) != CST_OK)
+		return "";
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(p->self, sizeof p->self, "%s", (const char *)sqlite3_column_text(st, 0));
+		p->self_known = 1;
+	}
+	sqlite3_reset(st);
+	return p->self;
+}
+
+int
+project_center(struct project *p, unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
+{
+	static const char sql[] = "SELECT value FROM local WHERE name = 'center.key'";
+	sqlite3_stmt *st;
+	const char *hex;
+	int rc, status;
+
+	if ((status = project_stmt(p, sql, &st, em)) != CST_OK)
+		return status;
+	rc = sqlite3_step(st);
+	hex = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	if (hex != NULL && hex_decode(hex, strlen(hex), pk, CRY_PK_BYTES) == 0)
+		status = CST_OK;
+	else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		status = err_set(em, CST_ERR_NOTFOUND, _("no center key is pinned here"));
+	else
+		status = db_fail(p->db, rc, em, _("reading the journal"));
+	sqlite3_reset(st);
+	return status;
+}
+
+int
+project_check(struct project *p, const struct event *ev, struct errmsg *em)
+{
+	static const char pin[] = "INSERT INTO local (name, value) VALUES ('center.key', ?)";
+	unsigned char center[CRY_PK_BYTES];
+	char hex[2 * CRY_PK_BYTES + 1];
+	struct authority_proof proof;
+	int status, pinned;
+
+	status = project_center(p, center, NULL);
+	pinned = status == CST_OK;
+	status = evcheck_event(ev, pinned ? center : NULL, &proof, em);
+	if (status != CST_OK || pinned || !proof.present || !authority_kind_needs(ev->kind))
+		return status;
+	/*
+	 * Trust on first use, in arrival order, and only from reference data: the ledger pins
+	 * the same way (it does not look at the authority of other kinds) and enforces its pin
+	 * upstream, so a journal that pulls from it pins what it pinned.
+	 */
+	hex_encode(proof.center, CRY_PK_BYTES, hex);
+	return proj_exec(p, pin, em, "s", hex);
+}
+
+int
+project_note_order(struct project *p, const char *terminal, int64_t seq, int64_t cursor,
+    struct errmsg *em)
+{
+	static const char ins[] = "INSERT OR IGNORE INTO ledger_order (terminal, seq, cursor) "
+	    "VALUES (?, ?, ?)";
+	int status;
+
+	if ((status = proj_exec(p, ins, em, "sii", terminal, seq, cursor)) != CST_OK)
+		return status;
+	return proj_operator_order(p, terminal, seq, em);
+}
+
 static int
 apply_terminal_created(struct project *p, const struct event *ev, const struct json *body,
     struct errmsg *em)
@@ -349,7 +443,8 @@ project_apply(struct project *p, const struct event *ev, struct errmsg *em)
 int
 project_reset(struct project *p, struct errmsg *em)
 {
-	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; DELETE FROM visits; "
+	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; "
+	    "DELETE FROM operator_additions; DELETE FROM visits; "
 	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "

@@ -948,12 +948,21 @@ store_page(struct sync *s, const struct json *events, int64_t next, struct errms
 	for (i = 0; i < n && status == CST_OK; i++) {
 		err_clear(&why);
 		status = wire_event_read(json_at(events, i), &ev, &cursor, &why);
-		if (status == CST_OK && strcmp(ev.terminal, s->terminal) == 0)
-			continue;	/* our own, back from the ledger */
+		if (status == CST_OK && strcmp(ev.terminal, s->terminal) == 0) {
+			/* our own, back from the ledger: now its place in the ledger's order is known */
+			if ((status = journal_note_order(s->j, ev.terminal, ev.seq, ev.kind, cursor,
+			    em)) != CST_OK)
+				break;
+			continue;
+		}
 		if (status == CST_OK)
 			status = journal_store_foreign(s->j, &ev, &stored, &why);
 		if (status == CST_OK) {
 			s->pulled += stored;
+			/* the ledger's order decides conflicts of reference data (docs/journal.md) */
+			if ((status = journal_note_order(s->j, ev.terminal, ev.seq, ev.kind, cursor,
+			    em)) != CST_OK)
+				break;
 			continue;
 		}
 		if (status != CST_ERR_VERIFY && status != CST_ERR_INPUT &&

@@ -55,13 +55,98 @@ text_valid(const char *s, size_t max_bytes, int required)
 	while (*p) {
 		if ((n = decode(p, &cp)) == 0)
 			return 0;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		if (text_unsafe(cp))
 			return 0;
 		if (cp != ' ' && cp != 0x3000)
 			visible = 1;
 		p += n;
 	}
 	return visible || !required;
+}
+
+int
+text_unsafe(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int
+text_escape_cp(unsigned long cp, char out[TEXT_ESCAPE_MAX])
+{
+	if (!text_unsafe(cp))
+		return 0;
+	if (cp < 0x100)
+		snprintf(out, TEXT_ESCAPE_MAX, "\\x%02x", (unsigned)cp & 0xff);
+	else
+		snprintf(out, TEXT_ESCAPE_MAX, "\\u%04x", (unsigned)cp & 0xffff);
+	return 1;
+}
+
+static void
+escape_into(const char *s, char *out, size_t size, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char esc[TEXT_ESCAPE_MAX];
+	size_t used = 0, n, k;
+	uint32_t cp;
+
+	if (size == 0)
+		return;
+	while (*p) {
+		esc[0] = '\0';
+		if ((n = decode(p, &cp)) == 0) {
+			snprintf(esc, sizeof esc, "\\x%02x", *p);
+			n = 1;
+		} else if (lines && (cp == '\n' || cp == '\t' || (cp == '\r' && p[1] == '\n'))) {
+			/* a document's lines stay lines */
+		} else if (cp == '\\' && !lines) {
+			snprintf(esc, sizeof esc, "\\\\");
+		} else {
+			text_escape_cp(cp, esc);
+		}
+		k = esc[0] != '\0' ? strlen(esc) : n;
+		if (used + k >= size)
+			break;
+		memcpy(out + used, esc[0] != '\0' ? esc : (const char *)p, k);
+		used += k;
+		p += n;
+	}
+	out[used] = '\0';
+}
+
+void
+text_escape(const char *s, char *out, size_t size)
+{
+	escape_into(s, out, size, 0);
+}
+
+void
+text_escape_lines(const char *s, char *out, size_t size)
+{
+	escape_into(s, out, size, 1);
+}
+
+int
+text_safe(const char *s, size_t n, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned char tail[4];
+	uint32_t cp;
+	size_t k;
+
+	while (p < end) {
+		/* decode() reads up to 4 bytes: never past the end */
+		k = (size_t)(end - p) < sizeof tail ? (size_t)(end - p) : sizeof tail;
+		memset(tail, 0, sizeof tail);
+		memcpy(tail, p, k);
+		if ((k = decode(tail, &cp)) == 0 || cp == 0)
+			return 0;
+		if (text_unsafe(cp) && !(lines && (cp == '\n' || cp == '\t')))
+			return 0;
+		p += k;
+	}
+	return 1;
 }
 
 size_t

@@ -5,10 +5,42 @@
 #include <stddef.h>
 
 /*
- * 1 when s is valid UTF-8 (no overlongs, no surrogates), has no control characters, has at
+ * 1 when s is valid UTF-8 (no overlongs, no surrogates), has no control characters (C0, DEL,
+ * C1, nor the bidirectional embeddings, overrides and isolates, see text_unsafe), has at
  * most max_bytes bytes and, when required, at least one character that is not a space.
  */
 int text_valid(const char *s, size_t max_bytes, int required);
+/*
+ * 1 for a code point that must never reach a terminal as it is: the C0 controls, DEL, the C1
+ * controls (U+0080..U+009F, which include CSI) and the bidirectional formatting characters
+ * that reorder what follows them (U+202A..U+202E, U+2066..U+2069), which can make a line
+ * read as something else (CVE-2021-42574, "Trojan Source").
+ */
+int text_unsafe(unsigned long cp);
+/*
+ * The visible escape of an unsafe code point into out (at least TEXT_ESCAPE_MAX bytes):
+ * "\x1b" for C0, DEL and C1, "\u202e" for the bidirectional ones; 0 when cp is safe.
+ */
+#define TEXT_ESCAPE_MAX 8
+int text_escape_cp(unsigned long cp, char out[TEXT_ESCAPE_MAX]);
+/*
+ * s made safe to print on a terminal: every unsafe code point escaped (text_escape_cp), a
+ * backslash doubled, each invalid byte as "\xNN". out always ends with NUL; what does not
+ * fit is cut at a character boundary. Every printer of text that came from an event or a
+ * device uses it (custody operator list, custody log, exports, the console's drawing).
+ */
+void text_escape(const char *s, char *out, size_t size);
+/*
+ * The same for a document of several lines: line feeds, tabs and CR LF pairs are kept and a
+ * backslash is not doubled. out needs up to 6 bytes per byte of s, and one.
+ */
+void text_escape_lines(const char *s, char *out, size_t size);
+/*
+ * 1 when the n bytes at s are valid UTF-8 with no unsafe code point (NUL included), but for
+ * line feeds and tabs when lines is set (a document's text).
+ */
+int text_safe(const char *s, size_t n, int lines);
+
 /* Number of characters (code points) of valid UTF-8; invalid bytes count one each. */
 size_t text_chars(const char *s);
 /*

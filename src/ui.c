@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "text.h"
 #include "ui.h"
 
 const int UI_KEY_BTAB = UI_FN(KEY_BTAB), UI_KEY_UP = UI_FN(KEY_UP),
@@ -144,11 +145,16 @@ ui_cursor(int y, int x)
 	move(y, x);
 }
 
+/* An unsafe character takes the width of its escape (text_escape_cp), as ui_putw draws it. */
 int
 ui_wcwidth(wchar_t c)
 {
-	int w = wcwidth(c);
+	char esc[TEXT_ESCAPE_MAX];
+	int w;
 
+	if (text_escape_cp((unsigned long)c, esc))
+		return (int)strlen(esc);
+	w = wcwidth(c);
 	return w < 0 ? 1 : w;
 }
 
@@ -166,6 +172,17 @@ ui_putw(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st
 	attrset(styles[st]);
 	move(y, x);
 	for (i = 0; i < n && text[i]; i++) {
+		char esc[TEXT_ESCAPE_MAX];
+
+		/* A control or a bidirectional override shows as its escape, never acts. */
+		if (text_escape_cp((unsigned long)text[i], esc)) {
+			w = (int)strlen(esc);
+			if (used + w > width)
+				break;
+			addnstr(esc, w);
+			used += w;
+			continue;
+		}
 		w = ui_wcwidth(text[i]);
 		if (used + w > width)
 			break;
@@ -196,7 +213,7 @@ ui_put(int y, int x, int width, const char *text, enum ui_style st, int pad)
 			memset(&ps, 0, sizeof ps);
 			continue;
 		}
-		if (wbuf[n] < L' ' || wbuf[n] == 0x7f)
+		if (wbuf[n] == L'\n' || wbuf[n] == L'\t')
 			wbuf[n] = L' ';
 		p += r;
 		n++;

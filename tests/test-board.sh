@@ -75,9 +75,9 @@ login() { type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
 
 make_terminal() {
 	d=$top/$1
-	"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
-	printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
-	printf 'super-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor >/dev/null
+	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
+	printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
+	printf 'admin-pass-0\nsuper-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor --by a0 >/dev/null
 	{
 		for dev in em4100 dock; do
 			printf '[device.%s]\nport = %s/dev/%s\n' "$dev" "$d" "$dev"

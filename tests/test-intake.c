@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "operator.h"
 #include "stage.h"
+#include "admin.h"
 #include "t.h"
 #include "terminal.h"
 #include "util.h"
@@ -52,15 +53,15 @@ add_operators(struct journal *j)
 {
 	struct errmsg em;
 
-	ok(operator_add(j, "admin", "c1", "李文", "clerk", "clerk-pass-1", &em) == CST_OK,
+	ok(operator_add(j, t_admin(), "c1", "李文", "clerk", "clerk-pass-1", &em) == CST_OK,
 	    "add clerk");
-	ok(operator_add(j, "admin", "s1", "王强", "supervisor", "super-pass-1", &em) == CST_OK,
+	ok(operator_add(j, t_admin(), "s1", "王强", "supervisor", "super-pass-1", &em) == CST_OK,
 	    "add supervisor");
-	ok(operator_add(j, "admin", "c1", "again", "clerk", "clerk-pass-1", &em) ==
+	ok(operator_add(j, t_admin(), "c1", "again", "clerk", "clerk-pass-1", &em) ==
 	    CST_ERR_EXISTS, "an existing operator id is refused");
-	ok(operator_add(j, "admin", "c2", "短", "clerk", "short", &em) == CST_ERR_ARG,
+	ok(operator_add(j, t_admin(), "c2", "短", "clerk", "short", &em) == CST_ERR_ARG,
 	    "a short password is refused");
-	ok(operator_add(j, "admin", "c3", "x", "janitor", "long-enough-1", &em) == CST_ERR_ARG,
+	ok(operator_add(j, t_admin(), "c3", "x", "janitor", "long-enough-1", &em) == CST_ERR_ARG,
 	    "an unknown role is refused");
 }
 
@@ -71,7 +72,7 @@ test_lockout(struct journal *j)
 	struct errmsg em;
 	int i, refused = 0;
 
-	ok(operator_add(j, "admin", "c9", "赵六", "clerk", "right-pass-9", &em) == CST_OK,
+	ok(operator_add(j, t_admin(), "c9", "赵六", "clerk", "right-pass-9", &em) == CST_OK,
 	    "add an operator to lock out");
 	for (i = 0; i < 5; i++)
 		refused += operator_authenticate(j, "c9", "wrong", "login", 5, 900000, &op, &em) ==

@@ -13,6 +13,7 @@
 #include "operator.h"
 #include "prop-util.h"
 #include "property.h"
+#include "admin.h"
 #include "t.h"
 #include "terminal.h"
 #include "uhf.h"
@@ -306,8 +307,8 @@ main(void)
 	}
 	in.j = t->journal;
 	snprintf(in.operator_, sizeof in.operator_, "k1");
-	ok(operator_add(in.j, "admin", "k1", "库管甲", "keeper", "keeper-pass-1", &em) == CST_OK &&
-	    operator_add(in.j, "admin", "k2", "库管乙", "keeper", "keeper-pass-2", &em) == CST_OK,
+	ok(operator_add(in.j, t_admin(), "k1", "库管甲", "keeper", "keeper-pass-1", &em) == CST_OK &&
+	    operator_add(in.j, t_admin(), "k2", "库管乙", "keeper", "keeper-pass-2", &em) == CST_OK,
 	    "two keepers");
 	make_items(in.j, &f);
 	test_refusals(in.j);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+#include "authority.h"
 #include "t.h"
 #include "util.h"
 #include "ledger-util.h"
@@ -470,6 +471,111 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 	(void)t2;
 }
 
+
+/* An event of t with the given kind, subject and body, signed by t's key. */
+static void
+subject_event(struct lt_term *t, struct event *ev, const char *kind, const char *subject,
+    const char *body)
+{
+	lt_event(t, ev, kind, body, NULL);
+	snprintf(ev->subject, sizeof ev->subject, "%s", subject);
+	event_seal(ev, t->sk);
+}
+
+/* An operator.added of t about id signed with center a, its body tampered after when asked. */
+static void
+signed_event(struct lt_term *t, struct event *ev, const struct authority *a, const char *id,
+    int tamper)
+{
+	char body[400], *out;
+	size_t n;
+	struct errmsg em;
+
+	snprintf(body, sizeof body, "{\"id\":\"%s\",\"name\":\"x\",\"role\":\"clerk\","
+	    "\"password_hash\":\"$argon2id$v=19$m=131072,t=3,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+	    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}", id);
+	if (authority_attach(a, t->name, "operator.added", id, body, strlen(body), &out, &n,
+	    &em) != CST_OK)
+		return;
+	if (tamper)
+		out[n - 200] ^= 1;	/* a byte of the signature */
+	subject_event(t, ev, "operator.added", id, out);
+	snprintf(ev->operator_, sizeof ev->operator_, "%s", a->admin);
+	event_seal(ev, t->sk);
+	free(out);
+}
+
+static struct authority center_a, center_b;
+
+/*
+ * Reference data (docs/journal.md, "Authority"): an operator.added that no administrator
+ * signed with the center key is refused with its own code, however well the terminal signed
+ * it; the chain stays where it was. The first authorized one names the ledger's center key;
+ * one signed with another center's is refused too.
+ */
+static void
+test_authority(struct lt_term *t1)
+{
+	struct lt_resp r;
+	struct event ev;
+	int64_t acked;
+
+	authority_new_center(&center_a, "a1");
+	authority_new_center(&center_b, "a1");
+	subject_event(t1, &ev, "operator.added", "a9", "{\"id\":\"a9\",\"name\":\"x\","
+	    "\"role\":\"admin\",\"password_hash\":\"$argon2id$v=19$m=131072,t=3,p=1$"
+	    "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}");
+	acked = t1->seq;
+	r = push_one(t1, &ev);
+	ok(is(&r, 403, "no_authority") && lt_int(json_get(r.json, "error"), "acked") == acked,
+	    "an operator.added without an administrator's authority: 403 no_authority");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	still_serves(t1, "a refused operator.added");
+
+	signed_event(t1, &ev, &center_a, "c1", 1);
+	r = push_one(t1, &ev);
+	ok(is(&r, 403, "no_authority"), "one whose authority does not verify: 403 no_authority");
+	lt_resp_free(&r);
+	event_clear(&ev);
+
+	signed_event(t1, &ev, &center_a, "c1", 0);
+	r = push_one(t1, &ev);
+	ok(r.code == 200 && lt_int(r.json, "stored") == 1,
+	    "one signed with a center key: stored, and that key is now the ledger's");
+	lt_resp_free(&r);
+	lt_advance(t1, &ev);
+	event_clear(&ev);
+
+	signed_event(t1, &ev, &center_b, "c2", 0);
+	r = push_one(t1, &ev);
+	ok(is(&r, 403, "no_authority") && t_has(r.body, "another center key"),
+	    "one signed with another center key: 403 no_authority");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	still_serves(t1, "a refused center");
+}
+
+/* After a restart the ledger finds its center key again in what it stored. */
+static void
+test_authority_restarted(struct lt_term *t1)
+{
+	struct lt_resp r;
+	struct event ev;
+
+	signed_event(t1, &ev, &center_b, "c3", 0);
+	r = push_one(t1, &ev);
+	ok(is(&r, 403, "no_authority"), "after a restart, another center key is still refused");
+	lt_resp_free(&r);
+	event_clear(&ev);
+	signed_event(t1, &ev, &center_a, "c3", 0);
+	r = push_one(t1, &ev);
+	ok(r.code == 200 && lt_int(r.json, "stored") == 1, "and the ledger's own accepted");
+	lt_resp_free(&r);
+	lt_advance(t1, &ev);
+	event_clear(&ev);
+}
+
 static void
 test_bodies(struct lt_term *t1)
 {
@@ -586,13 +692,13 @@ test_verify_export(void)
 	const char *p;
 
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
-	ok(r.status == 0 && t_has(r.out, "5235 events"), "verify: every chain checks (5235 events)");
+	ok(r.status == 0 && t_has(r.out, "5237 events"), "verify: every chain checks (5237 events)");
 	t_result_free(&r);
 	r = ledger_cmd(NULL, "export", "--db", db, NULL, NULL);
 	for (p = r.out; p != NULL && (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
-	ok(r.status == 0 && lines == 5235 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
-	    "export: 5235 JSON lines in arrival order");
+	ok(r.status == 0 && lines == 5237 && t_has(r.out, "\"cursor\":1,\"terminal\":\"intake-01\""),
+	    "export: 5237 JSON lines in arrival order");
 	t_result_free(&r);
 	ok(tamper() == 0, "tamper with the storage behind the ledger's back: change, remove, cut");
 	r = ledger_cmd(NULL, "verify", "--db", db, NULL, NULL);
@@ -853,7 +959,9 @@ suite(const char *tmp)
 	test_status(&t1);
 	test_auth(&t1, &t2);
 	test_bodies(&t1);
+	test_authority(&t1);
 	test_restart(&t1, &pid, port);
+	test_authority_restarted(&t1);
 	test_client_certs(&t1);
 	test_kill(&pid, port);
 	test_concurrent();

@@ -56,10 +56,10 @@ login() { type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
 
 make_terminal() {
 	d=$top/$1
-	"$bin" init --data "$d" --terminal t1 --room property >/dev/null
-	printf 'keeper-pass-1\n' | "$bin" operator add --data "$d" --id k1 --name 赵库 --role keeper >/dev/null
-	printf 'keeper-pass-2\n' | "$bin" operator add --data "$d" --id k2 --name 钱管 --role keeper >/dev/null
-	printf 'super-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor >/dev/null
+	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room property --admin a0 --admin-name 管理员 >/dev/null
+	printf 'admin-pass-0\nkeeper-pass-1\n' | "$bin" operator add --data "$d" --id k1 --name 赵库 --role keeper --by a0 >/dev/null
+	printf 'admin-pass-0\nkeeper-pass-2\n' | "$bin" operator add --data "$d" --id k2 --name 钱管 --role keeper --by a0 >/dev/null
+	printf 'admin-pass-0\nsuper-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor --by a0 >/dev/null
 	printf '[device.uhf]\nport = %s/dev/uhf\n' "$d" > "$d/custody.conf"
 	echo "$d"
 }

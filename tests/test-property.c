@@ -13,6 +13,7 @@
 #include "operator.h"
 #include "property-doc.h"
 #include "property.h"
+#include "admin.h"
 #include "t.h"
 #include "terminal.h"
 #include "util.h"
@@ -88,13 +89,13 @@ setup(struct intake *in)
 {
 	struct errmsg em;
 
-	ok(operator_add(in->j, "admin", "k1", "库管甲", "keeper", "keeper-pass-1", &em) ==
+	ok(operator_add(in->j, t_admin(), "k1", "库管甲", "keeper", "keeper-pass-1", &em) ==
 	    CST_OK, "add keeper k1");
-	ok(operator_add(in->j, "admin", "k2", "库管乙", "keeper", "keeper-pass-2", &em) ==
+	ok(operator_add(in->j, t_admin(), "k2", "库管乙", "keeper", "keeper-pass-2", &em) ==
 	    CST_OK, "add keeper k2");
-	ok(operator_add(in->j, "admin", "s1", "王强", "supervisor", "super-pass-1", &em) ==
+	ok(operator_add(in->j, t_admin(), "s1", "王强", "supervisor", "super-pass-1", &em) ==
 	    CST_OK, "add supervisor");
-	ok(operator_add(in->j, "admin", "c1", "李文", "clerk", "clerk-pass-1", &em) == CST_OK,
+	ok(operator_add(in->j, t_admin(), "c1", "李文", "clerk", "clerk-pass-1", &em) == CST_OK,
 	    "add clerk");
 }
 

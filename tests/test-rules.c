@@ -16,6 +16,7 @@
 #include "prop-util.h"
 #include "rules.h"
 #include "sim.h"
+#include "admin.h"
 #include "t.h"
 #include "terminal.h"
 #include "util.h"
@@ -590,8 +591,8 @@ main(void)
 	}
 	J = in.j = t->journal;
 	snprintf(in.operator_, sizeof in.operator_, "c1");
-	operator_add(J, "admin", "c1", "李文", "clerk", "clerk-pass-1", &em);
-	operator_add(J, "admin", "s1", "王强", "supervisor", "super-pass-1", &em);
+	operator_add(J, t_admin(), "c1", "李文", "clerk", "clerk-pass-1", &em);
+	operator_add(J, t_admin(), "s1", "王强", "supervisor", "super-pass-1", &em);
 	register_visit(&in, "张三", "A1101012026110001", "B0000001", VA);
 	register_visit(&in, "李四", "A1101012026110001", "B0000002", VB);
 	register_visit(&in, "王五", "A1101012026110002", "B0000003", VC);

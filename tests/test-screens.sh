@@ -70,9 +70,9 @@ login() {	# login ID PASSWORD
 
 make_terminal() {
 	d=$top/$1
-	"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
-	printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
-	printf 'super-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor >/dev/null
+	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
+	printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
+	printf 'admin-pass-0\nsuper-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor --by a0 >/dev/null
 	for dev in pn532 em4100 fingerprint uhf dock idcard; do
 		printf '[device.%s]\nport = %s/dev/%s\n' "$dev" "$d" "$dev"
 	done > "$d/custody.conf"

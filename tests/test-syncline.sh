@@ -62,7 +62,7 @@ cd - >/dev/null || exit 1
 
 serve 0 || exit 1
 d=$top/t1
-"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
+printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
 tok=$("$ledger" token --db "$top/ledger.db" --terminal t1)
 printf '%s\n' "$tok" | "$bin" enroll --data "$d" --ledger "https://127.0.0.1:$port" --ca "$top/ca.pem" >/dev/null
 ok $? "custody enroll"
@@ -73,9 +73,10 @@ tmux -L $sock set-option -t t status off >/dev/null
 wait_for "sync ✓" 10; ok $? "the status line shows sync ✓"
 
 kill $lpid; wait $lpid 2>/dev/null; lpid=""
-printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
-ok $? "another process writes an event"
-wait_for "offline 1 (0m)" 20; ok $? "offline with a backlog of 1, 0 minutes old"
+printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
+ok $? "another process writes events"
+# Two: a0's login that opens the center key (login.succeeded), and the operator.added.
+wait_for "offline 2 (0m)" 20; ok $? "offline with a backlog of 2, 0 minutes old"
 
 serve "$port" || exit 1
 wait_for "sync ✓" 30; ok $? "back online: sync ✓ and nothing unsent"

@@ -38,26 +38,39 @@ if ! curl -s --cacert "$ledger/ca.pem" "https://127.0.0.1:$port/v1/health" >/dev
 		sleep 0.1
 	done
 fi
+first=""
 if [ ! -f "$data/custody.db" ]; then
 	# Every terminal of a center holds the center's biometric key: the first makes it.
 	key=""
 	[ -f "$ledger/biometric.key" ] && key="--biometric-key $ledger/biometric.key"
-	"$bin" init --data "$data" --terminal "demo-$room" --room "$room" $key
+	# The first terminal founds the center with administrator a1; the others pin its key.
+	if [ -f "$ledger/center.pub" ]; then
+		"$bin" init --data "$data" --terminal "demo-$room" --room "$room" $key \
+			--center "$ledger/center.pub"
+	else
+		printf 'admin-pass-1\n' | "$bin" init --data "$data" --terminal "demo-$room" \
+			--room "$room" $key --admin a1 --admin-name 系统管理员
+		install -m 644 "$data/center.pub" "$ledger/center.pub"
+		first=1
+	fi
 	[ -f "$ledger/biometric.key" ] || install -m 600 "$data/biometric.key" "$ledger/biometric.key"
+fi
+if [ -n "$first" ]; then
 	add() {
-		printf '%s\n' "$4" | "$bin" operator add --data "$data" --id "$1" --name "$2" \
-			--role "$3" --by setup >/dev/null
+		printf 'admin-pass-1\n%s\n' "$4" | "$bin" operator add --data "$data" --id "$1" \
+			--name "$2" --role "$3" --by a1 >/dev/null
 	}
 	add c1 李文 clerk clerk-pass-1
 	add s1 王强 supervisor super-pass-1
 	add k1 赵敏 keeper keeper-pass-1
-	add a1 系统管理员 admin admin-pass-1
 fi
 if ! LANGUAGE= LC_ALL=C "$bin" sync --data "$data" --status 2>/dev/null | grep -q 'events of this terminal:'; then
 	# The one-time token goes through a pipe, never on a command line.
 	"$ledger_bin" token --db "$ledger/ledger.db" --terminal "demo-$room" |
 		"$bin" enroll --data "$data" --ledger "https://127.0.0.1:$port" --ca "$ledger/ca.pem"
 fi
+# The operators the first terminal added come to the others through the ledger.
+"$bin" sync --data "$data" --once >/dev/null 2>&1 || true
 dev=$(cd "$data" && pwd)/dev
 if [ ! -f "$data/custody.conf" ]; then
 	{

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authority.h"
+#include "evcheck.h"
 #include "json.h"
 #include "project.h"
 #include "xmalloc.h"
@@ -35,6 +37,29 @@ check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES], st
 		    "The event is not signed by the key of terminal %s.", ev->terminal);
 	if (ev->seq == 1)
 		return check_created(ev, pk, f);
+	return WE_OK;
+}
+
+int
+check_authority(const struct event *ev, unsigned char center[CRY_PK_BYTES], int *has,
+    struct wire_fault *f)
+{
+	struct authority_proof proof;
+	struct errmsg em;
+	int status;
+
+	memset(center, 0, CRY_PK_BYTES);
+	*has = 0;
+	if (!authority_kind_needs(ev->kind))
+		return WE_OK;
+	err_clear(&em);
+	status = evcheck_event(ev, NULL, &proof, &em);
+	if (status == CST_ERR_PERM)
+		return wire_fault(f, WE_NO_AUTHORITY, ev->seq, "%s", em.text);
+	if (status != CST_OK)
+		return wire_fault(f, WE_BAD_EVENT, ev->seq, "%s", em.text);
+	memcpy(center, proof.center, CRY_PK_BYTES);
+	*has = 1;
 	return WE_OK;
 }
 
@@ -69,9 +94,13 @@ check_terminal(const struct event *ev, const char *terminal, struct wire_fault *
 static int
 check_one(struct batch *b, size_t i, struct wire_fault *f)
 {
+	unsigned char center[CRY_PK_BYTES];
+	int has;
+
 	return wire_event_decode(json_at(b->arr, i), &b->evs[i], f) != WE_OK ||
 	    check_terminal(&b->evs[i], b->terminal, f) != WE_OK ||
-	    check_event_sig(&b->evs[i], b->pk, f) != WE_OK;
+	    check_event_sig(&b->evs[i], b->pk, f) != WE_OK ||
+	    check_authority(&b->evs[i], center, &has, f) != WE_OK;
 }
 
 static void *
@@ -159,8 +188,55 @@ check_place(struct store *s, const struct store_term *head, const struct event *
 	    "The ledger holds another event at this seq: a fork, recorded as an alert.");
 }
 
+struct scan {
+	unsigned char *center;
+	int *found;
+	int64_t *at, *scanned;
+};
+
+static int
+scan_event(void *arg, int64_t cursor, const struct event *ev)
+{
+	struct scan *sc = arg;
+	struct wire_fault f;
+	int has;
+
+	*sc->scanned = cursor;
+	if (check_authority(ev, sc->center, &has, &f) == WE_OK && has) {
+		*sc->found = 1;
+		*sc->at = cursor;
+		return 1;	/* stops the walk */
+	}
+	return 0;
+}
+
+#define SCAN_PAGE 1000
+
+int
+check_find_center(struct store *s, int64_t *scanned, unsigned char center[CRY_PK_BYTES],
+    int *found, int64_t *at, struct errmsg *em)
+{
+	struct scan sc = { center, found, at, scanned };
+	int64_t before;
+	int status;
+
+	*found = 0;
+	do {
+		before = *scanned;
+		status = s->ops->events_after(s, *scanned, SCAN_PAGE, scan_event, &sc, em);
+		if (status == 1)
+			return CST_OK;	/* stopped at the first authorized event */
+		if (status != CST_OK)
+			return status;
+	} while (*scanned != before);
+	return CST_OK;
+}
+
 struct walk {
 	struct store *s;
+	unsigned char center[CRY_PK_BYTES];
+	int has_center;
+	int64_t center_at;
 	check_report_fn report;
 	void *arg;
 	struct store_term term;
@@ -210,6 +286,27 @@ start_terminal(struct walk *w, const char *terminal)
 	return 0;
 }
 
+/*
+ * Reference events stored before the ledger's first authorized one are from before the rule
+ * (docs/journal.md, "Authority"); every later one must carry the center's authority.
+ */
+static void
+check_walk_authority(struct walk *w, int64_t cursor, const struct event *ev)
+{
+	unsigned char center[CRY_PK_BYTES];
+	struct wire_fault f;
+	int has;
+
+	if (!authority_kind_needs(ev->kind))
+		return;
+	if (check_authority(ev, center, &has, &f) != WE_OK) {
+		if (w->has_center && cursor > w->center_at)
+			fault(w, ev->terminal, ev->seq, f.message);
+	} else if (w->has_center && !cry_equal(center, w->center, sizeof center)) {
+		fault(w, ev->terminal, ev->seq, "signed with another center key than the ledger's");
+	}
+}
+
 static int
 walk_event(void *arg, int64_t cursor, const struct event *ev)
 {
@@ -219,7 +316,6 @@ walk_event(void *arg, int64_t cursor, const struct event *ev)
 	struct errmsg em;
 	int status;
 
-	(void)cursor;
 	w->events++;
 	if (w->events == 1 || strcmp(ev->terminal, w->term.terminal) != 0)
 		if ((status = start_terminal(w, ev->terminal)) != 0)
@@ -236,6 +332,7 @@ walk_event(void *arg, int64_t cursor, const struct event *ev)
 		fault(w, ev->terminal, ev->seq, "prev is not the hash of the event before");
 	if (w->have_term && check_event_sig(ev, w->term.pk, &f) != WE_OK)
 		fault(w, ev->terminal, ev->seq, f.message);
+	check_walk_authority(w, cursor, ev);
 	w->seq = ev->seq;
 	memcpy(w->last, ev->hash, sizeof w->last);
 	return 0;
@@ -270,6 +367,13 @@ check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events
 	w.s = s;
 	w.report = report;
 	w.arg = arg;
+	{
+		int64_t scanned = 0;
+
+		status = check_find_center(s, &scanned, w.center, &w.has_center, &w.center_at, em);
+		if (status != CST_OK)
+			return status;
+	}
 	status = s->ops->chain_walk(s, walk_event, &w, em);
 	if (status == CST_OK) {
 		end_terminal(&w);

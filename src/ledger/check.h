@@ -23,6 +23,14 @@ int check_event_sig(const struct event *ev, const unsigned char pk[CRY_PK_BYTES]
 size_t check_batch(const struct json *arr, size_t n, struct event *evs, const char *terminal,
     const unsigned char pk[CRY_PK_BYTES], struct wire_fault *f);
 
+/*
+ * Reference data (docs/journal.md, "Authority"): an event of a kind that changes it must pass
+ * its field checks (WE_BAD_EVENT) and carry a valid authority (WE_NO_AUTHORITY); its center
+ * key goes to center. Any other event passes untouched (center zeroed, *has 0).
+ */
+int check_authority(const struct event *ev, unsigned char center[CRY_PK_BYTES], int *has,
+    struct wire_fault *f);
+
 /* Distinct from every wire_err, which check_place returns otherwise. */
 enum { CHECK_NEW = -1, CHECK_DUPLICATE = -2 };
 
@@ -37,8 +45,17 @@ int check_place(struct store *s, const struct store_term *head, const struct eve
 /* Called for every fault verify finds; the text is English. */
 typedef void (*check_report_fn)(void *arg, const char *terminal, int64_t seq, const char *what);
 /*
+ * The ledger's center key: the center of the first event in its order (cursor) that carries
+ * a valid authority, looked for from cursor *scanned on (which moves past what was read).
+ * CST_OK and *found; *at is that event's cursor.
+ */
+int check_find_center(struct store *s, int64_t *scanned, unsigned char center[CRY_PK_BYTES],
+    int *found, int64_t *at, struct errmsg *em);
+
+/*
  * Walks every stored chain: fields, hashes, signatures by the enrolled key, seq from 1 with no
- * gap, prev links, and that each terminal's recorded head is the last event held. Returns
+ * gap, prev links, that each terminal's recorded head is the last event held, and that every
+ * reference event after the ledger's first authorized one carries the center's authority. Returns
  * CST_OK, CST_ERR_VERIFY when anything failed (each fault reported), or a storage error.
  * *events counts the events read.
  */

@@ -227,6 +227,34 @@ struct push_count {
 	int64_t stored, duplicates;
 };
 
+/*
+ * A new reference event must be signed with the ledger's center key; before the ledger has
+ * one, the first authorized event it stores names it (candidate, kept when the batch commits).
+ */
+static int
+place_authority(struct ledger *l, const struct event *ev, unsigned char cand[CRY_PK_BYTES],
+    int *has_cand, struct wire_fault *f)
+{
+	unsigned char center[CRY_PK_BYTES];
+	const unsigned char *pin = l->has_center ? l->center : *has_cand ? cand : NULL;
+	int has;
+
+	if (check_authority(ev, center, &has, f) != WE_OK)
+		return f->err;
+	if (!has)
+		return CHECK_NEW;
+	if (pin == NULL) {
+		memcpy(cand, center, CRY_PK_BYTES);
+		*has_cand = 1;
+		return CHECK_NEW;
+	}
+	if (!cry_equal(pin, center, CRY_PK_BYTES))
+		return wire_fault(f, WE_NO_AUTHORITY, ev->seq,
+		    "%s %s is signed with another center key than this ledger's.", ev->kind,
+		    ev->subject);
+	return CHECK_NEW;
+}
+
 /* Stores evs[0..n) in one transaction up to the first refused; head ends as what is held. */
 static int
 store_batch(struct ledger *l, const char *terminal, const struct event *evs, size_t n,
@@ -235,10 +263,11 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 	struct store *s = l->st;
 	unsigned char held[CRY_HASH_BYTES];
 	struct wire_fault bad;
+	unsigned char cand[CRY_PK_BYTES];
 	struct errmsg em;
 	struct jw w;
-	int64_t now = clock_now_ms();
-	int status, v = CHECK_NEW;
+	int64_t now = clock_now_ms(), at;
+	int status, v = CHECK_NEW, has_cand = 0;
 	size_t i;
 
 	err_clear(&em);
@@ -247,6 +276,9 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 		return store_fault(f, status, &em);
 	if ((status = s->ops->term_get(s, terminal, head, &em)) != CST_OK)
 		goto fail;
+	if (!l->has_center && (status = check_find_center(s, &l->center_scanned, l->center,
+	    &l->has_center, &at, &em)) != CST_OK)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		v = check_place(s, head, &evs[i], held, &bad, &em);
 		if (v == CHECK_DUPLICATE) {
@@ -254,6 +286,8 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 			continue;
 		}
 		if (v != CHECK_NEW)
+			break;
+		if ((v = place_authority(l, &evs[i], cand, &has_cand, &bad)) != CHECK_NEW)
 			break;
 		if ((status = s->ops->event_add(s, &evs[i], now, &em)) != CST_OK)
 			goto fail;
@@ -277,6 +311,10 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 	if ((status = s->ops->term_update(s, head, &em)) != CST_OK ||
 	    (status = s->ops->commit(s, &em)) != CST_OK)
 		goto fail;
+	if (has_cand && !l->has_center) {
+		memcpy(l->center, cand, sizeof l->center);
+		l->has_center = 1;
+	}
 	if (v == WE_INTERNAL)
 		return store_fault(f, CST_ERR_INTERNAL, &em);
 	if (bad.err != WE_OK)

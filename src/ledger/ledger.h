@@ -16,6 +16,14 @@ struct ledger {
 	struct store *st;
 	unsigned char pk[CRY_PK_BYTES];		/* the ledger's own key: signs receipts */
 	unsigned char sk[CRY_SK_BYTES];
+	/*
+	 * The center key (docs/journal.md, "Authority"): that of the first authorized reference
+	 * event in the ledger's order, looked for in storage from center_scanned on until found.
+	 * Zeroed with the rest of the struct; under the store's lock.
+	 */
+	unsigned char center[CRY_PK_BYTES];
+	int has_center;
+	int64_t center_scanned;
 };
 
 /*

@@ -32,6 +32,7 @@ static const struct {
 	[WE_INTERNAL] = { "internal", 500 },
 	[WE_NOT_FOUND] = { "not_found", 404 },
 	[WE_METHOD_NOT_ALLOWED] = { "method_not_allowed", 405 },
+	[WE_NO_AUTHORITY] = { "no_authority", 403 },
 };
 
 const char *

@@ -42,6 +42,7 @@ enum wire_err {
 	WE_INTERNAL,
 	WE_NOT_FOUND,
 	WE_METHOD_NOT_ALLOWED,
+	WE_NO_AUTHORITY,	/* reference data without the center's authority */
 	WE_COUNT
 };
 

@@ -1,0 +1,149 @@
+/* Field and authority checks of an event's body: see evcheck.h and docs/journal.md. */
+#include "evcheck.h"
+
+#include <string.h>
+
+#include "crypto.h"
+#include "hex.h"
+#include "i18n.h"
+#include "operator.h"
+#include "text.h"
+
+static int
+field(struct errmsg *em, const struct event *ev, const char *name, const char *why)
+{
+	return err_set(em, CST_ERR_INPUT, _("%s %s: %s: %s"), ev->kind, ev->subject, name, why);
+}
+
+/*
+ * Every key and string in v: valid UTF-8 without NUL, controls or bidirectional overrides;
+ * strings may hold line feeds and tabs (a signed document's text does), keys may not.
+ */
+static int
+all_text(const struct json *v, int depth)
+{
+	size_t i, n, len;
+	const char *s;
+
+	switch (json_type(v)) {
+	case JSON_STRING:
+		s = json_str(v, &len);
+		return text_safe(s, len, 1);
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		if (depth > 64)
+			return 0;
+		for (i = 0, n = json_count(v); i < n; i++) {
+			if (json_type(v) == JSON_OBJECT && !text_valid(json_key_at(v, i),
+			    EV_MAX_BODY, 0))
+				return 0;
+			if (!all_text(json_at(v, i), depth + 1))
+				return 0;
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static int
+check_operator_added(const struct event *ev, const struct json *body,
+    const struct authority_proof *proof, struct errmsg *em)
+{
+	const char *id = json_get_str(body, "id"), *name = json_get_str(body, "name");
+	const char *role = json_get_str(body, "role"), *hash = json_get_str(body, "password_hash");
+	const struct json *cred = json_get(body, "credential");
+	unsigned char center[CRY_PK_BYTES];
+	struct errmsg why;
+	enum role r;
+
+	if (id == NULL || strcmp(id, ev->subject) != 0)
+		return field(em, ev, "id", _("must be the event's subject"));
+	if (name == NULL || !text_valid(name, OP_NAME_MAX, 1))
+		return field(em, ev, "name", _("must be 1 to 64 bytes of text"));
+	if (role == NULL || role_from_key(role, &r) != 0)
+		return field(em, ev, "role", _("must be clerk, keeper, supervisor or admin"));
+	if (hash == NULL || !cry_pwhash_str_ok(hash, NULL, NULL))
+		return field(em, ev, "password_hash", _("must be an argon2id hash of at most 8 "
+		    "passes over 256 MiB"));
+	if (cred == NULL)
+		return CST_OK;
+	if (r != ROLE_ADMIN)
+		return field(em, ev, "credential", _("only an administrator holds one"));
+	err_clear(&why);
+	if (authority_credential_ok(cred, &why) != CST_OK)
+		return field(em, ev, "credential", why.text);
+	hex_decode(json_get_str(cred, "center"), 2 * CRY_PK_BYTES, center, sizeof center);
+	if (proof->present && !cry_equal(center, proof->center, CRY_PK_BYTES))
+		return field(em, ev, "credential", _("is sealed for another center than the one "
+		    "that signed the event"));
+	return CST_OK;
+}
+
+static int
+check_login(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	const char *purpose = json_get_str(body, "purpose");
+	int64_t failures, until;
+
+	if (purpose == NULL || !text_valid(purpose, 32, 1))
+		return field(em, ev, "purpose", _("must be 1 to 32 bytes of text"));
+	if (strcmp(ev->kind, "login.failed") != 0)
+		return CST_OK;
+	if (json_get(body, "failures") != NULL && (json_get_int(body, "failures", &failures) !=
+	    CST_OK || failures < 0 || failures > 1000000))
+		return field(em, ev, "failures", _("must be a count from 0 to 1000000"));
+	if (json_get(body, "locked_until") != NULL && (json_get_int(body, "locked_until",
+	    &until) != CST_OK || until < 0))
+		return field(em, ev, "locked_until", _("must be a time in ms, 0 or more"));
+	return CST_OK;
+}
+
+int
+evcheck_parsed(const struct event *ev, const struct json *body, const unsigned char *center,
+    struct authority_proof *proof, struct errmsg *em)
+{
+	struct errmsg why;
+	int status, needs = authority_kind_needs(ev->kind);
+
+	memset(proof, 0, sizeof *proof);
+	if (json_type(body) != JSON_OBJECT)
+		return field(em, ev, "body", _("must be a JSON object"));
+	if (!all_text(body, 0))
+		return field(em, ev, "body", _("holds control characters, bidirectional "
+		    "overrides or a NUL in its text"));
+	err_clear(&why);
+	if ((status = authority_check(ev, body, proof, &why)) != CST_OK)
+		return err_set(em, CST_ERR_PERM, "%s %s: %s", ev->kind, ev->subject, why.text);
+	if (needs && !proof->present)
+		return err_set(em, CST_ERR_PERM, _("%s %s: reference data needs an administrator's "
+		    "authority, signed with the center key"), ev->kind, ev->subject);
+	if (proof->present && center != NULL && !cry_equal(center, proof->center, CRY_PK_BYTES))
+		return err_set(em, CST_ERR_PERM, _("%s %s: signed with another center key than "
+		    "the one pinned here"), ev->kind, ev->subject);
+	/* A later terminal.created would change the key the rest of the chain is checked with. */
+	if (strcmp(ev->kind, "terminal.created") == 0 && (ev->seq != 1 ||
+	    strcmp(ev->subject, ev->terminal) != 0))
+		return field(em, ev, "seq", _("terminal.created only opens its own terminal's "
+		    "chain"));
+	if (strcmp(ev->kind, "operator.added") == 0)
+		return check_operator_added(ev, body, proof, em);
+	if (strncmp(ev->kind, "login.", 6) == 0)
+		return check_login(ev, body, em);
+	return CST_OK;
+}
+
+int
+evcheck_event(const struct event *ev, const unsigned char *center,
+    struct authority_proof *proof, struct errmsg *em)
+{
+	struct json *body;
+	int status;
+
+	memset(proof, 0, sizeof *proof);
+	if ((status = json_parse(ev->body, ev->body_len, &body, em)) != CST_OK)
+		return CST_ERR_INPUT;
+	status = evcheck_parsed(ev, body, center, proof, em);
+	json_free(body);
+	return status;
+}
