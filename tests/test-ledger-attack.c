@@ -217,9 +217,11 @@ test_evict(const struct lt_term *good, unsigned port)
 	}
 	for (i = 0; i < 24; i++)
 		fds[n++] = lt_tcp(addr(83 + i / PER_ADDR), port);
-	gone = count_closed(fds, n, 500);
+	gone = count_closed(fds, n, 1000);
 	ok(gone >= 16 && gone < 48,
 	    "48 idle sockets when 32 may wait: the oldest of the busiest addresses are closed");
+	if (gone < 16 || gone >= 48)
+		fprintf(stderr, "  %d of 48 closed\n", gone);
 	lt_sign(good, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	snprintf(req, sizeof req, "GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n%s\r\n%s\r\n"
 	    "%s\r\n\r\n", a.h[0], a.h[1], a.h[2], a.h[3]);

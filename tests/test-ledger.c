@@ -1173,9 +1173,9 @@ test_read_fault(const char *tmp)
 	r = enroll(&t, "rf-01", tok);
 	lt_resp_free(&r);
 	lt_push_begin(&w);
-	lt_more(&t, &w, 5);
+	lt_more(&t, &w, 300);
 	r = push(&t, &w);
-	ok(r.code == 200, "push 5 events");
+	ok(r.code == 200, "push 300 events");
 	lt_resp_free(&r);
 	/* Reads fail from now; another process writes, so the ledger must read again. */
 	fd = open(flag, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -1200,7 +1200,7 @@ test_read_fault(const char *tmp)
 	    "verify with failing reads: exit 5 (I/O), no chain reported bad");
 	t_result_free(&v);
 	if ((fd = open(flag, O_WRONLY | O_TRUNC)) >= 0) {
-		if (write(fd, "12", 2) != 2)
+		if (write(fd, "20", 2) != 2)
 			perror("write");
 		close(fd);
 	}

@@ -32,6 +32,8 @@ static const struct {
 	[WE_INTERNAL] = { "internal", 500 },
 	[WE_NOT_FOUND] = { "not_found", 404 },
 	[WE_METHOD_NOT_ALLOWED] = { "method_not_allowed", 405 },
+	[WE_STORAGE_FULL] = { "storage_full", 503 },
+	[WE_STORAGE_ERROR] = { "storage_error", 503 },
 };
 
 const char *
