@@ -54,7 +54,7 @@ C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
 SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))
 TESTS = $(C_TESTS) $(SH_TESTS)
 # In this order: bench/console runs on the database bench/search builds.
-BENCHES = journal search console devices sync inventory telemetry
+BENCHES = journal search console devices sync inventory telemetry ledger-attack
 LANGS = zh_CN en
 MANPAGES = $(sort $(wildcard man/*.[1-8]))
 

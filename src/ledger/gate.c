@@ -380,11 +380,22 @@ victim(struct gate_conns *g)
 	return best;
 }
 
+/* Too many waiting for their head: the oldest of the busiest peer goes, until they fit. */
+static void
+make_room(struct gate_conns *g)
+{
+	struct gate_conn *v;
+
+	while (g->count[GATE_HEAD] > g->max_head && (v = victim(g)) != NULL) {
+		cut(g, v);
+		g->evicted++;
+	}
+}
+
 struct gate_conn *
 gate_conn_open(struct gate_conns *g, const void *addr, size_t len, int fd, int64_t now)
 {
 	struct gate_conn *c = xcalloc(1, sizeof *c);
-	struct gate_conn *v;
 
 	c->addr_len = (unsigned)(len < GATE_ADDR_MAX ? len : GATE_ADDR_MAX);
 	memcpy(c->addr, addr, c->addr_len);
@@ -400,10 +411,7 @@ gate_conn_open(struct gate_conns *g, const void *addr, size_t len, int fd, int64
 	g->last[GATE_HEAD] = c;
 	g->count[GATE_HEAD]++;
 	addr_count(g, c, +1);
-	while (g->count[GATE_HEAD] > g->max_head && (v = victim(g)) != NULL) {
-		cut(g, v);
-		g->evicted++;
-	}
+	make_room(g);
 	pthread_mutex_unlock(&g->lock);
 	return c;
 }
@@ -473,6 +481,7 @@ gate_conn_done(struct gate_conns *g, struct gate_conn *c, int64_t now)
 		return;
 	pthread_mutex_lock(&g->lock);
 	set_phase(g, c, c->trusted ? GATE_SERVE : GATE_HEAD, now);
+	make_room(g);
 	pthread_mutex_unlock(&g->lock);
 }
 

@@ -142,7 +142,10 @@ void gate_conn_serve(struct gate_conns *g, struct gate_conn *c, int64_t now);
 void gate_conn_trust(struct gate_conns *g, struct gate_conn *c);
 /* Whether it is trusted: from the connection's own thread, the only one that trusts it. */
 int gate_conn_trusted(const struct gate_conn *c);
-/* The answer is sent: a trusted connection stays (idle timeout), others wait for a head again. */
+/*
+ * The answer is sent: a trusted connection stays (idle timeout), others wait for a head again,
+ * and count among those waiting (so one of them may be cut to make room).
+ */
 void gate_conn_done(struct gate_conns *g, struct gate_conn *c, int64_t now);
 /* Cuts every connection past its deadline. */
 void gate_conns_reap(struct gate_conns *g, int64_t now);
