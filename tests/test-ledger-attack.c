@@ -400,6 +400,18 @@ main(void)
 		if (fd >= 0)
 			close(fd);
 	}
+	{
+		/* The shipped unit bounds what the service may take, whatever comes in. */
+		int fd = open("dist/custody-ledger.service", O_RDONLY);
+		char *unit = fd >= 0 ? t_slurp_fd(fd) : NULL;
+
+		ok(unit != NULL && t_has(unit, "\nMemoryMax=") && t_has(unit, "\nTasksMax=") &&
+		    t_has(unit, "\nLimitNOFILE="), "the systemd unit sets MemoryMax, TasksMax and "
+		    "LimitNOFILE");
+		free(unit);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (t_failed == 0 && getenv("CUSTODY_KEEP") == NULL)
 		t_rmrf(tmp);
 	else

@@ -522,7 +522,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	struct http *h = cls;
 	int64_t now = mono_ms();
 	char line[512];
-	size_t n;
+	size_t n, i;
 
 	pthread_mutex_lock(&h->log_lock);
 	if (now - h->log_window >= 10000) {
@@ -539,6 +539,10 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(line);
 	while (n > 0 && line[n - 1] == '\n')
 		line[--n] = '\0';
+	/* A message may quote what a peer sent: one line of printable text in the log. */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)line[i] < ' ' || line[i] == 0x7f)
+			line[i] = '?';
 	if (h->log_dropped > 0)
 		fprintf(stderr, "custody-ledger: libmicrohttpd: %s (and %llu more messages not shown)\n",
 		    line, (unsigned long long)h->log_dropped);
@@ -570,6 +574,12 @@ report(struct http *h, const char *since)
 		any |= d[i] != 0;
 		h->reported[i] = now[i];
 	}
+	pthread_mutex_lock(&h->log_lock);
+	if (h->log_dropped > 0)
+		fprintf(stderr, "custody-ledger: %llu more libmicrohttpd messages were not shown\n",
+		    (unsigned long long)h->log_dropped);
+	h->log_dropped = 0;
+	pthread_mutex_unlock(&h->log_lock);
 	if (!any)
 		return;
 	fprintf(stderr, "custody-ledger: %s: closed %llu connections too slow for their TLS handshake "
