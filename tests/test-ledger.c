@@ -615,7 +615,12 @@ test_bodies(struct lt_term *t1)
 	feed.zeros = 1;
 	lt_sign(t1, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 1);
-	ok(is(&r, 413, "too_large"), "a chunked body over 16 MiB: too_large");
+	/*
+	 * The 413 is written before the connection is closed on the rest of the body, but the
+	 * peer's kernel may take the close (a reset, the body still coming) before curl reads it.
+	 */
+	ok(r.curl_rc != 0 || is(&r, 413, "too_large"),
+	    "a chunked body over 16 MiB: too_large, or the connection is cut");
 	ok(feed.off < (32u << 20), "a chunked body of 64 MiB is cut at the limit, not read to its end");
 	if (feed.off >= (32u << 20))
 		fprintf(stderr, "  %zu bytes were taken\n", feed.off);

@@ -475,13 +475,22 @@ gate_conn_trusted(const struct gate_conn *c)
 }
 
 void
+gate_conn_closing(struct gate_conn *c)
+{
+	if (c != NULL)
+		c->closing = 1;
+}
+
+void
 gate_conn_done(struct gate_conns *g, struct gate_conn *c, int64_t now)
 {
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&g->lock);
-	set_phase(g, c, c->trusted ? GATE_SERVE : GATE_HEAD, now);
-	make_room(g);
+	if (!c->closing) {
+		set_phase(g, c, c->trusted ? GATE_SERVE : GATE_HEAD, now);
+		make_room(g);
+	}
 	pthread_mutex_unlock(&g->lock);
 }
 

@@ -101,6 +101,7 @@ struct gate_conn {
 	int64_t since;		/* ms when the phase began */
 	int64_t received;	/* body bytes so far, in GATE_BODY */
 	int trusted;		/* a request on it was signed by an enrolled terminal */
+	int closing;		/* its last answer ends it: it will not wait for another head */
 	int fd;			/* the caller's, for cut() */
 };
 
@@ -142,9 +143,12 @@ void gate_conn_serve(struct gate_conns *g, struct gate_conn *c, int64_t now);
 void gate_conn_trust(struct gate_conns *g, struct gate_conn *c);
 /* Whether it is trusted: from the connection's own thread, the only one that trusts it. */
 int gate_conn_trusted(const struct gate_conn *c);
+/* Its answer closes it (from the connection's own thread, as above). */
+void gate_conn_closing(struct gate_conn *c);
 /*
  * The answer is sent: a trusted connection stays (idle timeout), others wait for a head again,
- * and count among those waiting (so one of them may be cut to make room).
+ * and count among those waiting (so one of them may be cut to make room); one that is closing
+ * stays where it is until it is closed.
  */
 void gate_conn_done(struct gate_conns *g, struct gate_conn *c, int64_t now);
 /* Cuts every connection past its deadline. */

@@ -145,7 +145,9 @@ req_done(void *cls, struct MHD_Connection *con, void **con_cls, enum MHD_Request
 	struct http *h = cls;
 	struct req *r = *con_cls;
 
-	(void)why;
+	/* A request that ended in an error ends its connection too. */
+	if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		gate_conn_closing(conn_of(con));
 	gate_conn_done(&h->conns, conn_of(con), mono_ms());
 	if (r != NULL) {
 		free(r->target);
@@ -173,8 +175,10 @@ answer_as(struct MHD_Connection *con, int code, struct jw *w, int close)
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	if (code == 503)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-	if (close)
+	if (close) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+		gate_conn_closing(conn_of(con));
+	}
 	ret = MHD_queue_response(con, (unsigned)code, resp);
 	MHD_destroy_response(resp);
 	return ret;

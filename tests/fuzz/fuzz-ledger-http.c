@@ -113,7 +113,10 @@ run_conns(const uint8_t *p, size_t n)
 			gate_conn_serve(&g, c[k], now);
 			break;
 		case 4:
-			gate_conn_trust(&g, c[k]);
+			if (p[i + 1] & 0x80)
+				gate_conn_closing(c[k]);
+			else
+				gate_conn_trust(&g, c[k]);
 			break;
 		case 5:
 			gate_conn_done(&g, c[k], now);
