@@ -13,6 +13,9 @@
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -730,6 +733,14 @@ http_start(struct ledger *l, const struct http_config *c, struct http **out, str
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	raise_fd_limit(c->max_connections + 64);
+#ifdef __GLIBC__
+	/*
+	 * Request bodies of a megabyte and more get their own mappings, given back when freed:
+	 * otherwise glibc raises its threshold after the first and keeps later ones in the heaps
+	 * of the serving threads, where memory freed stays resident.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	h->d = start_daemon(h, &ss, c, flags);
 	if (h->d == NULL) {
 		http_stop(h);
