@@ -54,7 +54,7 @@ C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
 SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))
 TESTS = $(C_TESTS) $(SH_TESTS)
 # In this order: bench/console runs on the database bench/search builds.
-BENCHES = journal search console devices sync inventory telemetry
+BENCHES = journal search console devices sync inventory telemetry ledger-attack
 LANGS = zh_CN en
 MANPAGES = $(sort $(wildcard man/*.[1-8]))
 
@@ -108,9 +108,11 @@ $(BUILD)/custody-ledger: $(BUILD)/obj/src/ledger/main.o $(LEDGER_LIB) $(LIB)
 
 $(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
-$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: $(LEDGER_LIB) tests/ledger-util.h
-$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: LIB := $(LEDGER_LIB) $(LIB)
-$(BUILD)/tests/test-ledger $(BUILD)/bench/sync: PKG_LIBS += $(LEDGER_LIBS)
+LEDGER_USERS = $(BUILD)/tests/test-ledger $(BUILD)/tests/test-ledger-attack $(BUILD)/bench/sync \
+	$(BUILD)/bench/ledger-attack
+$(LEDGER_USERS): $(LEDGER_LIB) tests/ledger-util.h
+$(LEDGER_USERS): LIB := $(LEDGER_LIB) $(LIB)
+$(LEDGER_USERS): PKG_LIBS += $(LEDGER_LIBS)
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@

@@ -8,13 +8,18 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +78,8 @@ struct lt_ctx {
 	char base[64];		/* https://127.0.0.1:PORT */
 	char ca[600], cert[600], key[600];	/* cert/key: a client certificate, or empty */
 	const char *ledger_bin;
+	char from[64];		/* the local address requests come from (127.0.0.N), or "" */
+	long timeout_s;		/* a request's whole time limit; 0: 60 s */
 };
 
 struct lt_resp {
@@ -169,7 +176,13 @@ lt_request(const struct lt_ctx *c, const char *method, const char *path, const c
 		curl_easy_setopt(e, CURLOPT_SSLCERT, c->cert);
 		curl_easy_setopt(e, CURLOPT_SSLKEY, c->key);
 	}
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, c->timeout_s > 0 ? c->timeout_s : 60L);
+	if (c->from[0] != '\0') {
+		char iface[80];
+
+		snprintf(iface, sizeof iface, "host!%s", c->from);
+		curl_easy_setopt(e, CURLOPT_INTERFACE, iface);
+	}
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, lt_sink);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &r);
 	for (i = 0; hdrs != NULL && hdrs[i] != NULL; i++)
@@ -178,8 +191,11 @@ lt_request(const struct lt_ctx *c, const char *method, const char *path, const c
 	if (chunked)
 		h = curl_slist_append(h, "Transfer-Encoding: chunked");
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	if (strcmp(method, "POST") == 0) {
+	/* A body goes with POST, or with any other method when one is given. */
+	if (strcmp(method, "POST") == 0 || body != NULL || feed != NULL) {
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 		if (feed != NULL) {
 			curl_easy_setopt(e, CURLOPT_READFUNCTION, lt_feed_read);
 			curl_easy_setopt(e, CURLOPT_READDATA, feed);
@@ -320,12 +336,19 @@ lt_push_end(struct jw *w, size_t *len)
 	return jw_text(w, len);
 }
 
+/* What else a started ledger gets: a file size limit, more environment. */
+struct lt_limits {
+	rlim_t fsize;		/* RLIMIT_FSIZE in bytes, or 0 to leave it */
+	const char *env[4];	/* NAME=VALUE, NULL-terminated */
+};
+
 /* Starts custody-ledger serve with extra arguments (NULL-terminated); its stderr to log. */
 static inline pid_t
-lt_start(struct lt_ctx *c, const char *db, unsigned port, const char *log, char *const extra[])
+lt_start_with(struct lt_ctx *c, const char *db, unsigned port, const char *log,
+    char *const extra[], const struct lt_limits *lim)
 {
 	char listen[64], cert[600], key[600];
-	char *argv[32];
+	char *argv[40];
 	int n = 0, i, fd;
 	pid_t pid;
 
@@ -343,17 +366,32 @@ lt_start(struct lt_ctx *c, const char *db, unsigned port, const char *log, char 
 	argv[n++] = cert;
 	argv[n++] = "--key";
 	argv[n++] = key;
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 39; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
 	if ((pid = fork()) == 0) {
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0)
 			dup2(fd, 2);
+		for (i = 0; lim != NULL && i < 4 && lim->env[i] != NULL; i++)
+			putenv((char *)lim->env[i]);
+		if (lim != NULL && lim->fsize > 0) {
+			struct rlimit rl;
+
+			getrlimit(RLIMIT_FSIZE, &rl);
+			rl.rlim_cur = lim->fsize;
+			setrlimit(RLIMIT_FSIZE, &rl);
+		}
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+static inline pid_t
+lt_start(struct lt_ctx *c, const char *db, unsigned port, const char *log, char *const extra[])
+{
+	return lt_start_with(c, db, port, log, extra, NULL);
 }
 
 /* Waits until /v1/health answers (up to about 10 s); 0 when it does. */
@@ -386,6 +424,173 @@ lt_stop(pid_t pid, int sig)
 	if (waitpid(pid, &ws, 0) != pid)
 		return -1;
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/*
+ * Raw clients for the attack tests: a TCP connection from a chosen loopback address (Linux
+ * routes all of 127.0.0.0/8 to lo, so each address is a different peer to the ledger), and a
+ * TLS session on it with GnuTLS that trusts anything: attackers do not check certificates.
+ */
+static inline int
+lt_tcp(const char *from, unsigned port)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	if (from != NULL && from[0] != '\0') {
+		inet_pton(AF_INET, from, &a.sin_addr);
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * 1 when the peer closed fd (end of file or reset) within ms, 0 when it is still open then.
+ * Whatever the peer sends meanwhile is read and dropped.
+ */
+static inline int
+lt_closed_within(int fd, int ms)
+{
+	struct timespec t0, t1;
+	struct pollfd p = { fd, POLLIN, 0 };
+	char buf[4096];
+	long left = ms;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (left > 0) {
+		if (poll(&p, 1, (int)left) > 0) {
+			n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	return 0;
+}
+
+struct lt_tls {
+	int fd;
+	gnutls_session_t s;
+	gnutls_certificate_credentials_t cred;
+};
+
+/* A TLS session to the ledger from address from, with a client certificate when cert is set. */
+static inline int
+lt_tls_open(struct lt_tls *t, const char *from, unsigned port, const char *cert, const char *key)
+{
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if ((t->fd = lt_tcp(from, port)) < 0)
+		return -1;
+	gnutls_certificate_allocate_credentials(&t->cred);
+	if (cert != NULL && cert[0] != '\0')
+		gnutls_certificate_set_x509_key_file(t->cred, cert, key, GNUTLS_X509_FMT_PEM);
+	gnutls_init(&t->s, GNUTLS_CLIENT);
+	gnutls_set_default_priority(t->s);
+	gnutls_credentials_set(t->s, GNUTLS_CRD_CERTIFICATE, t->cred);
+	gnutls_transport_set_int(t->s, t->fd);
+	gnutls_handshake_set_timeout(t->s, 10000);
+	do
+		rc = gnutls_handshake(t->s);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	return rc < 0 ? -1 : 0;
+}
+
+static inline int
+lt_tls_send(struct lt_tls *t, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t k;
+
+	while (n > 0) {
+		k = gnutls_record_send(t->s, c, n);
+		if (k == GNUTLS_E_AGAIN || k == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * Reads what the ledger answers for up to ms: the text in out (NUL-terminated). Returns 1 when
+ * the ledger closed the session (or broke it), 0 when it was still open at the end.
+ */
+static inline int
+lt_tls_read(struct lt_tls *t, int ms, char *out, size_t size)
+{
+	struct pollfd p = { t->fd, POLLIN, 0 };
+	size_t len = 0;
+	ssize_t k;
+	int waited = 0;
+
+	if (size > 0)
+		out[0] = '\0';
+	while (waited < ms) {
+		if (gnutls_record_check_pending(t->s) == 0 && poll(&p, 1, 50) == 0) {
+			waited += 50;
+			continue;
+		}
+		k = gnutls_record_recv(t->s, out + len, size - len - 1);
+		if (k == GNUTLS_E_AGAIN || k == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (k <= 0)
+			return 1;
+		len += (size_t)k;
+		out[len] = '\0';
+		if (len + 1 >= size)
+			len = 0;	/* keep only the tail of a long answer */
+	}
+	return 0;
+}
+
+static inline void
+lt_tls_close(struct lt_tls *t)
+{
+	if (t->s != NULL)
+		gnutls_deinit(t->s);
+	if (t->cred != NULL)
+		gnutls_certificate_free_credentials(t->cred);
+	if (t->fd >= 0)
+		close(t->fd);
+	memset(t, 0, sizeof *t);
+	t->fd = -1;
+}
+
+/* The peak resident memory of process pid in KiB (VmHWM), or -1. */
+static inline long
+lt_peak_rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }
 
 #endif

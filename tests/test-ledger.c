@@ -576,6 +576,93 @@ test_authority_restarted(struct lt_term *t1)
 	event_clear(&ev);
 }
 
+/*
+ * What the ledger refuses from the request head alone (issue 13): no Host, query parameters
+ * a resource does not take, a body where none belongs or too big for an enrolment, a nonce
+ * already used. Each is answered before the body is read.
+ */
+static void
+test_head(struct lt_term *t1)
+{
+	char *nohost[] = { "Host:", NULL };
+	struct lt_feed feed;
+	struct lt_auth a;
+	struct lt_resp r;
+
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, nohost, NULL, 0);
+	ok(is(&r, 400, "bad_request"), "a request without Host: bad_request");
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "GET", "/v1/health?verbose=1", NULL, 0, NULL, NULL, 0);
+	ok(is(&r, 400, "bad_request"), "health with a query parameter: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "GET", "/v1/status?all=1", NULL, 0);
+	ok(is(&r, 400, "bad_request"), "status with a query parameter: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&terminal=x", NULL, 0);
+	ok(is(&r, 400, "bad_request"), "pull with an unknown query parameter: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&after=3", NULL, 0);
+	ok(is(&r, 400, "bad_request"), "pull with after twice: bad_request");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&limit=1", NULL, 0);
+	ok(r.code == 200 && json_count(json_get(r.json, "events")) == 1,
+	    "pull with after and limit is served");
+	lt_resp_free(&r);
+	r = lt_call(&ctx, t1, "POST", "/v1/events?after=0", "{\"events\":[]}", 13);
+	ok(is(&r, 400, "bad_request"), "a push with a query parameter: bad_request");
+	lt_resp_free(&r);
+
+	/* 10 MiB to enrol, and a body for health: refused from the head. */
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = 10u << 20;
+	feed.zeros = 1;
+	r = lt_request(&ctx, "POST", "/v1/enroll", NULL, 0, NULL, &feed, 0);
+	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	    "a 10 MiB enrolment: too_large before the body is read");
+	lt_resp_free(&r);
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = 10u << 20;
+	feed.zeros = 1;
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, &feed, 0);
+	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	    "health with a 10 MiB body: too_large before the body is read");
+	lt_resp_free(&r);
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = 10u << 20;
+	feed.zeros = 1;
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, &feed, 0);
+	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	    "status with a 10 MiB body: too_large before the body is read");
+	lt_resp_free(&r);
+	{
+		/* t1's own enrolment again would be answered 200: the framing is what is wrong. */
+		char *both[] = { "Transfer-Encoding: chunked", "Content-Length: 5", NULL };
+		char body[300], pk[2 * CRY_PK_BYTES + 1];
+
+		hex_encode(t1->pk, sizeof t1->pk, pk);
+		snprintf(body, sizeof body, "{\"terminal\":\"%s\",\"token\":"
+		    "\"00000000000000000000000000000000\",\"public_key\":\"%s\"}", t1->name, pk);
+		r = lt_request(&ctx, "POST", "/v1/enroll", body, strlen(body), both, NULL, 0);
+		ok(is(&r, 400, "bad_request"), "Content-Length and chunked together: bad_request");
+		lt_resp_free(&r);
+	}
+
+	/* A nonce already used, on a 10 MiB push: known from the head, before the body. */
+	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
+	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
+	ok(r.code == 200, "a signed status (its nonce is now used)");
+	lt_resp_free(&r);
+	memset(&feed, 0, sizeof feed);
+	feed.len = feed.stop = 10u << 20;
+	feed.zeros = 1;
+	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
+	ok(is(&r, 401, "replayed_request") && feed.off < feed.len,
+	    "a used nonce on a 10 MiB push: replayed_request before the body is read");
+	lt_resp_free(&r);
+	still_serves(t1, "refusals from the head");
+}
+
 static void
 test_bodies(struct lt_term *t1)
 {
@@ -624,13 +711,25 @@ test_bodies(struct lt_term *t1)
 	ok(is(&r, 413, "too_large"), "Content-Length over 16 MiB: too_large");
 	ok(feed.off < feed.len, "the oversized body was refused before it was all sent");
 	lt_resp_free(&r);
-	/* The same without a length (chunked): the cap holds while reading. */
+	/*
+	 * The same without a length (chunked): the cap holds while reading, and the body is cut
+	 * there, not read to its end (64 MiB offered; what the sockets' buffers hold on loopback
+	 * passes the cap, but not by 16 MiB).
+	 */
 	memset(&feed, 0, sizeof feed);
-	feed.len = feed.stop = (17u << 20);
+	feed.len = feed.stop = (64u << 20);
 	feed.zeros = 1;
 	lt_sign(t1, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 1);
-	ok(is(&r, 413, "too_large"), "a chunked body over 16 MiB: too_large");
+	/*
+	 * The 413 is written before the connection is closed on the rest of the body, but the
+	 * peer's kernel may take the close (a reset, the body still coming) before curl reads it.
+	 */
+	ok(r.curl_rc != 0 || is(&r, 413, "too_large"),
+	    "a chunked body over 16 MiB: too_large, or the connection is cut");
+	ok(feed.off < (32u << 20), "a chunked body of 64 MiB is cut at the limit, not read to its end");
+	if (feed.off >= (32u << 20))
+		fprintf(stderr, "  %zu bytes were taken\n", feed.off);
 	lt_resp_free(&r);
 	still_serves(t1, "oversized bodies");
 
@@ -914,16 +1013,25 @@ test_concurrent(void)
 	ok(good == 20, "four terminals pushing at once: 20 of 20 pushes acknowledged");
 }
 
-/* openssl s_client with one protocol version, a client that would accept even TLS 1.1. */
+/*
+ * openssl s_client with one protocol version and TLS 1.2 cipher suites (OpenSSL names), a
+ * client that would accept even TLS 1.1 and the weakest suites.
+ */
 static int
-handshake(unsigned port, const char *version)
+handshake_with(unsigned port, const char *version, const char *ciphers)
 {
 	char cmd[1200];
 
-	snprintf(cmd, sizeof cmd, "echo | timeout 20 openssl s_client -%s -cipher DEFAULT:@SECLEVEL=0 "
+	snprintf(cmd, sizeof cmd, "echo | timeout 20 openssl s_client -%s -cipher %s:@SECLEVEL=0 "
 	    "-CAfile '%s' -verify_return_error -connect 127.0.0.1:%u >/dev/null 2>&1",
-	    version, ctx.ca, port);
+	    version, ciphers, ctx.ca, port);
 	return system(cmd) == 0;
+}
+
+static int
+handshake(unsigned port, const char *version)
+{
+	return handshake_with(port, version, "DEFAULT");
 }
 
 static void
@@ -932,7 +1040,290 @@ test_tls_versions(unsigned port)
 	ok(!handshake(port, "tls1_1"), "TLS 1.1 is refused");
 	ok(handshake(port, "tls1_2"), "TLS 1.2 is served");
 	ok(handshake(port, "tls1_3"), "TLS 1.3 is served");
+	/* TLS 1.2 with AEAD suites only: no CBC, no SHA-1 MAC (issue 13). */
+	ok(!handshake_with(port, "tls1_2", "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA"),
+	    "TLS 1.2 with a CBC suite with a SHA-1 MAC is refused");
+	ok(!handshake_with(port, "tls1_2", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384"),
+	    "TLS 1.2 with a CBC suite with a SHA-2 MAC is refused");
+	ok(handshake_with(port, "tls1_2", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+	    "TLS 1.2 with AES-GCM is served");
+	ok(handshake_with(port, "tls1_2", "ECDHE-ECDSA-CHACHA20-POLY1305"),
+	    "TLS 1.2 with ChaCha20-Poly1305 is served");
 }
+
+/* A fresh token for name in the ledger at path (token() is for the suite's own ledger). */
+static void
+token_in(const char *path, const char *name, char *const env[], char out[64])
+{
+	struct t_result r = ledger_cmd(env, "token", "--db", path, "--terminal", name);
+	size_t n = r.out != NULL ? strcspn(r.out, "\n") : 0;
+
+	snprintf(out, 64, "%.*s", (int)n, r.out != NULL ? r.out : "");
+	t_result_free(&r);
+}
+
+static int
+mode_is(const char *path, unsigned mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	if ((st.st_mode & 07777) != mode)
+		fprintf(stderr, "  %s is %04o, not %04o\n", path, st.st_mode & 07777, mode);
+	return (st.st_mode & 07777) == mode;
+}
+
+/* The suite's SQLite files, made while the test runs with umask 022 (issue 13). */
+static void
+test_modes(void)
+{
+	char p[700];
+
+	ok(mode_is(db, 0600), "ledger.db is created 0600 whatever the umask");
+	snprintf(p, sizeof p, "%s-wal", db);
+	ok(mode_is(p, 0600), "its WAL is 0600");
+	snprintf(p, sizeof p, "%s-shm", db);
+	ok(mode_is(p, 0600), "its shared-memory index is 0600");
+}
+
+/*
+ * The database's directory: made 0700 when missing, tightened to 0700 when the ledger's user
+ * owns it, left alone (with a warning) when it is shared (sticky) or someone else's.
+ */
+static void
+test_dirs(const char *tmp)
+{
+	char dir[700], path[800], tok[64];
+	struct t_result r;
+
+	snprintf(dir, sizeof dir, "%s/loose", tmp);
+	mkdir(dir, 0755);
+	chmod(dir, 0755);
+	snprintf(path, sizeof path, "%s/ledger.db", dir);
+	token_in(path, "dir-01", NULL, tok);
+	ok(strlen(tok) == 32 && mode_is(dir, 0700), "an existing 0755 directory of ours becomes 0700");
+	ok(mode_is(path, 0600), "the database in it is 0600");
+
+	snprintf(dir, sizeof dir, "%s/fresh", tmp);
+	snprintf(path, sizeof path, "%s/ledger.db", dir);
+	token_in(path, "dir-01", NULL, tok);
+	ok(strlen(tok) == 32 && mode_is(dir, 0700), "a missing directory is made 0700");
+
+	snprintf(dir, sizeof dir, "%s/shared", tmp);
+	mkdir(dir, 01777);
+	chmod(dir, 01777);
+	snprintf(path, sizeof path, "%s/ledger.db", dir);
+	r = ledger_cmd(NULL, "token", "--db", path, "--terminal", "dir-01");
+	ok(r.status == 0 && mode_is(dir, 01777) && t_has(r.err, "shared"),
+	    "a shared (sticky) directory is left as it is, with a warning");
+	t_result_free(&r);
+
+	if (geteuid() == 0) {
+		snprintf(dir, sizeof dir, "%s/others", tmp);
+		mkdir(dir, 0755);
+		chmod(dir, 0755);
+		if (chown(dir, 65534, 65534) != 0)
+			perror("chown");
+		snprintf(path, sizeof path, "%s/ledger.db", dir);
+		r = ledger_cmd(NULL, "token", "--db", path, "--terminal", "dir-01");
+		ok(r.status == 0 && mode_is(dir, 0755) && t_has(r.err, "not ours"),
+		    "another user's directory is left as it is, with a warning");
+		t_result_free(&r);
+	}
+}
+
+/* n next events of t with bodies of about size bytes, appended to w. */
+static void
+more_big(struct lt_term *t, struct jw *w, int n, size_t size)
+{
+	char *body = malloc(size + 32);
+	struct event ev;
+	int i;
+
+	snprintf(body, size + 32, "{\"note\":\"%0*d\"}", (int)size, 7);
+	for (i = 0; i < n; i++) {
+		lt_event(t, &ev, "person.noted", body, NULL);
+		wire_event_write(w, &ev, 0);
+		lt_advance(t, &ev);
+		event_clear(&ev);
+	}
+	free(body);
+}
+
+/*
+ * A ledger whose storage fills up (a file size limit, or a full disk): pushes are answered
+ * 503 storage_full, the ledger stays up, and once there is room again (grow: a shell command)
+ * the same push is stored.
+ */
+static void
+fill_up(const char *dir, const char *what, const struct lt_limits *lim, const char *grow)
+{
+	char fdb[800], flog[800], tok[64], cmd[1200], msg[200];
+	struct lt_ctx saved = ctx;
+	struct lt_term t, before;
+	struct lt_resp r;
+	struct jw w;
+	unsigned port = lt_free_port();
+	int i, full = 0;
+	pid_t pid;
+
+	snprintf(fdb, sizeof fdb, "%s/ledger.db", dir);
+	snprintf(flog, sizeof flog, "%s.log", dir);
+	token_in(fdb, "full-01", NULL, tok);
+	pid = lt_start_with(&ctx, fdb, port, flog, NULL, lim);
+	snprintf(msg, sizeof msg, "a ledger on %s starts", what);
+	if (!ok(lt_wait_up(&ctx) == 0, msg)) {
+		lt_stop(pid, SIGKILL);
+		ctx = saved;
+		return;
+	}
+	lt_term_init(&t, "full-01");
+	r = enroll(&t, "full-01", tok);
+	ok(r.code == 200, "enrol a terminal on it");
+	lt_resp_free(&r);
+	memset(&r, 0, sizeof r);
+	before = t;
+	for (i = 0; i < 60 && !full; i++) {
+		before = t;
+		lt_push_begin(&w);
+		more_big(&t, &w, 50, 2000);
+		r = push(&t, &w);
+		if (r.code == 200) {
+			lt_resp_free(&r);
+			continue;
+		}
+		full = 1;
+	}
+	snprintf(msg, sizeof msg, "pushing until %s: 503 storage_full, not a crash", what);
+	ok(full && is(&r, 503, "storage_full"), msg);
+	lt_resp_free(&r);
+	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
+	snprintf(msg, sizeof msg, "the ledger stays up at %s", what);
+	ok(r.code == 200 && kill(pid, 0) == 0, msg);
+	lt_resp_free(&r);
+	snprintf(cmd, sizeof cmd, grow, (int)pid);
+	ok(system(cmd) == 0, "make room again");
+	t = before;
+	lt_push_begin(&w);
+	more_big(&t, &w, 50, 2000);
+	r = push(&t, &w);
+	ok(r.code == 200 && lt_int(r.json, "acked") == t.seq,
+	    "with room again, the same push is stored");
+	lt_resp_free(&r);
+	ok(lt_stop(pid, SIGTERM) == 0, "and the ledger stops cleanly");
+	{
+		int fd = open(flog, O_RDONLY);
+		char *log = fd >= 0 ? t_slurp_fd(fd) : NULL;
+
+		ok(t_has(log, "full"), "its log says the storage is full");
+		free(log);
+		if (fd >= 0)
+			close(fd);
+	}
+	ctx = saved;
+}
+
+/* Issue 13 section 6: a file size limit (SIGXFSZ) and a full disk (ENOSPC). */
+static void
+test_full(const char *tmp)
+{
+	struct lt_limits lim = { 1u << 20, { NULL } };
+	char dir[700], cmd[1200];
+
+	snprintf(dir, sizeof dir, "%s/fsize", tmp);
+	mkdir(dir, 0700);
+	fill_up(dir, "a 1 MiB file size limit", &lim, "prlimit --pid %d --fsize=unlimited");
+
+	snprintf(dir, sizeof dir, "%s/tmpfs", tmp);
+	mkdir(dir, 0700);
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=1m,mode=0700 custody-test '%s' 2>/dev/null",
+	    dir);
+	if (geteuid() != 0 || system(cmd) != 0) {
+		printf("note: cannot mount a small tmpfs here (not root?): the full-disk case is skipped\n");
+		return;
+	}
+	snprintf(cmd, sizeof cmd, "mount -o remount,size=32m '%s' # %%d", dir);
+	fill_up(dir, "a full disk", NULL, cmd);
+	snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not unmount %s\n", dir);
+}
+
+#ifdef CUSTODY_TEST_HOOKS
+/*
+ * A read that fails once (the test build's faulty VFS, armed by a file) is a transient error:
+ * 503 storage_error, and served again when reads work; verify says I/O (exit 5), not a fault
+ * in the chains.
+ */
+static void
+test_read_fault(const char *tmp)
+{
+	char dir[700], rdb[800], rlog[800], flag[800], env[900], tok[64];
+	const char *penv[] = { env, NULL };
+	struct lt_limits lim = { 0, { env, NULL } };
+	struct lt_ctx saved = ctx;
+	struct lt_term t;
+	struct lt_resp r;
+	struct t_result v;
+	struct jw w;
+	unsigned port = lt_free_port();
+	pid_t pid;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%s/rfault", tmp);
+	mkdir(dir, 0700);
+	snprintf(rdb, sizeof rdb, "%s/ledger.db", dir);
+	snprintf(rlog, sizeof rlog, "%s.log", dir);
+	snprintf(flag, sizeof flag, "%s/fail-reads", tmp);
+	snprintf(env, sizeof env, "CUSTODY_TEST_READ_FAULT=%s", flag);
+	token_in(rdb, "rf-01", NULL, tok);
+	pid = lt_start_with(&ctx, rdb, port, rlog, NULL, &lim);
+	ok(lt_wait_up(&ctx) == 0, "a ledger with a faulty disk (test build) starts");
+	lt_term_init(&t, "rf-01");
+	r = enroll(&t, "rf-01", tok);
+	lt_resp_free(&r);
+	lt_push_begin(&w);
+	lt_more(&t, &w, 300);
+	r = push(&t, &w);
+	ok(r.code == 200, "push 300 events");
+	lt_resp_free(&r);
+	/* Reads fail from now; another process writes, so the ledger must read again. */
+	fd = open(flag, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0)
+		close(fd);
+	token_in(rdb, "rf-02", NULL, tok);
+	r = lt_call(&ctx, &t, "GET", "/v1/status", NULL, 0);
+	ok(is(&r, 503, "storage_error"), "a read error: 503 storage_error, not internal");
+	lt_resp_free(&r);
+	unlink(flag);
+	r = lt_call(&ctx, &t, "GET", "/v1/status", NULL, 0);
+	ok(r.code == 200, "the read works again: served");
+	lt_resp_free(&r);
+	ok(lt_stop(pid, SIGTERM) == 0, "the ledger stops cleanly");
+	ctx = saved;
+
+	fd = open(flag, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd >= 0)
+		close(fd);
+	v = ledger_cmd((char *const *)penv, "verify", "--db", rdb, NULL, NULL);
+	ok(v.status == 5 && !t_has(v.out, "FAILED") && !t_has(v.out, "BAD"),
+	    "verify with failing reads: exit 5 (I/O), no chain reported bad");
+	t_result_free(&v);
+	if ((fd = open(flag, O_WRONLY | O_TRUNC)) >= 0) {
+		if (write(fd, "20", 2) != 2)
+			perror("write");
+		close(fd);
+	}
+	v = ledger_cmd((char *const *)penv, "verify", "--db", rdb, NULL, NULL);
+	ok(v.status == 5 && !t_has(v.out, "FAILED") && !t_has(v.out, "BAD"),
+	    "verify whose reads fail half-way: exit 5 (I/O), no chain reported bad");
+	if (v.status != 5)
+		fprintf(stderr, "  exit %d: %s%s\n", v.status, v.out, v.err);
+	t_result_free(&v);
+	unlink(flag);
+}
+#endif
 
 /* The whole suite against one storage: db is a SQLite path or a PostgreSQL URL. */
 static void
@@ -954,10 +1345,13 @@ suite(const char *tmp)
 	lt_term_init(&t2, "intake-02");
 	test_tls_versions(port);
 	test_enroll(&t1, &t2);
+	if (strcmp(backend, "sqlite") == 0)
+		test_modes();
 	test_push(&t1, &t2);
 	test_pull(&t1);
 	test_status(&t1);
 	test_auth(&t1, &t2);
+	test_head(&t1);
 	test_bodies(&t1);
 	test_authority(&t1);
 	test_restart(&t1, &pid, port);
@@ -1017,6 +1411,8 @@ main(void)
 	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 99;
 	signal(SIGPIPE, SIG_IGN);
+	/* A usual umask: the ledger's files must be 0600 whatever it is. */
+	umask(022);
 	snprintf(bin, sizeof bin, "%s", t_bin("custody-ledger"));
 	tmp = t_tmpdir("ledger");
 	memset(&ctx, 0, sizeof ctx);
@@ -1030,6 +1426,11 @@ main(void)
 	backend = "sqlite";
 	snprintf(db, sizeof db, "%s/ledger.db", tmp);
 	suite(tmp);
+	test_dirs(tmp);
+	test_full(tmp);
+#ifdef CUSTODY_TEST_HOOKS
+	test_read_fault(tmp);
+#endif
 
 	if (access(PG_BIN "/initdb", X_OK) != 0 || access(PG_BIN "/pg_ctl", X_OK) != 0) {
 		printf("note: PostgreSQL not installed (%s): its run of the suite is skipped\n", PG_BIN);

@@ -246,6 +246,7 @@ struct walk {
 	int64_t faults, events;
 	char (*seen)[EV_MAX_ID + 1];	/* terminals met in the walk */
 	size_t nseen;
+	struct errmsg *em;		/* why storage failed, when it did */
 };
 
 static void
@@ -264,10 +265,10 @@ end_terminal(struct walk *w)
 		fault(w, w->term.terminal, w->seq, "the recorded head is not the last event held");
 }
 
+/* A storage failure here stops the walk with its own status: a read error is not a fault. */
 static int
 start_terminal(struct walk *w, const char *terminal)
 {
-	struct errmsg em;
 	int status;
 
 	end_terminal(w);
@@ -275,7 +276,7 @@ start_terminal(struct walk *w, const char *terminal)
 	snprintf(w->seen[w->nseen++], sizeof *w->seen, "%s", terminal);
 	w->seq = 0;
 	memset(w->last, 0, sizeof w->last);
-	status = w->s->ops->term_get(w->s, terminal, &w->term, &em);
+	status = w->s->ops->term_get(w->s, terminal, &w->term, w->em);
 	w->have_term = status == CST_OK;
 	if (status == CST_ERR_NOTFOUND) {
 		snprintf(w->term.terminal, sizeof w->term.terminal, "%s", terminal);
@@ -374,6 +375,7 @@ check_chains(struct store *s, check_report_fn report, void *arg, int64_t *events
 		if (status != CST_OK)
 			return status;
 	}
+	w.em = em;
 	status = s->ops->chain_walk(s, walk_event, &w, em);
 	if (status == CST_OK) {
 		end_terminal(&w);

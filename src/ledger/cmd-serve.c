@@ -1,6 +1,7 @@
 /* custody-ledger serve: answer terminals over HTTPS until SIGTERM or SIGINT. */
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,8 @@ serve(const char *db, const char *keyfile, const struct http_config *hc)
 	memset(&l, 0, sizeof l);
 	if (keyfile == NULL && lkey_path(db, path, sizeof path, &em) != CST_OK)
 		return lcmd_fail(&em);
-	if ((l.st = lcmd_open_store(db)) == NULL)
-		return LX_DATA;
+	if ((l.st = lcmd_open_store(db, &status)) == NULL)
+		return status;
 	if (lkey_load(keyfile != NULL ? keyfile : path, 1, l.pk, l.sk, &em) != CST_OK) {
 		store_close(l.st);
 		return lcmd_fail(&em);
@@ -62,12 +63,32 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 		{ "client-ca", required_argument, NULL, 'a' },
 		{ "ledger-key", required_argument, NULL, 'K' },
 		{ "max-connections", required_argument, NULL, 'm' },
+		{ "max-per-address", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "head-timeout", required_argument, NULL, 'H' },
+		{ "body-memory", required_argument, NULL, 'b' },
+		{ "threads", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct http_config hc = { "127.0.0.1:8443", NULL, NULL, NULL, 64, 60 };
+	/* Each number option: where it goes and its range. */
+	static const struct {
+		int opt;
+		size_t off;
+		long min, max;
+	} nums[] = {
+		{ 'm', offsetof(struct http_config, max_connections), 8, 10000 },
+		{ 'p', offsetof(struct http_config, max_per_address), 1, 10000 },
+		{ 't', offsetof(struct http_config, timeout_s), 1, 10000 },
+		{ 'H', offsetof(struct http_config, head_timeout_s), 1, 600 },
+		/* At least room for one body of 16 MiB in the share large bodies may use. */
+		{ 'b', offsetof(struct http_config, body_memory_mib), 19, 65536 },
+		{ 'T', offsetof(struct http_config, threads), 1, 64 },
+	};
+	struct http_config hc = HTTP_DEFAULTS;
 	const char *db = NULL, *keyfile = NULL;
+	char problem[128], *end;
+	size_t i;
 	long v;
 	int c;
 
@@ -81,11 +102,21 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 		case 'a': hc.client_ca = optarg; break;
 		case 'K': keyfile = optarg; break;
 		case 'm':
+		case 'p':
 		case 't':
-			v = strtol(optarg, NULL, 10);
-			if (v < 1 || v > 10000)
-				return lcmd_usage(self, _("a number from 1 to 10000 is needed"));
-			*(c == 'm' ? &hc.max_connections : &hc.timeout_s) = (unsigned)v;
+		case 'H':
+		case 'b':
+		case 'T':
+			for (i = 0; nums[i].opt != c; i++)
+				;
+			v = strtol(optarg, &end, 10);
+			if (*end != '\0' || v < nums[i].min || v > nums[i].max) {
+				snprintf(problem, sizeof problem,
+				    _("a number from %ld to %ld is needed, not \"%s\""), nums[i].min,
+				    nums[i].max, optarg);
+				return lcmd_usage(self, problem);
+			}
+			*(unsigned *)((char *)&hc + nums[i].off) = (unsigned)v;
 			break;
 		case 'h':
 			lcmd_usage(self, NULL);
@@ -102,7 +133,8 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 const struct lcmd lcmd_serve = {
 	"serve",
 	"--db PATH|URL --listen ADDR:PORT --cert FILE --key FILE [--client-ca FILE]\n"
-	"    [--ledger-key FILE] [--max-connections N] [--timeout SECONDS]",
+	"    [--ledger-key FILE] [--max-connections N] [--max-per-address N] [--timeout SECONDS]\n"
+	"    [--head-timeout SECONDS] [--body-memory MIB] [--threads N]",
 	N_("answer terminals over HTTPS"),
 	serve_exec,
 };

@@ -32,8 +32,8 @@ token_exec(const struct lcmd *self, int argc, char **argv)
 	}
 	if (db == NULL || terminal == NULL || optind != argc)
 		return lcmd_usage(self, _("--db and --terminal are needed"));
-	if ((st = lcmd_open_store(db)) == NULL)
-		return LX_DATA;
+	if ((st = lcmd_open_store(db, &status)) == NULL)
+		return status;
 	err_clear(&em);
 	status = ledger_token(st, terminal, clock_now_ms(), token, &em);
 	store_close(st);

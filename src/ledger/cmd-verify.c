@@ -50,8 +50,8 @@ verify_exec(const struct lcmd *self, int argc, char **argv)
 
 	if (db == NULL)
 		return LX_USAGE;
-	if ((st = lcmd_open_store(db)) == NULL)
-		return LX_DATA;
+	if ((st = lcmd_open_store(db, &status)) == NULL)
+		return status;
 	err_clear(&em);
 	status = check_chains(st, report, NULL, &events, &em);
 	store_close(st);
@@ -111,8 +111,8 @@ export_exec(const struct lcmd *self, int argc, char **argv)
 
 	if (db == NULL)
 		return LX_USAGE;
-	if ((st = lcmd_open_store(db)) == NULL)
-		return LX_DATA;
+	if ((st = lcmd_open_store(db, &status)) == NULL)
+		return status;
 	err_clear(&em);
 	/* In pages, as pull does, so memory stays flat whatever the ledger holds. */
 	do {

@@ -28,7 +28,10 @@ extern const struct lcmd lcmd_serve, lcmd_token, lcmd_verify, lcmd_export, lcmd_
 /* Prints "custody-ledger: message" and returns the exit status for em. */
 int lcmd_fail(const struct errmsg *em);
 int lcmd_usage(const struct lcmd *c, const char *problem);
-/* Opens --db, reporting a failure; NULL then. */
-struct store *lcmd_open_store(const char *db);
+/*
+ * Opens --db, reporting a failure; NULL then, and *lx the exit status for it (a disk that
+ * fails a read is LX_IO, not damaged storage).
+ */
+struct store *lcmd_open_store(const char *db, int *lx);
 
 #endif

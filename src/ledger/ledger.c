@@ -10,14 +10,27 @@
 #include "hex.h"
 #include "xmalloc.h"
 
-/* A storage failure: logged for the operator, answered as busy or internal to the peer. */
+/*
+ * A storage failure: logged for the operator, answered to the peer. Locked, full (the disk or
+ * a file size limit) and a failed read or write are passing troubles, 503 with their own code:
+ * the terminal tries again later. Anything else (damage, a library fault) is internal.
+ */
 static int
 store_fault(struct wire_fault *f, int status, const struct errmsg *em)
 {
 	fprintf(stderr, "custody-ledger: storage: %s\n", em->text[0] ? em->text : err_name(status));
-	if (status == CST_ERR_BUSY)
+	switch (status) {
+	case CST_ERR_BUSY:
 		return wire_fault(f, WE_BUSY, -1, "The ledger's storage is busy; try again.");
-	return wire_fault(f, WE_INTERNAL, -1, "The ledger could not use its storage.");
+	case CST_ERR_FULL:
+		return wire_fault(f, WE_STORAGE_FULL, -1,
+		    "The ledger's storage is full; nothing was stored. Try again later.");
+	case CST_ERR_IO:
+		return wire_fault(f, WE_STORAGE_ERROR, -1,
+		    "The ledger could not read or write its storage; try again later.");
+	default:
+		return wire_fault(f, WE_INTERNAL, -1, "The ledger could not use its storage.");
+	}
 }
 
 static void
@@ -102,7 +115,17 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
 		return store_fault(f, status, &em);
-	return check_time(l, a, f);
+	if (check_time(l, a, f) != WE_OK)
+		return f->err;
+	/* Only looked at: the nonce is taken once the signature over the body checks. */
+	lock(l);
+	status = l->st->ops->nonce_seen(l->st, a->terminal, a->nonce, &em);
+	unlock(l);
+	if (status == CST_ERR_EXISTS)
+		return wire_fault(f, WE_REPLAYED_REQUEST, -1, "This request was already received.");
+	if (status != CST_OK)
+		return store_fault(f, status, &em);
+	return WE_OK;
 }
 
 int
@@ -316,7 +339,7 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 		l->has_center = 1;
 	}
 	if (v == WE_INTERNAL)
-		return store_fault(f, CST_ERR_INTERNAL, &em);
+		return store_fault(f, em.code != CST_OK ? em.code : CST_ERR_INTERNAL, &em);
 	if (bad.err != WE_OK)
 		*f = bad;
 	return bad.err;

@@ -34,8 +34,9 @@ struct ledger {
 int ledger_auth(struct ledger *l, const char *method, const char *path, const struct wire_auth *a,
     const void *body, size_t body_len, unsigned char pk[CRY_PK_BYTES], struct wire_fault *f);
 /*
- * What can be checked from the headers alone, before a body is read: an enrolled terminal
- * and a time inside the window. Keeps strangers from making the ledger buffer 16 MiB.
+ * What can be checked from the headers alone, before a body is read: an enrolled terminal,
+ * a time inside the window and a nonce not yet used. Keeps strangers and replays from making
+ * the ledger buffer 16 MiB.
  */
 int ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *f);
 int ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,

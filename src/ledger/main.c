@@ -49,14 +49,14 @@ lcmd_usage(const struct lcmd *c, const char *problem)
 }
 
 struct store *
-lcmd_open_store(const char *db)
+lcmd_open_store(const char *db, int *lx)
 {
 	struct store *st;
 	struct errmsg em;
 
 	err_clear(&em);
 	if (store_open(db, &st, &em) != CST_OK) {
-		lcmd_fail(&em);
+		*lx = lcmd_fail(&em);
 		return NULL;
 	}
 	return st;
@@ -81,6 +81,8 @@ main(int argc, char **argv)
 	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit a write fails with EFBIG (storage_full) instead of killing us. */
+	signal(SIGXFSZ, SIG_IGN);
 	i18n_init();
 	clock_from_env();
 	if (cry_init() != CST_OK) {

@@ -51,7 +51,7 @@ static const char schema[] =
 enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS, Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER,
 	Q_CHAIN_AFTER, Q_CHAIN_TERMS, Q_CHAIN_PAGE, Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD,
-	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_COUNT
+	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_NONCE_SEEN, Q_COUNT
 };
 
 static const struct {
@@ -81,6 +81,7 @@ static const struct {
 	[Q_ALERT_ADD] = { "INSERT INTO alerts (at, terminal, seq, kind, held, offered, event) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7 },
 	[Q_ALERTS] = { "SELECT count(*) FROM alerts", 0 },
+	[Q_NONCE_SEEN] = { "SELECT 1 FROM nonces WHERE terminal = $1 AND nonce = $2", 2 },
 };
 
 struct store_pg {
@@ -126,19 +127,47 @@ p_blob(struct params *p, const void *b, size_t n)
 	p->fmt[p->n++] = 1;
 }
 
+/*
+ * Our status for a SQLSTATE: passing troubles (a lost connection, a server shutting down, a
+ * full disk, an I/O error, locks, exhausted resources) apart from damage and from our bugs.
+ */
+static int
+pg_status(const char *state)
+{
+	static const struct {
+		const char *state;	/* a whole SQLSTATE, or a class of two characters */
+		int code;
+	} map[] = {
+		{ "23", CST_ERR_INPUT },	/* integrity constraint violation */
+		{ "40001", CST_ERR_BUSY },	/* serialization failure */
+		{ "40P01", CST_ERR_BUSY },	/* deadlock detected */
+		{ "55P03", CST_ERR_BUSY },	/* lock not available */
+		{ "53100", CST_ERR_FULL },	/* disk full */
+		{ "53", CST_ERR_BUSY },		/* insufficient resources: memory, connections */
+		{ "08", CST_ERR_IO },		/* connection exception */
+		{ "57P01", CST_ERR_IO },	/* admin shutdown */
+		{ "57P02", CST_ERR_IO },	/* crash shutdown */
+		{ "57P03", CST_ERR_IO },	/* cannot connect now */
+		{ "58030", CST_ERR_IO },	/* I/O error */
+		{ "XX001", CST_ERR_CORRUPT },	/* data corrupted */
+		{ "XX002", CST_ERR_CORRUPT },	/* index corrupted */
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(state, map[i].state, strlen(map[i].state)) == 0)
+			return map[i].code;
+	return CST_ERR_INTERNAL;
+}
+
 static int
 pg_fail(struct store *s, PGresult *r, struct errmsg *em, const char *what)
 {
 	const char *state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	int code = CST_ERR_INTERNAL;
+	int code = pg_status(state);
 
 	if (PQstatus(conn(s)) != CONNECTION_OK)
 		code = CST_ERR_IO;
-	else if (state != NULL && strncmp(state, "23", 2) == 0)
-		code = CST_ERR_INPUT;
-	else if (state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "55P03") == 0 ||
-	    strcmp(state, "40P01") == 0))
-		code = CST_ERR_BUSY;
 	err_set(em, code, "PostgreSQL: %s: %s", what, PQerrorMessage(conn(s)));
 	PQclear(r);
 	return code;
@@ -501,6 +530,23 @@ pg_nonce_add(struct store *s, const char *terminal, const unsigned char nonce[ST
 }
 
 static int
+pg_nonce_seen(struct store *s, const char *terminal, const unsigned char nonce[STORE_NONCE_BYTES],
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int status;
+
+	p_text(&p, terminal);
+	p_blob(&p, nonce, STORE_NONCE_BYTES);
+	if ((status = call(s, Q_NONCE_SEEN, &p, &r, em)) != CST_OK)
+		return status;
+	status = PQntuples(r) > 0 ? CST_ERR_EXISTS : CST_OK;
+	PQclear(r);
+	return status;
+}
+
+static int
 pg_alert_add(struct store *s, const char *terminal, int64_t seq, const char *kind,
     const unsigned char held[CRY_HASH_BYTES], const unsigned char offered[CRY_HASH_BYTES],
     const char *event_json, int64_t now, struct errmsg *em)
@@ -555,6 +601,7 @@ static const struct store_ops pg_ops = {
 	.token_add = pg_token_add,
 	.token_take = pg_token_take,
 	.nonce_add = pg_nonce_add,
+	.nonce_seen = pg_nonce_seen,
 	.alert_add = pg_alert_add,
 	.alerts_count = pg_alerts_count,
 	.close = pg_close,

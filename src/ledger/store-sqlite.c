@@ -1,14 +1,24 @@
 /* The ledger's SQLite backend: one file, WAL, synchronous=FULL, statements prepared once. */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "db.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 #define LEDGER_APP_ID 0x4353544cu	/* "CSTL" */
+/* The sticky bit, which strict POSIX C does not name. */
+#define MODE_STICKY 01000
 
 extern const struct db_migration ledger_migrations[];
 
@@ -17,7 +27,7 @@ enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS,
 	Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER, Q_CHAIN_AFTER, Q_CHAIN,
 	Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD, Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS,
-	Q_COUNT
+	Q_NONCE_SEEN, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -49,10 +59,12 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ALERT_ADD] = "INSERT INTO alerts (at, terminal, seq, kind, held, offered, event) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[Q_ALERTS] = "SELECT count(*) FROM alerts",
+	[Q_NONCE_SEEN] = "SELECT 1 FROM nonces WHERE terminal = ? AND nonce = ?",
 };
 
 struct store_sqlite {
 	struct store base;	/* first: the generic handle */
+	char *path;
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
 	unsigned nonces_added;
@@ -75,10 +87,41 @@ stmt(struct store *s, int which)
 	return st;
 }
 
+/*
+ * Whether the database or its WAL has no room to grow: a file at the file size limit, or a
+ * file system with less than a megabyte left. SQLite tells a full disk apart (SQLITE_FULL)
+ * but not always a write past RLIMIT_FSIZE (EFBIG), whose errno it may have lost.
+ */
+static int
+no_room(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal" };
+	char p[PATH_MAX];
+	struct statvfs vfs;
+	struct rlimit rl;
+	struct stat st;
+	size_t i;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+			snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+			if (stat(p, &st) == 0 && (rlim_t)st.st_size + (64u << 10) > rl.rlim_cur)
+				return 1;
+		}
+	}
+	return statvfs(path, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (1u << 20);
+}
+
 static int
 fail(struct store *s, int rc, struct errmsg *em, const char *what)
 {
-	return db_fail(lite(s)->db, rc, em, what);
+	int status = db_fail(lite(s)->db, rc, em, what);
+
+	if (status == CST_ERR_IO && (sqlite3_extended_errcode(lite(s)->db) == SQLITE_IOERR_WRITE ||
+	    sqlite3_extended_errcode(lite(s)->db) == SQLITE_IOERR_TRUNCATE) && no_room(lite(s)->path))
+		return err_set(em, CST_ERR_FULL, _("%s: the disk is full or a file size limit was "
+		    "reached"), what);
+	return status;
 }
 
 /* Runs a statement that returns no rows. */
@@ -359,6 +402,22 @@ lite_nonce_add(struct store *s, const char *terminal, const unsigned char nonce[
 }
 
 static int
+lite_nonce_seen(struct store *s, const char *terminal, const unsigned char nonce[STORE_NONCE_BYTES],
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_NONCE_SEEN);
+	int rc;
+
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, nonce, STORE_NONCE_BYTES, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return CST_ERR_EXISTS;
+	return rc == SQLITE_DONE ? CST_OK : fail(s, rc, em, "look up nonce");
+}
+
+static int
 lite_alert_add(struct store *s, const char *terminal, int64_t seq, const char *kind,
     const unsigned char held[CRY_HASH_BYTES], const unsigned char offered[CRY_HASH_BYTES],
     const char *event_json, int64_t now, struct errmsg *em)
@@ -396,6 +455,7 @@ lite_close(struct store *s)
 	for (i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(l->q[i]);
 	db_close(l->db);
+	free(l->path);
 	free(l);
 }
 
@@ -416,17 +476,181 @@ static const struct store_ops lite_ops = {
 	.token_add = lite_token_add,
 	.token_take = lite_token_take,
 	.nonce_add = lite_nonce_add,
+	.nonce_seen = lite_nonce_seen,
 	.alert_add = lite_alert_add,
 	.alerts_count = lite_alerts_count,
 	.close = lite_close,
 };
 
+/*
+ * The directory of the database holds the ledger's key too. Made 0700 when missing; when it
+ * exists and is ours, group and others lose their access to it. A shared directory (sticky,
+ * as /tmp) or someone else's is not ours to change: left as it is, with a warning when others
+ * may enter it (the files themselves are 0600).
+ */
+static int
+prepare_dir(const char *path, struct errmsg *em)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == path)
+		snprintf(dir, sizeof dir, "/");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) != 0) {
+		if (errno != ENOENT)
+			return err_set(em, CST_ERR_IO, "%s: %s", dir, strerror(errno));
+		/* Only the last component: a missing parent is a mistake worth an error. */
+		if (mkdir(dir, 0700) != 0 || chmod(dir, 0700) != 0)
+			return err_set(em, errno == ENOENT ? CST_ERR_NOTFOUND : CST_ERR_IO,
+			    _("%s: cannot make the database's directory: %s"), dir, strerror(errno));
+		return CST_OK;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return err_set(em, CST_ERR_ARG, _("%s: not a directory"), dir);
+	if ((st.st_mode & 077) == 0)
+		return CST_OK;
+	if (st.st_mode & MODE_STICKY)
+		fprintf(stderr, "custody-ledger: %s is a shared directory (sticky): its mode %04o is "
+		    "left as it is; keep the ledger in a directory of its own\n", dir,
+		    (unsigned)(st.st_mode & 07777));
+	else if (st.st_uid != geteuid())
+		fprintf(stderr, "custody-ledger: %s is not ours (owner %u): its mode %04o is left as "
+		    "it is; make it 0700\n", dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	else if (chmod(dir, st.st_mode & 07700) != 0)
+		fprintf(stderr, "custody-ledger: %s: cannot make it 0700: %s\n", dir, strerror(errno));
+	else
+		fprintf(stderr, "custody-ledger: %s was open to others (%04o); it is 0700 now\n", dir,
+		    (unsigned)(st.st_mode & 07777));
+	return CST_OK;
+}
+
+/*
+ * The database is created 0600 whatever the umask, before SQLite opens it: SQLite gives its
+ * -wal and -shm files the mode of the database. Existing files of ours that others could
+ * read are made 0600.
+ */
+static void
+prepare_files(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char p[PATH_MAX];
+	struct stat st;
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		if (fchmod(fd, 0600) != 0)
+			fprintf(stderr, "custody-ledger: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return;
+	}
+	for (i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0 ||
+		    st.st_uid != geteuid())
+			continue;
+		if (chmod(p, 0600) == 0)
+			fprintf(stderr, "custody-ledger: %s was open to others (%04o); it is 0600 now\n",
+			    p, (unsigned)(st.st_mode & 07777));
+	}
+}
+
+#ifdef CUSTODY_TEST_HOOKS
+/*
+ * Test builds only: the default VFS with reads that fail (SQLITE_IOERR_READ) while the file
+ * named by CUSTODY_TEST_READ_FAULT exists; a number in it lets that many reads pass first.
+ * Every other method is the default's own.
+ */
+static sqlite3_vfs fault_vfs, *real_vfs;
+static const char *fault_flag;
+static sqlite3_io_methods fault_methods[4];
+static const sqlite3_io_methods *fault_real[4];
+static unsigned fault_reads;
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+fault_read(sqlite3_file *file, void *buf, int n, sqlite3_int64 off)
+{
+	const sqlite3_io_methods *real = NULL;
+	char text[32];
+	ssize_t len;
+	int i, fd, fail = 0;
+
+	pthread_mutex_lock(&fault_lock);
+	for (i = 0; i < 4; i++)
+		if (file->pMethods == &fault_methods[i])
+			real = fault_real[i];
+	if ((fd = open(fault_flag, O_RDONLY | O_CLOEXEC)) < 0) {
+		fault_reads = 0;
+	} else {
+		len = read(fd, text, sizeof text - 1);
+		close(fd);
+		text[len > 0 ? len : 0] = '\0';
+		fail = fault_reads++ >= (unsigned)atoi(text);
+	}
+	pthread_mutex_unlock(&fault_lock);
+	if (fail)
+		return SQLITE_IOERR_READ;
+	return real->xRead(file, buf, n, off);
+}
+
+static int
+fault_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out)
+{
+	int rc = real_vfs->xOpen(real_vfs, name, file, flags, out), i;
+
+	(void)vfs;
+	if (rc != SQLITE_OK || file->pMethods == NULL)
+		return rc;
+	pthread_mutex_lock(&fault_lock);
+	for (i = 0; i < 4 && fault_real[i] != NULL && fault_real[i] != file->pMethods; i++)
+		;
+	if (i < 4) {
+		if (fault_real[i] == NULL) {
+			fault_real[i] = file->pMethods;
+			fault_methods[i] = *file->pMethods;
+			fault_methods[i].xRead = fault_read;
+		}
+		file->pMethods = &fault_methods[i];
+	}
+	pthread_mutex_unlock(&fault_lock);
+	return rc;
+}
+
+static void
+fault_install(void)
+{
+	if ((fault_flag = getenv("CUSTODY_TEST_READ_FAULT")) == NULL || fault_flag[0] == '\0' ||
+	    real_vfs != NULL)
+		return;
+	real_vfs = sqlite3_vfs_find(NULL);
+	fault_vfs = *real_vfs;
+	fault_vfs.zName = "custody-fault";
+	fault_vfs.xOpen = fault_open;
+	sqlite3_vfs_register(&fault_vfs, 1);
+}
+#endif
+
 int
 store_sqlite_open(const char *path, struct store **out, struct errmsg *em)
 {
-	struct store_sqlite *l = xcalloc(1, sizeof *l);
+	struct store_sqlite *l;
 	int i, status;
 
+#ifdef CUSTODY_TEST_HOOKS
+	fault_install();
+#endif
+	if ((status = prepare_dir(path, em)) != CST_OK)
+		return status;
+	prepare_files(path);
+	l = xcalloc(1, sizeof *l);
+	l->path = xstrdup(path);
 	status = db_open(path, DB_CREATE, LEDGER_APP_ID, ledger_migrations, &l->db, em);
 	for (i = 0; status == CST_OK && i < Q_COUNT; i++)
 		status = db_prepare(l->db, sql[i], &l->q[i], em);

@@ -69,6 +69,9 @@ struct store_ops {
 	int (*nonce_add)(struct store *, const char *terminal,
 	    const unsigned char nonce[STORE_NONCE_BYTES], int64_t expires, int64_t now,
 	    struct errmsg *);
+	/* CST_ERR_EXISTS when the nonce is held, CST_OK when not; may run alone. */
+	int (*nonce_seen)(struct store *, const char *terminal,
+	    const unsigned char nonce[STORE_NONCE_BYTES], struct errmsg *);
 	int (*alert_add)(struct store *, const char *terminal, int64_t seq, const char *kind,
 	    const unsigned char held[CRY_HASH_BYTES], const unsigned char offered[CRY_HASH_BYTES],
 	    const char *event_json, int64_t now, struct errmsg *);

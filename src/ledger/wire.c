@@ -33,6 +33,8 @@ static const struct {
 	[WE_NOT_FOUND] = { "not_found", 404 },
 	[WE_METHOD_NOT_ALLOWED] = { "method_not_allowed", 405 },
 	[WE_NO_AUTHORITY] = { "no_authority", 403 },
+	[WE_STORAGE_FULL] = { "storage_full", 503 },
+	[WE_STORAGE_ERROR] = { "storage_error", 503 },
 };
 
 const char *

@@ -43,6 +43,8 @@ enum wire_err {
 	WE_NOT_FOUND,
 	WE_METHOD_NOT_ALLOWED,
 	WE_NO_AUTHORITY,	/* reference data without the center's authority */
+	WE_STORAGE_FULL,
+	WE_STORAGE_ERROR,
 	WE_COUNT
 };
 
