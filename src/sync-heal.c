@@ -256,7 +256,7 @@ int
 sync_is_event_refusal(const char *code)
 {
 	static const char *const codes[] = { "fork", "broken_chain", "gap", "bad_signature",
-	    "bad_event", NULL };
+	    "bad_event", "no_authority", NULL };
 	size_t i;
 
 	for (i = 0; codes[i] != NULL; i++)

@@ -84,8 +84,8 @@ run_language() {
 	esac
 	. "tests/screens/$lang.txt"
 	d=$top/$lang
-	"$bin" init --data "$d" --terminal t1 --room intake >/dev/null
-	printf 'clerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk >/dev/null
+	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
+	printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
 
 	start "$L" fiu
 	expect "$T_LOGIN" "the login screen"

@@ -125,5 +125,24 @@ tmux -L $sock capture-pane -p -t t | head -1 | grep -qF "sync ✓"; ok $? "and e
 "$bin" log --data "$d3" --kind clock.skew | grep -q offset_ms; ok $? "the skew is a clock.skew event"
 sock=$sock1
 
+# A rogue terminal (issue 13 §1 and §5): it founded a center of its own, so the ledger, which
+# holds t1's center, refuses its administrator as no_authority. The refusal is not progress:
+# the status line turns red and says so, and nothing is lost.
+d4=$top/t4
+printf 'rogue-pass-1\n' | "$bin" init --data "$d4" --terminal t4 --room exit --admin a0 \
+	--admin-name 冒充者 >/dev/null
+tok=$("$ledger" token --db "$top/ledger.db" --terminal t4)
+printf '%s\n' "$tok" | "$bin" enroll --data "$d4" --ledger "https://127.0.0.1:$port" --ca "$top/ca.pem" >/dev/null
+sock=$sock1-4
+trap 'for s in $sock1 $sock1-2 $sock1-3 $sock1-4; do tmux -L $s kill-server 2>/dev/null; done; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
+tmux -L $sock -u -f /dev/null new-session -d -s t -x 160 -y 30 \
+	"env LANG=C.UTF-8 LC_ALL= LANGUAGE= TERM=screen-256color $bin run --data $d4; sleep 30"
+tmux -L $sock set-option -t t status off >/dev/null
+wait_for "push refused: no_authority" 20; ok $? "a push the ledger refuses: the status line says push refused: no_authority"
+tmux -L $sock capture-pane -e -p -t t | head -1 | grep -q "41m\|41;"; ok $? "and the status line is red"
+"$bin" sync --data "$d4" --status >/dev/null 2>&1; [ $? -eq 1 ]; ok $? "custody sync --status exits 1 while the refusal stands"
+"$bin" log --data "$d4" --kind sync.refused | grep -q no_authority; ok $? "the refusal is a sync.refused event"
+sock=$sock1
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
