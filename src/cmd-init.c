@@ -99,6 +99,8 @@ cmd_init_exec(const struct cmd_entry *self, int argc, char **argv)
 	hex_encode(t->pk, CRY_PK_BYTES, pkhex);
 	printf(_("terminal %s created in %s (room %s)\n"), t->name, dir, t->room);
 	printf(_("public key: %s\n"), pkhex);
+	printf(_("keep a copy of %s/%s offline (mode 0600): with it custody restore rebuilds this "
+	    "terminal from the ledger if its disk dies\n"), dir, TERMINAL_KEY);
 	if (biokey_load(dir, 0, &k, &em) == CST_OK)
 		printf(biokey ? _("biometric key %s copied from %s\n") :
 		    _("biometric key %s created: copy %s/%s to every terminal of this center\n"),
