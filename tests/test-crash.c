@@ -18,6 +18,9 @@
 
 #include "intake.h"
 #include "journal.h"
+/* Where Debian's fiu-utils keeps the preload libraries that fiu-run uses. */
+#define FIU_LIB "/usr/lib/fiu"
+
 #include "t.h"
 #include "terminal.h"
 #include "util.h"
@@ -174,18 +177,43 @@ sync_child(const char *dir, const char *mode)
 	return 0;
 }
 
+/* The path of the sanitizer's runtime this program runs with, or "" (not a sanitizer build). */
+static void
+asan_runtime(char *out, size_t size)
+{
+	char line[PATH_MAX + 128], *p;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	out[0] = '\0';
+	while (f != NULL && out[0] == '\0' && fgets(line, sizeof line, f) != NULL)
+		if ((p = strchr(line, '/')) != NULL && strstr(p, "/libasan.so") != NULL) {
+			p[strcspn(p, "\n")] = '\0';
+			snprintf(out, size, "%s", p);
+		}
+	if (f != NULL)
+		fclose(f);
+}
+
+/*
+ * The child under libfiu's POSIX preload, as fiu-run -x would start it (its preload and
+ * environment, here by hand): under the sanitizers their runtime must come first in
+ * LD_PRELOAD, which fiu-run cannot arrange.
+ */
 static struct t_result
 run_child(const char *dir, const char *mode)
 {
-	char self[PATH_MAX];
+	char self[PATH_MAX], asan[PATH_MAX], preload[2 * PATH_MAX + 128];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *argv[] = { "/usr/bin/fiu-run", "-x", "-f", "", self, "sync-child", (char *)dir,
-	    (char *)mode, NULL };
+	char *argv[] = { self, "sync-child", (char *)dir, (char *)mode, NULL };
+	char *env[] = { preload, "FIU_ENABLE=", "FIU_CTRL_FIFO=", NULL };
 
 	if (n <= 0)
 		exit(99);
 	self[n] = '\0';
-	return t_run(argv, NULL, NULL);
+	asan_runtime(asan, sizeof asan);
+	snprintf(preload, sizeof preload, "LD_PRELOAD=%s%s" FIU_LIB "/fiu_run_preload.so "
+	    FIU_LIB "/fiu_posix_preload.so", asan, asan[0] ? " " : "");
+	return t_run(argv, env, NULL);
 }
 
 static void
