@@ -54,7 +54,8 @@ start() {	# start LANG [under-fiu]
 		sleep 0.5	# the old server lets go of its socket
 	fi
 	pre=""
-	[ -n "$2" ] && pre="fiu-run -x -f $d/fiu"
+	# What fiu-run -x -f $d/fiu sets, by hand: a sanitizer's runtime must come first.
+	[ -n "$2" ] && pre="FIU_ENABLE= FIU_CTRL_FIFO=$d/fiu LD_PRELOAD='$asan_rt /usr/lib/fiu/fiu_run_preload.so /usr/lib/fiu/fiu_posix_preload.so'"
 	tmux -L $sock -u -f /dev/null new-session -d -s t -x 100 -y 30 \
 		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color $pre $bin run --data $d; sleep 30"
 	tmux -L $sock set-option -t t status off >/dev/null
@@ -148,6 +149,8 @@ run_language() {
 	tmux -L $sock kill-server 2>/dev/null
 }
 
+# The sanitizer's runtime the console is linked with, if any (make check-asan).
+asan_rt=$(ldd "$bin" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*libasan\.so[^ ]*\).*/\1/p' | head -1)
 if ! command -v fiu-run >/dev/null || ! command -v fiu-ctrl >/dev/null; then
 	echo "test-stopped: fiu-run and fiu-ctrl are missing (make deps installs fiu-utils)"
 	echo "0 passed, 1 failed"
