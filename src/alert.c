@@ -174,18 +174,6 @@ alert_message(const struct alert *a, char *buf, size_t size)
 	return buf;
 }
 
-static int
-append(struct journal *j, const char *op, const char *kind, const char *subject,
-    struct jw *w, struct errmsg *em)
-{
-	size_t len;
-	const char *body = jw_text(w, &len);
-	int status = journal_append(j, op, kind, subject, body, len, NULL, em);
-
-	jw_free(w);
-	return status;
-}
-
 int
 alert_raise(struct journal *j, const char *id, const char *rule, int level,
     const char *about, const char *visit, int zone, const char *data,
@@ -222,7 +210,7 @@ alert_raise(struct journal *j, const char *id, const char *rule, int level,
 	jw_key(&w, "data");
 	jw_raw(&w, data, strlen(data));
 	jw_obj_end(&w);
-	return append(j, ALERT_SYSTEM, "alert.raised", id, &w, em);
+	return journal_append_jw(j, ALERT_SYSTEM, "alert.raised", id, &w, em);
 }
 
 int
@@ -235,7 +223,7 @@ alert_clear(struct journal *j, const char *id, const char *why, struct errmsg *e
 	jw_key(&w, "why");
 	jw_str(&w, why);
 	jw_obj_end(&w);
-	return append(j, ALERT_SYSTEM, "alert.cleared", id, &w, em);
+	return journal_append_jw(j, ALERT_SYSTEM, "alert.cleared", id, &w, em);
 }
 
 int
@@ -266,7 +254,7 @@ alert_acknowledge(struct journal *j, const char *operator_, const char *id,
 	jw_key(&w, "level");
 	jw_str(&w, alert_level_key(a.level));
 	jw_obj_end(&w);
-	return append(j, operator_, "alert.acknowledged", id, &w, em);
+	return journal_append_jw(j, operator_, "alert.acknowledged", id, &w, em);
 }
 
 /* Reading. */

@@ -470,6 +470,18 @@ journal_append(struct journal *j, const char *operator_, const char *kind,
 	    em);
 }
 
+int
+journal_append_jw(struct journal *j, const char *operator_, const char *kind,
+    const char *subject, struct jw *w, struct errmsg *em)
+{
+	size_t len;
+	const char *body = jw_text(w, &len);
+	int status = journal_append(j, operator_, kind, subject, body, len, NULL, em);
+
+	jw_free(w);
+	return status;
+}
+
 void
 journal_hold(struct journal *j, const char *reason)
 {

@@ -61,6 +61,11 @@ int journal_append_action(struct journal *j, const char *action, const char *ope
 int journal_store_foreign(struct journal *j, const struct event *ev, int *stored,
     struct errmsg *em);
 
+struct jw;
+/* journal_append of the body written in w, which is freed whatever happens. */
+int journal_append_jw(struct journal *j, const char *operator_, const char *kind,
+    const char *subject, struct jw *w, struct errmsg *em);
+
 /*
  * While reason is not "" (a heal from the ledger is under way), journal_append refuses with
  * CST_ERR_BUSY and reason; "" or NULL lets it append again. Foreign stores and the heal go on.

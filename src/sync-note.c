@@ -7,18 +7,6 @@
 #include "alert.h"
 #include "json.h"
 
-static int
-append(struct journal *j, const char *kind, const char *terminal, struct jw *w,
-    struct errmsg *em)
-{
-	size_t len;
-	const char *body = jw_text(w, &len);
-	int status = journal_append(j, ALERT_SYSTEM, kind, terminal, body, len, NULL, em);
-
-	jw_free(w);
-	return status;
-}
-
 int
 sync_note_refused(struct journal *j, const char *terminal, long http, const char *code,
     const char *message, int64_t seq, struct errmsg *em)
@@ -38,7 +26,7 @@ sync_note_refused(struct journal *j, const char *terminal, long http, const char
 		jw_int(&w, seq);
 	}
 	jw_obj_end(&w);
-	return append(j, "sync.refused", terminal, &w, em);
+	return journal_append_jw(j, ALERT_SYSTEM, "sync.refused", terminal, &w, em);
 }
 
 int
@@ -60,7 +48,7 @@ sync_note_healed(struct journal *j, const char *terminal, const struct sync_heal
 	jw_key(&w, "rerecorded");
 	jw_int(&w, h->rerecorded);
 	jw_obj_end(&w);
-	return append(j, "journal.healed", terminal, &w, em);
+	return journal_append_jw(j, ALERT_SYSTEM, "journal.healed", terminal, &w, em);
 }
 
 int
@@ -78,7 +66,7 @@ sync_note_skew(struct journal *j, const char *terminal, int64_t terminal_time,
 	jw_key(&w, "offset_ms");
 	jw_int(&w, ledger_time - terminal_time);
 	jw_obj_end(&w);
-	return append(j, "clock.skew", terminal, &w, em);
+	return journal_append_jw(j, ALERT_SYSTEM, "clock.skew", terminal, &w, em);
 }
 
 int

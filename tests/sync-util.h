@@ -14,6 +14,7 @@
 #include "crypto.h"
 #include "intake.h"
 #include "journal.h"
+#include "sync.h"
 #include "terminal.h"
 
 #include "faultproxy.h"
@@ -27,10 +28,10 @@ static pid_t ledger_pid = -1, proxy_pid = -1;
 static int proxy_port;
 static struct fp_ctl *ctl;
 
-static void
+static inline void
 die(const char *what)
 {
-	fprintf(stderr, "test-sync: %s\n", what);
+	fprintf(stderr, "sync test: %s\n", what);
 	if (ledger_pid > 0)
 		kill(ledger_pid, SIGKILL);
 	if (proxy_pid > 0)
@@ -38,7 +39,7 @@ die(const char *what)
 	exit(99);
 }
 
-static void
+static inline void
 sh(const char *fmt, ...)
 {
 	char cmd[4096];
@@ -51,7 +52,7 @@ sh(const char *fmt, ...)
 		die(cmd);
 }
 
-static const char *
+static inline const char *
 path(const char *name)
 {
 	static char buf[4][PATH_MAX];
@@ -62,7 +63,7 @@ path(const char *name)
 	return buf[i];
 }
 
-static void
+static inline void
 make_certs(void)
 {
 	sh("cd %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
@@ -77,7 +78,7 @@ make_certs(void)
 	    dir);
 }
 
-static int64_t
+static inline int64_t
 now_ms(void)
 {
 	struct timespec ts;
@@ -87,7 +88,7 @@ now_ms(void)
 }
 
 /* Starts the ledger on port (0: any) and waits for its "on port N" line. */
-static void
+static inline void
 ledger_start(int port)
 {
 	char listen[64], line[512];
@@ -128,7 +129,7 @@ ledger_start(int port)
 	die("the ledger did not start");
 }
 
-static void
+static inline void
 ledger_stop(int sig)
 {
 	if (ledger_pid > 0) {
@@ -138,7 +139,7 @@ ledger_stop(int sig)
 	ledger_pid = -1;
 }
 
-static struct t_result
+static inline struct t_result
 ledger_cmd(const char *cmd, const char *arg1, const char *arg2)
 {
 	char *argv[8];
@@ -156,7 +157,7 @@ ledger_cmd(const char *cmd, const char *arg1, const char *arg2)
 	return t_run(argv, NULL, NULL);
 }
 
-static void
+static inline void
 proxy_start(void)
 {
 	char port[16], line[32];
@@ -187,41 +188,41 @@ proxy_start(void)
 	proxy_port = atoi(line);
 }
 
-/* custody init, a token from the ledger, custody enroll. */
-static void
+/* A token from the ledger on standard input to custody enroll: a check of the tests. */
+static inline void
+enroll_terminal(const char *name)
+{
+	struct t_result r = ledger_cmd("token", "--terminal", name), e;
+	char url[64], line[128];
+
+	if (r.status != 0)
+		die(r.err);
+	/* The token on standard input: never on the command line. */
+	snprintf(line, sizeof line, "%.*s\n", (int)strcspn(r.out, "\n"), r.out);
+	t_result_free(&r);
+	snprintf(url, sizeof url, "https://127.0.0.1:%d", ledger_port);
+	e = t_custody_env(NULL, line, "enroll", "--data", path(name), "--ledger", url, "--ca",
+	    path("ca.pem"), (char *)NULL);
+	ok(e.status == 0 && t_has(e.out, "enrolled"), "custody enroll");
+	if (e.status != 0)
+		fprintf(stderr, "%s", e.err);
+	t_result_free(&e);
+}
+
+/* custody init, then enrolled. */
+static inline void
 make_terminal(const char *name, const char *room)
 {
-	char url[64];
 	struct t_result r;
-	char *tok;
 
 	r = t_custody("init", "--data", path(name), "--terminal", name, "--room", room);
 	if (r.status != 0)
 		die(r.err);
 	t_result_free(&r);
-	r = ledger_cmd("token", "--terminal", name);
-	if (r.status != 0)
-		die(r.err);
-	tok = strtok(r.out, "\n");
-	snprintf(url, sizeof url, "https://127.0.0.1:%d", ledger_port);
-	{
-		char line[128];
-		struct t_result e;
-
-		/* The token on standard input: never on the command line. */
-		snprintf(line, sizeof line, "%s\n", tok);
-		e = t_custody_env(NULL, line, "enroll", "--data", path(name), "--ledger", url,
-		    "--ca", path("ca.pem"), (char *)NULL);
-
-		ok(e.status == 0 && t_has(e.out, "enrolled"), "custody enroll");
-		if (e.status != 0)
-			fprintf(stderr, "%s", e.err);
-		t_result_free(&e);
-	}
-	t_result_free(&r);
+	enroll_terminal(name);
 }
 
-static void
+static inline void
 fill_registration(struct registration *r, const char *name, const char *id, const char *band)
 {
 	memset(r, 0, sizeof *r);
@@ -239,7 +240,7 @@ fill_registration(struct registration *r, const char *name, const char *id, cons
 }
 
 /* The ID number 11010519800101001 with its check digit. */
-static void
+static inline void
 make_id(const char *first17, char out[19])
 {
 	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
@@ -250,7 +251,7 @@ make_id(const char *first17, char out[19])
 	snprintf(out, 19, "%s%c", first17, "10X98765432"[sum % 11]);
 }
 
-static struct terminal *
+static inline struct terminal *
 open_terminal(const char *name, int flags)
 {
 	struct terminal *t;
@@ -262,7 +263,23 @@ open_terminal(const char *name, int flags)
 	return t;
 }
 
-static void
+/* Opens terminal name for signing, with its sync conf and its secret key. */
+static inline struct terminal *
+open_for_sync(const char *name, struct sync_conf *cf, unsigned char sk[CRY_SK_BYTES])
+{
+	unsigned char pk[CRY_PK_BYTES];
+	char tname[EV_MAX_ID + 1];
+	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
+	struct errmsg em;
+
+	err_clear(&em);
+	if (sync_conf_load(t->journal, cf, &em) != CST_OK ||
+	    terminal_key_load(t->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
+		die(em.text);
+	return t;
+}
+
+static inline void
 sync_once_cli(const char *name, const char *what)
 {
 	struct t_result r = t_custody("sync", "--data", path(name), "--once");
@@ -273,7 +290,7 @@ sync_once_cli(const char *name, const char *what)
 	t_result_free(&r);
 }
 
-static void
+static inline void
 append_notes(struct terminal *t, int n)
 {
 	struct errmsg em;
@@ -295,7 +312,7 @@ append_notes(struct terminal *t, int n)
 }
 
 /* The ledger's export holds seq 1..head of terminal exactly once each. */
-static int
+static inline int
 ledger_holds_exactly(const char *terminal, int64_t head)
 {
 	struct t_result r = ledger_cmd("export", NULL, NULL);

@@ -5,138 +5,16 @@
  * a1's login five times. After sync, a1 is the real administrator everywhere, its password
  * logs in, the impostor's does not, and nobody is locked out.
  */
-#include <stdarg.h>
-#include <time.h>
-
 #include "clock.h"
 #include "crypto.h"
 #include "journal.h"
 #include "operator.h"
 #include "terminal.h"
 
-#include "t.h"
-#include "util.h"
+#include "sync-util.h"
 
 #define T2001 "978307200000"
 #define T2100 4102444800000LL
-
-static char *dir;
-static char ledger_db[PATH_MAX];
-static int ledger_port;
-static pid_t ledger_pid = -1;
-
-static void
-die(const char *what)
-{
-	fprintf(stderr, "test-impostor: %s\n", what);
-	if (ledger_pid > 0)
-		kill(ledger_pid, SIGKILL);
-	exit(99);
-}
-
-static const char *
-path(const char *name)
-{
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
-}
-
-static void
-make_certs(void)
-{
-	char cmd[4096];
-
-	snprintf(cmd, sizeof cmd, "cd %s && openssl req -x509 -newkey ec -pkeyopt "
-	    "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 "
-	    "-subj /CN=custody-test-ca 2>/dev/null && openssl req -newkey ec -pkeyopt "
-	    "ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 "
-	    "2>/dev/null && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req "
-	    "-in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-	    "-extfile ext.cnf 2>/dev/null", dir);
-	if (system(cmd) != 0)
-		die("openssl");
-}
-
-static void
-ledger_start(void)
-{
-	const char *log = path("ledger.log");
-	struct timespec ts = { 0, 20000000L };
-	char line[512];
-	FILE *f;
-	int i;
-
-	if ((ledger_pid = fork()) == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 2);
-		execl(t_bin("custody-ledger"), "custody-ledger", "serve", "--db", ledger_db,
-		    "--listen", "127.0.0.1:0", "--cert", path("server.pem"), "--key",
-		    path("server.key"), (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 750; i++) {
-		if ((f = fopen(log, "r")) != NULL) {
-			while (fgets(line, sizeof line, f) != NULL) {
-				char *p = strstr(line, "on port ");
-
-				if (p != NULL) {
-					ledger_port = atoi(p + 8);
-					fclose(f);
-					return;
-				}
-			}
-			fclose(f);
-		}
-		nanosleep(&ts, NULL);
-	}
-	die("the ledger did not start");
-}
-
-static struct t_result
-ledger_cmd(const char *cmd, const char *a1, const char *a2)
-{
-	char *argv[] = { (char *)t_bin("custody-ledger"), (char *)cmd, "--db", ledger_db,
-		(char *)a1, (char *)a2, NULL };
-
-	return t_run(argv, NULL, NULL);
-}
-
-static void
-enroll(const char *name)
-{
-	struct t_result r = ledger_cmd("token", "--terminal", name), e;
-	char url[64], tok[64];
-
-	if (r.status != 0)
-		die(r.err);
-	/* The token on standard input: never on the command line. */
-	snprintf(tok, sizeof tok, "%.*s\n", (int)strcspn(r.out, "\n"), r.out);
-	t_result_free(&r);
-	snprintf(url, sizeof url, "https://127.0.0.1:%d", ledger_port);
-	e = t_custody_env(NULL, tok, "enroll", "--data", path(name), "--ledger", url, "--ca",
-	    path("ca.pem"), (char *)NULL);
-	if (e.status != 0)
-		die(e.err);
-	t_result_free(&e);
-}
-
-/* custody init and enroll: a plain terminal of the center. */
-static void
-make_terminal(const char *name)
-{
-	struct t_result r = t_custody("init", "--data", path(name), "--terminal", name, "--room",
-	    "intake");
-
-	if (r.status != 0)
-		die(r.err);
-	t_result_free(&r);
-	enroll(name);
-}
 
 /* custody sync --once: its exit status, and its output in out when given. */
 static int
@@ -193,16 +71,16 @@ test_impostor(void)
 	ok(r.status == 0 && t_has(r.out, "center.pub"),
 	    "custody init --admin: t1 founds the center with the real administrator a1");
 	t_result_free(&r);
-	enroll("t1");
+	enroll_terminal("t1");
 	ok(sync_once("t1", NULL, 0) == 0, "t1 syncs a1 to the ledger");
 	/* t2 pins the center's key from t1's file; t3 and t4 learn it from the ledger. */
 	r = t_custody("init", "--data", path("t2"), "--terminal", "t2", "--room", "search",
 	    "--center", path("t1/center.pub"));
 	ok(r.status == 0 && t_has(r.out, "pinned"), "custody init --center: t2 pins the key");
 	t_result_free(&r);
-	enroll("t2");
-	make_terminal("t3");
-	make_terminal("t4");
+	enroll_terminal("t2");
+	make_terminal("t3", "intake");
+	make_terminal("t4", "intake");
 
 	/* The impostor, its clock at 2001, with a center key of its own (a stolen disk's best). */
 	r = t_custody_env(env2001, "impostor-pass\n", "init", "--data", path("t3x"),
@@ -210,7 +88,7 @@ test_impostor(void)
 	    (char *)NULL);
 	ok(r.status == 0, "t3x, its clock at 2001, makes its own a1 under its own center key");
 	t_result_free(&r);
-	enroll("t3x");
+	enroll_terminal("t3x");
 	ok(sync_once("t3x", out, sizeof out) != 0 && t_has(out, "no_authority"),
 	    "the ledger refuses it: no_authority");
 	/* Without any administrator, a terminal adds nobody. */
@@ -298,10 +176,9 @@ main(void)
 	dir = t_tmpdir("impostor");
 	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
 	make_certs();
-	ledger_start();
+	ledger_start(0);
 	test_impostor();
-	kill(ledger_pid, SIGTERM);
-	waitpid(ledger_pid, NULL, 0);
+	ledger_stop(SIGTERM);
 	if (t_failed == 0)
 		t_rmrf(dir);
 	else

@@ -196,17 +196,13 @@ struct engine {
 static void
 engine_start(struct engine *e, const char *name, const char *url, enum sync_mode mode)
 {
-	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
-	char tname[EV_MAX_ID + 1];
+	unsigned char sk[CRY_SK_BYTES];
 	struct sync_conf cf;
 	struct errmsg em;
 
 	err_clear(&em);
-	e->t = open_terminal(name, TERMINAL_SIGN);
+	e->t = open_for_sync(name, &cf, sk);
 	e->l = loop_new();
-	if (sync_conf_load(e->t->journal, &cf, &em) != CST_OK ||
-	    terminal_key_load(e->t->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
-		die(em.text);
 	snprintf(cf.url, sizeof cf.url, "%s", url);
 	if (sync_new(e->l, e->t->journal, e->t->name, sk, &cf, mode, &e->s, &em) != CST_OK)
 		die(em.text);

@@ -110,18 +110,14 @@ on_tick(void *arg)
 static void
 run_open(struct run *r, const char *name, int via_proxy)
 {
-	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
-	char tname[EV_MAX_ID + 1];
+	unsigned char sk[CRY_SK_BYTES];
 	struct sync_conf cf;
 	struct errmsg em;
 
 	memset(r, 0, sizeof *r);
 	r->loop = loop_new();
-	r->t = open_terminal(name, TERMINAL_SIGN);
+	r->t = open_for_sync(name, &cf, sk);
 	err_clear(&em);
-	if (sync_conf_load(r->t->journal, &cf, &em) != CST_OK ||
-	    terminal_key_load(r->t->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
-		die(em.text);
 	cf.backoff_base_ms = 50;
 	cf.backoff_max_ms = 400;
 	cf.poll_ms = 100;
@@ -311,19 +307,15 @@ test_faults(void)
 static int
 once_with(const char *name, void (*change)(struct sync_conf *), char *msg, size_t size)
 {
-	unsigned char pk[CRY_PK_BYTES], sk[CRY_SK_BYTES];
-	char tname[EV_MAX_ID + 1];
-	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
-	struct loop *l = loop_new();
+	unsigned char sk[CRY_SK_BYTES];
 	struct sync_conf cf;
+	struct terminal *t = open_for_sync(name, &cf, sk);
+	struct loop *l = loop_new();
 	struct sync *s;
 	struct errmsg em;
 	int status;
 
 	err_clear(&em);
-	if (sync_conf_load(t->journal, &cf, &em) != CST_OK ||
-	    terminal_key_load(t->key_path, tname, sizeof tname, pk, sk, &em) != CST_OK)
-		die(em.text);
 	change(&cf);
 	status = sync_new(l, t->journal, t->name, sk, &cf, 1, &s, &em);
 	while (status == CST_OK && !sync_done(s))

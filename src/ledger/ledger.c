@@ -483,43 +483,12 @@ query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
-int
-ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *out,
-    struct wire_fault *f)
-{
-	struct page p;
-	struct errmsg em;
-	int64_t a, n;
-	int status;
-
-	if (query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
-	    query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
-		return wire_fault(f, WE_BAD_REQUEST, -1,
-		    "after must be a cursor (0 or more) and limit 1 to %d.", WIRE_MAX_BATCH);
-	memset(&p, 0, sizeof p);
-	p.out = out;
-	p.last = a;
-	p.limit = (int)n;
-	err_clear(&em);
-	jw_obj_begin(out);
-	jw_key(out, "events");
-	jw_arr_begin(out);
-	lock(l);
-	status = l->st->ops->events_after(l->st, a, p.limit + 1, page_event, &p, &em);
-	unlock(l);
-	if (status != CST_OK)
-		return store_fault(f, status, &em);
-	jw_arr_end(out);
-	jw_key(out, "next");
-	jw_int(out, p.last);
-	jw_key(out, "more");
-	jw_bool(out, p.count > p.limit);
-	jw_obj_end(out);
-	return WE_OK;
-}
-
-int
-ledger_chain(struct ledger *l, const char *terminal, const char *after, const char *limit,
+/*
+ * One page of events with a key above after, at most limit of them: every terminal's in
+ * cursor order (terminal NULL: a pull, with "next"), or one terminal's in seq order (a chain).
+ */
+static int
+write_page(struct ledger *l, const char *terminal, const char *after, const char *limit,
     struct jw *out, struct wire_fault *f)
 {
 	struct page p;
@@ -530,24 +499,48 @@ ledger_chain(struct ledger *l, const char *terminal, const char *after, const ch
 	if (query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
 	    query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
 		return wire_fault(f, WE_BAD_REQUEST, -1,
-		    "after must be a seq (0 or more) and limit 1 to %d.", WIRE_MAX_BATCH);
+		    "after must be a %s (0 or more) and limit 1 to %d.",
+		    terminal == NULL ? "cursor" : "seq", WIRE_MAX_BATCH);
 	memset(&p, 0, sizeof p);
 	p.out = out;
+	p.last = a;
 	p.limit = (int)n;
 	err_clear(&em);
 	jw_obj_begin(out);
 	jw_key(out, "events");
 	jw_arr_begin(out);
 	lock(l);
-	status = l->st->ops->chain_after(l->st, terminal, a, p.limit + 1, page_event, &p, &em);
+	if (terminal == NULL)
+		status = l->st->ops->events_after(l->st, a, p.limit + 1, page_event, &p, &em);
+	else
+		status = l->st->ops->chain_after(l->st, terminal, a, p.limit + 1, page_event, &p,
+		    &em);
 	unlock(l);
 	if (status != CST_OK)
 		return store_fault(f, status, &em);
 	jw_arr_end(out);
+	if (terminal == NULL) {
+		jw_key(out, "next");
+		jw_int(out, p.last);
+	}
 	jw_key(out, "more");
 	jw_bool(out, p.count > p.limit);
 	jw_obj_end(out);
 	return WE_OK;
+}
+
+int
+ledger_pull(struct ledger *l, const char *after, const char *limit, struct jw *out,
+    struct wire_fault *f)
+{
+	return write_page(l, NULL, after, limit, out, f);
+}
+
+int
+ledger_chain(struct ledger *l, const char *terminal, const char *after, const char *limit,
+    struct jw *out, struct wire_fault *f)
+{
+	return write_page(l, terminal, after, limit, out, f);
 }
 
 static int
