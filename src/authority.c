@@ -44,28 +44,6 @@ authority_wipe(struct authority *a)
 	cry_wipe(a, sizeof *a);
 }
 
-static void
-put_u32(struct cry_hash *h, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 8), (unsigned char)v };
-
-	cry_hash_update(h, b, 4);
-}
-
-static void
-put_bytes(struct cry_hash *h, const void *p, size_t n)
-{
-	put_u32(h, (uint32_t)n);
-	cry_hash_update(h, p, n);
-}
-
-static void
-put_str(struct cry_hash *h, const char *s)
-{
-	put_bytes(h, s, strlen(s));
-}
-
 /*
  * BLAKE2b-256 of str(domain) center(32) str(admin) str(terminal) str(kind) str(subject)
  * str(body without the authority member), every str a 4-byte big-endian length and the bytes.
@@ -78,14 +56,14 @@ message_hash(const unsigned char center[CRY_PK_BYTES], const char *admin, const 
 	struct cry_hash h;
 
 	cry_hash_init(&h);
-	put_str(&h, AUTH_DOMAIN);
+	event_hash_str(&h, AUTH_DOMAIN);
 	cry_hash_update(&h, center, CRY_PK_BYTES);
-	put_str(&h, admin);
-	put_str(&h, terminal);
-	put_str(&h, kind);
-	put_str(&h, subject);
+	event_hash_str(&h, admin);
+	event_hash_str(&h, terminal);
+	event_hash_str(&h, kind);
+	event_hash_str(&h, subject);
 	/* the body without its authority member: the prefix and the closing brace */
-	put_u32(&h, (uint32_t)(prefix_len + 1));
+	event_hash_u32(&h, (uint32_t)(prefix_len + 1));
 	cry_hash_update(&h, prefix, prefix_len);
 	cry_hash_update(&h, "}", 1);
 	cry_hash_final(&h, out);

@@ -20,57 +20,6 @@ secret_key(const char *key)
 	return strcmp(key, "password_hash") == 0 || strcmp(key, "credential") == 0;
 }
 
-/* v written again with every secret member's value replaced by "(hidden)". */
-static void
-write_redacted(struct jw *w, const struct json *v)
-{
-	char num[40];
-	size_t i, n, len;
-	int64_t iv;
-	double dv;
-	const char *s;
-
-	switch (json_type(v)) {
-	case JSON_NULL:
-		jw_null(w);
-		break;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		jw_bool(w, json_type(v) == JSON_TRUE);
-		break;
-	case JSON_NUMBER:
-		if (json_int(v, &iv) == CST_OK) {
-			jw_int(w, iv);
-		} else {
-			json_double(v, &dv);
-			snprintf(num, sizeof num, "%.17g", dv);
-			jw_raw(w, num, strlen(num));
-		}
-		break;
-	case JSON_STRING:
-		s = json_str(v, &len);
-		jw_strn(w, s, len);
-		break;
-	case JSON_ARRAY:
-		jw_arr_begin(w);
-		for (i = 0, n = json_count(v); i < n; i++)
-			write_redacted(w, json_at(v, i));
-		jw_arr_end(w);
-		break;
-	case JSON_OBJECT:
-		jw_obj_begin(w);
-		for (i = 0, n = json_count(v); i < n; i++) {
-			jw_key(w, json_key_at(v, i));
-			if (secret_key(json_key_at(v, i)))
-				jw_str(w, "(hidden)");
-			else
-				write_redacted(w, json_at(v, i));
-		}
-		jw_obj_end(w);
-		break;
-	}
-}
-
 /*
  * The body as stored; or written again when it holds a password hash or a sealed credential
  * (hidden) or a character that would drive the terminal it is printed on (escaped):
@@ -85,7 +34,7 @@ write_body(struct jw *w, const struct event *ev)
 	    !text_safe(ev->body, ev->body_len, 0)) &&
 	    json_parse(ev->body, ev->body_len, &root, NULL) == CST_OK) {
 		jw_key(w, "body");
-		write_redacted(w, root);
+		jw_value(w, root, secret_key);
 		jw_key(w, "body_rewritten");
 		jw_bool(w, 1);
 		json_free(root);

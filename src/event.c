@@ -107,8 +107,8 @@ event_check_fields(const struct event *ev, const char **field, struct errmsg *em
 	return check_body(ev, field, em);
 }
 
-static void
-put_u32(struct cry_hash *h, uint32_t v)
+void
+event_hash_u32(struct cry_hash *h, uint32_t v)
 {
 	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
 
@@ -129,12 +129,12 @@ put_u64(struct cry_hash *h, uint64_t v)
 static void
 put_bytes(struct cry_hash *h, const void *p, size_t n)
 {
-	put_u32(h, (uint32_t)n);
+	event_hash_u32(h, (uint32_t)n);
 	cry_hash_update(h, p, n);
 }
 
-static void
-put_str(struct cry_hash *h, const char *s)
+void
+event_hash_str(struct cry_hash *h, const char *s)
 {
 	put_bytes(h, s, strlen(s));
 }
@@ -145,13 +145,13 @@ event_compute_hash(const struct event *ev, unsigned char out[CRY_HASH_BYTES])
 	struct cry_hash h;
 
 	cry_hash_init(&h);
-	put_str(&h, EV_DOMAIN);
-	put_str(&h, ev->terminal);
+	event_hash_str(&h, EV_DOMAIN);
+	event_hash_str(&h, ev->terminal);
 	put_u64(&h, (uint64_t)ev->seq);
 	put_u64(&h, (uint64_t)ev->ts);
-	put_str(&h, ev->operator_);
-	put_str(&h, ev->kind);
-	put_str(&h, ev->subject);
+	event_hash_str(&h, ev->operator_);
+	event_hash_str(&h, ev->kind);
+	event_hash_str(&h, ev->subject);
 	put_bytes(&h, ev->body, ev->body_len);
 	cry_hash_update(&h, ev->prev, sizeof ev->prev);
 	cry_hash_final(&h, out);

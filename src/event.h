@@ -49,6 +49,9 @@ int event_check_fields(const struct event *ev, const char **field, struct errmsg
 
 /* BLAKE2b-256 over the length-prefixed encoding of everything but hash and sig. */
 void event_compute_hash(const struct event *ev, unsigned char out[CRY_HASH_BYTES]);
+/* The encoding's pieces (docs/journal.md): a big-endian u32; str(x), its length then bytes. */
+void event_hash_u32(struct cry_hash *h, uint32_t v);
+void event_hash_str(struct cry_hash *h, const char *s);
 /* Sets ev->hash from the fields and ev->sig = Ed25519(sk, hash). */
 void event_seal(struct event *ev, const unsigned char sk[CRY_SK_BYTES]);
 /* 1 when ev->sig is pk's signature of ev->hash. */

@@ -1134,3 +1134,81 @@ jw_take(struct jw *w, size_t *len)
 	jw_init(w);
 	return s;
 }
+
+/* The shortest of 15 or 17 significant digits that reads back the same, with a '.' whatever
+ * the locale's decimal separator. */
+static void
+write_double(char *out, size_t size, double d)
+{
+	static const int digits[] = { 15, 17 };
+	struct json *back;
+	double again;
+	size_t i;
+	char *p;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(out, size, "%.*g", digits[i], d);
+		for (p = out; *p; p++)
+			if (*p == ',')
+				*p = '.';
+		back = NULL;
+		again = 0;
+		if (json_parse(out, strlen(out), &back, NULL) == CST_OK &&
+		    json_double(back, &again) == CST_OK && again == d) {
+			json_free(back);
+			return;
+		}
+		json_free(back);
+	}
+}
+
+void
+jw_value(struct jw *w, const struct json *v, int (*hide)(const char *key))
+{
+	char num[40];
+	size_t i, n, len;
+	int64_t iv;
+	double dv;
+	const char *s;
+
+	switch (json_type(v)) {
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		jw_bool(w, json_type(v) == JSON_TRUE);
+		break;
+	case JSON_NUMBER:
+		if (json_int(v, &iv) == CST_OK) {
+			jw_int(w, iv);
+		} else if (json_double(v, &dv) == CST_OK) {
+			write_double(num, sizeof num, dv);
+			jw_raw(w, num, strlen(num));
+		} else {
+			jw_null(w);
+		}
+		break;
+	case JSON_STRING:
+		s = json_str(v, &len);
+		jw_strn(w, s, len);
+		break;
+	case JSON_ARRAY:
+		jw_arr_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++)
+			jw_value(w, json_at(v, i), hide);
+		jw_arr_end(w);
+		break;
+	case JSON_OBJECT:
+		jw_obj_begin(w);
+		for (i = 0, n = json_count(v); i < n; i++) {
+			jw_key(w, json_key_at(v, i));
+			if (hide != NULL && hide(json_key_at(v, i)))
+				jw_str(w, "(hidden)");
+			else
+				jw_value(w, json_at(v, i), hide);
+		}
+		jw_obj_end(w);
+		break;
+	}
+}

@@ -82,6 +82,12 @@ void jw_hex(struct jw *w, const unsigned char *bytes, size_t n);
 /* Already valid JSON, inserted as one value (the caller has validated it; nesting inside it
  * counts towards JSON_MAX_DEPTH of the whole text, which the writer cannot check cheaply). */
 void jw_raw(struct jw *w, const char *json, size_t n);
+/*
+ * A parsed value written again; with hide, every object member whose key hide accepts is
+ * written as "(hidden)" instead (custody log: password hashes). Numbers that are not
+ * integers are written with 17 significant digits.
+ */
+void jw_value(struct jw *w, const struct json *v, int (*hide)(const char *key));
 /* The text so far, NUL-terminated (owned by w). */
 const char *jw_text(const struct jw *w, size_t *len);
 /* Hands the buffer to the caller (free() it) and resets w. */

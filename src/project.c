@@ -171,58 +171,11 @@ proj_int(const struct json *obj, const char *key, int64_t fallback)
 	return json_get_int(obj, key, &v) == CST_OK ? v : fallback;
 }
 
-static void
-write_value(const struct json *v, struct jw *w)
-{
-	size_t i, n;
-	int64_t iv;
-	double dv;
-
-	switch (json_type(v)) {
-	case JSON_NULL:
-		jw_null(w);
-		break;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		jw_bool(w, json_type(v) == JSON_TRUE);
-		break;
-	case JSON_NUMBER:
-		if (json_int(v, &iv) == CST_OK)
-			jw_int(w, iv);
-		else if (json_double(v, &dv) == CST_OK)
-			jw_int(w, (int64_t)dv);
-		else
-			jw_null(w);
-		break;
-	case JSON_STRING: {
-		size_t len;
-		const char *s = json_str(v, &len);
-
-		jw_strn(w, s, len);
-		break;
-	}
-	case JSON_ARRAY:
-		jw_arr_begin(w);
-		for (i = 0, n = json_count(v); i < n; i++)
-			write_value(json_at(v, i), w);
-		jw_arr_end(w);
-		break;
-	case JSON_OBJECT:
-		jw_obj_begin(w);
-		for (i = 0, n = json_count(v); i < n; i++) {
-			jw_key(w, json_key_at(v, i));
-			write_value(json_at(v, i), w);
-		}
-		jw_obj_end(w);
-		break;
-	}
-}
-
 void
 proj_json_text(const struct json *v, struct jw *w)
 {
 	jw_init(w);
-	write_value(v, w);
+	jw_value(w, v, NULL);
 }
 
 int

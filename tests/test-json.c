@@ -810,6 +810,35 @@ test_writer_round_trip(void)
 	jw_free(&w);
 }
 
+static int
+hide_secret(const char *key)
+{
+	return strcmp(key, "secret") == 0;
+}
+
+/* A parsed value written again: the same text, and a hidden member hidden at any depth. */
+static void
+test_jw_value(void)
+{
+	static const char text[] = "{\"a\":[1,-2.5,true,null,\"x\\u0001\"],\"secret\":\"pw\","
+	    "\"b\":{\"secret\":[1],\"c\":0.1}}";
+	struct json *v = NULL;
+	struct jw w;
+
+	ok(json_parse(text, sizeof text - 1, &v, NULL) == CST_OK, "jw_value: a value to write");
+	jw_init(&w);
+	jw_value(&w, v, NULL);
+	ok(strcmp(jw_text(&w, NULL), text) == 0, "jw_value writes the same text back");
+	jw_free(&w);
+	jw_init(&w);
+	jw_value(&w, v, hide_secret);
+	ok(strcmp(jw_text(&w, NULL), "{\"a\":[1,-2.5,true,null,\"x\\u0001\"],\"secret\":"
+	    "\"(hidden)\",\"b\":{\"secret\":\"(hidden)\",\"c\":0.1}}") == 0,
+	    "jw_value hides the members asked, at any depth");
+	jw_free(&w);
+	json_free(v);
+}
+
 int
 main(void)
 {
@@ -826,5 +855,6 @@ main(void)
 	test_writer_ints();
 	test_writer_strings();
 	test_writer_round_trip();
+	test_jw_value();
 	return t_done();
 }
