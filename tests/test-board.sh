@@ -10,59 +10,21 @@ shift
 bin=$(cd "$build" && pwd)/custody
 simbin=$(cd "$build" && pwd)/custody-sim
 localedir=$(cd "$build" && pwd)/locale
-passed=0
-failed=0
 base_sock=custody-board-$$
 sock=$base_sock
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-board-XXXXXX")
 simpids=""
 langs="$*"
 trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
+. "$(dirname "$0")/screen-lib.sh"
 
 BAND=00000B0001
 
-ok() {	# ok CONDITION-EXIT-STATUS "what"
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL [$lang] $2"
-		echo "---- screen:"
-		tmux -L $sock capture-pane -p -t t 2>/dev/null | sed 's/^/| /'
-	fi
-}
 not() { [ "$1" -ne 0 ]; echo $?; }
-
-screen() { tmux -L $sock capture-pane -p -t t; }
-
-# wait_for TEXT [TENTHS]: up to 5 s (or TENTHS/10 s) for TEXT on the screen.
-wait_for() {
-	i=0
-	while [ $i -lt "${2:-100}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { wait_for "$1"; ok $? "$2 (expected \"$1\")"; }
-
-keys() { tmux -L $sock send-keys -t t "$@"; }
-type_text() { tmux -L $sock send-keys -t t -l -- "$1"; }
-settle() { sleep 0.3; }
 
 # What the console shows for a message: its translation when the catalog has one, so the test
 # holds before and after the translators' work.
 tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
-
-idnum() {	# the 18-character number for 17 digits (GB 11643 check character)
-	sum=0; i=0
-	for w in 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; do
-		d=$(printf '%s' "$1" | cut -c$((i + 1)))
-		sum=$((sum + d * w)); i=$((i + 1))
-	done
-	printf '%s%s\n' "$1" "$(printf '10X98765432' | cut -c$((sum % 11 + 1)))"
-}
 
 start() {	# start LANG DATA-DIR COLS ROWS
 	sock=$base_sock-$lang
@@ -70,8 +32,6 @@ start() {	# start LANG DATA-DIR COLS ROWS
 		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
 	tmux -L $sock set-option -t t status off >/dev/null
 }
-
-login() { type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
 
 make_terminal() {
 	d=$top/$1

@@ -10,8 +10,6 @@ build=$1
 shift
 bin=$(cd "$build" && pwd)/custody
 simbin=$(cd "$build" && pwd)/custody-sim
-passed=0
-failed=0
 base_sock=custody-ptest-$$
 sock=$base_sock
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-pscreens-XXXXXX")
@@ -19,31 +17,8 @@ simpids=""
 langs="$*"
 [ -n "$langs" ] || langs="zh_CN en"
 trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
+. "$(dirname "$0")/screen-lib.sh"
 
-ok() {	# ok CONDITION-EXIT-STATUS "what"
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL [$lang] $2"
-		echo "---- screen:"
-		tmux -L $sock capture-pane -p -t t 2>/dev/null | sed 's/^/| /'
-	fi
-}
-screen() { tmux -L $sock capture-pane -p -t t; }
-wait_for() {	# wait_for TEXT: up to 5 s for TEXT on the screen
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { wait_for "$1"; ok $? "$2 (expected \"$1\")"; }
-keys() { tmux -L $sock send-keys -t t "$@"; }
-type_text() { tmux -L $sock send-keys -t t -l -- "$1"; }
-settle() { sleep 0.3; }
 tabs() { n=$1; while [ "$n" -gt 0 ]; do keys Tab; n=$((n - 1)); done; }
 
 start() {	# start LANG DATA-DIR COLS ROWS
@@ -52,7 +27,6 @@ start() {	# start LANG DATA-DIR COLS ROWS
 		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
 	tmux -L $sock set-option -t t status off >/dev/null
 }
-login() { type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
 
 make_terminal() {
 	d=$top/$1

@@ -10,41 +10,15 @@
 build=$1
 shift
 bin=$(cd "$build" && pwd)/custody
-passed=0
-failed=0
 base_sock=custody-stop-$$
 sock=$base_sock
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-stopped-XXXXXX")
 langs="$*"
 trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; rm -rf "$top"' EXIT
+. "$(dirname "$0")/screen-lib.sh"
+# New strings: the translation or, until the catalogs are merged, the English.
+SCREEN_MATCH=-E
 
-ok() {	# ok CONDITION-EXIT-STATUS "what"
-	if [ "$1" -eq 0 ]; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAIL [$lang] $2"
-		echo "---- screen:"
-		tmux -L $sock capture-pane -p -t t 2>/dev/null | sed 's/^/| /'
-	fi
-}
-
-screen() { tmux -L $sock capture-pane -p -t t; }
-# wait_for REGEX: up to 5 s for it on the screen (new strings: the translation or, until the
-# catalogs are merged, the English).
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-expect() { wait_for "$1"; ok $? "$2 (expected \"$1\")"; }
-keys() { tmux -L $sock send-keys -t t "$@"; }
-type_text() { tmux -L $sock send-keys -t t -l -- "$1"; }
-settle() { sleep 0.3; }
 count() { "$bin" log --data "$d" --kind "$1" | grep -c . ; }
 
 start() {	# start LANG [under-fiu]
@@ -65,16 +39,6 @@ fiu() {
 	i=0; while [ -z "$(ls "$d"/fiu-*.in 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	pid=$(ls "$d"/fiu-*.in | sed 's/.*fiu-\([0-9]*\)\.in$/\1/')
 	fiu-ctrl -f "$d/fiu" -c "$1" "$pid"
-}
-login() { type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
-
-idnum() {	# the 18-character number for 17 digits (GB 11643 check character)
-	sum=0; i=0
-	for w in 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; do
-		dd=$(printf '%s' "$1" | cut -c$((i + 1)))
-		sum=$((sum + dd * w)); i=$((i + 1))
-	done
-	printf '%s%s\n' "$1" "$(printf '10X98765432' | cut -c$((sum % 11 + 1)))"
 }
 
 run_language() {
