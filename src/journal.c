@@ -1178,6 +1178,41 @@ verify_event(struct verifier *v, const struct event *ev, const char *bad_column)
 	v->chain.next_seq++;
 }
 
+/*
+ * The events a heal moved aside are kept as they were signed: each must still hash to its
+ * hash and carry its terminal's signature (docs/journal.md, Healing).
+ */
+static int
+verify_forked(struct journal *j, struct verifier *v, struct errmsg *em)
+{
+	unsigned char hash[CRY_HASH_BYTES], pk[CRY_PK_BYTES];
+	struct errmsg why;
+	struct event ev;
+	sqlite3_stmt *st;
+	int rc, status;
+
+	status = db_prepare(j->db, "SELECT " EVENT_COLUMNS " FROM forked ORDER BY terminal, seq",
+	    &st, em);
+	if (status != CST_OK)
+		return status;
+	memset(&ev, 0, sizeof ev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_row(st, &ev);
+		event_compute_hash(&ev, hash);
+		err_clear(&why);
+		if (!cry_equal(hash, ev.hash, sizeof hash))
+			report(v, ev.terminal, ev.seq, "forked",
+			    _("an event moved aside by a heal was altered"));
+		else if (journal_terminal_key(j, ev.terminal, pk, &why) != CST_OK ||
+		    !event_sig_ok(&ev, pk))
+			report(v, ev.terminal, ev.seq, "forked",
+			    _("an event moved aside by a heal is not signed by its terminal"));
+	}
+	event_clear(&ev);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(j->db, rc, em, _("reading the journal"));
+}
+
 int
 journal_verify(struct journal *j, const char *own_terminal, const unsigned char *own_pk,
     void (*fault)(const struct journal_fault *f, void *arg), void *arg,
@@ -1215,6 +1250,8 @@ journal_verify(struct journal *j, const char *own_terminal, const unsigned char 
 		return db_fail(j->db, rc, em, _("reading the journal"));
 	if (own_terminal != NULL && !own_seen)
 		report(&v, own_terminal, 1, "seq", _("this terminal's own chain is empty"));
+	if ((status = verify_forked(j, &v, em)) != CST_OK)
+		return status;
 	if (stats != NULL)
 		*stats = v.stats;
 	if (v.stats.faults)

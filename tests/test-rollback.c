@@ -184,6 +184,17 @@ test_restored_copy(void)
 	ok(visit_get(t->journal, visit_after, &v, &em) == CST_OK,
 	    "the rebuilt projections hold the re-recorded registration");
 	terminal_close(t);
+	r = t_custody("verify", "--data", path("r1"));
+	ok(r.status == 0, "custody verify checks the forked events too, and they hold");
+	t_result_free(&r);
+	cp_dir(path("r1"), path("r1-tampered"));
+	snprintf(sql, sizeof sql, "sqlite3 '%s/custody.db' \"DROP TRIGGER forked_no_update; "
+	    "UPDATE forked SET body = CAST('{}' AS BLOB)\"", path("r1-tampered"));
+	sh("%s", sql);
+	r = t_custody("verify", "--data", path("r1-tampered"));
+	ok(r.status == 1 && t_has(r.out, "forked") && t_has(r.out, "altered"),
+	    "a forked event edited by hand is found by custody verify");
+	t_result_free(&r);
 }
 
 /* The engine of terminal name in this process, on its own loop, through url. */
