@@ -353,6 +353,13 @@ test_restore_command(void)
 	    "a key the ledger does not know restores nothing");
 	t_result_free(&r);
 	ok(access(path("stranger-new/custody.db"), F_OK) != 0, "and leaves nothing half made");
+	r = t_custody("restore", "--data", path("r3-offline"), "--ledger", "https://127.0.0.1:1",
+	    "--key", key, "--ca", path("ca.pem"));
+	ok(r.status == 5 && t_has(r.err, "cannot reach the ledger") &&
+	    access(path("r3-offline/custody.db"), F_OK) != 0 &&
+	    access(path("r3-offline/terminal.key"), F_OK) != 0,
+	    "a ledger that cannot be reached: said so (exit 5), nothing left behind");
+	t_result_free(&r);
 }
 
 /* A terminal clock two hours slow (§4): sync works, the skew is recorded and alerted. */
