@@ -344,4 +344,36 @@ ledger_holds_exactly(const char *terminal, int64_t head)
 	return good;
 }
 
+/* A test's start: a directory, certificates and a ledger on a free port. 0, or 99 to exit. */
+static inline int
+sync_test_begin(const char *tag)
+{
+	if (cry_init() != CST_OK)
+		return 99;
+	signal(SIGPIPE, SIG_IGN);
+	dir = t_tmpdir(tag);
+	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
+	make_certs();
+	ledger_start(0);
+	return 0;
+}
+
+/* Its end: the proxy and the ledger stopped, the directory kept when a check failed. */
+static inline int
+sync_test_end(const char *name)
+{
+	if (proxy_pid > 0) {
+		kill(proxy_pid, SIGTERM);
+		waitpid(proxy_pid, NULL, 0);
+		proxy_pid = -1;
+	}
+	ledger_stop(SIGTERM);
+	if (t_failed == 0)
+		t_rmrf(dir);
+	else
+		fprintf(stderr, "%s: kept %s\n", name, dir);
+	free(dir);
+	return t_done();
+}
+
 #endif

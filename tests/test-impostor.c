@@ -170,19 +170,8 @@ test_impostor(void)
 int
 main(void)
 {
-	if (cry_init() != CST_OK)
+	if (sync_test_begin("impostor") != 0)
 		return 99;
-	signal(SIGPIPE, SIG_IGN);
-	dir = t_tmpdir("impostor");
-	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
-	make_certs();
-	ledger_start(0);
 	test_impostor();
-	ledger_stop(SIGTERM);
-	if (t_failed == 0)
-		t_rmrf(dir);
-	else
-		fprintf(stderr, "test-impostor: kept %s\n", dir);
-	free(dir);
-	return t_done();
+	return sync_test_end("test-impostor");
 }

@@ -433,13 +433,8 @@ test_ca_only(void)
 int
 main(void)
 {
-	if (cry_init() != CST_OK)
+	if (sync_test_begin("rollback") != 0)
 		return 99;
-	signal(SIGPIPE, SIG_IGN);
-	dir = t_tmpdir("rollback");
-	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
-	make_certs();
-	ledger_start(0);
 	snprintf(ledger_url, sizeof ledger_url, "https://127.0.0.1:%d", ledger_port);
 	proxy_start();
 	test_restored_copy();
@@ -447,13 +442,5 @@ main(void)
 	test_restore_command();
 	test_clock_skew();
 	test_ca_only();
-	kill(proxy_pid, SIGTERM);
-	waitpid(proxy_pid, NULL, 0);
-	ledger_stop(SIGTERM);
-	if (t_failed == 0)
-		t_rmrf(dir);
-	else
-		fprintf(stderr, "test-rollback: kept %s\n", dir);
-	free(dir);
-	return t_done();
+	return sync_test_end("test-rollback");
 }

@@ -439,23 +439,12 @@ test_pull_refusal(void)
 int
 main(void)
 {
-	if (cry_init() != CST_OK)
+	if (sync_test_begin("sync") != 0)
 		return 99;
-	signal(SIGPIPE, SIG_IGN);
-	dir = t_tmpdir("sync");
-	snprintf(ledger_db, sizeof ledger_db, "%s/ledger.db", dir);
-	make_certs();
-	ledger_start(0);
 	test_two_terminals();
 	test_refusals();
 	test_outage();
 	test_faults();
 	test_pull_refusal();
-	ledger_stop(SIGTERM);
-	if (t_failed == 0)
-		t_rmrf(dir);
-	else
-		fprintf(stderr, "test-sync: kept %s\n", dir);
-	free(dir);
-	return t_done();
+	return sync_test_end("test-sync");
 }
