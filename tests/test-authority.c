@@ -14,6 +14,7 @@
 #include "hex.h"
 #include "journal.h"
 #include "operator.h"
+#include "journal-util.h"
 #include "t.h"
 #include "terminal.h"
 #include "text.h"
@@ -25,56 +26,6 @@
 #define LOCKOUT (15 * 60000LL)
 
 static char *top;
-
-static struct terminal *
-make(const char *name)
-{
-	char dir[512];
-	struct terminal *t = NULL;
-	struct errmsg em;
-
-	snprintf(dir, sizeof dir, "%s/%s", top, name);
-	if (terminal_create(dir, name, "intake", &em) != CST_OK ||
-	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
-		fprintf(stderr, "%s: %s\n", name, em.text);
-		exit(99);
-	}
-	return t;
-}
-
-struct copy {
-	struct journal *to;
-	int failed;
-};
-
-static int
-store_one(const struct event *ev, void *arg)
-{
-	struct copy *c = arg;
-	struct errmsg em;
-	int stored;
-
-	err_clear(&em);
-	if (journal_store_foreign(c->to, ev, &stored, &em) != CST_OK) {
-		fprintf(stderr, "  store %s #%lld: %s\n", ev->terminal, (long long)ev->seq, em.text);
-		c->failed = 1;
-	}
-	return 0;
-}
-
-/* The events of from's chain that to does not hold yet, in seq order. */
-static int
-copy_chain(struct terminal *from, struct journal *to)
-{
-	unsigned char h[CRY_HASH_BYTES];
-	struct copy c = { to, 0 };
-	struct errmsg em;
-	int64_t after;
-
-	journal_head(to, from->name, &after, h, &em);
-	return journal_chain(from->journal, from->name, after, 1000000, store_one, &c, &em) ==
-	    CST_OK && !c.failed ? 0 : -1;
-}
 
 /* A rogue terminal: tr's key and the head of a chain forged past tr's own journal. */
 struct rogue {
@@ -203,7 +154,7 @@ test_impostor(void)
 	clock_set_ms(T2026);
 	ok(operator_found(ta->journal, "a1", "管理员", "real-admin-pass", center, &em) == CST_OK,
 	    "ta founds the center with the real administrator a1");
-	ok(copy_chain(ta, tb->journal) == 0 && name_is(tb, "a1", "管理员"),
+	ok(tj_copy_chain(ta, tb->journal) == 0 && name_is(tb, "a1", "管理员"),
 	    "tb learns a1 from ta");
 	/* tr, its clock at 2001, says a1 is someone else with another password. */
 	clock_set_ms(T2001);
@@ -260,7 +211,7 @@ test_admin_present(void)
 	    operator_add(tb->journal, &a, "k7", "库管", "keeper", "keeper-pass-7", &em) == CST_OK,
 	    "a2 acts alone with its own password");
 	authority_wipe(&a);
-	ok(copy_chain(tb, ta->journal) == 0 && name_is(ta, "c5", "书记员") &&
+	ok(tj_copy_chain(tb, ta->journal) == 0 && name_is(ta, "c5", "书记员") &&
 	    name_is(ta, "a2", "副管理员") && name_is(ta, "k7", "库管"),
 	    "ta accepts them later");
 	ok(can_login(ta, "c5", "clerk-pass-5"), "c5 logs in at ta");
@@ -305,7 +256,7 @@ test_foreign_lockout(void)
 	for (i = 0; i < 5; i++)
 		can_login(ta, "a1", "wrong-password");
 	ok(!can_login(ta, "a1", "real-admin-pass"), "ta: five failures at ta lock a1 at ta");
-	ok(copy_chain(ta, tb->journal) == 0 && can_login(tb, "a1", "real-admin-pass"),
+	ok(tj_copy_chain(ta, tb->journal) == 0 && can_login(tb, "a1", "real-admin-pass"),
 	    "tb: ta's failures lock nobody at tb");
 	forge(&rb, ta->journal, "a1", "login.succeeded", "a1", "{\"purpose\":\"login\"}", NULL, 0);
 	ok(!can_login(ta, "a1", "real-admin-pass"), "ta: nor does another's success unlock a1");
@@ -469,7 +420,7 @@ test_cutover(void)
 	char hash[CRY_PWHASH_BYTES], body[400], from[32], path[700], sql[1200], name[EV_MAX_ID + 1];
 	unsigned char pk[CRY_PK_BYTES], skl[CRY_SK_BYTES], skw[CRY_SK_BYTES];
 	unsigned char hl[CRY_HASH_BYTES], hw[CRY_HASH_BYTES], h[CRY_HASH_BYTES];
-	struct terminal *tl = make("tl"), *tw = make("tw");
+	struct terminal *tl = tj_make(top, "tl"), *tw = tj_make(top, "tw");
 	struct journal_stats stats;
 	struct authority a, none;
 	struct operator op;
@@ -479,7 +430,7 @@ test_cutover(void)
 	sqlite3 *db;
 
 	clock_set_ms(T2026 + 300000);
-	ok(copy_chain(tw, tl->journal) == 0 &&
+	ok(tj_copy_chain(tw, tl->journal) == 0 &&
 	    terminal_key_load(tl->key_path, name, sizeof name, pk, skl, &em) == CST_OK &&
 	    terminal_key_load(tw->key_path, name, sizeof name, pk, skw, &em) == CST_OK &&
 	    journal_head(tl->journal, "tl", &seq, hl, &em) == CST_OK &&
@@ -543,19 +494,19 @@ static void
 test_tofu(void)
 {
 	unsigned char pk[CRY_PK_BYTES];
-	struct terminal *tu = make("tu"), *tv = make("tv");
+	struct terminal *tu = tj_make(top, "tu"), *tv = tj_make(top, "tv");
 	struct authority rogue_center;
 	struct rogue rv;
 	struct errmsg em;
 	char why[ERRMSG_MAX];
 
-	copy_chain(tv, tu->journal);
+	tj_copy_chain(tv, tu->journal);
 	rogue_init(&rv, tv);
 	authority_new_center(&rogue_center, "a1");
 	ok(forge_signed(&rv, tu->journal, &rogue_center, "note.added", "v-1", "{\"n\":1}", why,
 	    sizeof why) == CST_OK && journal_center(tu->journal, pk, &em) == CST_ERR_NOTFOUND,
 	    "a signed event that is not reference data pins nothing");
-	ok(copy_chain(ta, tu->journal) == 0 && journal_center(tu->journal, pk, &em) == CST_OK &&
+	ok(tj_copy_chain(ta, tu->journal) == 0 && journal_center(tu->journal, pk, &em) == CST_OK &&
 	    memcmp(pk, center, sizeof pk) == 0 && name_is(tu, "a1", "管理员"),
 	    "the first signed operator it stores pins the center (trust on first use)");
 	ok(forge_signed(&rv, tu->journal, &rogue_center, "operator.added", "b8", "{\"id\":\"b8\","
@@ -655,12 +606,12 @@ main(void)
 		return 99;
 	top = t_tmpdir("authority");
 	clock_set_ms(T2026 - 1000);
-	ta = make("ta");
-	tb = make("tb");
-	tr = make("tr");
-	copy_chain(ta, tb->journal);
-	copy_chain(tb, ta->journal);
-	copy_chain(tr, ta->journal);
+	ta = tj_make(top, "ta");
+	tb = tj_make(top, "tb");
+	tr = tj_make(top, "tr");
+	tj_copy_chain(ta, tb->journal);
+	tj_copy_chain(tb, ta->journal);
+	tj_copy_chain(tr, ta->journal);
 	rogue_init(&rb, tr);
 	test_impostor();
 	test_admin_present();

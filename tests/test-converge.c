@@ -10,57 +10,12 @@
 #include "clock.h"
 #include "journal.h"
 #include "operator.h"
+#include "journal-util.h"
 #include "t.h"
 #include "terminal.h"
 #include "util.h"
 
 #define T0 1795000000000LL
-
-static struct terminal *
-make(const char *top, const char *name)
-{
-	char dir[512];
-	struct terminal *t = NULL;
-	struct errmsg em;
-
-	snprintf(dir, sizeof dir, "%s/%s", top, name);
-	if (terminal_create(dir, name, "intake", &em) != CST_OK ||
-	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK) {
-		fprintf(stderr, "%s: %s\n", name, em.text);
-		exit(99);
-	}
-	return t;
-}
-
-struct copy {
-	struct journal *to;
-	int failed;
-};
-
-static int
-store_one(const struct event *ev, void *arg)
-{
-	struct copy *c = arg;
-	struct errmsg em;
-	int stored;
-
-	if (journal_store_foreign(c->to, ev, &stored, &em) != CST_OK) {
-		fprintf(stderr, "  store %s #%lld: %s\n", ev->terminal, (long long)ev->seq, em.text);
-		c->failed = 1;
-	}
-	return 0;
-}
-
-/* Every event of terminal from's chain into to, in seq order. */
-static int
-copy_chain(struct terminal *from, struct journal *to)
-{
-	struct copy c = { to, 0 };
-	struct errmsg em;
-
-	return journal_chain(from->journal, from->name, 0, 1000000, store_one, &c, &em) ==
-	    CST_OK && !c.failed ? 0 : -1;
-}
 
 static int
 name_of(struct journal *j, const char *id, const char *want)
@@ -112,10 +67,10 @@ main(void)
 	struct errmsg em;
 
 	clock_set_ms(T0);
-	a = make(top, "ta");
-	b = make(top, "tb");
-	c = make(top, "tc");
-	d = make(top, "td");
+	a = tj_make(top, "ta");
+	b = tj_make(top, "tb");
+	c = tj_make(top, "tc");
+	d = tj_make(top, "td");
 	clock_set_ms(T0 + 1000);
 	ok(operator_add(a->journal, t_admin(), "c9", "甲", "clerk", "first-pass-1", &em) == CST_OK,
 	    "ta adds c9");
@@ -128,11 +83,11 @@ main(void)
 	ok(operator_add(b->journal, t_admin(), "c8", "丙", "clerk", "second-pass-8", &em) ==
 	    CST_OK, "and c8");
 	clock_set_ms(T0 + 3000);
-	ok(copy_chain(a, c->journal) == 0 && copy_chain(b, c->journal) == 0,
+	ok(tj_copy_chain(a, c->journal) == 0 && tj_copy_chain(b, c->journal) == 0,
 	    "tc learns ta's events, then tb's");
-	ok(copy_chain(b, d->journal) == 0 && copy_chain(a, d->journal) == 0,
+	ok(tj_copy_chain(b, d->journal) == 0 && tj_copy_chain(a, d->journal) == 0,
 	    "td learns tb's events, then ta's");
-	ok(copy_chain(b, a->journal) == 0 && copy_chain(a, b->journal) == 0,
+	ok(tj_copy_chain(b, a->journal) == 0 && tj_copy_chain(a, b->journal) == 0,
 	    "ta and tb learn each other's");
 	{
 		struct terminal *all[4] = { a, b, c, d };
