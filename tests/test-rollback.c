@@ -197,6 +197,47 @@ test_restored_copy(void)
 	t_result_free(&r);
 }
 
+/*
+ * While a heal runs, appends wait (§2, "stops appending"): a clerk's registration is refused
+ * with a message that says why and nothing is written; saved again with the same action id
+ * once the heal is over, it is recorded once.
+ */
+static void
+test_hold(void)
+{
+	static const char action[] = "5b1f6c2e-9a3d-4e7f-8b2c-1d0e9f8a7b6c";
+	struct terminal *t;
+	struct registration reg;
+	struct intake_error e;
+	struct intake in;
+	char visit[64], id[19];
+	int64_t before;
+
+	make_terminal("r6", "intake");
+	before = head_of("r6");
+	t = open_terminal("r6", TERMINAL_SIGN);
+	memset(&in, 0, sizeof in);
+	in.j = t->journal;
+	in.action = action;
+	snprintf(in.operator_, sizeof in.operator_, "c1");
+	make_id("11010519800101009", id);
+	fill_registration(&reg, "吴十", id, "C0006");
+	journal_hold(t->journal, "the journal is being healed from the ledger: try again in a "
+	    "moment");
+	memset(&e, 0, sizeof e);
+	ok(intake_register(&in, &reg, visit, &e) == CST_ERR_BUSY && t_has(e.em.text, "healed"),
+	    "during a heal a registration is refused, and told why");
+	journal_hold(t->journal, NULL);
+	memset(&e, 0, sizeof e);
+	ok(intake_register(&in, &reg, visit, &e) == CST_OK && !e.already,
+	    "after the heal the same form saved again is recorded");
+	memset(&e, 0, sizeof e);
+	ok(intake_register(&in, &reg, visit, &e) == CST_OK && e.already,
+	    "and once only");
+	terminal_close(t);
+	ok(head_of("r6") == before + 1, "one event in all");
+}
+
 /* The engine of terminal name in this process, on its own loop, through url. */
 struct engine {
 	struct terminal *t;
@@ -442,5 +483,6 @@ main(void)
 	test_restore_command();
 	test_clock_skew();
 	test_ca_only();
+	test_hold();
 	return sync_test_end("test-rollback");
 }
