@@ -89,7 +89,8 @@ sync_head_ok(struct sync *s, const struct json *root)
 	err_clear(&em);
 	if (wire_get_hex(root, "ledger_key", pk, sizeof pk) != 0 ||
 	    wire_receipt_read(json_get(root, "head"), &r, &em) != CST_OK) {
-		sync_failed(s, 0, "%s", _("the ledger's answer about this terminal's head is malformed"));
+		sync_failed(s, 0, "%s",
+		    _("the ledger's answer about this terminal's head is malformed"));
 		return;
 	}
 	if (s->cf.learn_key && !s->learned_key) {
@@ -98,8 +99,8 @@ sync_head_ok(struct sync *s, const struct json *root)
 	}
 	if (!cry_equal(pk, s->cf.ledger_pk, sizeof pk) || strcmp(r.terminal, s->terminal) != 0 ||
 	    !wire_receipt_ok(&r, s->cf.ledger_pk)) {
-		sync_failed(s, 0, "%s", _("the ledger's receipt for this terminal's head is not signed by the "
-		    "enrolled ledger key"));
+		sync_failed(s, 0, "%s", _("the ledger's receipt for this terminal's head is not "
+		    "signed by the enrolled ledger key"));
 		return;
 	}
 	if (sync_learn_time(s, json_get(root, "time")) != 0) {
@@ -125,6 +126,7 @@ sync_head_ok(struct sync *s, const struct json *root)
 		sync_step_soon(s, 0);
 		return;
 	}
+	s->rolled_back = 0;
 	if (s->mode == SYNC_CHECK) {
 		sync_end_once(s, CST_OK, "");
 		return;
