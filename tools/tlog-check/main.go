@@ -286,7 +286,7 @@ func keyID(name string, typ byte, pk []byte) uint32 {
 }
 
 func parseWitness(vkey string) (witness, error) {
-	f := strings.Split(vkey, "+")
+	f := strings.SplitN(vkey, "+", 3)
 	if len(f) != 3 || f[0] == "" || len(f[1]) != 8 {
 		return witness{}, errors.New("not name+id+key")
 	}
