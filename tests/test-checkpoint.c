@@ -366,6 +366,9 @@ test_unknown_and_sign(void)
 	ok(full.nsigs == CKPT_MAX_SIGS, "a note filled with 32 signatures");
 	cry_keypair_new(big, pk, sk);
 	ok(note_sign(&full, "one-more", sk) != 0, "note_sign refuses a 33rd line");
+	full.body[0] = '\r';
+	ok(note_sign(&full, "other", sk) != 0, "note_sign refuses a body with a carriage return");
+	full.body[0] = 'l';
 	full.body[full.body_len - 1] = 'x';
 	ok(note_sign(&full, "other", sk) != 0, "note_sign refuses a body without a final newline");
 	memset(&full, 0, sizeof full);
