@@ -216,6 +216,9 @@ test_checkpoints(void)
 	BODY_BAD("o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2=\n", "refused: a 31-byte root");
 	BODY_BAD("o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2J=\n", "refused: non-canonical base64");
 	BODY_BAD("o\n5\nCsUYapGGPo4dkMgIAUqom_Xajj7h2fB2MPA3j2jxq2I=\n", "refused: URL-safe base64");
+	/* libsodium 1.0.18 alone decodes these bytes as "///" (found by fuzz-note). */
+	BODY_BAD("o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MP\xe2\x80\x94" "ejxq2I=\n",
+	    "refused: a root with bytes outside the alphabet");
 	BODY_BAD("o\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I\n", "refused: missing padding");
 	BODY_BAD("o\n5\n", "refused: no root");
 	BODY_BAD("o\r\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", "refused: a carriage return");
