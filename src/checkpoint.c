@@ -468,10 +468,12 @@ sig_slot(struct note *nt, const char *name, uint32_t id)
 	return &nt->sigs[nt->nsigs++];
 }
 
+/* A body that a note may carry: so that what we sign, note_parse reads back. */
 static int
 body_ok(const struct note *nt)
 {
-	return nt->body_len > 0 && nt->body_len < CKPT_NOTE_MAX && nt->body[nt->body_len - 1] == '\n';
+	return nt->body_len > 0 && nt->body_len < CKPT_NOTE_MAX &&
+	    nt->body[nt->body_len - 1] == '\n' && valid_text(nt->body, nt->body_len, 1);
 }
 
 int

@@ -358,7 +358,7 @@ flip(const char *name, size_t off)
 }
 
 static const char all_args[] = "-witness '%s' -old 1 -old 300 -old 513 -old 999 -old 1000 "
-    "-leaf 0 -leaf 1 -leaf 255 -leaf 256 -leaf 999 -head '%s/head-513.json' "
+    "-leaf 0 -leaf 1 -leaf 255 -leaf 256 -leaf 999 -event intake-02:5 -head '%s/head-513.json' "
     "-head '%s/head-1000.json' -proof '%s/leaf-700.tlog-proof'";
 
 static void
@@ -389,8 +389,8 @@ test_accepted(void)
 	    "an older checkpoint's log object verifies");
 	ok(strstr(out, "leaf 700's inclusion in the signed checkpoint of size 1000 verifies") &&
 	    strstr(out, "its checkpoint and leaf are the log's"), "the tlog-proof file verifies");
-	ok(strstr(out, "tlog-check: 32 passed, 0 failed") != NULL, "32 checks passed, none failed");
-	if (rc != 0 || strstr(out, "tlog-check: 32 passed, 0 failed") == NULL)
+	ok(strstr(out, "tlog-check: 35 passed, 0 failed") != NULL, "35 checks passed, none failed");
+	if (rc != 0 || strstr(out, "tlog-check: 35 passed, 0 failed") == NULL)
 		fprintf(stderr, "%s", out);
 }
 
@@ -441,6 +441,11 @@ test_refused(const unsigned char roots[4][TLOG_HASH_BYTES])
 	    "a forged consistency proof is refused");
 	flip("proof/consistency?old=300&size=1000", 40);
 	ok(refused("-leaf 1000", "leaf 1000: not in the tree of size 1000"), "a leaf beyond the tree is refused");
+	n = get_file("leaf?terminal=intake-02&seq=5", saved, sizeof saved);
+	put_file("leaf?terminal=intake-02&seq=5", "{\"terminal\":\"intake-02\",\"seq\":5,\"index\":14}", 43);
+	ok(refused("-event intake-02:5", "event intake-02:5: leaf 14 is not this event's"),
+	    "a leaf lookup that names another event's leaf is refused");
+	put_file("leaf?terminal=intake-02&seq=5", saved, n);
 
 	snprintf(args, sizeof args, "-witness '%s'", vkey);
 	ok(refused(args, "checkpoint: witness " ORIGIN ": no cosignature"), "a witness that did not cosign is refused");
@@ -466,7 +471,11 @@ write_proofs(const unsigned char roots[4][TLOG_HASH_BYTES])
 
 	for (k = 0; k < 5; k++)
 		good &= put_inclusion(leaf[k], NLEAVES) == 0 && put_consistency(old[k], NLEAVES) == 0;
+	good &= put_inclusion(13, NLEAVES) == 0;
 	ok(good, "inclusion and consistency proofs are made");
+	/* GET /tlog/leaf: leaf i is of intake-0(i % 3 + 1), seq i / 3 + 1. */
+	snprintf(text, sizeof text, "{\"terminal\":\"intake-02\",\"seq\":5,\"index\":13}");
+	put_file("leaf?terminal=intake-02&seq=5", text, strlen(text));
 	good = signed_checkpoint(513, roots[2], sk, 0, note, sizeof note) > 0 &&
 	    put_head("../head-513.json", note, 513, 400, 300) == 0;
 	good &= signed_checkpoint(NLEAVES, roots[3], sk, 1, note, sizeof note) > 0 &&
@@ -547,7 +556,7 @@ test_live(void)
 	snprintf(args + strlen(args), sizeof args - strlen(args), all_args, wvkey, root_dir,
 	    root_dir, root_dir);
 	rc = check(args, out, sizeof out);
-	ok(rc == 0 && strstr(out, "tlog-check: 32 passed, 0 failed"),
+	ok(rc == 0 && strstr(out, "tlog-check: 35 passed, 0 failed"),
 	    "tlog-check accepts the log over HTTPS, every check as from the directory");
 	if (rc != 0)
 		fprintf(stderr, "%s", out);

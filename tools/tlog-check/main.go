@@ -6,10 +6,10 @@
 //	tlog-check -url URL -vkey VKEY [-cacert FILE] [-old N]... [-leaf I]... [options]
 //	tlog-check -offline DIR -vkey VKEY [-old N]... [-leaf I]... [options]
 //
-// -url reads URL/tlog/checkpoint and URL/tlog/tile/... over HTTP(S); -offline reads the same
-// layout from a directory (DIR/checkpoint, DIR/tile/...), as a static mirror holds it. It
-// prints one line per check and exits 0 when every check passed, 1 when one failed, 2 on a
-// usage error.
+// -url reads URL/tlog/checkpoint, URL/tlog/tile/... and the proofs URL/tlog/proof/... over
+// HTTP(S); -offline reads the same names from a directory (DIR/checkpoint, DIR/tile/...,
+// DIR/proof/inclusion?index=I&size=N), as a mirror would hold them. It prints one line per
+// check and exits 0 when every check passed, 1 when one failed, 2 on a usage error.
 //
 // Built offline from Debian's golang-go and golang-golang-x-mod-dev (x/mod 0.7.0):
 //
@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -285,7 +286,7 @@ func keyID(name string, typ byte, pk []byte) uint32 {
 }
 
 func parseWitness(vkey string) (witness, error) {
-	f := strings.Split(vkey, "+")
+	f := strings.SplitN(vkey, "+", 3)
 	if len(f) != 3 || f[0] == "" || len(f[1]) != 8 {
 		return witness{}, errors.New("not name+id+key")
 	}
@@ -483,6 +484,83 @@ func (l *log) checkLeaf(i int64) {
 		return
 	}
 	l.c.ok("leaf %d: inclusion in %d (%d hashes) verifies", i, n, len(p))
+	var lp ledgerProof
+	err = l.getProof(fmt.Sprintf("proof/inclusion?index=%d&size=%d", i, n), &lp)
+	if err == nil && (lp.Index == nil || *lp.Index != i || lp.Size != n) {
+		err = errors.New("the answer is for another index or size")
+	}
+	if err == nil {
+		err = tlog.CheckRecord(lp.proof, n, l.head.tree.Hash, i, tlog.RecordHash(data))
+	}
+	if err != nil {
+		l.c.fail("leaf %d: the ledger's inclusion proof: %v", i, err)
+		return
+	}
+	l.c.ok("leaf %d: the ledger's inclusion proof (%d hashes) verifies", i, len(lp.proof))
+}
+
+// A proof as GET /tlog/proof/inclusion and /tlog/proof/consistency answer it.
+type ledgerProof struct {
+	Index *int64   `json:"index"`
+	Old   *int64   `json:"old"`
+	Size  int64    `json:"size"`
+	Proof []string `json:"proof"`
+	proof []tlog.Hash
+}
+
+func (l *log) getProof(path string, p *ledgerProof) error {
+	raw, err := l.src.get(path, 64*1024)
+	if err != nil {
+		return fmt.Errorf("GET /tlog/%s: %v", path, err)
+	}
+	if err := json.Unmarshal(raw, p); err != nil {
+		return fmt.Errorf("GET /tlog/%s: not JSON: %v", path, err)
+	}
+	p.proof, err = parseHashes(p.Proof)
+	return err
+}
+
+// checkEvent finds an event's leaf (GET /tlog/leaf), checks that the leaf is that event's
+// and checks its inclusion as -leaf does.
+func (l *log) checkEvent(spec string) {
+	i := strings.LastIndexByte(spec, ':')
+	seq, err := strconv.ParseInt(spec[i+1:], 10, 64)
+	if i < 1 || err != nil || seq < 1 {
+		l.c.fail("event %s: not TERMINAL:SEQ", spec)
+		return
+	}
+	term := spec[:i]
+	var ans struct {
+		Terminal string `json:"terminal"`
+		Seq      int64  `json:"seq"`
+		Index    *int64 `json:"index"`
+	}
+	path := fmt.Sprintf("leaf?terminal=%s&seq=%d", url.QueryEscape(term), seq)
+	raw, err := l.src.get(path, 4096)
+	if err == nil {
+		err = json.Unmarshal(raw, &ans)
+	}
+	if err == nil && (ans.Index == nil || ans.Terminal != term || ans.Seq != seq) {
+		err = errors.New("the answer is for another event or has no index")
+	}
+	if err == nil && (*ans.Index < 0 || *ans.Index >= l.head.tree.N) {
+		err = fmt.Errorf("index %d is not below the size %d", *ans.Index, l.head.tree.N)
+	}
+	var data []byte
+	if err == nil {
+		data, err = l.entry(*ans.Index)
+	}
+	if err != nil {
+		l.c.fail("event %s: GET /tlog/%s: %v", spec, path, err)
+		return
+	}
+	if leafValid(data) != "" || string(data[2:2+int(data[1])]) != term ||
+		binary.BigEndian.Uint64(data[2+int(data[1]):]) != uint64(seq) {
+		l.c.fail("event %s: leaf %d is not this event's", spec, *ans.Index)
+		return
+	}
+	l.c.ok("event %s: its leaf is %d", spec, *ans.Index)
+	l.checkLeaf(*ans.Index)
 }
 
 // checkOld proves the tree of size m a prefix of the head (ProveTree) and checks it (CheckTree).
@@ -507,6 +585,19 @@ func (l *log) checkOld(m int64) {
 		return
 	}
 	l.c.ok("old %d: consistency with %d (%d hashes) verifies, old root %s", m, n, len(p), old)
+	var lp ledgerProof
+	err = l.getProof(fmt.Sprintf("proof/consistency?old=%d&size=%d", m, n), &lp)
+	if err == nil && (lp.Old == nil || *lp.Old != m || lp.Size != n) {
+		err = errors.New("the answer is for another old size or size")
+	}
+	if err == nil {
+		err = tlog.CheckTree(lp.proof, n, l.head.tree.Hash, m, old)
+	}
+	if err != nil {
+		l.c.fail("old %d: the ledger's consistency proof: %v", m, err)
+		return
+	}
+	l.c.ok("old %d: the ledger's consistency proof (%d hashes) verifies", m, len(lp.proof))
 }
 
 func parseHashes(list []string) ([]tlog.Hash, error) {
@@ -724,14 +815,14 @@ func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
 
 func usage() {
 	fmt.Fprintf(os.Stderr, "usage: tlog-check (-url URL [-cacert FILE] | -offline DIR) -vkey VKEY\n"+
-		"\t[-old N]... [-leaf I]... [-head FILE [-head-old N]]... [-proof FILE]...\n"+
-		"\t[-witness VKEY]... [-entries=false]\n")
+		"\t[-old N]... [-leaf I]... [-event TERMINAL:SEQ]... [-head FILE [-head-old N]]...\n"+
+		"\t[-proof FILE]... [-witness VKEY]... [-entries=false]\n")
 	flag.PrintDefaults()
 	os.Exit(2)
 }
 
-func newSource(url, dir, cacert string) (source, error) {
-	if (url == "") == (dir == "") {
+func newSource(base, dir, cacert string) (source, error) {
+	if (base == "") == (dir == "") {
 		return nil, errors.New("give one of -url and -offline")
 	}
 	if dir != "" {
@@ -752,13 +843,13 @@ func newSource(url, dir, cacert string) (source, error) {
 		Timeout:   60 * time.Second,
 		Transport: &http.Transport{TLSClientConfig: cfg, Proxy: nil},
 	}
-	return &httpSource{strings.TrimSuffix(url, "/") + "/tlog/", client}, nil
+	return &httpSource{strings.TrimSuffix(base, "/") + "/tlog/", client}, nil
 }
 
 func main() {
 	var olds, leaves int64List
-	var heads, proofs, wkeys stringList
-	url := flag.String("url", "", "the ledger's URL (https://HOST:PORT); the log is under /tlog/")
+	var heads, proofs, wkeys, events stringList
+	urlFlag := flag.String("url", "", "the ledger's URL (https://HOST:PORT); the log is under /tlog/")
 	dir := flag.String("offline", "", "a directory laid out as URL/tlog/: checkpoint, tile/...")
 	vkey := flag.String("vkey", "", "the ledger's verifier key, name+id+key (custody-ledger key)")
 	cacert := flag.String("cacert", "", "PEM file of the CA that signed the ledger's certificate")
@@ -766,6 +857,7 @@ func main() {
 	headOld := flag.Int64("head-old", 0, "the old size a -head file's consistency proof starts from")
 	flag.Var(&olds, "old", "check consistency from this tree size to the checkpoint's (repeatable)")
 	flag.Var(&leaves, "leaf", "check the inclusion of this leaf index (repeatable)")
+	flag.Var(&events, "event", "TERMINAL:SEQ: find its leaf (GET /tlog/leaf) and check it (repeatable)")
 	flag.Var(&heads, "head", "a saved log object (GET /v1/head, a push answer) to check (repeatable)")
 	flag.Var(&proofs, "proof", "a c2sp.org/tlog-proof file to check (repeatable)")
 	flag.Var(&wkeys, "witness", "a witness's vkey whose cosignature the checkpoint must carry (repeatable)")
@@ -774,7 +866,7 @@ func main() {
 	if flag.NArg() > 0 || *vkey == "" {
 		usage()
 	}
-	src, err := newSource(*url, *dir, *cacert)
+	src, err := newSource(*urlFlag, *dir, *cacert)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "tlog-check: %v\n", err)
 		os.Exit(2)
@@ -801,6 +893,9 @@ func main() {
 		}
 		for _, i := range leaves {
 			l.checkLeaf(i)
+		}
+		for _, e := range events {
+			l.checkEvent(e)
 		}
 		for _, f := range heads {
 			l.checkHead(f, *headOld)
