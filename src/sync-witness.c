@@ -368,6 +368,7 @@ sync_start_cosign(struct sync *s)
 	if ((size_t)snprintf(name, sizeof name, "%s/witness/%s", s->ckpt.origin, s->terminal) <
 	    sizeof name && note_parse(s->ckpt_note, strlen(s->ckpt_note), nt) == 0) {
 		nt->nsigs = 0;	/* the ledger has its own signature: only ours is sent */
+		nt->other_len = 0;
 		note_cosign(nt, name, s->sk, (uint64_t)((clock_now_ms() + s->offset) / 1000));
 		if (nt->nsigs == 1)
 			n = note_sig_line(&nt->sigs[0], line, sizeof line);
