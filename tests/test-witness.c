@@ -188,7 +188,7 @@ test_restored_ledger(void)
 	ledger_stop(SIGTERM);
 	db_copy(live, backup);
 	ledger_start(ledger_port);
-	add_notes("w1", 7);
+	add_notes("w1", 12);
 	sync_once_cli("w1", "w1 pushes after the ledger's backup");
 	before = stored_checkpoint("w1");
 
@@ -196,7 +196,6 @@ test_restored_ledger(void)
 	db_copy(backup, live);
 	ledger_start(ledger_port);
 	make_terminal("w2", "exit");	/* another terminal, on the restored ledger */
-	add_notes("w2", 3);
 	sync_once_cli("w2", "w2 pushes to the restored ledger");
 	cursor = sql_int("w1", "SELECT value FROM local WHERE name = 'sync.cursor'");
 
