@@ -92,6 +92,7 @@ struct sync {
 	int head_without_old;		/* the head with old= was refused: asked again without */
 	int64_t cosigned;		/* the size of the checkpoint last cosigned */
 	int cosign_due;			/* the stored checkpoint awaits this terminal's cosignature */
+	int log_unproven;		/* a push answered a larger checkpoint: the head proves it */
 	char log_refusal[ERRMSG_MAX];	/* why the log is refused: no pull until an admin acts */
 	char log_code[32];		/* its short reason (signature, smaller, inconsistent, ...) */
 

@@ -285,12 +285,18 @@ refuse(struct sync *s, const char *code, const char *why, const struct log_answe
 		    em.text);
 }
 
-/* A checkpoint that passed: stored when new, and due for a cosignature after a head. */
+/*
+ * A checkpoint that passed: stored when new, and due for a cosignature after a head. A push
+ * answer's larger checkpoint comes without a consistency proof: the round asks for the head
+ * again once its pushes are done, and that one, proven from the stored checkpoint, is kept.
+ */
 static void
 keep(struct sync *s, const struct log_answer *a, int push)
 {
-	if (!a->consistent)
+	if (!a->consistent) {
+		s->log_unproven = 1;	/* a push: the head asked again before the pull proves it */
 		return;
+	}
 	if (s->ckpt.size != a->c.size || !cry_equal(s->ckpt.root, a->c.root, TLOG_HASH_BYTES) ||
 	    strcmp(s->ckpt.origin, a->c.origin) != 0) {
 		if (journal_local_set(s->j, K_CHECKPOINT, a->text, NULL) != CST_OK)
@@ -445,6 +451,10 @@ sync_trust_log(struct journal *j, const char *terminal, const char *admin, char 
 			status = journal_local_set(j, K_LOG_CODE, "", em);
 		if (status == CST_OK)
 			status = journal_local_set(j, K_COSIGNED, "0", em);
+		/* The history accepted is pulled from its start: cursors of the one refused mean
+		 * nothing in it (a ledger restored from a backup hands out its cursors again). */
+		if (status == CST_OK)
+			status = journal_local_set(j, K_CURSOR, "0", em);
 		if (status == CST_OK)
 			status = sync_alert(j, terminal, SYNC_RULE_LOG, ALERT_RED, "{}", 0, 0, em);
 		if (status == CST_OK)

@@ -702,6 +702,7 @@ sync_failed(struct sync *s, int offline, const char *fmt, ...)
 	s->head_checked = 0;		/* the next round asks for the head again */
 	s->head_without_old = 0;
 	s->cosign_due = 0;		/* tried again at the next round's head */
+	s->log_unproven = 0;		/* the next round starts with a head */
 	s->stale_retried = 0;
 	if (s->healing) {
 		s->healing = 0;		/* appends go on; the next round heals again */
@@ -806,7 +807,10 @@ step(struct sync *s)
 		rc = sync_start_chain(s);	/* own events, checked against our own key */
 	else if (head > s->acked && !s->push_refused)
 		rc = start_push(s);		/* own signed events: the ledger cannot forge them */
-	else if (s->log_refusal[0] != '\0') {
+	else if (s->log_unproven && s->log_refusal[0] == '\0') {
+		s->log_unproven = 0;
+		rc = sync_start_head(s);	/* the tree grew with the push: proven from ours */
+	}	else if (s->log_refusal[0] != '\0') {
 		rc = 0;
 		sync_round_over(s);		/* a refused log: nothing is pulled from it */
 	} else

@@ -66,9 +66,10 @@ ledger_key_of(const char *name, unsigned char pk[CRY_PK_BYTES])
 static int64_t
 count_kind(const char *name, const char *kind)
 {
-	char sql[128];
+	char sql[192];
 
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = '%s'", kind);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE kind = '%s' AND "
+	    "terminal = '%s'", kind, name);
 	return sql_int(name, sql);
 }
 
@@ -118,7 +119,7 @@ static struct t_result
 fetch_public(const char *what)
 {
 	char url[128];
-	char *argv[] = { "curl", "-sS", "--fail", "--cacert", (char *)path("ca.pem"), url, NULL };
+	char *argv[] = { "/usr/bin/curl", "-sS", "--fail", "--cacert", (char *)path("ca.pem"), url, NULL };
 
 	snprintf(url, sizeof url, "%s%s", ledger_url, what);
 	return t_run(argv, NULL, NULL);
@@ -264,7 +265,7 @@ test_restored_ledger(void)
 		fprintf(stderr, "%s%s", r.out, r.err);
 	t_result_free(&r);
 	ok(sql_int("w1", "SELECT count(*) FROM events WHERE terminal = 'w2'") > 0,
-	    "and pulls again");
+	    "and pulls again, from the start of the history it accepted");
 	r = t_custody("sync", "--data", path("w1"), "--status");
 	ok(r.status == 0 && !t_has(r.out, "REFUSED"), "sync --status: nothing refused");
 	t_result_free(&r);
