@@ -111,6 +111,9 @@ log_text(const uint8_t *data, size_t size, int signed_here, struct jw *w)
 	size_t n, body_len, i;
 
 	if (!signed_here) {
+		/* taken as it comes: the answer's bytes are parsed as the ledger's would be */
+		if (json_validate((const char *)data, size, NULL) != CST_OK)
+			return -1;
 		jw_raw(w, (const char *)data, size);
 		return 0;
 	}
