@@ -162,7 +162,8 @@ run: deps all
 DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialport-dev libncurses-dev gettext sqlite3 \
 	tmux clang libclang-rt-14-dev mandoc man-db \
 	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev \
-	libqrencode-dev libpng-dev zbar-tools librsvg2-bin fiu-utils libfiu-dev
+	libqrencode-dev libpng-dev zbar-tools librsvg2-bin fiu-utils libfiu-dev \
+	golang-go golang-golang-x-mod-dev
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -220,3 +221,10 @@ $(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback $(BUILD)/tests/test-impost
 # test-crash makes fdatasync fail for real: libfiu's POSIX preload (fiu-run -x, fiu-utils),
 # enabled from inside the child at the right moment (libfiu-dev).
 $(BUILD)/tests/test-crash: PKG_LIBS += -lfiu
+# The transparency log's outside checker: Go against Debian's golang.org/x/mod, built offline.
+$(BUILD)/tests/tlog-check: tools/tlog-check/main.go
+	@mkdir -p $(dir $@)
+	$(SAY) GO $@
+	$(Q)GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=$(abspath $(BUILD))/gocache \
+		go build -o $@ ./tools/tlog-check
+$(BUILD)/tests/test-tlog-go: $(BUILD)/tests/tlog-check

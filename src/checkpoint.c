@@ -21,12 +21,25 @@
 #define HASH_B64_LEN 44			/* base64 of 32 bytes */
 #define PROOF_HEADER "c2sp.org/tlog-proof@v1\n"
 
-/* Standard padded base64 (RFC 4648 §4) of exactly n bytes, canonical: 0 or -1. */
+/*
+ * Standard padded base64 (RFC 4648 §4), canonical: 0 or -1. The alphabet is checked here
+ * first: libsodium 1.0.18's decoder reads some bytes above 0x7f as digits (the fuzzer found
+ * "\xac" taken for "/").
+ */
 static int
 b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n)
 {
-	if (len == 0 || sodium_base642bin(out, cap, s, len, NULL, n, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0)
+	size_t i, pad = 0;
+
+	if (len == 0 || len % 4 != 0)
+		return -1;
+	while (pad < 2 && s[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '/'))
+			return -1;
+	if (sodium_base642bin(out, cap, s, len, NULL, n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
 		return -1;
 	return 0;
 }
@@ -455,10 +468,12 @@ sig_slot(struct note *nt, const char *name, uint32_t id)
 	return &nt->sigs[nt->nsigs++];
 }
 
+/* A body that a note may carry: so that what we sign, note_parse reads back. */
 static int
 body_ok(const struct note *nt)
 {
-	return nt->body_len > 0 && nt->body_len < CKPT_NOTE_MAX && nt->body[nt->body_len - 1] == '\n';
+	return nt->body_len > 0 && nt->body_len < CKPT_NOTE_MAX &&
+	    nt->body[nt->body_len - 1] == '\n' && valid_text(nt->body, nt->body_len, 1);
 }
 
 int

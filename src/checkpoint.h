@@ -77,8 +77,9 @@ int note_parse(const char *text, size_t n, struct note *out);
 size_t note_write(const struct note *nt, char *out, size_t cap);
 /*
  * Adds an Ed25519 note signature by (name, sk) over the body, in place of a line of the same
- * name and key id if there is one: 0, or -1 when the body does not end in "\n", the name is
- * not a valid key name or the note holds CKPT_MAX_SIGS lines already.
+ * name and key id if there is one: 0, or -1 when the body does not end in "\n" or holds what
+ * a note may not (a control character, bytes that are not UTF-8), the name is not a valid key
+ * name or the note holds CKPT_MAX_SIGS lines already.
  */
 int note_sign(struct note *nt, const char *name, const unsigned char sk[CRY_SK_BYTES]);
 /*

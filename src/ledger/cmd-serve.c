@@ -39,6 +39,7 @@ serve(const char *db, const char *keyfile, const char *origin, const struct http
 		ltlog_default_origin(l.pk, l.origin);
 	/* Leaves for events stored before the log, and a first checkpoint. */
 	if (ltlog_open(&l, &em) != CST_OK) {
+		ltlog_close(&l);
 		store_close(l.st);
 		cry_wipe(l.sk, sizeof l.sk);
 		return lcmd_fail(&em);
@@ -49,6 +50,7 @@ serve(const char *db, const char *keyfile, const char *origin, const struct http
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((status = http_start(&l, hc, &h, &em)) != CST_OK) {
+		ltlog_close(&l);
 		store_close(l.st);
 		return lcmd_fail(&em);
 	}
@@ -58,6 +60,7 @@ serve(const char *db, const char *keyfile, const char *origin, const struct http
 	fprintf(stderr, _("custody-ledger: signal %d, stopping\n"), sig);
 	/* Stopping the daemon waits for requests in flight, whose transactions then end. */
 	http_stop(h);
+	ltlog_close(&l);
 	store_close(l.st);
 	cry_wipe(l.sk, sizeof l.sk);
 	return LX_OK;

@@ -13,6 +13,8 @@
 #include "store.h"
 #include "wire.h"
 
+struct ltlog_cache;
+
 struct ledger {
 	struct store *st;
 	unsigned char pk[CRY_PK_BYTES];		/* the ledger's own key: signs receipts */
@@ -29,6 +31,7 @@ struct ledger {
 	char origin[CKPT_ORIGIN_MAX + 1];
 	/* Set by bench/transparency alone, to measure pushes without the log: no leaves. */
 	int no_tlog;
+	struct ltlog_cache *nodes;	/* subtree hashes between requests (ltlog.c) */
 };
 
 /*

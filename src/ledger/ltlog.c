@@ -16,11 +16,47 @@
 #define COSIG_LINE_MAX 512	/* bytes of a cosignature line taken */
 
 /*
+ * The hashes of complete subtrees computed lately, by (level, index): a complete subtree
+ * never changes, so they stay true (under the store's lock, as everything here). The nodes
+ * next to the right edge, which every push's proofs need, are found here instead of being
+ * hashed again from their tile's row.
+ */
+#define NODE_SLOTS 65536
+
+struct ltlog_cache {
+	struct {
+		int64_t index;
+		int level;		/* -1: empty */
+		unsigned char hash[TLOG_HASH_BYTES];
+	} slot[NODE_SLOTS];
+};
+
+struct ltlog_cache *
+ltlog_cache_new(void)
+{
+	struct ltlog_cache *c = xmalloc(sizeof *c);
+	size_t i;
+
+	for (i = 0; i < NODE_SLOTS; i++)
+		c->slot[i].level = -1;
+	return c;
+}
+
+void
+ltlog_cache_free(struct ltlog_cache *c)
+{
+	free(c);
+}
+
+/*
  * Tiles through the store, for tlog's callbacks. The last tile read is kept: the nodes of one
- * proof often lie in the same tile. status is the first failure, em its message.
+ * proof often lie in the same tile. status is the first failure, em its message. size, when
+ * known (a proof or a root), lets a tile be read as wide as that tree has it.
  */
 struct tiles {
 	struct store *s;
+	struct ltlog_cache *cache;	/* or NULL */
+	int64_t size;			/* 0: unknown */
 	struct errmsg *em;
 	int status;
 	int level, width;	/* the tile kept in last; width 0: none */
@@ -29,11 +65,13 @@ struct tiles {
 };
 
 static struct tiles *
-tiles_new(struct store *s, struct errmsg *em)
+tiles_new(struct store *s, struct ltlog_cache *cache, int64_t size, struct errmsg *em)
 {
 	struct tiles *t = xcalloc(1, sizeof *t);
 
 	t->s = s;
+	t->cache = cache;
+	t->size = size;
 	t->em = em;
 	return t;
 }
@@ -42,25 +80,28 @@ static int
 tile_read(void *arg, int level, int64_t idx, int width, unsigned char *out)
 {
 	struct tiles *t = arg;
-	int status;
+	int status, want = width;
 
 	if (t->width >= width && t->level == level && t->idx == idx) {
 		memcpy(out, t->last, (size_t)width * TLOG_HASH_BYTES);
 		return 0;
 	}
-	status = t->s->ops->tile_get(t->s, level, idx, width, out, t->em);
+	if (t->size > 0 && tlog_tile_width(t->size, level, idx) > width)
+		want = tlog_tile_width(t->size, level, idx);
+	status = t->s->ops->tile_get(t->s, level, idx, want, t->last, t->em);
 	if (status == CST_ERR_NOTFOUND)
 		status = err_set(t->em, CST_ERR_CORRUPT, "the log's tile %d/%lld is missing or "
-		    "narrower than %d", level, (long long)idx, width);
+		    "narrower than %d", level, (long long)idx, want);
 	if (status != CST_OK) {
+		t->width = 0;
 		if (t->status == CST_OK)
 			t->status = status;
 		return -1;
 	}
 	t->level = level;
 	t->idx = idx;
-	t->width = width;
-	memcpy(t->last, out, (size_t)width * TLOG_HASH_BYTES);
+	t->width = want;
+	memcpy(out, t->last, (size_t)width * TLOG_HASH_BYTES);
 	return 0;
 }
 
@@ -80,10 +121,37 @@ tile_write(void *arg, int level, int64_t idx, int width, const unsigned char *ha
 	return 0;
 }
 
+/*
+ * A node for tlog's proofs: from the cache, or a tile's row (tlog_tile_node), or its two
+ * children (cached in turn) for a node inside a tile.
+ */
 static int
 tile_node(void *arg, int level, int64_t index, unsigned char out[TLOG_HASH_BYTES])
 {
-	return tlog_tile_node(tile_read, arg, level, index, out);
+	struct tiles *t = arg;
+	unsigned char l[TLOG_HASH_BYTES], r[TLOG_HASH_BYTES];
+	uint64_t k = ((uint64_t)index * 0x9e3779b97f4a7c15ull) ^ (uint64_t)level * 0x632be59bd9b4e019ull;
+	size_t i = (size_t)(k >> 48) % NODE_SLOTS;
+
+	if (t->cache == NULL)
+		return tlog_tile_node(tile_read, arg, level, index, out);
+	if (t->cache->slot[i].level == level && t->cache->slot[i].index == index) {
+		memcpy(out, t->cache->slot[i].hash, TLOG_HASH_BYTES);
+		return 0;
+	}
+	if (level % TLOG_TILE_HEIGHT == 0) {
+		if (tlog_tile_node(tile_read, arg, level, index, out) != 0)
+			return -1;
+	} else {
+		if (tile_node(arg, level - 1, 2 * index, l) != 0 ||
+		    tile_node(arg, level - 1, 2 * index + 1, r) != 0)
+			return -1;
+		tlog_node_hash(l, r, out);
+	}
+	t->cache->slot[i].level = level;
+	t->cache->slot[i].index = index;
+	memcpy(t->cache->slot[i].hash, out, TLOG_HASH_BYTES);
+	return 0;
 }
 
 /* What a failed tlog call leaves: the storage's failure, or a log that does not add up. */
@@ -150,7 +218,7 @@ int
 ltlog_append_hashes(struct store *s, int64_t size, const unsigned char h[][TLOG_HASH_BYTES],
     size_t n, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
 {
-	struct tiles *t = tiles_new(s, em);
+	struct tiles *t = tiles_new(s, NULL, 0, em);
 	int status = CST_OK;
 
 	if (tlog_append(size, h, n, tile_read, tile_write, t, root) != 0)
@@ -206,7 +274,8 @@ ltlog_append(struct ledger *l, const struct ltlog_entry *e, size_t n, int64_t no
 }
 
 int
-ltlog_root(struct store *s, int64_t size, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
+ltlog_root(struct store *s, struct ltlog_cache *c, int64_t size,
+    unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
 {
 	struct tiles *t;
 	int status = CST_OK;
@@ -215,7 +284,7 @@ ltlog_root(struct store *s, int64_t size, unsigned char root[TLOG_HASH_BYTES], s
 		tlog_empty_root(root);
 		return CST_OK;
 	}
-	t = tiles_new(s, em);
+	t = tiles_new(s, c, size, em);
 	if (tlog_tree_root(size, tile_node, t, root) != 0)
 		status = tiles_status(t, "the root");
 	free(t);
@@ -288,7 +357,7 @@ check_newest(struct ledger *l, const struct store_ckpt *k, struct errmsg *em)
 		status = err_set(em, CST_ERR_ARG, _("the log's checkpoints are for the origin %s, not "
 		    "%s: serve it with --origin %s"), c.origin, l->origin, c.origin);
 	free(nt);
-	if (status == CST_OK && (status = ltlog_root(l->st, k->size, root, em)) == CST_OK &&
+	if (status == CST_OK && (status = ltlog_root(l->st, l->nodes, k->size, root, em)) == CST_OK &&
 	    !cry_equal(root, k->root, sizeof root))
 		status = err_set(em, CST_ERR_CORRUPT, _("the log's tiles do not give the root of its "
 		    "newest checkpoint (size %lld)"), (long long)k->size);
@@ -320,7 +389,7 @@ open_in(struct ledger *l, struct errmsg *em)
 		return CST_OK;
 	}
 	if (status == CST_OK && added == 0)
-		status = ltlog_root(l->st, size, root, em);
+		status = ltlog_root(l->st, l->nodes, size, root, em);
 	if (status == CST_OK)
 		status = issue(l, size, root, clock_now_ms(), em);
 	free(k);
@@ -335,6 +404,8 @@ ltlog_open(struct ledger *l, struct errmsg *em)
 
 	if (l->no_tlog)
 		return CST_OK;
+	if (l->nodes == NULL)
+		l->nodes = ltlog_cache_new();
 	pthread_mutex_lock(&s->lock);
 	status = s->ops->begin(s, em);
 	if (status == CST_OK)
@@ -364,10 +435,10 @@ write_proof(struct jw *out, const unsigned char proof[][TLOG_HASH_BYTES], int n)
 }
 
 int
-ltlog_prove(struct store *s, int inclusion, int64_t a, int64_t size,
+ltlog_prove(struct store *s, struct ltlog_cache *c, int inclusion, int64_t a, int64_t size,
     unsigned char proof[][TLOG_HASH_BYTES], int *n, struct errmsg *em)
 {
-	struct tiles *t = tiles_new(s, em);
+	struct tiles *t = tiles_new(s, c, size, em);
 	int status = CST_OK;
 
 	if (inclusion)
@@ -382,10 +453,11 @@ ltlog_prove(struct store *s, int inclusion, int64_t a, int64_t size,
 
 /* The proof (ltlog_prove) written as an array. */
 static int
-prove(struct store *s, int inclusion, int64_t a, int64_t size, struct jw *out, struct errmsg *em)
+prove(struct ledger *l, int inclusion, int64_t a, int64_t size, struct jw *out,
+    struct errmsg *em)
 {
 	unsigned char proof[TLOG_MAX_PROOF][TLOG_HASH_BYTES];
-	int n, status = ltlog_prove(s, inclusion, a, size, proof, &n, em);
+	int n, status = ltlog_prove(l->st, l->nodes, inclusion, a, size, proof, &n, em);
 
 	if (status == CST_OK)
 		write_proof(out, (const unsigned char (*)[TLOG_HASH_BYTES])proof, n);
@@ -418,11 +490,11 @@ ltlog_write(struct ledger *l, const char *terminal, int64_t seq, int64_t old, st
 			jw_key(out, "leaf");
 			jw_int(out, leaf);
 			jw_key(out, "inclusion");
-			status = prove(s, 1, leaf, k->size, out, em);
+			status = prove(l, 1, leaf, k->size, out, em);
 		}
 		if (status == CST_OK && old > 0 && old <= k->size) {
 			jw_key(out, "consistency");
-			status = prove(s, 0, old, k->size, out, em);
+			status = prove(l, 0, old, k->size, out, em);
 		}
 		jw_obj_end(out);
 	}
@@ -594,7 +666,7 @@ proof_answer(struct ledger *l, const char *a_name, int64_t a, int64_t size, int 
 		jw_key(out, "size");
 		jw_int(out, k->size);
 		jw_key(out, "proof");
-		status = prove(l->st, inclusion, a, k->size, out, &em);
+		status = prove(l, inclusion, a, k->size, out, &em);
 		jw_obj_end(out);
 	}
 	unlock(l);
@@ -783,4 +855,11 @@ ltlog_cosign(struct ledger *l, const char *terminal, const unsigned char pk[CRY_
 	jw_bool(out, 1);
 	jw_obj_end(out);
 	return WE_OK;
+}
+
+void
+ltlog_close(struct ledger *l)
+{
+	ltlog_cache_free(l->nodes);
+	l->nodes = NULL;
 }

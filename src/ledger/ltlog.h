@@ -17,6 +17,10 @@
 /* The longest --origin: room for "/witness/" and a terminal id in a witness's key name. */
 #define LTLOG_ORIGIN_MAX (CKPT_ORIGIN_MAX - 9 - EV_MAX_ID)
 
+/* Hashes of complete subtrees, kept between requests (ltlog_open makes the ledger's). */
+struct ltlog_cache *ltlog_cache_new(void);
+void ltlog_cache_free(struct ltlog_cache *c);
+
 /* One stored event as its leaf sees it. */
 struct ltlog_entry {
 	char terminal[EV_MAX_ID + 1];
@@ -43,23 +47,24 @@ int ltlog_append(struct ledger *l, const struct ltlog_entry *e, size_t n, int64_
 int ltlog_append_hashes(struct store *s, int64_t size, const unsigned char h[][TLOG_HASH_BYTES],
     size_t n, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em);
 /*
- * A proof through the store's tiles: with inclusion, that of leaf a in the tree of size
- * leaves; otherwise the consistency from a to size. *n hashes in proof.
+ * A proof through the store's tiles (and the cache c, when not NULL): with inclusion, that of
+ * leaf a in the tree of size leaves; otherwise the consistency from a to size. *n hashes.
  */
-int ltlog_prove(struct store *s, int inclusion, int64_t a, int64_t size,
+int ltlog_prove(struct store *s, struct ltlog_cache *c, int inclusion, int64_t a, int64_t size,
     unsigned char proof[][TLOG_HASH_BYTES], int *n, struct errmsg *em);
 
-/* The root of the tree of size leaves as the store's tiles give it. */
-int ltlog_root(struct store *s, int64_t size, unsigned char root[TLOG_HASH_BYTES],
-    struct errmsg *em);
+/* The root of the tree of size leaves as the store's tiles (and c) give it. */
+int ltlog_root(struct store *s, struct ltlog_cache *c, int64_t size,
+    unsigned char root[TLOG_HASH_BYTES], struct errmsg *em);
 
 /*
  * When the ledger opens (takes the lock): leaves for every event that has none yet (a
  * database made before the log), in cursor order, in one transaction, and a checkpoint when
  * there is none of this size. Refuses a log whose newest checkpoint is another origin's or
- * does not match the tiles.
+ * does not match the tiles. Makes the ledger's cache of nodes; ltlog_close frees it.
  */
 int ltlog_open(struct ledger *l, struct errmsg *em);
+void ltlog_close(struct ledger *l);
 
 /*
  * The "log" object of a push or head answer (under the lock): the newest checkpoint, the
