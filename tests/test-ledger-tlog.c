@@ -922,7 +922,7 @@ test_go_checker(const struct lt_term *witness, const char *when)
 	char *argv[4 * MAX_CKPTS + 40];
 	struct lt_resp r;
 	struct t_result tr;
-	int n = 0, k, i;
+	int n = 0, k, i, sizes;
 	FILE *f;
 
 	snprintf(checker, sizeof checker, "%s", t_bin("tests/tlog-check"));
@@ -945,6 +945,7 @@ test_go_checker(const struct lt_term *witness, const char *when)
 		argv[n++] = "-old";
 		argv[n++] = nums[i++];
 	}
+	sizes = i;
 	for (k = 0; k < 5 && nleaves > 0; k++) {
 		snprintf(nums[i], sizeof nums[0], "%lld", (long long)(nleaves - 1) * k / 4);
 		argv[n++] = "-leaf";
@@ -953,14 +954,12 @@ test_go_checker(const struct lt_term *witness, const char *when)
 	if (witness != NULL) {
 		snprintf(name, sizeof name, "%s/witness/%s", origin, witness->name);
 		note_vkey(name, witness->pk, wkey);
-		/* tlog-check (dev-note) splits a vkey at every "+", base64's included: skipped then. */
-		if (strchr(strchr(strchr(wkey, '+') + 1, '+') + 1, '+') == NULL) {
-			argv[n++] = "-witness";
-			argv[n++] = wkey;
-		} else {
-			printf("note: the witness key %s has a \"+\" in its base64, which tlog-check "
-			    "does not read: its cosignature is not checked by it\n", wkey);
-		}
+		argv[n++] = "-witness";
+		argv[n++] = wkey;
+		/* An event found through /tlog/leaf, its inclusion checked. */
+		snprintf(nums[i], sizeof nums[0], "%s:1", witness->name);
+		argv[n++] = "-event";
+		argv[n++] = nums[i++];
 	}
 	/* A head answer's log object, as a terminal saves it, with its consistency from old. */
 	snprintf(head, sizeof head, "%s/head.json", tmpdir);
@@ -984,8 +983,8 @@ test_go_checker(const struct lt_term *witness, const char *when)
 	argv[n] = NULL;
 	tr = t_run(argv, NULL, NULL);
 	snprintf(what, sizeof what, "%s: the Go checker (golang.org/x/mod) verifies the live log: "
-	    "checkpoint, tiles, bundles, %d sizes, leaves%s", when, i - 5,
-	    witness != NULL ? ", a witness, a head answer" : "");
+	    "checkpoint, tiles, bundles, %d sizes, leaves%s", when, sizes,
+	    witness != NULL ? ", an event, a witness, a head answer" : "");
 	ok(tr.status == 0 && t_has(tr.out, " 0 failed"), what);
 	if (tr.status != 0 || t_failed)
 		fprintf(stderr, "%s%s", tr.out != NULL ? tr.out : "", tr.err != NULL ? tr.err : "");
