@@ -217,7 +217,7 @@ $(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
 	@mkdir -p $(dir $@)
 	$(SAY) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
-$(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback $(BUILD)/tests/test-impostor: $(BUILD)/tests/faultproxy tests/sync-util.h
+$(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback $(BUILD)/tests/test-impostor $(BUILD)/tests/test-witness: $(BUILD)/tests/faultproxy tests/sync-util.h
 # test-crash makes fdatasync fail for real: libfiu's POSIX preload (fiu-run -x, fiu-utils),
 # enabled from inside the child at the right moment (libfiu-dev).
 $(BUILD)/tests/test-crash: PKG_LIBS += -lfiu

@@ -33,6 +33,7 @@ static const struct {
 	{ "sync_refused", N_("the ledger refused this terminal's events") },
 	{ "journal_rollback", N_("journal rolled back and healed from the ledger") },
 	{ "clock_skew", N_("terminal clock wrong") },
+	{ "log_inconsistent", N_("the ledger's log failed this terminal's check") },
 };
 
 void
@@ -157,6 +158,10 @@ figures(const char *rule, const struct json *d, char *buf, size_t size)
 		    (long long)num(d, "restored"), (long long)num(d, "rerecorded"));
 	else if (strcmp(rule, "clock_skew") == 0)
 		snprintf(buf, size, _("%+lld s from the ledger's"), (long long)num(d, "offset_s"));
+	else if (strcmp(rule, "log_inconsistent") == 0)
+		/* TRANSLATORS: why the log was refused (smaller, inconsistent, ...), and tree sizes. */
+		snprintf(buf, size, _("%s: %lld leaves verified, %lld offered"), str(d, "code"),
+		    (long long)num(d, "old_size"), (long long)num(d, "new_size"));
 	else
 		buf[0] = '\0';
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "authority.h"
 #include "clock.h"
 #include "cmd.h"
 #include "config.h"
@@ -258,6 +259,22 @@ print_offset(int64_t offset_ms)
 		    "signed with the ledger's time\n"), d);
 }
 
+/* The ledger's transparency log as this terminal witnessed it. */
+static void
+print_log(const struct sync_status *st)
+{
+	char shown[6 * ERRMSG_MAX + 1];
+
+	if (st->log_size >= 0)
+		printf(_("ledger's log: checkpoint of %lld leaves verified, cosigned up to %lld\n"),
+		    (long long)st->log_size, (long long)st->log_cosigned);
+	if (st->log_refusal[0] != '\0') {
+		text_escape(st->log_refusal, shown, sizeof shown);
+		printf(_("LEDGER LOG REFUSED: %s; nothing is pulled from this ledger until an "
+		    "administrator runs custody sync --trust-log --by ADMIN\n"), shown);
+	}
+}
+
 static void
 print_status(const struct sync_status *st)
 {
@@ -302,6 +319,7 @@ print_status(const struct sync_status *st)
 		printf(_("events of other terminals refused: %lld (last: %s)\n"),
 		    (long long)st->refused, shown);
 	}
+	print_log(st);
 }
 
 /* Reads only: works while the console runs, and without the key. */
@@ -321,7 +339,9 @@ show_status(const char *data)
 	status = sync_read_status(t->journal, t->name, &st, &em);
 	if (status == CST_OK)
 		print_status(&st);
-	if (status == CST_OK && st.refusal[0] != '\0')
+	if (status == CST_OK && st.log_refusal[0] != '\0')
+		status = err_set(&em, CST_ERR_VERIFY, "%s", st.log_refusal);
+	else if (status == CST_OK && st.refusal[0] != '\0')
 		status = err_set(&em, CST_ERR_VERIFY, "%s", st.refusal);
 	terminal_close(t);
 	return status == CST_OK ? EXIT_OK : cmd_fail(&em);
@@ -332,6 +352,7 @@ static int
 sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errmsg *em)
 {
 	char shown[6 * ERRMSG_MAX + 1];
+	const char *refusal;
 	struct sync_status st;
 	struct sync_conf cf;
 	int status;
@@ -347,16 +368,50 @@ sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errms
 		    (long long)st.heal.forked, (long long)st.heal.rerecorded);
 	if (st.skewed)
 		print_offset(st.offset_ms);
+	refusal = st.log_refusal[0] != '\0' ? st.log_refusal : st.refusal;
 	if (status == CST_OK)
 		printf(_("online: %lld unsent, %lld events of other terminals stored\n"),
 		    (long long)st.backlog, (long long)st.pulled);
 	else
-		text_escape(st.refusal[0] != '\0' ? st.refusal : em->text, shown, sizeof shown);
-	if (status != CST_OK && st.refusal[0] != '\0')
+		text_escape(refusal[0] != '\0' ? refusal : em->text, shown, sizeof shown);
+	if (status != CST_OK && st.log_refusal[0] != '\0')
+		printf(_("refused: %s; nothing was pulled (custody sync --trust-log --by ADMIN, "
+		    "once the ledger is put right)\n"), shown);
+	else if (status != CST_OK && refusal[0] != '\0')
 		printf(_("refused: %s\n"), shown);
 	else if (status != CST_OK)
 		printf(_("offline: %s\n"), shown);
 	return status;
+}
+
+/*
+ * An administrator accepts the ledger's log again (docs/transparency.md): authenticated as
+ * custody operator add --by does, recorded as sync.log_trusted.
+ */
+static int
+trust_log(const char *data, const char *by)
+{
+	char dir[PATH_MAX], said[ERRMSG_MAX + 64];
+	struct authority a;
+	struct terminal *t;
+	struct errmsg em;
+	int status;
+
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
+	    terminal_open(dir, TERMINAL_SIGN, &t, &em) != CST_OK)
+		return cmd_fail(&em);
+	if (cmd_unlock_admin(t, dir, by, &a, &em) != CST_OK) {
+		terminal_close(t);
+		return cmd_fail(&em);
+	}
+	authority_wipe(&a);
+	status = sync_trust_log(t->journal, t->name, by, said, sizeof said, &em);
+	terminal_close(t);
+	if (status != CST_OK)
+		return cmd_fail(&em);
+	printf("%s\n", said);
+	return EXIT_OK;
 }
 
 static int
@@ -366,31 +421,40 @@ cmd_sync_exec(const struct cmd_entry *self, int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "status", no_argument, NULL, 's' },
+		{ "trust-log", no_argument, NULL, 'T' },
+		{ "by", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *data = NULL;
+	const char *data = NULL, *by = NULL;
 	unsigned char sk[CRY_SK_BYTES];
 	struct terminal *t;
 	struct errmsg em;
-	int c, once = 0, status_only = 0, status;
+	int c, once = 0, status_only = 0, trust = 0, status;
 
-	while ((c = getopt_long(argc, argv, "d:osh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:osTb:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': data = optarg; break;
 		case 'o': once = 1; break;
 		case 's': status_only = 1; break;
+		case 'T': trust = 1; break;
+		case 'b': by = optarg; break;
 		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
 		default: return cmd_usage(self, _("unknown option"));
 		}
 	}
 	if (optind != argc)
 		return cmd_usage(self, _("unexpected argument \"%s\""), argv[optind]);
-	if (once == status_only)
-		return cmd_usage(self, _("give --once or --status"));
+	if (once + status_only + trust != 1)
+		return cmd_usage(self, _("give --once, --status or --trust-log"));
+	if (trust != (by != NULL))
+		return cmd_usage(self, _("--trust-log needs --by ADMIN, the administrator who "
+		    "accepts the ledger's log again (and --by goes with --trust-log only)"));
 	err_clear(&em);
 	if (status_only)
 		return show_status(data);
+	if (trust)
+		return trust_log(data, by);
 	if (open_signing(data, &t, sk, &em) != CST_OK)
 		return cmd_fail(&em);
 	status = sync_once(t, sk, &em);
@@ -401,7 +465,8 @@ cmd_sync_exec(const struct cmd_entry *self, int argc, char **argv)
 
 const struct cmd_entry cmd_sync_entry = {
 	"sync",
-	"[--data DIR] --once | --status",
-	N_("push this terminal's events to the ledger and pull the others', or show the state"),
+	"[--data DIR] --once | --status | --trust-log --by ADMIN",
+	N_("push this terminal's events to the ledger and pull the others', show the state, or "
+	    "accept the ledger's log again"),
 	cmd_sync_exec
 };

@@ -108,6 +108,10 @@ console_sync_status(struct console *c, char *out, size_t size)
 	if (st.healing) {
 		/* TRANSLATORS: status line: the journal is behind the ledger and being healed. */
 		snprintf(out, size, "%s", _("healing from the ledger"));
+	} else if (st.log_refusal[0] != '\0') {
+		/* TRANSLATORS: status line: the ledger's log failed a check (smaller, inconsistent...). */
+		snprintf(out, size, _("ledger log refused: %s ↑%lld"), st.log_code,
+		    (long long)st.backlog);
 	} else if (st.refusal[0] != '\0') {
 		/* The refusal's code ("fork"), from "... (fork at seq 12): ..." */
 		colon = strchr(st.refusal, '(');
@@ -137,5 +141,5 @@ console_sync_status(struct console *c, char *out, size_t size)
 		/* TRANSLATORS: status line: this terminal's clock is that far from the ledger's. */
 		snprintf(out + used, size - used, _(" clock %s"), age);
 	}
-	return st.healing || st.refusal[0] != '\0';
+	return st.healing || st.refusal[0] != '\0' || st.log_refusal[0] != '\0';
 }

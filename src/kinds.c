@@ -42,6 +42,8 @@ static const struct {
 	{ "alert.raised", N_("alert raised") },
 	{ "alert.cleared", N_("alert cleared") },
 	{ "alert.acknowledged", N_("alert acknowledged") },
+	{ "sync.log_refused", N_("ledger's log refused") },
+	{ "sync.log_trusted", N_("ledger's log trusted again") },
 };
 
 const char *

@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 
+#include "checkpoint.h"
 #include "json.h"
 #include "sync.h"
 #include "wire.h"
@@ -30,8 +31,13 @@
 #define K_REFUSAL "sync.refusal"
 #define K_OFFSET "sync.clock_offset"
 #define K_SKEW "sync.skew_noted"
+#define K_CHECKPOINT "sync.checkpoint"
+#define K_COSIGNED "sync.cosigned"
+#define K_LOG_REFUSAL "sync.log_refusal"
+#define K_LOG_CODE "sync.log_refusal_code"
+#define K_LOG_REFUSED_CKPT "sync.log_refused_checkpoint"
 
-enum op { OP_NONE, OP_HEAD, OP_CHAIN, OP_PUSH, OP_PULL };
+enum op { OP_NONE, OP_HEAD, OP_CHAIN, OP_PUSH, OP_PULL, OP_COSIGN };
 
 struct sock {
 	int used;
@@ -78,6 +84,17 @@ struct sync {
 	char refusal[ERRMSG_MAX];	/* why, as kept in the local table; "" when none */
 	int64_t offset;			/* ledger time minus terminal time (ms) */
 	int64_t skew_noted;		/* the offset last recorded as clock.skew; 0 when none */
+
+	/* The transparency log, witnessed (src/sync-witness.c). */
+	char ckpt_note[CKPT_NOTE_MAX];	/* the newest checkpoint verified (signed note); "" none */
+	struct checkpoint ckpt;		/* it, parsed; size -1 when none */
+	int64_t head_old;		/* the old= of the head request in flight; 0 when none */
+	int head_without_old;		/* the head with old= was refused: asked again without */
+	int64_t cosigned;		/* the size of the checkpoint last cosigned */
+	int cosign_due;			/* the stored checkpoint awaits this terminal's cosignature */
+	int log_unproven;		/* a push answered a larger checkpoint: the head proves it */
+	char log_refusal[ERRMSG_MAX];	/* why the log is refused: no pull until an admin acts */
+	char log_code[32];		/* its short reason (signature, smaller, inconsistent, ...) */
 
 	struct sock socks[MAX_SOCKETS];
 	int curl_timer, step_timer;
@@ -127,5 +144,28 @@ int sync_is_event_refusal(const char *code);
 void sync_refuse_push(struct sync *s, long http, const char *code, const char *msg, int64_t seq);
 void sync_refusal_over(struct sync *s);
 int sync_stale_answer(struct sync *s, const struct json *root);
+/* The round is over (pull done, or skipped while the log is refused): end or wait a poll. */
+void sync_round_over(struct sync *s);
+
+/* src/sync-witness.c: the ledger's transparency log, checked and cosigned every round. */
+/* Reads the stored checkpoint and the log's refusal (an admin may have acted meanwhile). */
+void sync_log_load(struct sync *s);
+/* GET /v1/head?old=<size of the stored checkpoint>, or without old (none, or asked again). */
+int sync_start_head(struct sync *s);
+/* A head with old= refused as a bad request: 1 when it is asked again without old. */
+int sync_head_again(struct sync *s, long http, const struct json *root);
+/*
+ * The "log" object of a head (push 0) or push answer (push 1), for own event seq with hash
+ * (seq 0: none yet): checked, stored and due for a cosignature; a log that fails is refused
+ * (recorded once, alerted). 0 when it passes or is refused already, -1 when refused now.
+ */
+int sync_log_check(struct sync *s, const struct json *log, int64_t seq,
+    const unsigned char hash[CRY_HASH_BYTES], int push);
+/* The log's part of custody sync --status, from the local table. */
+int sync_log_read_status(struct journal *j, struct sync_status *st, struct errmsg *em);
+/* POST /v1/cosign of the stored checkpoint. */
+int sync_start_cosign(struct sync *s);
+/* Its answer (http 0: none): a failure is tried again next round, not the log's fault. */
+void sync_cosign_answer(struct sync *s, long http, const struct json *root);
 
 #endif

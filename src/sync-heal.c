@@ -115,6 +115,13 @@ sync_head_ok(struct sync *s, const struct json *root)
 		return;
 	}
 	sync_answered(s);
+	s->head_without_old = 0;
+	/*
+	 * The log: its checkpoint must include our head event. When the journal holds it, r.hash
+	 * is the journal's own hash (checked just below); when it does not, the heal that follows
+	 * checks the ledger's chain up to it against our own key.
+	 */
+	sync_log_check(s, json_get(root, "log"), r.seq, r.hash, 0);
 	if (r.seq > 0 && (!f.found || !cry_equal(f.hash, r.hash, sizeof f.hash))) {
 		/* The ledger holds more of this chain than the journal, or other events at its seqs. */
 		s->rolled_back = 1;

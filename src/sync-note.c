@@ -1,6 +1,7 @@
 /* The sync engine's records in the journal and its alerts: see sync-note.h. */
 #include "sync-note.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,60 @@ sync_note_skew(struct journal *j, const char *terminal, int64_t terminal_time,
 	jw_int(&w, ledger_time - terminal_time);
 	jw_obj_end(&w);
 	return journal_append_jw(j, ALERT_SYSTEM, "clock.skew", terminal, &w, em);
+}
+
+/* "<prefix>_size" and "<prefix>_root" (base64, as in a checkpoint) of one checkpoint. */
+static void
+write_point(struct jw *w, const char *prefix, const struct sync_log_point *p)
+{
+	char key[32], b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
+
+	if (p == NULL || p->size < 0)
+		return;
+	snprintf(key, sizeof key, "%s_size", prefix);
+	jw_key(w, key);
+	jw_int(w, p->size);
+	snprintf(key, sizeof key, "%s_root", prefix);
+	jw_key(w, key);
+	sodium_bin2base64(b64, sizeof b64, p->root, sizeof p->root,
+	    sodium_base64_VARIANT_ORIGINAL);
+	jw_str(w, b64);
+}
+
+int
+sync_note_log_refused(struct journal *j, const char *terminal, const char *code,
+    const char *why, const struct sync_log_point *old, const struct sync_log_point *offered,
+    struct errmsg *em)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "code");
+	jw_str(&w, code);
+	jw_key(&w, "why");
+	jw_str(&w, why);
+	write_point(&w, "old", old);
+	write_point(&w, "new", offered);
+	jw_obj_end(&w);
+	return journal_append_jw(j, ALERT_SYSTEM, "sync.log_refused", terminal, &w, em);
+}
+
+int
+sync_note_log_trusted(struct journal *j, const char *terminal, const char *admin,
+    const char *refusal, const struct sync_log_point *old, const struct sync_log_point *now,
+    struct errmsg *em)
+{
+	struct jw w;
+
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "refusal");
+	jw_str(&w, refusal);
+	write_point(&w, "old", old);
+	write_point(&w, "new", now);
+	jw_obj_end(&w);
+	return journal_append_jw(j, admin, "sync.log_trusted", terminal, &w, em);
 }
 
 int

@@ -15,6 +15,7 @@
 #define SYNC_RULE_REFUSED "sync_refused"
 #define SYNC_RULE_ROLLBACK "journal_rollback"
 #define SYNC_RULE_SKEW "clock_skew"
+#define SYNC_RULE_LOG "log_inconsistent"
 
 /* sync.refused: the ledger refused a push, with its HTTP status, code, message and seq. */
 int sync_note_refused(struct journal *j, const char *terminal, long http, const char *code,
@@ -35,6 +36,22 @@ int sync_note_healed(struct journal *j, const char *terminal, const struct sync_
 /* clock.skew: this terminal's clock and the ledger's at one moment (ms since 1970). */
 int sync_note_skew(struct journal *j, const char *terminal, int64_t terminal_time,
     int64_t ledger_time, struct errmsg *em);
+
+/* A checkpoint of the ledger's log, as its events name it: size and root; size -1 for none. */
+struct sync_log_point {
+	int64_t size;
+	unsigned char root[32];
+};
+
+/* sync.log_refused: what failed (code, in words) and the checkpoints before and offered. */
+int sync_note_log_refused(struct journal *j, const char *terminal, const char *code,
+    const char *why, const struct sync_log_point *old, const struct sync_log_point *offered,
+    struct errmsg *em);
+
+/* sync.log_trusted: administrator admin accepted the log again, from old to now. */
+int sync_note_log_trusted(struct journal *j, const char *terminal, const char *admin,
+    const char *refusal, const struct sync_log_point *old, const struct sync_log_point *now,
+    struct errmsg *em);
 
 /*
  * Keeps the alert rule about terminal in step with its condition: on raises it at level with

@@ -405,6 +405,7 @@ sync_read_status(struct journal *j, const char *terminal, struct sync_status *st
 	int status;
 
 	memset(st, 0, sizeof *st);
+	st->log_size = -1;
 	status = sync_conf_load(j, &cf, em);
 	if (status == CST_ERR_NOTFOUND) {
 		err_clear(em);
@@ -441,7 +442,7 @@ sync_read_status(struct journal *j, const char *terminal, struct sync_status *st
 		st->receipt_time = r.ledger_time;
 	}
 	err_clear(em);
-	return CST_OK;
+	return sync_log_read_status(j, st, em);
 }
 
 static int
@@ -699,6 +700,9 @@ sync_failed(struct sync *s, int offline, const char *fmt, ...)
 	remember_error(s);
 	s->link = offline ? SYNC_OFFLINE : SYNC_ONLINE;
 	s->head_checked = 0;		/* the next round asks for the head again */
+	s->head_without_old = 0;
+	s->cosign_due = 0;		/* tried again at the next round's head */
+	s->log_unproven = 0;		/* the next round starts with a head */
 	s->stale_retried = 0;
 	if (s->healing) {
 		s->healing = 0;		/* appends go on; the next round heals again */
@@ -796,12 +800,20 @@ step(struct sync *s)
 		return;
 	}
 	if (!s->head_checked)
-		rc = sync_start_request(s, OP_HEAD, "GET", "/v1/head", NULL, 0);
+		rc = sync_start_head(s);
+	else if (s->cosign_due)
+		rc = sync_start_cosign(s);
 	else if (s->healing)
-		rc = sync_start_chain(s);
+		rc = sync_start_chain(s);	/* own events, checked against our own key */
 	else if (head > s->acked && !s->push_refused)
-		rc = start_push(s);
-	else
+		rc = start_push(s);		/* own signed events: the ledger cannot forge them */
+	else if (s->log_unproven && s->log_refusal[0] == '\0') {
+		s->log_unproven = 0;
+		rc = sync_start_head(s);	/* the tree grew with the push: proven from ours */
+	}	else if (s->log_refusal[0] != '\0') {
+		rc = 0;
+		sync_round_over(s);		/* a refused log: nothing is pulled from it */
+	} else
 		rc = start_pull(s);
 	if (rc != 0 && s->easy == NULL && !s->done && s->retry_at == 0)
 		sync_failed(s, 0, "%s", _("cannot start a request"));
@@ -897,6 +909,7 @@ push_ok(struct sync *s, const struct json *root)
 		return;
 	}
 	jw_free(&w);
+	sync_log_check(s, json_get(root, "log"), acked, r.hash, 1);
 	if (acked <= s->acked && acked < s->push_last) {
 		/* Answered, but no progress: pushing the same batch again would loop. */
 		s->acked = acked;
@@ -1018,8 +1031,18 @@ pull_ok(struct sync *s, const struct json *root)
 		sync_step_soon(s, 0);
 		return;
 	}
+	sync_round_over(s);
+}
+
+/* The round is over: in once mode the pass ends (exit 1 for a refusal), else a poll's wait. */
+void
+sync_round_over(struct sync *s)
+{
 	s->head_checked = 0;	/* the next round starts with the head again */
-	if (s->once && s->push_refused)
+	s->head_without_old = 0;
+	if (s->once && s->log_refusal[0] != '\0')
+		sync_end_once(s, CST_ERR_VERIFY, s->log_refusal);
+	else if (s->once && s->push_refused)
 		sync_end_once(s, CST_ERR_VERIFY, s->refusal);
 	else if (s->once)
 		sync_end_once(s, CST_OK, "");
@@ -1045,11 +1068,17 @@ handle_answer(struct sync *s, enum op op, long http, const char *body, size_t le
 	struct errmsg em;
 
 	err_clear(&em);
-	if (json_parse(body, len, &root, &em) != CST_OK)
+	if (json_parse(body, len, &root, &em) != CST_OK && op == OP_COSIGN)
+		sync_cosign_answer(s, http, NULL);
+	else if (root == NULL)
 		sync_failed(s, http >= 500 || http == 0, _("the ledger answered %ld with something "
 		    "that is not JSON"), http);
 	else if (http == 401 && sync_stale_answer(s, root))
 		sync_step_soon(s, 0);	/* signed again at the ledger's time */
+	else if (op == OP_COSIGN)
+		sync_cosign_answer(s, http, root);
+	else if (op == OP_HEAD && http != 200 && sync_head_again(s, http, root))
+		;	/* asked again without old= */
 	else if (http == 200 && op == OP_HEAD)
 		sync_head_ok(s, root);
 	else if (http == 200 && op == OP_CHAIN)
@@ -1115,6 +1144,7 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 	s->mode = mode;
 	s->once = mode != SYNC_RUN;
 	s->ledger_head.seq = -1;
+	s->ckpt.size = -1;
 	s->pull_limit = SYNC_PULL_EVENTS;
 	status = get_local_int(j, K_ACKED, &s->acked, em);
 	if (status == CST_OK)
@@ -1127,6 +1157,8 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 		status = get_local(j, K_REFUSAL, s->refusal, sizeof s->refusal, em);
 	s->offset = get_local_int_signed(j, K_OFFSET);
 	s->skew_noted = get_local_int_signed(j, K_SKEW);
+	if (status == CST_OK)
+		sync_log_load(s);
 	if (status == CST_OK && (s->multi = curl_multi_init()) == NULL)
 		status = err_set(em, CST_ERR_INTERNAL, _("cannot start libcurl"));
 	if (status != CST_OK) {
@@ -1206,6 +1238,10 @@ sync_get_status(struct sync *s, struct sync_status *st)
 	st->heal = s->heal;
 	st->ledger_seq = s->ledger_head.seq;
 	st->rolled_back = s->rolled_back;
+	st->log_size = s->ckpt.size;
+	st->log_cosigned = s->cosigned;
+	snprintf(st->log_refusal, sizeof st->log_refusal, "%s", s->log_refusal);
+	snprintf(st->log_code, sizeof st->log_code, "%s", s->log_code);
 }
 
 int

@@ -83,6 +83,10 @@ struct sync_status {
 	struct sync_heal heal;		/* what this engine's heal did so far */
 	int64_t ledger_seq;		/* this terminal's head at the ledger, last asked; -1 unknown */
 	int rolled_back;		/* the ledger holds more of this chain than the journal */
+	int64_t log_size;		/* the stored checkpoint's tree size; -1 when none */
+	int64_t log_cosigned;		/* the size of the checkpoint last cosigned; 0 when none */
+	char log_refusal[ERRMSG_MAX];	/* why the ledger's log is refused; "" when it is not */
+	char log_code[32];		/* its short reason: signature, smaller, inconsistent, ... */
 };
 
 /* Status from the journal alone (custody sync --status): link is SYNC_UNKNOWN. */
@@ -130,6 +134,16 @@ void sync_get_status(struct sync *s, struct sync_status *st);
 int sync_run_once(struct journal *j, const char *terminal, const unsigned char sk[CRY_SK_BYTES],
     struct sync_conf *cf, enum sync_mode mode, struct sync_status *st, struct errmsg *em);
 int sync_done(const struct sync *s);
+
+/*
+ * custody sync --trust-log: administrator admin (authenticated by the caller) accepts the
+ * checkpoint the refused log served (none when its signature failed): recorded as a
+ * sync.log_trusted event with the old and new checkpoints, the refusal and its alert
+ * cleared; the next round starts from that checkpoint. CST_ERR_NOTFOUND when the log is not
+ * refused. said gets what was done, in words.
+ */
+int sync_trust_log(struct journal *j, const char *terminal, const char *admin, char *said,
+    size_t size, struct errmsg *em);
 int sync_result(const struct sync *s, struct errmsg *em);
 
 #endif

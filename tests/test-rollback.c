@@ -44,58 +44,6 @@ register_person(const char *name, const char *who, const char *id17, const char 
 	terminal_close(t);
 }
 
-static int64_t
-head_of(const char *name)
-{
-	unsigned char hash[CRY_HASH_BYTES];
-	struct terminal *t = open_terminal(name, TERMINAL_RDONLY);
-	struct errmsg em;
-	int64_t seq = -1;
-
-	journal_head(t->journal, t->name, &seq, hash, &em);
-	terminal_close(t);
-	return seq;
-}
-
-/* One value from the terminal's journal file, by SQL (test-side inspection only). */
-static int64_t
-sql_int(const char *name, const char *sql)
-{
-	char file[PATH_MAX];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	snprintf(file, sizeof file, "%s/custody.db", path(name));
-	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		die("open the journal");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
-/* The level of the open alert rule about terminal t->name in the journal in dir name; 0 if none. */
-static int
-alert_open_about(const char *name, const char *rule)
-{
-	struct terminal *t = open_terminal(name, TERMINAL_RDONLY);
-	struct alert_list l = { 0 };
-	struct errmsg em;
-	size_t i;
-	int found = 0;
-
-	if (alert_open(t->journal, 100, &l, &em) == CST_OK)
-		for (i = 0; i < l.n; i++)
-			if (strcmp(l.v[i].rule, rule) == 0 && strcmp(l.v[i].about, t->name) == 0)
-				found = l.v[i].level;
-	alert_list_free(&l);
-	terminal_close(t);
-	return found;
-}
-
 /*
  * The restore of issue 13 §1 and §2: a backup of t1 taken at seq N, t1 goes on and syncs,
  * the backup is put back, a clerk registers a person on it. Before: sync --once said all was

@@ -73,6 +73,10 @@ tmux -L $sock set-option -t t status off >/dev/null
 wait_for "sync ✓" 10; ok $? "the status line shows sync ✓"
 
 kill $lpid; wait $lpid 2>/dev/null; lpid=""
+# A copy of the ledger's database while it is stopped: put back at the end, as a restore from an
+# old backup would.
+cp "$top/ledger.db" "$top/ledger-backup.db"
+[ -f "$top/ledger.db-wal" ] && cp "$top/ledger.db-wal" "$top/ledger-backup.db-wal"
 printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
 ok $? "another process writes events"
 # Two: a0's login that opens the center key (login.succeeded), and the operator.added.
@@ -142,6 +146,42 @@ wait_for "push refused: no_authority" 20; ok $? "a push the ledger refuses: the 
 tmux -L $sock capture-pane -e -p -t t | head -1 | grep -q "41m\|41;"; ok $? "and the status line is red"
 "$bin" sync --data "$d4" --status >/dev/null 2>&1; [ $? -eq 1 ]; ok $? "custody sync --status exits 1 while the refusal stands"
 "$bin" log --data "$d4" --kind sync.refused | grep -q no_authority; ok $? "the refusal is a sync.refused event"
+sock=$sock1
+
+# The ledger restored from that old copy of its database (issue 14): t1 had verified a bigger
+# tree of the ledger's log. Its console refuses the log: the status line turns red and says
+# why, the board shows the red alert, custody sync --status exits 1; an administrator trusts
+# the log again and the line is back to sync ✓.
+kill $lpid; wait $lpid 2>/dev/null; lpid=""
+rm -f "$top/ledger.db-wal" "$top/ledger.db-shm"
+cp "$top/ledger-backup.db" "$top/ledger.db"
+[ -f "$top/ledger-backup.db-wal" ] && cp "$top/ledger-backup.db-wal" "$top/ledger.db-wal"
+serve "$port" || exit 1
+wait_for "ledger log refused: smaller" 30; ok $? "a ledger restored from an old backup: the status line says ledger log refused: smaller"
+tmux -L $sock capture-pane -e -p -t t | head -1 | grep -q "41m\|41;"; ok $? "and the status line is red"
+"$bin" sync --data "$d" --status >"$top/status.out" 2>&1; [ $? -eq 1 ]; ok $? "custody sync --status exits 1 while the log is refused"
+grep -q "LEDGER LOG REFUSED.*fewer than" "$top/status.out"; ok $? "and says so, with the sizes"
+"$bin" log --data "$d" --kind sync.log_refused | grep -q '"code":"smaller"'; ok $? "the refusal is a sync.log_refused event"
+printf 'admin-pass-0\nsuper-pass-1\n' | "$bin" operator add --data "$d" --id s1 --name 王强 --role supervisor --by a0 >/dev/null
+tmux -L $sock send-keys -t t -l s1; tmux -L $sock send-keys -t t Tab
+tmux -L $sock send-keys -t t -l super-pass-1; tmux -L $sock send-keys -t t Enter
+j=0
+until tmux -L $sock capture-pane -p -t t | grep -qF "People in the area" || [ $j -ge 100 ]; do
+	sleep 0.05; j=$((j + 1))
+done
+tmux -L $sock send-keys -t t B; sleep 0.3; tmux -L $sock send-keys -t t A
+j=0
+until tmux -L $sock capture-pane -p -t t | grep -qF "the ledger's log failed this terminal's check" || [ $j -ge 100 ]; do
+	sleep 0.05; j=$((j + 1))
+done
+tmux -L $sock capture-pane -p -t t | grep -F "the ledger's log failed this terminal's check" | grep -qF "red"
+ok $? "the board's open alerts show the red log_inconsistent alert"
+printf 'clerk-pass-1\n' | "$bin" sync --data "$d" --trust-log --by c1 >/dev/null 2>&1; [ $? -ne 0 ]
+ok $? "a clerk cannot trust the log again"
+printf 'admin-pass-0\n' | "$bin" sync --data "$d" --trust-log --by a0 | grep -q "trusted again"
+ok $? "the administrator trusts the log again"
+wait_for "sync ✓" 30; ok $? "and the console's next round is back to sync ✓"
+"$bin" log --data "$d" --kind sync.log_trusted | grep -q '"operator":"a0"'; ok $? "recorded as sync.log_trusted by a0"
 sock=$sock1
 
 echo "$passed passed, $failed failed"
