@@ -73,7 +73,7 @@ BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
 
 .PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
 
-all: $(BUILD)/custody $(BUILD)/custody-sim $(BUILD)/custody-ledger $(MO)
+all: $(BUILD)/custody $(BUILD)/custody-sim $(BUILD)/custody-ledger $(BUILD)/custody-audit $(MO)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -105,6 +105,12 @@ $(LEDGER_LIB): $(filter-out %/ledger/main.o,$(LEDGER_OBJ))
 $(BUILD)/custody-ledger: $(BUILD)/obj/src/ledger/main.o $(LEDGER_LIB) $(LIB)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LEDGER_LIB) $(LIB) $(PKG_LIBS) $(LEDGER_LIBS)
+
+# custody-audit: src/audit/*.c on the core library (libcurl is one of PKGS).
+AUDIT_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard src/audit/*.c)))
+$(BUILD)/custody-audit: $(AUDIT_OBJ) $(LIB)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(AUDIT_OBJ) $(LIB) $(PKG_LIBS)
 
 $(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
@@ -192,6 +198,7 @@ install: all
 	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
 	install -m 755 $(BUILD)/custody-sim $(DESTDIR)$(BINDIR)/custody-sim
 	install -m 755 $(BUILD)/custody-ledger $(DESTDIR)$(BINDIR)/custody-ledger
+	install -m 755 $(BUILD)/custody-audit $(DESTDIR)$(BINDIR)/custody-audit
 	for m in $(MANPAGES); do \
 		sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/; \
@@ -202,7 +209,8 @@ install: all
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim $(DESTDIR)$(BINDIR)/custody-ledger
+	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim $(DESTDIR)$(BINDIR)/custody-ledger \
+		$(DESTDIR)$(BINDIR)/custody-audit
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
 
