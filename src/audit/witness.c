@@ -259,7 +259,7 @@ cosign_exec(const struct audit_cmd *self, int argc, char **argv)
 	char name[CKPT_ORIGIN_MAX + 1], line[512], text[CKPT_NOTE_MAX];
 	uint64_t ts;
 	size_t len;
-	int rc, status;
+	int rc, status, i;
 
 	if ((rc = audit_parse_opts(self, argc, argv, &o)) >= 0)
 		return rc;
@@ -270,12 +270,16 @@ cosign_exec(const struct audit_cmd *self, int argc, char **argv)
 	err_clear(&em);
 	if (audit_load_key(o.key, &who, pk, &em) != CST_OK)
 		return audit_fail(&em);
-	if (witness_name(ck.cp.origin, who.terminal, name) != 0 || ck.note.nsigs >= CKPT_MAX_SIGS) {
-		err_set(&em, CST_ERR_ARG, _("the witness name is too long"));
+	if (witness_name(ck.cp.origin, who.terminal, name) != 0 ||
+	    note_cosign(&ck.note, name, who.sk, (uint64_t)(clock_now_ms() / 1000)) != 0) {
+		err_set(&em, CST_ERR_ARG, _("cannot cosign the checkpoint as %s"), name);
 		return audit_fail(&em);
 	}
-	note_cosign(&ck.note, name, who.sk, (uint64_t)(clock_now_ms() / 1000));
-	if (note_sig_line(&ck.note.sigs[ck.note.nsigs - 1], line, sizeof line) == 0) {
+	for (i = 0; i < ck.note.nsigs; i++)
+		if (ck.note.sigs[i].type == 0x04 && strcmp(ck.note.sigs[i].name, name) == 0 &&
+		    ck.note.sigs[i].key_id == note_key_id(name, 0x04, pk))
+			break;
+	if (i == ck.note.nsigs || note_sig_line(&ck.note.sigs[i], line, sizeof line) == 0) {
 		err_set(&em, CST_ERR_INTERNAL, _("cannot write the cosignature"));
 		return audit_fail(&em);
 	}
