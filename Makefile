@@ -115,7 +115,7 @@ $(BUILD)/custody-audit: $(AUDIT_OBJ) $(LIB)
 $(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
 LEDGER_USERS = $(BUILD)/tests/test-ledger $(BUILD)/tests/test-ledger-attack $(BUILD)/bench/sync \
-	$(BUILD)/bench/ledger-attack
+	$(BUILD)/bench/ledger-attack $(BUILD)/tests/test-audit
 $(LEDGER_USERS): $(LEDGER_LIB) tests/ledger-util.h
 $(LEDGER_USERS): LIB := $(LEDGER_LIB) $(LIB)
 $(LEDGER_USERS): PKG_LIBS += $(LEDGER_LIBS)
@@ -225,6 +225,8 @@ $(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
 	$(SAY) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
 $(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback $(BUILD)/tests/test-impostor: $(BUILD)/tests/faultproxy tests/sync-util.h
+# test-audit runs the auditor's own tree (src/audit/tree.c) beside src/tlog.c.
+$(BUILD)/tests/test-audit: tests/sync-util.h src/audit/tree.c
 # test-crash makes fdatasync fail for real: libfiu's POSIX preload (fiu-run -x, fiu-utils),
 # enabled from inside the child at the right moment (libfiu-dev).
 $(BUILD)/tests/test-crash: PKG_LIBS += -lfiu

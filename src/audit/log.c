@@ -91,7 +91,18 @@ read_bundle(struct audit_run *r, int64_t k)
 
 	if (get_tile(r, -1, k, width, (size_t)width * (2 + TLOG_LEAF_MAX), &resp, why,
 	    sizeof why) != 0) {
-		audit_find(r, first, _("entry bundle %lld cannot be read: %s"), (long long)k, why);
+		/*
+		 * No leaf named here: the leaf hashes are taken from the tile instead, so that the
+		 * events name the exact leaf that has no entry.
+		 */
+		audit_find(r, -1, _("entry bundle %lld (leaves %lld to %lld) cannot be read: %s"),
+		    (long long)k, (long long)first, (long long)(first + width - 1), why);
+		if (get_tile(r, 0, k, width, (size_t)width * TLOG_HASH_BYTES, &resp, why,
+		    sizeof why) == 0) {
+			if (resp.len == (size_t)width * TLOG_HASH_BYTES)
+				memcpy(r->leaves[first], resp.body, resp.len);
+			fetch_resp_free(&resp);
+		}
 		return;
 	}
 	got = split_bundle((const unsigned char *)resp.body, resp.len, width, entry, elen, &bad);

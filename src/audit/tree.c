@@ -27,6 +27,8 @@ audit_mth(const unsigned char (*leaves)[TLOG_HASH_BYTES], int64_t n,
 			top--;
 		}
 	}
+	if (top < 1)
+		return;		/* not reached: n > 0 leaves one subtree at least */
 	/* MTH splits at the largest power of two below n: fold the right edge leftwards */
 	memcpy(root, stack[top - 1], TLOG_HASH_BYTES);
 	while (--top > 0) {
