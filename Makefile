@@ -54,7 +54,7 @@ C_TESTS = $(sort $(patsubst tests/test-%.c,%,$(wildcard tests/test-*.c)))
 SH_TESTS = $(sort $(patsubst tests/test-%.sh,%,$(wildcard tests/test-*.sh)))
 TESTS = $(C_TESTS) $(SH_TESTS)
 # In this order: bench/console runs on the database bench/search builds.
-BENCHES = journal search console devices sync inventory telemetry ledger-attack
+BENCHES = journal search console devices sync inventory telemetry ledger-attack transparency
 LANGS = zh_CN en
 MANPAGES = $(sort $(wildcard man/*.[1-8]))
 
@@ -115,7 +115,8 @@ $(BUILD)/custody-audit: $(AUDIT_OBJ) $(LIB)
 $(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
 LEDGER_USERS = $(BUILD)/tests/test-ledger $(BUILD)/tests/test-ledger-attack $(BUILD)/bench/sync \
-	$(BUILD)/bench/ledger-attack $(BUILD)/tests/test-audit
+	$(BUILD)/bench/ledger-attack $(BUILD)/tests/test-ledger-tlog $(BUILD)/bench/transparency \
+	$(BUILD)/tests/test-audit
 $(LEDGER_USERS): $(LEDGER_LIB) tests/ledger-util.h
 $(LEDGER_USERS): LIB := $(LEDGER_LIB) $(LIB)
 $(LEDGER_USERS): PKG_LIBS += $(LEDGER_LIBS)

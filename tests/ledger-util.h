@@ -84,6 +84,7 @@ struct lt_ctx {
 
 struct lt_resp {
 	long code;
+	char type[80];		/* Content-Type, or "" */
 	char *body;
 	size_t len;
 	struct json *json;	/* parsed body, or NULL */
@@ -210,6 +211,12 @@ lt_request(const struct lt_ctx *c, const char *method, const char *path, const c
 	}
 	r.curl_rc = (int)curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.code);
+	{
+		char *ct = NULL;
+
+		if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != NULL)
+			snprintf(r.type, sizeof r.type, "%s", ct);
+	}
 	curl_slist_free_all(h);
 	curl_easy_cleanup(e);
 	if (r.body != NULL)
@@ -591,6 +598,72 @@ lt_peak_rss_kib(pid_t pid)
 			break;
 	fclose(f);
 	return kib;
+}
+
+/* A throw-away PostgreSQL server of a test: its directory (data, log, socket) and port. */
+#define LT_PG_BIN "/usr/lib/postgresql/15/bin"
+
+struct lt_pg {
+	char dir[600];
+	unsigned port;
+};
+
+/* Runs a PostgreSQL program of the server (fmt with arg), as user postgres when we are root. */
+static inline int
+lt_pg_run(const struct lt_pg *pg, const char *fmt, const char *arg)
+{
+	char cmd[2048], inner[1600];
+
+	snprintf(inner, sizeof inner, fmt, arg);
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner,
+		    pg->dir);
+	else
+		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pg->dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* 1 when the PostgreSQL programs are installed. */
+static inline int
+lt_pg_installed(void)
+{
+	return access(LT_PG_BIN "/initdb", X_OK) == 0 && access(LT_PG_BIN "/pg_ctl", X_OK) == 0;
+}
+
+/* initdb in tmp/pg, a loopback port, its socket in tmp/pg, and a database "ledger". */
+static inline int
+lt_pg_up(struct lt_pg *pg, const char *tmp)
+{
+	char arg[1200];
+
+	snprintf(pg->dir, sizeof pg->dir, "%s/pg", tmp);
+	if (mkdir(pg->dir, 0700) != 0)
+		return -1;
+	/* initdb refuses to run as root: then the server runs as postgres, in its own directory. */
+	if (geteuid() == 0) {
+		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", tmp, pg->dir);
+		if (system(arg) != 0)
+			return -1;
+	}
+	pg->port = lt_free_port();
+	snprintf(arg, sizeof arg, "'%s'", pg->dir);
+	if (lt_pg_run(pg, LT_PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
+	    "-c listen_addresses=127.0.0.1\"", pg->dir, pg->dir, pg->port, pg->dir);
+	if (lt_pg_run(pg, LT_PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", pg->port);
+	return lt_pg_run(pg, LT_PG_BIN "/createdb %s", arg);
+}
+
+static inline void
+lt_pg_down(const struct lt_pg *pg)
+{
+	char arg[700];
+
+	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pg->dir);
+	lt_pg_run(pg, LT_PG_BIN "/pg_ctl -w %s stop", arg);
 }
 
 #endif

@@ -17,8 +17,7 @@ static char db[600], logpath[600];
 static char keyarg[700];
 static char *serve_extra[3];
 static const char *backend;	/* "sqlite" or "postgresql" */
-static char pgdir[600];		/* the throw-away PostgreSQL server's directory */
-static unsigned pgport;
+static struct lt_pg pg;		/* the throw-away PostgreSQL server */
 static char bin[PATH_MAX];
 static unsigned char ledger_pk[CRY_PK_BYTES];
 
@@ -745,26 +744,12 @@ test_bodies(struct lt_term *t1)
 	still_serves(t1, "a truncated body");
 }
 
-/* Runs a PostgreSQL program of the throw-away server, as user postgres when we are root. */
-static int
-pg_run(const char *fmt, const char *arg)
-{
-	char cmd[2048], inner[1600];
-
-	snprintf(inner, sizeof inner, fmt, arg);
-	if (geteuid() == 0)
-		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner, pgdir);
-	else
-		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pgdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 /* Changes one stored body behind the ledger's back. */
 static int
 tamper(void)
 {
 	if (strcmp(backend, "postgresql") == 0)
-		return pg_run("%s", "psql -q -v ON_ERROR_STOP=1 -c \"ALTER TABLE events DISABLE TRIGGER "
+		return lt_pg_run(&pg, "%s", "psql -q -v ON_ERROR_STOP=1 -c \"ALTER TABLE events DISABLE TRIGGER "
 		    "events_frozen; UPDATE events SET body = convert_to('{\\\"name\\\":\\\"x\\\"}', 'UTF8') "
 		    "WHERE terminal = 'intake-01' AND seq = 7; DELETE FROM events WHERE terminal = 'intake-02'; "
 		    "DELETE FROM events WHERE terminal = 'intake-03' AND seq > 990\" ledger");
@@ -1365,44 +1350,6 @@ suite(const char *tmp)
 	(void)tmp;
 }
 
-#define PG_BIN "/usr/lib/postgresql/15/bin"
-
-/* A throw-away PostgreSQL: initdb in tmp/pg, a loopback port, its socket in tmp. */
-static int
-pg_up(const char *tmp)
-{
-	char arg[1200];
-
-	snprintf(pgdir, sizeof pgdir, "%s/pg", tmp);
-	if (mkdir(pgdir, 0700) != 0)
-		return -1;
-	/* initdb refuses to run as root: then the server runs as postgres, in its own directory. */
-	if (geteuid() == 0) {
-		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", tmp, pgdir);
-		if (system(arg) != 0)
-			return -1;
-	}
-	pgport = lt_free_port();
-	snprintf(arg, sizeof arg, "'%s'", pgdir);
-	if (pg_run(PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
-		return -1;
-	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
-	    "-c listen_addresses=127.0.0.1\"", pgdir, pgdir, pgport, pgdir);
-	if (pg_run(PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
-		return -1;
-	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", pgport);
-	return pg_run(PG_BIN "/createdb %s", arg);
-}
-
-static void
-pg_down(void)
-{
-	char arg[700];
-
-	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pgdir);
-	pg_run(PG_BIN "/pg_ctl -w %s stop", arg);
-}
-
 int
 main(void)
 {
@@ -1432,21 +1379,22 @@ main(void)
 	test_read_fault(tmp);
 #endif
 
-	if (access(PG_BIN "/initdb", X_OK) != 0 || access(PG_BIN "/pg_ctl", X_OK) != 0) {
-		printf("note: PostgreSQL not installed (%s): its run of the suite is skipped\n", PG_BIN);
-	} else if (ok(pg_up(tmp) == 0, "a throw-away PostgreSQL starts")) {
+	if (!lt_pg_installed()) {
+		printf("note: PostgreSQL not installed (%s): its run of the suite is skipped\n",
+		    LT_PG_BIN);
+	} else if (ok(lt_pg_up(&pg, tmp) == 0, "a throw-away PostgreSQL starts")) {
 		backend = "postgresql";
-		snprintf(db, sizeof db, "postgresql://ledger@127.0.0.1:%u/ledger", pgport);
+		snprintf(db, sizeof db, "postgresql://ledger@127.0.0.1:%u/ledger", pg.port);
 		snprintf(keyarg, sizeof keyarg, "%s/pg-ledger.key", tmp);
 		serve_extra[0] = "--ledger-key";
 		serve_extra[1] = keyarg;
 		/* psql in tamper() finds the server through the environment. */
-		snprintf(psql, sizeof psql, "%u", pgport);
+		snprintf(psql, sizeof psql, "%u", pg.port);
 		setenv("PGPORT", psql, 1);
 		setenv("PGHOST", "127.0.0.1", 1);
 		setenv("PGUSER", "ledger", 1);
 		suite(tmp);
-		pg_down();
+		lt_pg_down(&pg);
 	}
 	{
 		int fd = open(logpath, O_RDONLY);

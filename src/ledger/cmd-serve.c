@@ -11,9 +11,10 @@
 #include "i18n.h"
 #include "lcmd.h"
 #include "lkey.h"
+#include "ltlog.h"
 
 static int
-serve(const char *db, const char *keyfile, const struct http_config *hc)
+serve(const char *db, const char *keyfile, const char *origin, const struct http_config *hc)
 {
 	char path[PATH_MAX];
 	struct ledger l;
@@ -30,6 +31,16 @@ serve(const char *db, const char *keyfile, const struct http_config *hc)
 		return status;
 	if (lkey_load(keyfile != NULL ? keyfile : path, 1, l.pk, l.sk, &em) != CST_OK) {
 		store_close(l.st);
+		return lcmd_fail(&em);
+	}
+	if (origin != NULL)
+		snprintf(l.origin, sizeof l.origin, "%s", origin);
+	else
+		ltlog_default_origin(l.pk, l.origin);
+	/* Leaves for events stored before the log, and a first checkpoint. */
+	if (ltlog_open(&l, &em) != CST_OK) {
+		store_close(l.st);
+		cry_wipe(l.sk, sizeof l.sk);
 		return lcmd_fail(&em);
 	}
 	/* Blocked before the server's threads start, so only sigwait below sees them. */
@@ -62,6 +73,7 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "client-ca", required_argument, NULL, 'a' },
 		{ "ledger-key", required_argument, NULL, 'K' },
+		{ "origin", required_argument, NULL, 'o' },
 		{ "max-connections", required_argument, NULL, 'm' },
 		{ "max-per-address", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -86,7 +98,7 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 		{ 'T', offsetof(struct http_config, threads), 1, 64 },
 	};
 	struct http_config hc = HTTP_DEFAULTS;
-	const char *db = NULL, *keyfile = NULL;
+	const char *db = NULL, *keyfile = NULL, *origin = NULL;
 	char problem[128], *end;
 	size_t i;
 	long v;
@@ -101,6 +113,12 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 		case 'k': hc.key = optarg; break;
 		case 'a': hc.client_ca = optarg; break;
 		case 'K': keyfile = optarg; break;
+		case 'o':
+			if (!ltlog_origin_ok(optarg))
+				return lcmd_usage(self, _("--origin takes 1 to 55 printable ASCII "
+				    "characters, no space and no \"+\""));
+			origin = optarg;
+			break;
 		case 'm':
 		case 'p':
 		case 't':
@@ -127,14 +145,14 @@ serve_exec(const struct lcmd *self, int argc, char **argv)
 	}
 	if (db == NULL || hc.cert == NULL || hc.key == NULL || optind != argc)
 		return lcmd_usage(self, _("--db, --cert and --key are needed"));
-	return serve(db, keyfile, &hc);
+	return serve(db, keyfile, origin, &hc);
 }
 
 const struct lcmd lcmd_serve = {
 	"serve",
 	"--db PATH|URL --listen ADDR:PORT --cert FILE --key FILE [--client-ca FILE]\n"
-	"    [--ledger-key FILE] [--max-connections N] [--max-per-address N] [--timeout SECONDS]\n"
-	"    [--head-timeout SECONDS] [--body-memory MIB] [--threads N]",
+	"    [--ledger-key FILE] [--origin NAME] [--max-connections N] [--max-per-address N]\n"
+	"    [--timeout SECONDS] [--head-timeout SECONDS] [--body-memory MIB] [--threads N]",
 	N_("answer terminals over HTTPS"),
 	serve_exec,
 };

@@ -31,6 +31,7 @@
 
 #include "gate.h"
 #include "i18n.h"
+#include "ltlog.h"
 #include "xmalloc.h"
 
 /* How often the reaper looks for connections past their deadlines, and reports them. */
@@ -194,6 +195,33 @@ answer(struct MHD_Connection *con, int code, struct jw *w)
 }
 
 /*
+ * A log resource that is not JSON (a tile, the checkpoint): bytes of type, taken from b.
+ * What never changes (a full tile) may be kept by caches and mirrors for good.
+ */
+static enum MHD_Result
+answer_bytes(struct MHD_Connection *con, const char *type, int immutable, struct buf *b)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (b->p == NULL)
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer(b->len, b->p, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		buf_free(b);
+		return MHD_NO;
+	}
+	b->p = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    immutable ? "public, max-age=31536000, immutable" : "no-cache");
+	ret = MHD_queue_response(con, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/*
  * A refusal. On a connection where no request has been signed by an enrolled terminal, the
  * connection ends with it: whoever was refused comes back through the head deadline.
  */
@@ -263,11 +291,35 @@ client_cert_ok(struct MHD_Connection *con)
 	return gnutls_certificate_verify_peers2(ci->tls_session, &status) == 0 && status == 0;
 }
 
-enum route { R_NONE, R_HEALTH, R_ENROLL, R_EVENTS, R_STATUS, R_HEAD, R_CHAIN };
+enum route {
+	R_NONE, R_HEALTH, R_ENROLL, R_EVENTS, R_STATUS, R_HEAD, R_CHAIN, R_COSIGN,
+	/* The transparency log's public resources: from R_LOG on, no request signature. */
+	R_LOG, R_LOG_TILE = R_LOG, R_LOG_CHECKPOINT, R_LOG_INCLUSION, R_LOG_CONSISTENCY, R_LOG_LEAF
+};
+
+#define TILE_PREFIX "/tlog/tile/"
 
 static enum route
 route_of(const char *url)
 {
+	static const struct {
+		const char *path;
+		enum route r;
+	} log[] = {
+		{ "/tlog/checkpoint", R_LOG_CHECKPOINT },
+		{ "/tlog/proof/inclusion", R_LOG_INCLUSION },
+		{ "/tlog/proof/consistency", R_LOG_CONSISTENCY },
+		{ "/tlog/leaf", R_LOG_LEAF },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof log / sizeof log[0]; i++)
+		if (strcmp(url, log[i].path) == 0)
+			return log[i].r;
+	if (strncmp(url, TILE_PREFIX, strlen(TILE_PREFIX)) == 0)
+		return R_LOG_TILE;
+	if (strcmp(url, "/v1/cosign") == 0)
+		return R_COSIGN;
 	if (strcmp(url, "/v1/health") == 0)
 		return R_HEALTH;
 	if (strcmp(url, "/v1/enroll") == 0)
@@ -295,11 +347,12 @@ method_ok(enum route r, const char *method)
 	case R_CHAIN:
 		return get;
 	case R_ENROLL:
+	case R_COSIGN:
 		return post;
 	case R_EVENTS:
 		return get || post;
 	default:
-		return 0;
+		return r >= R_LOG && get;
 	}
 }
 
@@ -315,18 +368,37 @@ route_params(enum route r, const char *method)
 {
 	static const char *const none[] = { NULL };
 	static const char *const pull[] = { "after", "limit", NULL };
+	static const char *const head[] = { "old", NULL };
+	static const char *const inclusion[] = { "index", "size", NULL };
+	static const char *const consistency[] = { "old", "size", NULL };
+	static const char *const leaf[] = { "terminal", "seq", NULL };
 
-	if (r == R_EVENTS && strcmp(method, "GET") == 0)
-		return pull;
-	return r == R_CHAIN ? pull : none;	/* after: a seq there, not a cursor */
+	switch (r) {
+	case R_EVENTS:
+		return strcmp(method, "GET") == 0 ? pull : none;
+	case R_CHAIN:
+		return pull;	/* after: a seq there, not a cursor */
+	case R_HEAD:
+		return head;
+	case R_LOG_INCLUSION:
+		return inclusion;
+	case R_LOG_CONSISTENCY:
+		return consistency;
+	case R_LOG_LEAF:
+		return leaf;
+	default:
+		return none;
+	}
 }
 
-/* The largest body each resource takes: only an enrolment and a push take one. */
+/* The largest body each resource takes: only an enrolment, a push and a cosignature take one. */
 static size_t
 route_body_max(enum route r, const char *method)
 {
 	if (r == R_ENROLL)
 		return HTTP_MAX_ENROLL;
+	if (r == R_COSIGN)
+		return HTTP_MAX_COSIGN;
 	if (r == R_EVENTS && strcmp(method, "POST") == 0)
 		return WIRE_MAX_BODY;
 	return 0;
@@ -363,7 +435,7 @@ early_fault(struct http *h, struct MHD_Connection *con, const char *url, const c
 	gh.body_max = route_body_max(r, method);
 	if (gate_head_check(&gh, &expect, f) != WE_OK)
 		return f->err;
-	if (r != R_HEALTH && r != R_ENROLL) {
+	if (r != R_HEALTH && r != R_ENROLL && r < R_LOG) {
 		/* The signature needs the body; who is asking, when, and with what nonce do not. */
 		if (wire_auth_parse(header(con, "X-Custody-Terminal"), header(con, "X-Custody-Time"),
 		    header(con, "X-Custody-Nonce"), header(con, "X-Custody-Signature"), &a, f) != WE_OK)
@@ -394,6 +466,49 @@ authenticate(struct http *h, struct MHD_Connection *con, const char *method, str
 	return e;
 }
 
+static const char *
+query(struct MHD_Connection *con, const char *name)
+{
+	return MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The log's public resources: no signature, anyone may read them. */
+static enum MHD_Result
+dispatch_log(struct http *h, struct MHD_Connection *con, const char *url, enum route rt)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct wire_fault f;
+	struct jw w;
+	int e;
+
+	if (rt == R_LOG_TILE || rt == R_LOG_CHECKPOINT) {
+		if (rt == R_LOG_TILE)
+			e = ltlog_tile(h->l, url + strlen("/tlog/"), &b, &f);
+		else
+			e = ltlog_checkpoint(h->l, &b, &f);
+		if (e != WE_OK) {
+			buf_free(&b);
+			return answer_fault(con, &f);
+		}
+		if (rt == R_LOG_CHECKPOINT)
+			return answer_bytes(con, "text/plain; charset=utf-8", 0, &b);
+		/* A full tile or bundle never changes: its path has no ".p/". */
+		return answer_bytes(con, "application/octet-stream", strstr(url, ".p/") == NULL, &b);
+	}
+	jw_init(&w);
+	if (rt == R_LOG_INCLUSION)
+		e = ltlog_inclusion(h->l, query(con, "index"), query(con, "size"), &w, &f);
+	else if (rt == R_LOG_CONSISTENCY)
+		e = ltlog_consistency(h->l, query(con, "old"), query(con, "size"), &w, &f);
+	else
+		e = ltlog_leaf(h->l, query(con, "terminal"), query(con, "seq"), &w, &f);
+	if (e != WE_OK) {
+		jw_free(&w);
+		return answer_fault(con, &f);
+	}
+	return answer(con, 200, &w);
+}
+
 static enum MHD_Result
 dispatch(struct http *h, struct MHD_Connection *con, const char *url, const char *method,
     struct req *r)
@@ -405,6 +520,8 @@ dispatch(struct http *h, struct MHD_Connection *con, const char *url, const char
 	struct jw w;
 	int e;
 
+	if (rt >= R_LOG)
+		return dispatch_log(h, con, url, rt);
 	jw_init(&w);
 	if (rt == R_HEALTH) {
 		jw_obj_begin(&w);
@@ -420,16 +537,15 @@ dispatch(struct http *h, struct MHD_Connection *con, const char *url, const char
 	else if (rt == R_STATUS)
 		e = ledger_status(h->l, &w, &f);
 	else if (rt == R_HEAD)
-		e = ledger_head(h->l, &a, &w, &f);
+		e = ledger_head(h->l, &a, query(con, "old"), &w, &f);
 	else if (rt == R_CHAIN)
-		e = ledger_chain(h->l, a.terminal,
-		    MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "after"),
-		    MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "limit"), &w, &f);
+		e = ledger_chain(h->l, a.terminal, query(con, "after"), query(con, "limit"), &w, &f);
+	else if (rt == R_COSIGN)
+		e = ltlog_cosign(h->l, a.terminal, pk, r->body, r->len, &w, &f);
 	else if (strcmp(method, "POST") == 0)
 		e = ledger_push(h->l, a.terminal, pk, r->body, r->len, &w, &f);
 	else
-		e = ledger_pull(h->l, MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "after"),
-		    MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "limit"), &w, &f);
+		e = ledger_pull(h->l, query(con, "after"), query(con, "limit"), &w, &f);
 	if (e != WE_OK) {
 		jw_free(&w);
 		return answer_fault(con, &f);

@@ -13,6 +13,7 @@
 	"+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA"
 #define HTTP_MAX_PEM (1u << 20)
 #define HTTP_MAX_ENROLL 4096		/* bytes of an enrolment body */
+#define HTTP_MAX_COSIGN 4096		/* bytes of a cosignature body */
 
 struct http_config {
 	const char *listen;		/* ADDR:PORT, IPv4 or [IPv6]:PORT */

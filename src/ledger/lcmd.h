@@ -23,7 +23,7 @@ struct lcmd {
 };
 
 extern const struct lcmd lcmd_serve, lcmd_token, lcmd_verify, lcmd_export, lcmd_sign_request,
-    lcmd_push_body;
+    lcmd_push_body, lcmd_key;
 
 /* Prints "custody-ledger: message" and returns the exit status for em. */
 int lcmd_fail(const struct errmsg *em);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "clock.h"
 #include "hex.h"
+#include "ltlog.h"
 #include "xmalloc.h"
 
 /*
@@ -15,8 +16,8 @@
  * a file size limit) and a failed read or write are passing troubles, 503 with their own code:
  * the terminal tries again later. Anything else (damage, a library fault) is internal.
  */
-static int
-store_fault(struct wire_fault *f, int status, const struct errmsg *em)
+int
+ledger_store_fault(struct wire_fault *f, int status, const struct errmsg *em)
 {
 	fprintf(stderr, "custody-ledger: storage: %s\n", em->text[0] ? em->text : err_name(status));
 	switch (status) {
@@ -56,7 +57,7 @@ note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wi
 
 	err_clear(&em);
 	if ((status = s->ops->begin(s, &em)) != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	status = s->ops->nonce_add(s, a->terminal, a->nonce, a->time + WIRE_SKEW_MS, now, &em);
 	if (status == CST_OK)
 		status = s->ops->term_get(s, a->terminal, &t, &em);
@@ -71,7 +72,7 @@ note_request(struct ledger *l, const struct wire_auth *a, int64_t now, struct wi
 	s->ops->rollback(s);
 	if (status == CST_ERR_EXISTS)
 		return wire_fault(f, WE_REPLAYED_REQUEST, -1, "This request was already received.");
-	return store_fault(f, status, &em);
+	return ledger_store_fault(f, status, &em);
 }
 
 /* The ledger's time signed for the request's terminal and nonce (docs/sync-protocol.md). */
@@ -114,7 +115,7 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	if (check_time(l, a, f) != WE_OK)
 		return f->err;
 	/* Only looked at: the nonce is taken once the signature over the body checks. */
@@ -124,7 +125,7 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 	if (status == CST_ERR_EXISTS)
 		return wire_fault(f, WE_REPLAYED_REQUEST, -1, "This request was already received.");
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	return WE_OK;
 }
 
@@ -144,7 +145,7 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	if (!wire_request_verify(t.pk, method, path, a->time_text, a->nonce_hex, body, body_len,
 	    a->sig_hex))
 		return wire_fault(f, WE_BAD_REQUEST_SIGNATURE, -1,
@@ -178,20 +179,20 @@ enroll_in(struct ledger *l, const char *terminal, const unsigned char token_hash
 		    "Terminal %s is enrolled with another key.", terminal);
 	}
 	if (status != CST_ERR_NOTFOUND)
-		return store_fault(f, status, em);
+		return ledger_store_fault(f, status, em);
 	status = s->ops->token_take(s, token_hash, terminal, now, em);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_BAD_TOKEN, -1,
 		    "The token is not valid for %s: unknown, used, expired or for another terminal.",
 		    terminal);
 	if (status != CST_OK)
-		return store_fault(f, status, em);
+		return ledger_store_fault(f, status, em);
 	memset(&t, 0, sizeof t);
 	snprintf(t.terminal, sizeof t.terminal, "%s", terminal);
 	memcpy(t.pk, pk, CRY_PK_BYTES);
 	t.enrolled = t.last_contact = now;
 	if ((status = s->ops->term_add(s, &t, em)) != CST_OK)
-		return store_fault(f, status, em);
+		return ledger_store_fault(f, status, em);
 	return WE_OK;
 }
 
@@ -212,11 +213,11 @@ ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
 	lock(l);
 	if ((e = l->st->ops->begin(l->st, &em)) != CST_OK) {
 		unlock(l);
-		return store_fault(f, e, &em);
+		return ledger_store_fault(f, e, &em);
 	}
 	e = enroll_in(l, req.terminal, th, req.pk, f, &em);
 	if (e == WE_OK && (e = l->st->ops->commit(l->st, &em)) != CST_OK)
-		e = store_fault(f, e, &em);
+		e = ledger_store_fault(f, e, &em);
 	if (e != WE_OK)
 		l->st->ops->rollback(l->st);
 	unlock(l);
@@ -291,12 +292,15 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 	struct jw w;
 	int64_t now = clock_now_ms(), at;
 	int status, v = CHECK_NEW, has_cand = 0;
+	struct ltlog_entry *leaves;
 	size_t i;
 
 	err_clear(&em);
 	bad.err = WE_OK;
 	if ((status = s->ops->begin(s, &em)) != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
+	/* The leaves of the events stored, appended to the log before the commit. */
+	leaves = xcalloc(n > 0 ? n : 1, sizeof *leaves);
 	if ((status = s->ops->term_get(s, terminal, head, &em)) != CST_OK)
 		goto fail;
 	if (!l->has_center && (status = check_find_center(s, &l->center_scanned, l->center,
@@ -316,6 +320,9 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 			goto fail;
 		head->last_seq = evs[i].seq;
 		memcpy(head->last_hash, evs[i].hash, sizeof head->last_hash);
+		snprintf(leaves[c->stored].terminal, sizeof leaves[0].terminal, "%s", evs[i].terminal);
+		leaves[c->stored].seq = evs[i].seq;
+		memcpy(leaves[c->stored].hash, evs[i].hash, sizeof leaves[0].hash);
 		c->stored++;
 	}
 	if (v == WE_FORK) {
@@ -331,28 +338,49 @@ store_batch(struct ledger *l, const char *terminal, const struct event *evs, siz
 	}
 	head->last_contact = now;
 	head->events += c->stored;
-	if ((status = s->ops->term_update(s, head, &em)) != CST_OK ||
+	if ((status = ltlog_append(l, leaves, (size_t)c->stored, now, &em)) != CST_OK ||
+	    (status = s->ops->term_update(s, head, &em)) != CST_OK ||
 	    (status = s->ops->commit(s, &em)) != CST_OK)
 		goto fail;
+	free(leaves);
 	if (has_cand && !l->has_center) {
 		memcpy(l->center, cand, sizeof l->center);
 		l->has_center = 1;
 	}
 	if (v == WE_INTERNAL)
-		return store_fault(f, em.code != CST_OK ? em.code : CST_ERR_INTERNAL, &em);
+		return ledger_store_fault(f, em.code != CST_OK ? em.code : CST_ERR_INTERNAL, &em);
 	if (bad.err != WE_OK)
 		*f = bad;
 	return bad.err;
 fail:
+	free(leaves);
 	s->ops->rollback(s);
 	c->stored = c->duplicates = 0;
 	s->ops->term_get(s, terminal, head, NULL);
-	return store_fault(f, status, &em);
+	return ledger_store_fault(f, status, &em);
 }
 
-static void
+/* The "log" member of an answer: the newest checkpoint and proofs (ltlog_write). */
+static int
+log_member(struct ledger *l, const char *terminal, int64_t seq, int64_t old, struct jw *out,
+    struct wire_fault *f)
+{
+	struct errmsg em;
+	int status;
+
+	if (l->no_tlog)
+		return WE_OK;
+	err_clear(&em);
+	jw_key(out, "log");
+	lock(l);
+	status = ltlog_write(l, terminal, seq, old, out, &em);
+	unlock(l);
+	return status == CST_OK ? WE_OK : ledger_store_fault(f, status, &em);
+}
+
+static int
 push_answer(struct ledger *l, const struct store_term *head, const struct push_count *c,
-    struct jw *out)
+    struct jw *out, struct wire_fault *f)
 {
 	struct wire_receipt r;
 
@@ -373,7 +401,10 @@ push_answer(struct ledger *l, const struct store_term *head, const struct push_c
 	jw_int(out, c->duplicates);
 	jw_key(out, "receipt");
 	wire_receipt_write(out, &r);
+	if (log_member(l, head->terminal, head->last_seq, 0, out, f) != WE_OK)
+		return f->err;
 	jw_obj_end(out);
+	return WE_OK;
 }
 
 int
@@ -414,25 +445,28 @@ ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_P
 		f->acked = head.last_seq;
 		return e;
 	}
-	push_answer(l, &head, &c, out);
-	return WE_OK;
+	return push_answer(l, &head, &c, out, f);
 }
 
 int
-ledger_head(struct ledger *l, const struct wire_auth *a, struct jw *out, struct wire_fault *f)
+ledger_head(struct ledger *l, const struct wire_auth *a, const char *old, struct jw *out,
+    struct wire_fault *f)
 {
 	struct wire_receipt r;
 	struct wire_time t;
 	struct store_term head;
 	struct errmsg em;
+	int64_t o;
 	int status;
 
+	if (ledger_query_num(old, 0, 0, INT64_MAX, &o) != 0)
+		return wire_fault(f, WE_BAD_REQUEST, -1, "old must be a tree size (0 or more).");
 	err_clear(&em);
 	lock(l);
 	status = l->st->ops->term_get(l->st, a->terminal, &head, &em);
 	unlock(l);
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	memset(&r, 0, sizeof r);
 	snprintf(r.terminal, sizeof r.terminal, "%s", head.terminal);
 	r.seq = head.last_seq;
@@ -447,6 +481,8 @@ ledger_head(struct ledger *l, const struct wire_auth *a, struct jw *out, struct 
 	wire_receipt_write(out, &r);
 	jw_key(out, "time");
 	wire_time_write(out, &t);
+	if (log_member(l, head.terminal, head.last_seq, o, out, f) != WE_OK)
+		return f->err;
 	jw_obj_end(out);
 	return WE_OK;
 }
@@ -470,9 +506,8 @@ page_event(void *arg, int64_t cursor, const struct event *ev)
 	return 0;
 }
 
-/* A query number: absent gives dflt; otherwise canonical decimal within [min, max]. */
-static int
-query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)
+int
+ledger_query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out)
 {
 	if (s == NULL) {
 		*out = dflt;
@@ -496,8 +531,8 @@ write_page(struct ledger *l, const char *terminal, const char *after, const char
 	int64_t a, n;
 	int status;
 
-	if (query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
-	    query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
+	if (ledger_query_num(after, 0, 0, INT64_MAX, &a) != 0 ||
+	    ledger_query_num(limit, WIRE_PULL_DEFAULT, 1, WIRE_MAX_BATCH, &n) != 0)
 		return wire_fault(f, WE_BAD_REQUEST, -1,
 		    "after must be a %s (0 or more) and limit 1 to %d.",
 		    terminal == NULL ? "cursor" : "seq", WIRE_MAX_BATCH);
@@ -517,7 +552,7 @@ write_page(struct ledger *l, const char *terminal, const char *after, const char
 		    &em);
 	unlock(l);
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	jw_arr_end(out);
 	if (terminal == NULL) {
 		jw_key(out, "next");
@@ -579,7 +614,7 @@ ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f)
 	alerts = l->st->ops->alerts_count(l->st);
 	unlock(l);
 	if (status != CST_OK)
-		return store_fault(f, status, &em);
+		return ledger_store_fault(f, status, &em);
 	jw_arr_end(out);
 	jw_key(out, "alerts");
 	jw_int(out, alerts);

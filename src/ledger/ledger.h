@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "json.h"
 #include "store.h"
 #include "wire.h"
@@ -24,6 +25,10 @@ struct ledger {
 	unsigned char center[CRY_PK_BYTES];
 	int has_center;
 	int64_t center_scanned;
+	/* The transparency log's origin (docs/transparency.md), set before ltlog_open. */
+	char origin[CKPT_ORIGIN_MAX + 1];
+	/* Set by bench/transparency alone, to measure pushes without the log: no leaves. */
+	int no_tlog;
 };
 
 /*
@@ -51,12 +56,23 @@ int ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f);
 /*
  * The requesting terminal's head as the ledger holds it, as a signed receipt, with the
  * ledger's time signed for the request's nonce: the terminal checks its journal against it
- * at every round (a rolled-back journal) and learns the ledger's clock.
+ * at every round (a rolled-back journal) and learns the ledger's clock. With the log, its
+ * newest checkpoint, the head's inclusion and the consistency from the tree of size old
+ * (the query's "old", NULL when absent).
  */
-int ledger_head(struct ledger *l, const struct wire_auth *a, struct jw *out, struct wire_fault *f);
+int ledger_head(struct ledger *l, const struct wire_auth *a, const char *old, struct jw *out,
+    struct wire_fault *f);
 /* The terminal's own events with seq > after, in seq order (healing, custody restore). */
 int ledger_chain(struct ledger *l, const char *terminal, const char *after, const char *limit,
     struct jw *out, struct wire_fault *f);
+
+/*
+ * A storage failure: logged for the operator and answered as a fault (busy, full, I/O,
+ * internal). Returns f->err.
+ */
+int ledger_store_fault(struct wire_fault *f, int status, const struct errmsg *em);
+/* A query number: absent (s NULL) gives dflt; otherwise canonical decimal in [min, max]. */
+int ledger_query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out);
 
 /* Stores a new one-time token for terminal (valid 24 h from now) and writes it as hex to out. */
 int ledger_token(struct store *st, const char *terminal, int64_t now,

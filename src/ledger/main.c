@@ -12,6 +12,7 @@
 static const struct lcmd *const commands[] = {
 	&lcmd_serve,
 	&lcmd_token,
+	&lcmd_key,
 	&lcmd_verify,
 	&lcmd_export,
 	&lcmd_sign_request,

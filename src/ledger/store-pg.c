@@ -43,7 +43,26 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS nonces_expires ON nonces (expires);"
     "CREATE TABLE IF NOT EXISTS alerts ("
     " id BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, terminal TEXT NOT NULL, seq BIGINT NOT NULL,"
-    " kind TEXT NOT NULL, held BYTEA NOT NULL, offered BYTEA NOT NULL, event TEXT NOT NULL);";
+    " kind TEXT NOT NULL, held BYTEA NOT NULL, offered BYTEA NOT NULL, event TEXT NOT NULL);"
+    /* The transparency log, as db/ledger/0002-tlog.sql. */
+    "CREATE TABLE IF NOT EXISTS tlog_leaves ("
+    " leaf BIGINT PRIMARY KEY, cursor BIGINT NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS tlog_tiles ("
+    " level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL,"
+    " hashes BYTEA NOT NULL, PRIMARY KEY (level, idx));"
+    "CREATE TABLE IF NOT EXISTS tlog_checkpoints ("
+    " size BIGINT PRIMARY KEY, root BYTEA NOT NULL, note TEXT NOT NULL, issued BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tlog_cosignatures ("
+    " size BIGINT NOT NULL, witness TEXT NOT NULL, line TEXT NOT NULL, at BIGINT NOT NULL,"
+    " PRIMARY KEY (size, witness));"
+    "CREATE OR REPLACE FUNCTION custody_tlog_frozen() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN RAISE EXCEPTION 'log leaves and checkpoints are never updated or deleted'; END$$;"
+    "DROP TRIGGER IF EXISTS tlog_leaves_frozen ON tlog_leaves;"
+    "CREATE TRIGGER tlog_leaves_frozen BEFORE UPDATE OR DELETE ON tlog_leaves"
+    " FOR EACH ROW EXECUTE FUNCTION custody_tlog_frozen();"
+    "DROP TRIGGER IF EXISTS tlog_checkpoints_frozen ON tlog_checkpoints;"
+    "CREATE TRIGGER tlog_checkpoints_frozen BEFORE UPDATE OR DELETE ON tlog_checkpoints"
+    " FOR EACH ROW EXECUTE FUNCTION custody_tlog_frozen();";
 
 #define EVENT_COLS "cursor, terminal, seq, ts, operator, kind, subject, body, prev, hash, sig"
 #define TERM_COLS "terminal, public_key, enrolled, last_seq, last_hash, last_contact, events"
@@ -51,7 +70,9 @@ static const char schema[] =
 enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS, Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER,
 	Q_CHAIN_AFTER, Q_CHAIN_TERMS, Q_CHAIN_PAGE, Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD,
-	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_NONCE_SEEN, Q_COUNT
+	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_NONCE_SEEN, Q_TLOG_SIZE, Q_LEAF_ADD, Q_LEAF_OF,
+	Q_LEAVES, Q_TILE_GET, Q_TILE_PUT, Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_NEWEST, Q_COSIG_ADD,
+	Q_COSIGS, Q_COUNT
 };
 
 static const struct {
@@ -82,6 +103,26 @@ static const struct {
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7 },
 	[Q_ALERTS] = { "SELECT count(*) FROM alerts", 0 },
 	[Q_NONCE_SEEN] = { "SELECT 1 FROM nonces WHERE terminal = $1 AND nonce = $2", 2 },
+	[Q_TLOG_SIZE] = { "SELECT leaf, cursor FROM tlog_leaves ORDER BY leaf DESC LIMIT 1", 0 },
+	[Q_LEAF_ADD] = { "INSERT INTO tlog_leaves (leaf, cursor) SELECT $1, cursor FROM events "
+	    "WHERE terminal = $2 AND seq = $3", 3 },
+	[Q_LEAF_OF] = { "SELECT l.leaf FROM events e JOIN tlog_leaves l ON l.cursor = e.cursor "
+	    "WHERE e.terminal = $1 AND e.seq = $2", 2 },
+	[Q_LEAVES] = { "SELECT l.leaf, e.terminal, e.seq, e.hash FROM tlog_leaves l "
+	    "JOIN events e ON e.cursor = l.cursor WHERE l.leaf >= $1 ORDER BY l.leaf LIMIT $2", 2 },
+	[Q_TILE_GET] = { "SELECT width, hashes FROM tlog_tiles WHERE level = $1 AND idx = $2", 2 },
+	[Q_TILE_PUT] = { "INSERT INTO tlog_tiles (level, idx, width, hashes) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (level, idx) DO UPDATE SET width = EXCLUDED.width, "
+	    "hashes = EXCLUDED.hashes", 4 },
+	[Q_CKPT_ADD] = { "INSERT INTO tlog_checkpoints (size, root, note, issued) "
+	    "VALUES ($1, $2, $3, $4)", 4 },
+	[Q_CKPT_GET] = { "SELECT size, root, note, issued FROM tlog_checkpoints WHERE size = $1", 1 },
+	[Q_CKPT_NEWEST] = { "SELECT size, root, note, issued FROM tlog_checkpoints "
+	    "ORDER BY size DESC LIMIT 1", 0 },
+	[Q_COSIG_ADD] = { "INSERT INTO tlog_cosignatures (size, witness, line, at) "
+	    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", 4 },
+	[Q_COSIGS] = { "SELECT witness, line FROM tlog_cosignatures WHERE size = $1 "
+	    "ORDER BY witness", 1 },
 };
 
 struct store_pg {
@@ -577,6 +618,181 @@ pg_alerts_count(struct store *s)
 	return n;
 }
 
+static int
+pg_tlog_size(struct store *s, int64_t *size, int64_t *last_cursor, struct errmsg *em)
+{
+	PGresult *r;
+	int status;
+
+	*size = *last_cursor = 0;
+	if ((status = call(s, Q_TLOG_SIZE, NULL, &r, em)) != CST_OK)
+		return status;
+	if (PQntuples(r) == 1) {
+		*size = col_int(r, 0, 0) + 1;
+		*last_cursor = col_int(r, 0, 1);
+	}
+	PQclear(r);
+	return CST_OK;
+}
+
+static int
+pg_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	int status;
+
+	p_int(&p, leaf);
+	p_text(&p, terminal);
+	p_int(&p, seq);
+	status = one_row(s, Q_LEAF_ADD, &p, CST_ERR_NOTFOUND, em);
+	if (status == CST_ERR_NOTFOUND)
+		return err_set(em, CST_ERR_INTERNAL, "add log leaf: no event %s seq %lld", terminal,
+		    (long long)seq);
+	return status;
+}
+
+static int
+pg_leaf_of(struct store *s, const char *terminal, int64_t seq, int64_t *leaf, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int status;
+
+	p_text(&p, terminal);
+	p_int(&p, seq);
+	if ((status = call(s, Q_LEAF_OF, &p, &r, em)) != CST_OK)
+		return status;
+	status = PQntuples(r) == 1 ? CST_OK : CST_ERR_NOTFOUND;
+	if (status == CST_OK)
+		*leaf = col_int(r, 0, 0);
+	PQclear(r);
+	return status;
+}
+
+static int
+pg_leaves_each(struct store *s, int64_t first, int count, store_leaf_fn fn, void *arg,
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	unsigned char hash[CRY_HASH_BYTES];
+	char terminal[EV_MAX_ID + 1];
+	PGresult *r;
+	int i, status, stop = 0;
+
+	p_int(&p, first);
+	p_int(&p, count);
+	if ((status = call(s, Q_LEAVES, &p, &r, em)) != CST_OK)
+		return status;
+	for (i = 0; stop == 0 && i < PQntuples(r); i++) {
+		col_text(r, i, 1, terminal, sizeof terminal);
+		col_blob(r, i, 3, hash, sizeof hash);
+		stop = fn(arg, col_int(r, i, 0), terminal, col_int(r, i, 2), hash);
+	}
+	PQclear(r);
+	return stop;
+}
+
+static int
+pg_tile_get(struct store *s, int level, int64_t idx, int width, unsigned char *out,
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	const char *v;
+	PGresult *r;
+	int status;
+
+	p_int(&p, level);
+	p_int(&p, idx);
+	if ((status = call(s, Q_TILE_GET, &p, &r, em)) != CST_OK)
+		return status;
+	status = CST_ERR_NOTFOUND;
+	/* hashes in hex output: "\x" then two digits a byte; only the first width are decoded. */
+	if (PQntuples(r) == 1 && col_int(r, 0, 0) >= width) {
+		v = PQgetvalue(r, 0, 1);
+		if (strncmp(v, "\\x", 2) == 0 && strlen(v + 2) >= (size_t)width * 64 &&
+		    hex_decode(v + 2, (size_t)width * 64, out, (size_t)width * 32) == 0)
+			status = CST_OK;
+	}
+	PQclear(r);
+	return status;
+}
+
+static int
+pg_tile_put(struct store *s, int level, int64_t idx, int width, const unsigned char *hashes,
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+
+	p_int(&p, level);
+	p_int(&p, idx);
+	p_int(&p, width);
+	p_blob(&p, hashes, (size_t)width * 32);
+	return call(s, Q_TILE_PUT, &p, NULL, em);
+}
+
+static int
+pg_ckpt_add(struct store *s, const struct store_ckpt *c, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+
+	p_int(&p, c->size);
+	p_blob(&p, c->root, sizeof c->root);
+	p_text(&p, c->note);
+	p_int(&p, c->issued);
+	return call(s, Q_CKPT_ADD, &p, NULL, em);
+}
+
+static int
+pg_ckpt_get(struct store *s, int64_t size, struct store_ckpt *c, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int status;
+
+	if (size >= 0)
+		p_int(&p, size);
+	if ((status = call(s, size < 0 ? Q_CKPT_NEWEST : Q_CKPT_GET, &p, &r, em)) != CST_OK)
+		return status;
+	status = PQntuples(r) == 1 ? CST_OK : CST_ERR_NOTFOUND;
+	if (status == CST_OK) {
+		c->size = col_int(r, 0, 0);
+		col_blob(r, 0, 1, c->root, sizeof c->root);
+		col_text(r, 0, 2, c->note, sizeof c->note);
+		c->issued = col_int(r, 0, 3);
+	}
+	PQclear(r);
+	return status;
+}
+
+static int
+pg_cosig_add(struct store *s, int64_t size, const char *witness, const char *line, int64_t at,
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+
+	p_int(&p, size);
+	p_text(&p, witness);
+	p_text(&p, line);
+	p_int(&p, at);
+	return one_row(s, Q_COSIG_ADD, &p, CST_ERR_EXISTS, em);
+}
+
+static int
+pg_cosigs_each(struct store *s, int64_t size, store_cosig_fn fn, void *arg, struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int i, status, stop = 0;
+
+	p_int(&p, size);
+	if ((status = call(s, Q_COSIGS, &p, &r, em)) != CST_OK)
+		return status;
+	for (i = 0; stop == 0 && i < PQntuples(r); i++)
+		stop = fn(arg, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	PQclear(r);
+	return stop;
+}
+
 static void
 pg_close(struct store *s)
 {
@@ -604,6 +820,16 @@ static const struct store_ops pg_ops = {
 	.nonce_seen = pg_nonce_seen,
 	.alert_add = pg_alert_add,
 	.alerts_count = pg_alerts_count,
+	.tlog_size = pg_tlog_size,
+	.leaf_add = pg_leaf_add,
+	.leaf_of = pg_leaf_of,
+	.leaves_each = pg_leaves_each,
+	.tile_get = pg_tile_get,
+	.tile_put = pg_tile_put,
+	.ckpt_add = pg_ckpt_add,
+	.ckpt_get = pg_ckpt_get,
+	.cosig_add = pg_cosig_add,
+	.cosigs_each = pg_cosigs_each,
 	.close = pg_close,
 };
 

@@ -27,7 +27,8 @@ enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS,
 	Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER, Q_CHAIN_AFTER, Q_CHAIN,
 	Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD, Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS,
-	Q_NONCE_SEEN, Q_COUNT
+	Q_NONCE_SEEN, Q_TLOG_SIZE, Q_LEAF_ADD, Q_LEAF_OF, Q_LEAVES, Q_TILE_GET, Q_TILE_PUT,
+	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_NEWEST, Q_COSIG_ADD, Q_COSIGS, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -60,6 +61,24 @@ static const char *const sql[Q_COUNT] = {
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[Q_ALERTS] = "SELECT count(*) FROM alerts",
 	[Q_NONCE_SEEN] = "SELECT 1 FROM nonces WHERE terminal = ? AND nonce = ?",
+	[Q_TLOG_SIZE] = "SELECT leaf, cursor FROM tlog_leaves ORDER BY leaf DESC LIMIT 1",
+	[Q_LEAF_ADD] = "INSERT INTO tlog_leaves (leaf, cursor) SELECT ?, cursor FROM events "
+	    "WHERE terminal = ? AND seq = ?",
+	[Q_LEAF_OF] = "SELECT l.leaf FROM events e JOIN tlog_leaves l ON l.cursor = e.cursor "
+	    "WHERE e.terminal = ? AND e.seq = ?",
+	[Q_LEAVES] = "SELECT l.leaf, e.terminal, e.seq, e.hash FROM tlog_leaves l "
+	    "JOIN events e ON e.cursor = l.cursor WHERE l.leaf >= ? ORDER BY l.leaf LIMIT ?",
+	[Q_TILE_GET] = "SELECT width, hashes FROM tlog_tiles WHERE level = ? AND idx = ?",
+	[Q_TILE_PUT] = "INSERT INTO tlog_tiles (level, idx, width, hashes) VALUES (?, ?, ?, ?) "
+	    "ON CONFLICT (level, idx) DO UPDATE SET width = excluded.width, "
+	    "hashes = excluded.hashes",
+	[Q_CKPT_ADD] = "INSERT INTO tlog_checkpoints (size, root, note, issued) VALUES (?, ?, ?, ?)",
+	[Q_CKPT_GET] = "SELECT size, root, note, issued FROM tlog_checkpoints WHERE size = ?",
+	[Q_CKPT_NEWEST] = "SELECT size, root, note, issued FROM tlog_checkpoints "
+	    "ORDER BY size DESC LIMIT 1",
+	[Q_COSIG_ADD] = "INSERT OR IGNORE INTO tlog_cosignatures (size, witness, line, at) "
+	    "VALUES (?, ?, ?, ?)",
+	[Q_COSIGS] = "SELECT witness, line FROM tlog_cosignatures WHERE size = ? ORDER BY witness",
 };
 
 struct store_sqlite {
@@ -446,6 +465,179 @@ lite_alerts_count(struct store *s)
 	return n;
 }
 
+static int
+lite_tlog_size(struct store *s, int64_t *size, int64_t *last_cursor, struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_TLOG_SIZE);
+	int rc = sqlite3_step(st);
+
+	*size = *last_cursor = 0;
+	if (rc == SQLITE_ROW) {
+		*size = sqlite3_column_int64(st, 0) + 1;
+		*last_cursor = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CST_OK : fail(s, rc, em, "read log size");
+}
+
+static int
+lite_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_LEAF_ADD);
+	int status;
+
+	sqlite3_bind_int64(st, 1, leaf);
+	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	if ((status = run(s, st, em, "add log leaf")) != CST_OK)
+		return status;
+	if (sqlite3_changes(lite(s)->db) != 1)
+		return err_set(em, CST_ERR_INTERNAL, "add log leaf: no event %s seq %lld", terminal,
+		    (long long)seq);
+	return CST_OK;
+}
+
+static int
+lite_leaf_of(struct store *s, const char *terminal, int64_t seq, int64_t *leaf,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_LEAF_OF);
+	int rc;
+
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*leaf = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CST_ERR_NOTFOUND;
+	return rc == SQLITE_ROW ? CST_OK : fail(s, rc, em, "read log leaf");
+}
+
+static int
+lite_leaves_each(struct store *s, int64_t first, int count, store_leaf_fn fn, void *arg,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_LEAVES);
+	unsigned char hash[CRY_HASH_BYTES];
+	char terminal[EV_MAX_ID + 1];
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int(st, 2, count);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		text_out(st, 1, terminal, sizeof terminal);
+		blob_out(st, 3, hash, sizeof hash);
+		stop = fn(arg, sqlite3_column_int64(st, 0), terminal, sqlite3_column_int64(st, 2),
+		    hash);
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? CST_OK : fail(s, rc, em, "read log leaves");
+}
+
+static int
+lite_tile_get(struct store *s, int level, int64_t idx, int width, unsigned char *out,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_TILE_GET);
+	int rc, status = CST_ERR_NOTFOUND;
+
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, idx);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int(st, 0) >= width &&
+	    sqlite3_column_bytes(st, 1) >= width * 32) {
+		memcpy(out, sqlite3_column_blob(st, 1), (size_t)width * 32);
+		status = CST_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, rc, em, "read log tile");
+	return status;
+}
+
+static int
+lite_tile_put(struct store *s, int level, int64_t idx, int width, const unsigned char *hashes,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_TILE_PUT);
+
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, idx);
+	sqlite3_bind_int(st, 3, width);
+	sqlite3_bind_blob(st, 4, hashes, width * 32, SQLITE_STATIC);
+	return run(s, st, em, "store log tile");
+}
+
+static int
+lite_ckpt_add(struct store *s, const struct store_ckpt *c, struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_CKPT_ADD);
+
+	sqlite3_bind_int64(st, 1, c->size);
+	sqlite3_bind_blob(st, 2, c->root, sizeof c->root, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, c->issued);
+	return run(s, st, em, "store checkpoint");
+}
+
+static int
+lite_ckpt_get(struct store *s, int64_t size, struct store_ckpt *c, struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, size < 0 ? Q_CKPT_NEWEST : Q_CKPT_GET);
+	int rc;
+
+	if (size >= 0)
+		sqlite3_bind_int64(st, 1, size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->size = sqlite3_column_int64(st, 0);
+		blob_out(st, 1, c->root, sizeof c->root);
+		text_out(st, 2, c->note, sizeof c->note);
+		c->issued = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CST_ERR_NOTFOUND;
+	return rc == SQLITE_ROW ? CST_OK : fail(s, rc, em, "read checkpoint");
+}
+
+static int
+lite_cosig_add(struct store *s, int64_t size, const char *witness, const char *line, int64_t at,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_COSIG_ADD);
+	int status;
+
+	sqlite3_bind_int64(st, 1, size);
+	sqlite3_bind_text(st, 2, witness, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, line, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	if ((status = run(s, st, em, "store cosignature")) != CST_OK)
+		return status;
+	return sqlite3_changes(lite(s)->db) == 1 ? CST_OK : CST_ERR_EXISTS;
+}
+
+static int
+lite_cosigs_each(struct store *s, int64_t size, store_cosig_fn fn, void *arg, struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_COSIGS);
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, size);
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? CST_OK : fail(s, rc, em, "read cosignatures");
+}
+
 static void
 lite_close(struct store *s)
 {
@@ -479,6 +671,16 @@ static const struct store_ops lite_ops = {
 	.nonce_seen = lite_nonce_seen,
 	.alert_add = lite_alert_add,
 	.alerts_count = lite_alerts_count,
+	.tlog_size = lite_tlog_size,
+	.leaf_add = lite_leaf_add,
+	.leaf_of = lite_leaf_of,
+	.leaves_each = lite_leaves_each,
+	.tile_get = lite_tile_get,
+	.tile_put = lite_tile_put,
+	.ckpt_add = lite_ckpt_add,
+	.ckpt_get = lite_ckpt_get,
+	.cosig_add = lite_cosig_add,
+	.cosigs_each = lite_cosigs_each,
 	.close = lite_close,
 };
 

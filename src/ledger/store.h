@@ -14,6 +14,7 @@
 #include "event.h"
 
 #define STORE_NONCE_BYTES 16
+#define STORE_NOTE_MAX 1024		/* bytes of a checkpoint's signed note as stored */
 
 /* An enrolled terminal and the head of its chain as the ledger holds it. */
 struct store_term {
@@ -26,16 +27,29 @@ struct store_term {
 	int64_t events;
 };
 
+/* A checkpoint of the transparency log as issued (docs/transparency.md). */
+struct store_ckpt {
+	int64_t size;
+	unsigned char root[32];
+	char note[STORE_NOTE_MAX];	/* the signed note, as served */
+	int64_t issued;
+};
+
 /* Walk callbacks: return 0 to go on, anything else stops the walk and is returned. */
 typedef int (*store_event_fn)(void *arg, int64_t cursor, const struct event *ev);
 typedef int (*store_term_fn)(void *arg, const struct store_term *t);
+/* A leaf of the log and the event it commits to, read from the events row. */
+typedef int (*store_leaf_fn)(void *arg, int64_t leaf, const char *terminal, int64_t seq,
+    const unsigned char hash[CRY_HASH_BYTES]);
+typedef int (*store_cosig_fn)(void *arg, const char *witness, const char *line);
 
 struct store;
 
 /*
  * What a backend provides. Every call but begin/commit/rollback/close runs inside a
- * transaction the caller opened, except the walks, which may run alone. NOTFOUND and EXISTS
- * are answers, not failures: the caller decides what they mean.
+ * transaction the caller opened, except the walks and the log's reads (what they read is
+ * only ever added to), which may run alone. NOTFOUND and EXISTS are answers, not failures:
+ * the caller decides what they mean.
  */
 struct store_ops {
 	const char *name;
@@ -76,6 +90,37 @@ struct store_ops {
 	    const unsigned char held[CRY_HASH_BYTES], const unsigned char offered[CRY_HASH_BYTES],
 	    const char *event_json, int64_t now, struct errmsg *);
 	int64_t (*alerts_count)(struct store *);
+
+	/*
+	 * The transparency log (docs/transparency.md, "Storage"). tlog_size: the leaves held and
+	 * the cursor of the last one's event (0, 0 when none).
+	 */
+	int (*tlog_size)(struct store *, int64_t *size, int64_t *last_cursor, struct errmsg *);
+	/* Leaf number leaf for the stored event (terminal, seq). */
+	int (*leaf_add)(struct store *, int64_t leaf, const char *terminal, int64_t seq,
+	    struct errmsg *);
+	/* The leaf of the event (terminal, seq); CST_ERR_NOTFOUND when it has none. */
+	int (*leaf_of)(struct store *, const char *terminal, int64_t seq, int64_t *leaf,
+	    struct errmsg *);
+	/* At most count leaves from first on, in order, with their events' terminal, seq, hash. */
+	int (*leaves_each)(struct store *, int64_t first, int count, store_leaf_fn, void *,
+	    struct errmsg *);
+	/*
+	 * The first width hashes (32 bytes each) of tile (level, idx) into out; CST_ERR_NOTFOUND
+	 * when it is not held at least that wide. tile_put stores it at width, replacing it.
+	 */
+	int (*tile_get)(struct store *, int level, int64_t idx, int width, unsigned char *out,
+	    struct errmsg *);
+	int (*tile_put)(struct store *, int level, int64_t idx, int width,
+	    const unsigned char *hashes, struct errmsg *);
+	int (*ckpt_add)(struct store *, const struct store_ckpt *, struct errmsg *);
+	/* The checkpoint of tree size size, or with size -1 the newest; CST_ERR_NOTFOUND. */
+	int (*ckpt_get)(struct store *, int64_t size, struct store_ckpt *, struct errmsg *);
+	/* CST_ERR_EXISTS when witness has a cosignature of that checkpoint already. */
+	int (*cosig_add)(struct store *, int64_t size, const char *witness, const char *line,
+	    int64_t at, struct errmsg *);
+	/* The cosignature lines of the checkpoint of size, by witness name. */
+	int (*cosigs_each)(struct store *, int64_t size, store_cosig_fn, void *, struct errmsg *);
 	void (*close)(struct store *);
 };
 
