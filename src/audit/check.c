@@ -171,6 +171,7 @@ static int
 run_phases(struct audit_run *r, struct audit_checked *out, struct errmsg *em)
 {
 	struct audit_state st;
+	int64_t before;
 	int found, status;
 
 	memset(&st, 0, sizeof st);
@@ -188,13 +189,15 @@ run_phases(struct audit_run *r, struct audit_checked *out, struct errmsg *em)
 		status = audit_events(r, em);
 	else
 		printf(_("events: not checked (no --key: the pull is for enrolled readers)\n"));
+	before = r->findings;
 	if (status == CST_OK && found) {
 		if (strcmp(st.cp.origin, r->cp.origin) != 0)
 			status = err_set(em, CST_ERR_ARG, _("%s is the state of log %s, not %s"),
 			    r->o->state, st.cp.origin, r->cp.origin);
-		else if ((status = check_since(r, &st, em)) == CST_OK)
-			printf(_("since last time: checkpoint %lld -> %lld checked\n"),
-			    (long long)st.cp.size, (long long)r->cp.size);
+		else if ((status = check_since(r, &st, em)) == CST_OK && r->findings == before)
+			printf(_("since last time: checkpoint %lld -> %lld consistent (the ledger's "
+			    "proof and the auditor's own tree)\n"), (long long)st.cp.size,
+			    (long long)r->cp.size);
 	}
 	audit_state_free(&st);
 	if (status != CST_OK)

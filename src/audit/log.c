@@ -97,6 +97,7 @@ read_bundle(struct audit_run *r, int64_t k)
 		 */
 		audit_find(r, -1, _("entry bundle %lld (leaves %lld to %lld) cannot be read: %s"),
 		    (long long)k, (long long)first, (long long)(first + width - 1), why);
+		r->unread_bundles++;
 		if (get_tile(r, 0, k, width, (size_t)width * TLOG_HASH_BYTES, &resp, why,
 		    sizeof why) == 0) {
 			if (resp.len == (size_t)width * TLOG_HASH_BYTES)
@@ -113,6 +114,11 @@ read_bundle(struct audit_run *r, int64_t k)
 		}
 		tlog_leaf_hash(entry[j], elen[j], r->leaves[first + j]);
 		t = audit_term(&r->terms, term);
+		/* after a bundle that could not be read, the terminal's last seq is not known */
+		if (t->log_epoch != r->unread_bundles) {
+			t->log_epoch = r->unread_bundles;
+			t->log_seq = seq - 1;
+		}
 		if (seq != t->log_seq + 1)
 			audit_find(r, first + j, _("entry %s seq %lld follows seq %lld of that "
 			    "terminal in the log: %s"), term, (long long)seq, (long long)t->log_seq,
@@ -159,12 +165,18 @@ check_tiles(struct audit_run *r, int level, const unsigned char (*row)[TLOG_HASH
 		for (j = 0; j < width; j++) {
 			node = t * TLOG_TILE_WIDTH + j;
 			if (memcmp(resp.body + (size_t)j * TLOG_HASH_BYTES, row[node],
-			    TLOG_HASH_BYTES) != 0) {
-				audit_find(r, node << (8 * level), _("tile %d/%lld: hash %d is not "
-				    "that of the tree rebuilt from the entries"), level,
-				    (long long)t, j);
-				break;
-			}
+			    TLOG_HASH_BYTES) == 0)
+				continue;
+			/* a leaf hash names its leaf; a node above only the leaves it covers */
+			if (level == 0)
+				audit_find(r, node, _("tile %d/%lld: hash %d is not that of the tree "
+				    "rebuilt from the entries"), level, (long long)t, j);
+			else
+				audit_find(r, -1, _("tile %d/%lld: hash %d (leaves %lld to %lld) is not "
+				    "that of the tree rebuilt from the entries"), level, (long long)t, j,
+				    (long long)(node << (8 * level)),
+				    (long long)(((node + 1) << (8 * level)) - 1));
+			break;
 		}
 		fetch_resp_free(&resp);
 	}

@@ -11,6 +11,7 @@
 struct audit_term {
 	char name[EV_MAX_ID + 1];
 	int64_t log_seq;		/* the last seq its entries reached in the log */
+	int log_epoch;			/* the run's unread_bundles when log_seq was set */
 	int64_t ev_seq;			/* the last seq of its events, as pulled */
 	unsigned char ev_hash[CRY_HASH_BYTES];
 	unsigned char pk[CRY_PK_BYTES];	/* from its terminal.created */
@@ -38,6 +39,7 @@ struct audit_run {
 	struct checkpoint cp;
 	unsigned char (*leaves)[TLOG_HASH_BYTES];	/* cp.size, from the entries */
 	int64_t bundles, tiles, events;
+	int unread_bundles;		/* entry bundles that could not be read, so far */
 	struct audit_terms terms;
 	int64_t findings, first_bad;	/* first_bad: lowest leaf named; -1 none */
 	/* the last entry bundle read again to name an entry in a finding */
