@@ -7,7 +7,10 @@
  * bad leaf named; offline proofs written by custody export verify and tampered ones do not;
  * a cosignature is stored and published.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "checkpoint.h"
@@ -504,6 +507,165 @@ test_cosign(void)
 	ok(system(cmd) == 0, "GET /tlog/checkpoint carries the auditor's cosignature");
 }
 
+
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+static char pgdir[PATH_MAX];
+
+/* A PostgreSQL program of the throw-away server, as user postgres when we are root. */
+static int
+pg_run(const char *fmt, const char *arg)
+{
+	char cmd[2048], inner[1600];
+
+	snprintf(inner, sizeof inner, fmt, arg);
+	if (geteuid() == 0)
+		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner, pgdir);
+	else
+		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pgdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A free loopback port, as the kernel gives one. */
+static unsigned
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	unsigned port = 0;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* A throw-away PostgreSQL in dir/pg on a free loopback port; its URL into url. */
+static int
+pg_up(char *url, size_t size)
+{
+	char arg[1200];
+	unsigned port;
+
+	snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
+	if (mkdir(pgdir, 0700) != 0)
+		return -1;
+	if (geteuid() == 0) {
+		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", dir, pgdir);
+		if (system(arg) != 0)
+			return -1;
+	}
+	port = free_port();
+	snprintf(arg, sizeof arg, "'%s'", pgdir);
+	if (pg_run(PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
+	    "-c listen_addresses=127.0.0.1\"", pgdir, pgdir, port, pgdir);
+	if (pg_run(PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
+		return -1;
+	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", port);
+	snprintf(url, size, "postgresql://ledger@127.0.0.1:%u/ledger", port);
+	return pg_run(PG_BIN "/createdb %s", arg);
+}
+
+static void
+pg_down(void)
+{
+	char arg[PATH_MAX + 32];
+
+	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pgdir);
+	pg_run(PG_BIN "/pg_ctl -w %s stop", arg);
+}
+
+/* custody-ledger serve on PostgreSQL: ledger_db is the URL, the key in keyfile. */
+static void
+serve_pg(const char *keyfile)
+{
+	char line[512];
+	const char *log = path("ledger-pg.log");
+	int64_t until = now_ms() + 15000;
+	FILE *f;
+
+	unlink(log);
+	if ((ledger_pid = fork()) == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		dup2(fd, 2);
+		execl(t_bin("custody-ledger"), "custody-ledger", "serve", "--db", ledger_db,
+		    "--ledger-key", keyfile, "--listen", "127.0.0.1:0", "--cert",
+		    path("server.pem"), "--key", path("server.key"), (char *)NULL);
+		_exit(127);
+	}
+	while (now_ms() < until) {
+		if ((f = fopen(log, "r")) != NULL) {
+			while (fgets(line, sizeof line, f) != NULL) {
+				char *p = strstr(line, "on port ");
+
+				if (p != NULL) {
+					ledger_port = atoi(p + 8);
+					fclose(f);
+					snprintf(ledger_url, sizeof ledger_url, "https://127.0.0.1:%d",
+					    ledger_port);
+					return;
+				}
+			}
+			fclose(f);
+		}
+		{
+			struct timespec ts = { 0, 20000000L };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	die("the ledger on PostgreSQL did not start");
+}
+
+/* The plain pass on PostgreSQL: a clean log checks, grows and checks again. */
+static void
+test_postgresql(void)
+{
+	char url[128], keyfile[PATH_MAX];
+	struct t_result r;
+
+	if (access(PG_BIN "/initdb", X_OK) != 0) {
+		printf("note: PostgreSQL not installed (%s): its pass is skipped\n", PG_BIN);
+		return;
+	}
+	if (!ok(pg_up(url, sizeof url) == 0, "a throw-away PostgreSQL starts"))
+		return;
+	snprintf(ledger_db, sizeof ledger_db, "%s", url);
+	snprintf(keyfile, sizeof keyfile, "%s", path("pg-ledger.key"));
+	serve_pg(keyfile);
+	r = ledger_cmd("key", "--ledger-key", keyfile);
+	snprintf(vkey, sizeof vkey, "%.*s", (int)strcspn(r.out, "\n"), r.out);
+	ok(r.status == 0 && strchr(vkey, '+') != NULL, "PostgreSQL: the ledger's vkey");
+	t_result_free(&r);
+	enrol_auditor(0);
+	make_terminal("p1", "intake");
+	add_notes("p1", 20);
+	sync_once_cli("p1", "PostgreSQL: p1 syncs");
+	r = check(ledger_url, path("pg.state"));
+	ok(r.status == 0 && t_has(r.out, "every check passed"),
+	    "PostgreSQL: a clean log passes (exit 0)");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	add_notes("p1", 270);
+	sync_once_cli("p1", "PostgreSQL: p1 syncs again");
+	r = check(ledger_url, path("pg.state"));
+	ok(r.status == 0 && t_has(r.out, " consistent ("),
+	    "PostgreSQL: the grown log passes, consistent with last time");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	ledger_stop(SIGTERM);
+	pg_down();
+}
+
 int
 main(void)
 {
@@ -678,5 +840,6 @@ main(void)
 	r = check(ledger_url, path("audit.state"));
 	ok(r.status == 2, "the ledger out of reach: cannot check (exit 2)");
 	t_result_free(&r);
+	test_postgresql();
 	return sync_test_end("test-audit");
 }
