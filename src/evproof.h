@@ -32,7 +32,8 @@ void evproof_name(const struct evproof_event *ev, char out[EVPROOF_NAME_MAX]);
  * for each of the n events its leaf index and inclusion proof, checks each proof, and writes
  * one proof file per event into dir (made when missing). CST_ERR_NOTFOUND when an event is
  * not in the log yet (not synced), CST_ERR_VERIFY when the ledger's answers do not check,
- * CST_ERR_IO when it cannot be reached; nothing is left half written.
+ * CST_ERR_IO when it cannot be reached. Nothing is written before every proof checked; each
+ * file is written whole (a temporary file, synced, renamed).
  */
 int evproof_write(const struct sync_conf *cf, const struct evproof_event *ev, size_t n,
     const char *dir, struct errmsg *em);
