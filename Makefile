@@ -73,7 +73,7 @@ BENCH_BIN = $(BENCHES:%=$(BUILD)/bench/%)
 
 .PHONY: all test check check-asan bench deps install uninstall clean run pot fuzz lint-man
 
-all: $(BUILD)/custody $(BUILD)/custody-sim $(BUILD)/custody-ledger $(MO)
+all: $(BUILD)/custody $(BUILD)/custody-sim $(BUILD)/custody-ledger $(BUILD)/custody-audit $(MO)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -106,10 +106,17 @@ $(BUILD)/custody-ledger: $(BUILD)/obj/src/ledger/main.o $(LEDGER_LIB) $(LIB)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LEDGER_LIB) $(LIB) $(PKG_LIBS) $(LEDGER_LIBS)
 
+# custody-audit: src/audit/*.c on the core library (libcurl is one of PKGS).
+AUDIT_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard src/audit/*.c)))
+$(BUILD)/custody-audit: $(AUDIT_OBJ) $(LIB)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(AUDIT_OBJ) $(LIB) $(PKG_LIBS)
+
 $(LEDGER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(LEDGER_PKGS) 2>/dev/null)
 # Tests and benches of the ledger link its library before the core one.
 LEDGER_USERS = $(BUILD)/tests/test-ledger $(BUILD)/tests/test-ledger-attack $(BUILD)/bench/sync \
-	$(BUILD)/bench/ledger-attack $(BUILD)/tests/test-ledger-tlog $(BUILD)/bench/transparency
+	$(BUILD)/bench/ledger-attack $(BUILD)/tests/test-ledger-tlog $(BUILD)/bench/transparency \
+	$(BUILD)/tests/test-audit
 $(LEDGER_USERS): $(LEDGER_LIB) tests/ledger-util.h
 $(LEDGER_USERS): LIB := $(LEDGER_LIB) $(LIB)
 $(LEDGER_USERS): PKG_LIBS += $(LEDGER_LIBS)
@@ -193,6 +200,7 @@ install: all
 	install -m 755 $(BUILD)/custody $(DESTDIR)$(BINDIR)/custody
 	install -m 755 $(BUILD)/custody-sim $(DESTDIR)$(BINDIR)/custody-sim
 	install -m 755 $(BUILD)/custody-ledger $(DESTDIR)$(BINDIR)/custody-ledger
+	install -m 755 $(BUILD)/custody-audit $(DESTDIR)$(BINDIR)/custody-audit
 	for m in $(MANPAGES); do \
 		sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec/; \
@@ -203,7 +211,8 @@ install: all
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim $(DESTDIR)$(BINDIR)/custody-ledger
+	rm -f $(DESTDIR)$(BINDIR)/custody $(DESTDIR)$(BINDIR)/custody-sim $(DESTDIR)$(BINDIR)/custody-ledger \
+		$(DESTDIR)$(BINDIR)/custody-audit
 	for m in $(MANPAGES); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; done
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/custody.mo; done
 
@@ -218,6 +227,8 @@ $(BUILD)/tests/faultproxy: tests/faultproxy.c tests/faultproxy.h
 	$(SAY) TEST $@
 	$(Q)$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE -Itests $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs openssl)
 $(BUILD)/tests/test-sync $(BUILD)/tests/test-rollback $(BUILD)/tests/test-impostor $(BUILD)/tests/test-witness: $(BUILD)/tests/faultproxy tests/sync-util.h
+# test-audit runs the auditor's own tree (src/audit/tree.c) beside src/tlog.c.
+$(BUILD)/tests/test-audit: tests/sync-util.h src/audit/tree.c
 # test-crash makes fdatasync fail for real: libfiu's POSIX preload (fiu-run -x, fiu-utils),
 # enabled from inside the child at the right moment (libfiu-dev).
 $(BUILD)/tests/test-crash: PKG_LIBS += -lfiu
