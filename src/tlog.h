@@ -32,7 +32,8 @@ void tlog_empty_root(unsigned char out[TLOG_HASH_BYTES]);
 /*
  * The leaf data of one event (docs/transparency.md, "Leaves"): 0x01, the terminal id's length
  * and bytes, seq as 8 bytes big-endian, the event's BLAKE2b-256 hash. Returns its length, or
- * 0 when the terminal id is empty or longer than 64 bytes or seq is below 1.
+ * 0 when the terminal id is not an event id (event_valid_id: 1 to 64 bytes of A-Z a-z 0-9
+ * . _ : @ -) or seq is below 1.
  */
 size_t tlog_leaf_data(const char *terminal, int64_t seq, const unsigned char event_hash[32],
     unsigned char out[TLOG_LEAF_MAX]);
