@@ -45,13 +45,9 @@ on_data(char *data, size_t size, size_t n, void *arg)
 int
 fetch_open(const struct sync_conf *cf, struct fetch **out, struct errmsg *em)
 {
-	static int initialised;
 	struct fetch *f;
 
-	if (!initialised) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		initialised = 1;
-	}
+	sync_curl_init();
 	f = xcalloc(1, sizeof *f);
 	f->cf = *cf;
 	if ((f->easy = curl_easy_init()) == NULL) {
@@ -80,24 +76,7 @@ setup(struct fetch *f, const char *url)
 
 	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (f->cf.ca[0] != '\0') {
-		curl_easy_setopt(e, CURLOPT_CAINFO, f->cf.ca);
-		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
-	}
-	if (f->cf.pin[0] != '\0')
-		curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, f->cf.pin);
-	if (f->cf.cert[0] != '\0') {
-		curl_easy_setopt(e, CURLOPT_SSLCERT, f->cf.cert);
-		curl_easy_setopt(e, CURLOPT_SSLKEY, f->cf.key);
-	}
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)f->cf.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)f->cf.timeout_ms);
+	sync_curl_trust(e, &f->cf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, f);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "custody-fetch/1");
@@ -172,33 +151,17 @@ fetch_resp_free(struct fetch_resp *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* A printable copy of at most 200 bytes of text from the network. */
-static void
-clean(char *dst, size_t size, const char *src)
-{
-	size_t i, n = 0;
-
-	for (i = 0; src != NULL && src[i] != '\0' && n + 1 < size && i < 200; i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		dst[n++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-	}
-	dst[n] = '\0';
-}
-
 void
 fetch_error_text(const struct fetch_resp *r, char *out, size_t size)
 {
 	struct json *root = NULL;
 	char code[64], msg[256];
-	const struct json *e;
+	int64_t acked;
 
 	out[0] = '\0';
 	if (size == 0 || r->body == NULL || json_parse(r->body, r->len, &root, NULL) != CST_OK)
 		return;
-	e = json_get(root, "error");
-	clean(code, sizeof code, json_get_str(e, "code"));
-	clean(msg, sizeof msg, json_get_str(e, "message"));
+	sync_read_error(root, code, sizeof code, msg, sizeof msg, &acked);
 	if (code[0] != '\0')
 		snprintf(out, size, "%s: %s", code, msg);
 	json_free(root);

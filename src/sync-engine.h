@@ -117,9 +117,6 @@ struct find_hash {
 int sync_own_hash(struct journal *j, const char *terminal, int64_t seq, struct find_hash *f,
     struct errmsg *em);
 int sync_set_local_int_signed(struct journal *j, const char *name, int64_t v, struct errmsg *em);
-/* The error object of an answer: its code and message, and "acked" when present (else -1). */
-void sync_read_error(const struct json *root, char *code, size_t code_size, char *msg,
-    size_t msg_size, int64_t *acked);
 
 /* Starts a signed request; the body (owned from here on) is NULL for a GET. */
 int sync_start_request(struct sync *s, enum op op, const char *method, const char *path,

@@ -223,13 +223,11 @@ url_of(const struct sync_conf *cf, const char *path, char *out, size_t size)
 }
 
 /* Every option that concerns trust: verification is on and cannot be turned off here. */
-static void
-setup_easy(CURL *e, const struct sync_conf *cf, const char *path, struct sync *s)
+void
+sync_curl_trust(void *easy, const struct sync_conf *cf)
 {
-	char url[SYNC_URL_MAX + 128];
+	CURL *e = easy;
 
-	url_of(cf, path, url, sizeof url);
-	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -253,13 +251,23 @@ setup_easy(CURL *e, const struct sync_conf *cf, const char *path, struct sync *s
 	}
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)cf->connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)cf->timeout_ms);
+}
+
+static void
+setup_easy(CURL *e, const struct sync_conf *cf, const char *path, struct sync *s)
+{
+	char url[SYNC_URL_MAX + 128];
+
+	url_of(cf, path, url, sizeof url);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	sync_curl_trust(e, cf);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "custody-sync/1");
 }
 
-static void
-curl_once(void)
+void
+sync_curl_init(void)
 {
 	static int done;
 
@@ -316,7 +324,7 @@ sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal, const
 		return status;
 	if ((status = get_local(j, K_URL, old_url, sizeof old_url, em)) != CST_OK)
 		return status;
-	curl_once();
+	sync_curl_init();
 	if ((e = curl_easy_init()) == NULL)
 		return err_set(em, CST_ERR_INTERNAL, _("cannot start libcurl"));
 	jw_init(&w);
@@ -1130,7 +1138,7 @@ sync_new(struct loop *l, struct journal *j, const char *terminal,
 	*out = NULL;
 	if ((status = sync_conf_check(cf, em)) != CST_OK)
 		return status;
-	curl_once();
+	sync_curl_init();
 	s = xcalloc(1, sizeof *s);
 	s->loop = l;
 	s->j = j;

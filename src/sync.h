@@ -48,6 +48,19 @@ int sync_conf_load(struct journal *j, struct sync_conf *cf, struct errmsg *em);
 /* Saves cf as this terminal's ledger (custody restore); a new URL starts push and pull over. */
 int sync_conf_save(struct journal *j, const struct sync_conf *cf, struct errmsg *em);
 
+/* libcurl's global start, once a process (sync, and the command line's src/fetch.c). */
+void sync_curl_init(void);
+/*
+ * Every option of a libcurl handle (a CURL *) that concerns trust, from cf: https only, no
+ * redirect, TLS 1.2 at least, the peer verified against cf's CA alone, its pin, the client
+ * certificate, the timeouts. Verification is on and cannot be turned off.
+ */
+void sync_curl_trust(void *easy, const struct sync_conf *cf);
+struct json;
+/* The error object of an answer: its code and message, and "acked" when present (else -1). */
+void sync_read_error(const struct json *root, char *code, size_t code_size, char *msg,
+    size_t msg_size, int64_t *acked);
+
 /*
  * custody enroll: presents token and this terminal's public key to the ledger at cf->url
  * (blocking: for the command line only), learns the ledger's key and saves the conf. A new

@@ -34,14 +34,14 @@ ledger_store_fault(struct wire_fault *f, int status, const struct errmsg *em)
 	}
 }
 
-static void
-lock(struct ledger *l)
+void
+ledger_lock(struct ledger *l)
 {
 	pthread_mutex_lock(&l->st->lock);
 }
 
-static void
-unlock(struct ledger *l)
+void
+ledger_unlock(struct ledger *l)
 {
 	pthread_mutex_unlock(&l->st->lock);
 }
@@ -109,9 +109,9 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 	int status;
 
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->term_get(l->st, a->terminal, &t, &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
@@ -119,9 +119,9 @@ ledger_precheck(struct ledger *l, const struct wire_auth *a, struct wire_fault *
 	if (check_time(l, a, f) != WE_OK)
 		return f->err;
 	/* Only looked at: the nonce is taken once the signature over the body checks. */
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->nonce_seen(l->st, a->terminal, a->nonce, &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status == CST_ERR_EXISTS)
 		return wire_fault(f, WE_REPLAYED_REQUEST, -1, "This request was already received.");
 	if (status != CST_OK)
@@ -139,9 +139,9 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	int status;
 
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->term_get(l->st, a->terminal, &t, &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_UNKNOWN_TERMINAL, -1, "Terminal %s is not enrolled.", a->terminal);
 	if (status != CST_OK)
@@ -153,9 +153,9 @@ ledger_auth(struct ledger *l, const char *method, const char *path, const struct
 	if (check_time(l, a, f) != WE_OK)
 		return f->err;
 	now = clock_now_ms();
-	lock(l);
+	ledger_lock(l);
 	status = note_request(l, a, now, f);
-	unlock(l);
+	ledger_unlock(l);
 	if (status == WE_OK)
 		memcpy(pk, t.pk, CRY_PK_BYTES);
 	return status;
@@ -210,9 +210,9 @@ ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
 	cry_hash_buf(req.token, strlen(req.token), th);
 	cry_wipe(req.token, sizeof req.token);
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	if ((e = l->st->ops->begin(l->st, &em)) != CST_OK) {
-		unlock(l);
+		ledger_unlock(l);
 		return ledger_store_fault(f, e, &em);
 	}
 	e = enroll_in(l, req.terminal, th, req.pk, f, &em);
@@ -220,7 +220,7 @@ ledger_enroll(struct ledger *l, const char *body, size_t len, struct jw *out,
 		e = ledger_store_fault(f, e, &em);
 	if (e != WE_OK)
 		l->st->ops->rollback(l->st);
-	unlock(l);
+	ledger_unlock(l);
 	if (e != WE_OK)
 		return e;
 	jw_obj_begin(out);
@@ -372,9 +372,9 @@ log_member(struct ledger *l, const char *terminal, int64_t seq, int64_t old, str
 		return WE_OK;
 	err_clear(&em);
 	jw_key(out, "log");
-	lock(l);
+	ledger_lock(l);
 	status = ltlog_write(l, terminal, seq, old, out, &em);
-	unlock(l);
+	ledger_unlock(l);
 	return status == CST_OK ? WE_OK : ledger_store_fault(f, status, &em);
 }
 
@@ -433,9 +433,9 @@ ledger_push(struct ledger *l, const char *terminal, const unsigned char pk[CRY_P
 	}
 	memset(&head, 0, sizeof head);
 	head.last_seq = -1;
-	lock(l);
+	ledger_lock(l);
 	e = store_batch(l, terminal, evs, ok, &head, &c, f);
-	unlock(l);
+	ledger_unlock(l);
 	wire_events_free(evs, n);
 	if (e == WE_OK && cut.err != WE_OK) {
 		*f = cut;
@@ -462,9 +462,9 @@ ledger_head(struct ledger *l, const struct wire_auth *a, const char *old, struct
 	if (ledger_query_num(old, 0, 0, INT64_MAX, &o) != 0)
 		return wire_fault(f, WE_BAD_REQUEST, -1, "old must be a tree size (0 or more).");
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->term_get(l->st, a->terminal, &head, &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status != CST_OK)
 		return ledger_store_fault(f, status, &em);
 	memset(&r, 0, sizeof r);
@@ -544,13 +544,13 @@ write_page(struct ledger *l, const char *terminal, const char *after, const char
 	jw_obj_begin(out);
 	jw_key(out, "events");
 	jw_arr_begin(out);
-	lock(l);
+	ledger_lock(l);
 	if (terminal == NULL)
 		status = l->st->ops->events_after(l->st, a, p.limit + 1, page_event, &p, &em);
 	else
 		status = l->st->ops->chain_after(l->st, terminal, a, p.limit + 1, page_event, &p,
 		    &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status != CST_OK)
 		return ledger_store_fault(f, status, &em);
 	jw_arr_end(out);
@@ -609,10 +609,10 @@ ledger_status(struct ledger *l, struct jw *out, struct wire_fault *f)
 	jw_int(out, clock_now_ms());
 	jw_key(out, "terminals");
 	jw_arr_begin(out);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->terms_each(l->st, status_term, out, &em);
 	alerts = l->st->ops->alerts_count(l->st);
-	unlock(l);
+	ledger_unlock(l);
 	if (status != CST_OK)
 		return ledger_store_fault(f, status, &em);
 	jw_arr_end(out);

@@ -73,6 +73,9 @@ int ledger_chain(struct ledger *l, const char *terminal, const char *after, cons
  * A storage failure: logged for the operator and answered as a fault (busy, full, I/O,
  * internal). Returns f->err.
  */
+/* The store's lock, which serializes the HTTP threads' transactions. */
+void ledger_lock(struct ledger *l);
+void ledger_unlock(struct ledger *l);
 int ledger_store_fault(struct wire_fault *f, int status, const struct errmsg *em);
 /* A query number: absent (s NULL) gives dflt; otherwise canonical decimal in [min, max]. */
 int ledger_query_num(const char *s, int64_t dflt, int64_t min, int64_t max, int64_t *out);

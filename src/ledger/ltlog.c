@@ -502,18 +502,6 @@ ltlog_write(struct ledger *l, const char *terminal, int64_t seq, int64_t old, st
 	return status;
 }
 
-static void
-lock(struct ledger *l)
-{
-	pthread_mutex_lock(&l->st->lock);
-}
-
-static void
-unlock(struct ledger *l)
-{
-	pthread_mutex_unlock(&l->st->lock);
-}
-
 static int
 add_cosig(void *arg, const char *witness, const char *line)
 {
@@ -530,13 +518,13 @@ ltlog_checkpoint(struct ledger *l, struct buf *out, struct wire_fault *f)
 	int status;
 
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->ckpt_get(l->st, -1, k, &em);
 	if (status == CST_OK) {
 		buf_add(out, k->note);
 		status = l->st->ops->cosigs_each(l->st, k->size, add_cosig, out, &em);
 	}
-	unlock(l);
+	ledger_unlock(l);
 	free(k);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_NOT_FOUND, -1, "The ledger has issued no checkpoint yet.");
@@ -609,13 +597,13 @@ ltlog_tile(struct ledger *l, const char *path, struct buf *out, struct wire_faul
 		return wire_fault(f, WE_BAD_REQUEST, -1, "This is not a tile path (c2sp.org/tlog-tiles).");
 	k = xcalloc(1, sizeof *k);
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->ckpt_get(l->st, -1, k, &em);
 	if (status == CST_OK && width > tlog_tile_width(k->size, level, idx))
 		status = CST_ERR_NOTFOUND;
 	else if (status == CST_OK)
 		status = tile_bytes(l->st, level, idx, width, out, &em);
-	unlock(l);
+	ledger_unlock(l);
 	free(k);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_NOT_FOUND, -1, "The log has no such tile at that width.");
@@ -654,7 +642,7 @@ proof_answer(struct ledger *l, const char *a_name, int64_t a, int64_t size, int 
 	int e, status = CST_OK;
 
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	e = issued(l, size, k, f);
 	if (e == WE_OK && (inclusion ? a >= k->size : a > k->size))
 		e = wire_fault(f, WE_BAD_REQUEST, -1, "%s must be %s the tree size %lld.", a_name,
@@ -669,7 +657,7 @@ proof_answer(struct ledger *l, const char *a_name, int64_t a, int64_t size, int 
 		status = prove(l, inclusion, a, k->size, out, &em);
 		jw_obj_end(out);
 	}
-	unlock(l);
+	ledger_unlock(l);
 	free(k);
 	if (e != WE_OK)
 		return e;
@@ -716,9 +704,9 @@ ltlog_leaf(struct ledger *l, const char *terminal, const char *seq, struct jw *o
 	    ledger_query_num(seq, 0, 1, INT64_MAX, &s) != 0)
 		return wire_fault(f, WE_BAD_REQUEST, -1, "terminal must be a terminal id and seq 1 or more.");
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	status = l->st->ops->leaf_of(l->st, terminal, s, &leaf, &em);
-	unlock(l);
+	ledger_unlock(l);
 	if (status == CST_ERR_NOTFOUND)
 		return wire_fault(f, WE_NOT_FOUND, -1, "The log has no leaf for %s seq %lld.", terminal,
 		    (long long)s);
@@ -823,7 +811,7 @@ ltlog_cosign(struct ledger *l, const char *terminal, const unsigned char pk[CRY_
 		return wire_fault(f, WE_INTERNAL, -1, "The witness name is too long.");
 	k = xcalloc(1, sizeof *k);
 	err_clear(&em);
-	lock(l);
+	ledger_lock(l);
 	e = issued(l, size, k, f);
 	if (e == WE_NOT_FOUND)
 		e = wire_fault(f, WE_BAD_REQUEST, -1, "The ledger issued no checkpoint of size %lld.",
@@ -844,7 +832,7 @@ ltlog_cosign(struct ledger *l, const char *terminal, const unsigned char pk[CRY_
 			e = ledger_store_fault(f, status, &em);
 		}
 	}
-	unlock(l);
+	ledger_unlock(l);
 	free(k);
 	if (e != WE_OK)
 		return e;
