@@ -53,7 +53,11 @@ typedef int (*tlog_node_fn)(void *arg, int level, int64_t index, unsigned char o
  * returns 0, or -1 when the tile is not held at that width.
  */
 typedef int (*tlog_tile_fn)(void *arg, int level, int64_t index, int width, unsigned char *out);
-/* A node read through tiles: hashes of levels inside a tile are computed from its bottom row. */
+/*
+ * A node read through tiles: hashes of levels inside a tile are computed from its bottom row.
+ * The tile is asked for at the narrowest width that holds the node; a store answers with the
+ * first width hashes of the tile it holds when that tile is at least as wide.
+ */
 int tlog_tile_node(tlog_tile_fn read, void *arg, int level, int64_t index,
     unsigned char out[TLOG_HASH_BYTES]);
 
@@ -78,7 +82,11 @@ int tlog_prove_consistency(int64_t old, int64_t size, tlog_node_fn node, void *a
 int tlog_check_inclusion(const unsigned char proof[][TLOG_HASH_BYTES], int n, int64_t index,
     int64_t size, const unsigned char leaf_hash[TLOG_HASH_BYTES],
     const unsigned char root[TLOG_HASH_BYTES]);
-/* RFC 9162 §2.1.4.2: 1 when proof shows the tree (old, old_root) is a prefix of (size, root). */
+/*
+ * RFC 9162 §2.1.4.2: 1 when proof shows the tree (old, old_root) is a prefix of (size, root).
+ * old == size needs an empty proof and equal roots; old == 0 an empty proof and old_root the
+ * empty tree's root.
+ */
 int tlog_check_consistency(const unsigned char proof[][TLOG_HASH_BYTES], int n, int64_t old,
     const unsigned char old_root[TLOG_HASH_BYTES], int64_t size,
     const unsigned char root[TLOG_HASH_BYTES]);
@@ -99,7 +107,8 @@ int tlog_append(int64_t size, const unsigned char leaves[][TLOG_HASH_BYTES], siz
 /*
  * Tile paths (C2SP tlog-tiles): level -1 is an entry bundle ("tile/entries/..."), width 256
  * a full tile (no ".p/W"). N is written in groups of three digits, all but the last with an
- * "x" prefix: 1234067 is "x001/x234/067". tlog_tile_path returns the length written.
+ * "x" prefix: 1234067 is "x001/x234/067". tlog_tile_path returns the length written, 0 when
+ * level is not -1 to 63, index is negative or width is not 1 to 256.
  */
 size_t tlog_tile_path(int level, int64_t index, int width, char out[TLOG_PATH_MAX]);
 /* Parses a path after the prefix ("tile/..."): 0 when canonical, -1 otherwise. */
