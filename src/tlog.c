@@ -405,19 +405,50 @@ edge_push(struct edge *e, int l, const unsigned char h[TLOG_HASH_BYTES],
 	return l + 1 < TILE_LEVELS ? edge_push(e, l + 1, top, write, arg) : -1;
 }
 
+/*
+ * Each level's right-edge subtree hashes from this thread's last append, kept with the bytes
+ * they were made of: an append mostly finds the same rows again, and a subtree whose bytes
+ * read back the same is not hashed again (a push at ten million leaves would otherwise hash
+ * some 700 nodes to find the root).
+ */
+struct edge_memo {
+	unsigned char row[TLOG_TILE_WIDTH][TLOG_HASH_BYTES];
+	int width;
+	unsigned char node[TLOG_TILE_HEIGHT][TLOG_HASH_BYTES];
+};
+
+static _Thread_local struct edge_memo memo[TILE_LEVELS];
+
+/* The complete subtree of 2^k hashes that bit k of the width stands for. */
+static void
+edge_subtree(const struct edge *e, const struct edge_memo *m, int k,
+    unsigned char out[TLOG_HASH_BYTES])
+{
+	int start = e->width & ~((2 << k) - 1);
+
+	if ((m->width & (1 << k)) && (m->width & ~((2 << k) - 1)) == start &&
+	    memcmp(m->row[start], e->row[start], (size_t)TLOG_HASH_BYTES << k) == 0)
+		memcpy(out, m->node[k], TLOG_HASH_BYTES);
+	else
+		row_hash(e->row + start, 1 << k, out);
+}
+
 /* The root from the right edge: each set bit of a level's width is one complete subtree. */
 static void
 edge_root(const struct edge *e, unsigned char out[TLOG_HASH_BYTES])
 {
 	hash_t parts[64];
-	int l, k, n = 0, start;
+	int l, k, n = 0;
 
-	for (l = TILE_LEVELS - 1; l >= 0; l--)
+	for (l = TILE_LEVELS - 1; l >= 0; l--) {
 		for (k = TLOG_TILE_HEIGHT - 1; k >= 0; k--)
 			if (e[l].width & (1 << k)) {
-				start = e[l].width & ~((2 << k) - 1);
-				row_hash(e[l].row + start, 1 << k, parts[n++]);
+				edge_subtree(&e[l], &memo[l], k, parts[n]);
+				memcpy(memo[l].node[k], parts[n++], TLOG_HASH_BYTES);
 			}
+		memcpy(memo[l].row, e[l].row, (size_t)e[l].width * TLOG_HASH_BYTES);
+		memo[l].width = e[l].width;
+	}
 	if (n == 0) {
 		tlog_empty_root(out);
 		return;
