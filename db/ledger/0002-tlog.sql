@@ -1,8 +1,10 @@
 -- The transparency log (docs/transparency.md): one leaf for each stored event, in the order of
--- cursor, numbered from 0 with no gap; kept in the same transaction as the events.
+-- cursor, numbered from 0 with no gap, with its leaf hash (the level-0 tile on the right edge
+-- is read from here, not rewritten at every push); kept in the same transaction as the events.
 CREATE TABLE tlog_leaves (
 	leaf   INTEGER PRIMARY KEY,
-	cursor INTEGER NOT NULL UNIQUE
+	cursor INTEGER NOT NULL UNIQUE,
+	hash   BLOB NOT NULL
 );
 
 CREATE TRIGGER tlog_leaves_no_update BEFORE UPDATE ON tlog_leaves
@@ -16,7 +18,8 @@ BEGIN
 END;
 
 -- The tree as C2SP tlog-tiles: width hashes of 32 bytes of level 8 * level from idx * 256 on.
--- The partial tile on the right edge of each level is rewritten in place as it grows.
+-- The partial tile on the right edge of each level above 0 is rewritten in place as it grows;
+-- that of level 0 is in tlog_leaves until it is full.
 CREATE TABLE tlog_tiles (
 	level  INTEGER NOT NULL,
 	idx    INTEGER NOT NULL,

@@ -57,6 +57,7 @@ struct tiles {
 	struct store *s;
 	struct ltlog_cache *cache;	/* or NULL */
 	int64_t size;			/* 0: unknown */
+	int edge;			/* level 0's partial tile is in the leaves: not written */
 	struct errmsg *em;
 	int status;
 	int level, width;	/* the tile kept in last; width 0: none */
@@ -76,6 +77,23 @@ tiles_new(struct store *s, struct ltlog_cache *cache, int64_t size, struct errms
 	return t;
 }
 
+/*
+ * A partial tile of level 0 is read from the leaves' hashes (the ledger does not keep it in
+ * tlog_tiles); CST_ERR_NOTFOUND when it is not partial or the leaves are not there.
+ */
+static int
+edge_read(struct tiles *t, int level, int64_t idx, int width)
+{
+	int got, status;
+
+	if (level != 0 || width >= TLOG_TILE_WIDTH)
+		return CST_ERR_NOTFOUND;
+	status = t->s->ops->leaf_hashes(t->s, idx * TLOG_TILE_WIDTH, width, t->last, &got, t->em);
+	if (status == CST_OK && got < width)
+		status = CST_ERR_NOTFOUND;
+	return status;
+}
+
 static int
 tile_read(void *arg, int level, int64_t idx, int width, unsigned char *out)
 {
@@ -88,7 +106,9 @@ tile_read(void *arg, int level, int64_t idx, int width, unsigned char *out)
 	}
 	if (t->size > 0 && tlog_tile_width(t->size, level, idx) > width)
 		want = tlog_tile_width(t->size, level, idx);
-	status = t->s->ops->tile_get(t->s, level, idx, want, t->last, t->em);
+	status = edge_read(t, level, idx, want);
+	if (status == CST_ERR_NOTFOUND)
+		status = t->s->ops->tile_get(t->s, level, idx, want, t->last, t->em);
 	if (status == CST_ERR_NOTFOUND)
 		status = err_set(t->em, CST_ERR_CORRUPT, "the log's tile %d/%lld is missing or "
 		    "narrower than %d", level, (long long)idx, want);
@@ -109,8 +129,10 @@ static int
 tile_write(void *arg, int level, int64_t idx, int width, const unsigned char *hashes)
 {
 	struct tiles *t = arg;
-	int status = t->s->ops->tile_put(t->s, level, idx, width, hashes, t->em);
+	int status = CST_OK;
 
+	if (!t->edge || level != 0 || width == TLOG_TILE_WIDTH)
+		status = t->s->ops->tile_put(t->s, level, idx, width, hashes, t->em);
 	if (status != CST_OK) {
 		if (t->status == CST_OK)
 			t->status = status;
@@ -214,17 +236,26 @@ issue(struct ledger *l, int64_t size, const unsigned char root[TLOG_HASH_BYTES],
 	return l->st->ops->ckpt_add(l->st, &k, em);
 }
 
-int
-ltlog_append_hashes(struct store *s, int64_t size, const unsigned char h[][TLOG_HASH_BYTES],
-    size_t n, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
+/* With edge, the leaves hold their hashes: level 0's partial tile is not written. */
+static int
+append_tiles(struct store *s, int64_t size, const unsigned char h[][TLOG_HASH_BYTES], size_t n,
+    int edge, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
 {
 	struct tiles *t = tiles_new(s, NULL, 0, em);
 	int status = CST_OK;
 
+	t->edge = edge;
 	if (tlog_append(size, h, n, tile_read, tile_write, t, root) != 0)
 		status = tiles_status(t, "the new leaves");
 	free(t);
 	return status;
+}
+
+int
+ltlog_append_hashes(struct store *s, int64_t size, const unsigned char h[][TLOG_HASH_BYTES],
+    size_t n, unsigned char root[TLOG_HASH_BYTES], struct errmsg *em)
+{
+	return append_tiles(s, size, h, n, 0, root, em);
 }
 
 /* Appends the leaves of n stored events to the tree of *size leaves: *size and root after. */
@@ -244,11 +275,12 @@ append_leaves(struct ledger *l, const struct ltlog_entry *e, size_t n, int64_t *
 		else
 			tlog_leaf_hash(data, len, h[i]);
 	}
-	if (status == CST_OK)
-		status = ltlog_append_hashes(s, *size, (const unsigned char (*)[TLOG_HASH_BYTES])h, n,
-		    root, em);
+	/* The leaves first: the tiles read the right edge's hashes from them. */
 	for (i = 0; i < n && status == CST_OK; i++)
-		status = s->ops->leaf_add(s, *size + (int64_t)i, e[i].terminal, e[i].seq, em);
+		status = s->ops->leaf_add(s, *size + (int64_t)i, e[i].terminal, e[i].seq, h[i], em);
+	if (status == CST_OK)
+		status = append_tiles(s, *size, (const unsigned char (*)[TLOG_HASH_BYTES])h, n, 1,
+		    root, em);
 	if (status == CST_OK)
 		*size += (int64_t)n;
 	free(h);
@@ -459,8 +491,11 @@ prove(struct ledger *l, int inclusion, int64_t a, int64_t size, struct jw *out,
 	unsigned char proof[TLOG_MAX_PROOF][TLOG_HASH_BYTES];
 	int n, status = ltlog_prove(l->st, l->nodes, inclusion, a, size, proof, &n, em);
 
+	/* A null keeps the JSON whole; the caller, told of the failure, drops the answer. */
 	if (status == CST_OK)
 		write_proof(out, (const unsigned char (*)[TLOG_HASH_BYTES])proof, n);
+	else
+		jw_null(out);
 	return status;
 }
 
@@ -560,6 +595,7 @@ bundle_leaf(void *arg, int64_t leaf, const char *terminal, int64_t seq,
 static int
 tile_bytes(struct store *s, int level, int64_t idx, int width, struct buf *out, struct errmsg *em)
 {
+	struct tiles *t;
 	unsigned char *h;
 	struct bundle b;
 	int status;
@@ -575,12 +611,11 @@ tile_bytes(struct store *s, int level, int64_t idx, int width, struct buf *out, 
 		return status;
 	}
 	h = xmalloc((size_t)width * TLOG_HASH_BYTES);
-	status = s->ops->tile_get(s, level, idx, width, h, em);
-	if (status == CST_ERR_NOTFOUND)
-		status = err_set(em, CST_ERR_CORRUPT, "the log's tile %d/%lld is missing", level,
-		    (long long)idx);
+	t = tiles_new(s, NULL, 0, em);
+	status = tile_read(t, level, idx, width, h) == 0 ? CST_OK : t->status;
 	if (status == CST_OK)
 		buf_addn(out, (const char *)h, (size_t)width * TLOG_HASH_BYTES);
+	free(t);
 	free(h);
 	return status;
 }

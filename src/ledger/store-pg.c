@@ -46,7 +46,7 @@ static const char schema[] =
     " kind TEXT NOT NULL, held BYTEA NOT NULL, offered BYTEA NOT NULL, event TEXT NOT NULL);"
     /* The transparency log, as db/ledger/0002-tlog.sql. */
     "CREATE TABLE IF NOT EXISTS tlog_leaves ("
-    " leaf BIGINT PRIMARY KEY, cursor BIGINT NOT NULL UNIQUE);"
+    " leaf BIGINT PRIMARY KEY, cursor BIGINT NOT NULL UNIQUE, hash BYTEA NOT NULL);"
     "CREATE TABLE IF NOT EXISTS tlog_tiles ("
     " level INTEGER NOT NULL, idx BIGINT NOT NULL, width INTEGER NOT NULL,"
     " hashes BYTEA NOT NULL, PRIMARY KEY (level, idx));"
@@ -71,7 +71,7 @@ enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS, Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER,
 	Q_CHAIN_AFTER, Q_CHAIN_TERMS, Q_CHAIN_PAGE, Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD,
 	Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS, Q_NONCE_SEEN, Q_TLOG_SIZE, Q_LEAF_ADD, Q_LEAF_OF,
-	Q_LEAVES, Q_TILE_GET, Q_TILE_PUT, Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_NEWEST, Q_COSIG_ADD,
+	Q_LEAVES, Q_LEAF_HASHES, Q_TILE_GET, Q_TILE_PUT, Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_NEWEST, Q_COSIG_ADD,
 	Q_COSIGS, Q_COUNT
 };
 
@@ -104,8 +104,10 @@ static const struct {
 	[Q_ALERTS] = { "SELECT count(*) FROM alerts", 0 },
 	[Q_NONCE_SEEN] = { "SELECT 1 FROM nonces WHERE terminal = $1 AND nonce = $2", 2 },
 	[Q_TLOG_SIZE] = { "SELECT leaf, cursor FROM tlog_leaves ORDER BY leaf DESC LIMIT 1", 0 },
-	[Q_LEAF_ADD] = { "INSERT INTO tlog_leaves (leaf, cursor) SELECT $1, cursor FROM events "
-	    "WHERE terminal = $2 AND seq = $3", 3 },
+	[Q_LEAF_ADD] = { "INSERT INTO tlog_leaves (leaf, cursor, hash) SELECT $1, cursor, $4 "
+	    "FROM events WHERE terminal = $2 AND seq = $3", 4 },
+	[Q_LEAF_HASHES] = { "SELECT leaf, hash FROM tlog_leaves WHERE leaf >= $1 ORDER BY leaf "
+	    "LIMIT $2", 2 },
 	[Q_LEAF_OF] = { "SELECT l.leaf FROM events e JOIN tlog_leaves l ON l.cursor = e.cursor "
 	    "WHERE e.terminal = $1 AND e.seq = $2", 2 },
 	[Q_LEAVES] = { "SELECT l.leaf, e.terminal, e.seq, e.hash FROM tlog_leaves l "
@@ -636,7 +638,8 @@ pg_tlog_size(struct store *s, int64_t *size, int64_t *last_cursor, struct errmsg
 }
 
 static int
-pg_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq, struct errmsg *em)
+pg_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq,
+    const unsigned char hash[32], struct errmsg *em)
 {
 	struct params p = { .n = 0 };
 	int status;
@@ -644,6 +647,7 @@ pg_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq, st
 	p_int(&p, leaf);
 	p_text(&p, terminal);
 	p_int(&p, seq);
+	p_blob(&p, hash, 32);
 	status = one_row(s, Q_LEAF_ADD, &p, CST_ERR_NOTFOUND, em);
 	if (status == CST_ERR_NOTFOUND)
 		return err_set(em, CST_ERR_INTERNAL, "add log leaf: no event %s seq %lld", terminal,
@@ -667,6 +671,28 @@ pg_leaf_of(struct store *s, const char *terminal, int64_t seq, int64_t *leaf, st
 		*leaf = col_int(r, 0, 0);
 	PQclear(r);
 	return status;
+}
+
+static int
+pg_leaf_hashes(struct store *s, int64_t first, int count, unsigned char *out, int *got,
+    struct errmsg *em)
+{
+	struct params p = { .n = 0 };
+	PGresult *r;
+	int status;
+
+	*got = 0;
+	p_int(&p, first);
+	p_int(&p, count);
+	if ((status = call(s, Q_LEAF_HASHES, &p, &r, em)) != CST_OK)
+		return status;
+	/* Up to the first leaf out of place: the caller sees *got short. */
+	while (*got < PQntuples(r) && col_int(r, *got, 0) == first + *got) {
+		col_blob(r, *got, 1, out + 32 * (size_t)*got, 32);
+		(*got)++;
+	}
+	PQclear(r);
+	return CST_OK;
 }
 
 static int
@@ -824,6 +850,7 @@ static const struct store_ops pg_ops = {
 	.leaf_add = pg_leaf_add,
 	.leaf_of = pg_leaf_of,
 	.leaves_each = pg_leaves_each,
+	.leaf_hashes = pg_leaf_hashes,
 	.tile_get = pg_tile_get,
 	.tile_put = pg_tile_put,
 	.ckpt_add = pg_ckpt_add,

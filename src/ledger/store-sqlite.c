@@ -27,7 +27,7 @@ enum {
 	Q_TERM_GET, Q_TERM_ADD, Q_TERM_UPDATE, Q_TERMS,
 	Q_EVENT_HASH, Q_EVENT_ADD, Q_AFTER, Q_CHAIN_AFTER, Q_CHAIN,
 	Q_TOKEN_ADD, Q_TOKEN_TAKE, Q_NONCE_ADD, Q_NONCE_PURGE, Q_ALERT_ADD, Q_ALERTS,
-	Q_NONCE_SEEN, Q_TLOG_SIZE, Q_LEAF_ADD, Q_LEAF_OF, Q_LEAVES, Q_TILE_GET, Q_TILE_PUT,
+	Q_NONCE_SEEN, Q_TLOG_SIZE, Q_LEAF_ADD, Q_LEAF_OF, Q_LEAVES, Q_LEAF_HASHES, Q_TILE_GET, Q_TILE_PUT,
 	Q_CKPT_ADD, Q_CKPT_GET, Q_CKPT_NEWEST, Q_COSIG_ADD, Q_COSIGS, Q_COUNT
 };
 
@@ -62,8 +62,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ALERTS] = "SELECT count(*) FROM alerts",
 	[Q_NONCE_SEEN] = "SELECT 1 FROM nonces WHERE terminal = ? AND nonce = ?",
 	[Q_TLOG_SIZE] = "SELECT leaf, cursor FROM tlog_leaves ORDER BY leaf DESC LIMIT 1",
-	[Q_LEAF_ADD] = "INSERT INTO tlog_leaves (leaf, cursor) SELECT ?, cursor FROM events "
-	    "WHERE terminal = ? AND seq = ?",
+	[Q_LEAF_ADD] = "INSERT INTO tlog_leaves (leaf, cursor, hash) SELECT ?1, cursor, ?4 "
+	    "FROM events WHERE terminal = ?2 AND seq = ?3",
+	[Q_LEAF_HASHES] = "SELECT leaf, hash FROM tlog_leaves WHERE leaf >= ? ORDER BY leaf LIMIT ?",
 	[Q_LEAF_OF] = "SELECT l.leaf FROM events e JOIN tlog_leaves l ON l.cursor = e.cursor "
 	    "WHERE e.terminal = ? AND e.seq = ?",
 	[Q_LEAVES] = "SELECT l.leaf, e.terminal, e.seq, e.hash FROM tlog_leaves l "
@@ -482,7 +483,7 @@ lite_tlog_size(struct store *s, int64_t *size, int64_t *last_cursor, struct errm
 
 static int
 lite_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq,
-    struct errmsg *em)
+    const unsigned char hash[32], struct errmsg *em)
 {
 	sqlite3_stmt *st = stmt(s, Q_LEAF_ADD);
 	int status;
@@ -490,6 +491,7 @@ lite_leaf_add(struct store *s, int64_t leaf, const char *terminal, int64_t seq,
 	sqlite3_bind_int64(st, 1, leaf);
 	sqlite3_bind_text(st, 2, terminal, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_blob(st, 4, hash, 32, SQLITE_STATIC);
 	if ((status = run(s, st, em, "add log leaf")) != CST_OK)
 		return status;
 	if (sqlite3_changes(lite(s)->db) != 1)
@@ -514,6 +516,26 @@ lite_leaf_of(struct store *s, const char *terminal, int64_t seq, int64_t *leaf,
 	if (rc == SQLITE_DONE)
 		return CST_ERR_NOTFOUND;
 	return rc == SQLITE_ROW ? CST_OK : fail(s, rc, em, "read log leaf");
+}
+
+/* Stops at the first leaf out of place: the caller sees *got short. */
+static int
+lite_leaf_hashes(struct store *s, int64_t first, int count, unsigned char *out, int *got,
+    struct errmsg *em)
+{
+	sqlite3_stmt *st = stmt(s, Q_LEAF_HASHES);
+	int rc;
+
+	*got = 0;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int(st, 2, count);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 0) == first + *got &&
+	    sqlite3_column_bytes(st, 1) == 32) {
+		memcpy(out + 32 * (size_t)*got, sqlite3_column_blob(st, 1), 32);
+		(*got)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CST_OK : fail(s, rc, em, "read leaf hashes");
 }
 
 static int
@@ -675,6 +697,7 @@ static const struct store_ops lite_ops = {
 	.leaf_add = lite_leaf_add,
 	.leaf_of = lite_leaf_of,
 	.leaves_each = lite_leaves_each,
+	.leaf_hashes = lite_leaf_hashes,
 	.tile_get = lite_tile_get,
 	.tile_put = lite_tile_put,
 	.ckpt_add = lite_ckpt_add,

@@ -96,8 +96,11 @@ struct store_ops {
 	 * the cursor of the last one's event (0, 0 when none).
 	 */
 	int (*tlog_size)(struct store *, int64_t *size, int64_t *last_cursor, struct errmsg *);
-	/* Leaf number leaf for the stored event (terminal, seq). */
+	/* Leaf number leaf, of leaf hash hash, for the stored event (terminal, seq). */
 	int (*leaf_add)(struct store *, int64_t leaf, const char *terminal, int64_t seq,
+	    const unsigned char hash[32], struct errmsg *);
+	/* The leaf hashes of leaves first.. on, at most count (32 bytes each): *got of them. */
+	int (*leaf_hashes)(struct store *, int64_t first, int count, unsigned char *out, int *got,
 	    struct errmsg *);
 	/* The leaf of the event (terminal, seq); CST_ERR_NOTFOUND when it has none. */
 	int (*leaf_of)(struct store *, const char *terminal, int64_t seq, int64_t *leaf,
