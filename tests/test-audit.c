@@ -288,7 +288,7 @@ rebuild_log(const char *ldir)
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	sqlite3_prepare_v2(db, "SELECT cursor, terminal, seq, hash FROM events ORDER BY cursor",
 	    -1, &st, NULL);
-	sqlite3_prepare_v2(db, "INSERT INTO tlog_leaves (leaf, cursor) VALUES (?1, ?2)", -1, &ins,
+	sqlite3_prepare_v2(db, "INSERT INTO tlog_leaves (leaf, cursor, hash) VALUES (?1, ?2, ?3)", -1, &ins,
 	    NULL);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		leaves = realloc(leaves, (size_t)(n + 1) * TLOG_HASH_BYTES);
@@ -297,6 +297,7 @@ rebuild_log(const char *ldir)
 		tlog_leaf_hash(data, len, leaves[n]);
 		sqlite3_bind_int64(ins, 1, n);
 		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(st, 0));
+		sqlite3_bind_blob(ins, 3, leaves[n], TLOG_HASH_BYTES, SQLITE_TRANSIENT);
 		if (sqlite3_step(ins) != SQLITE_DONE)
 			die("insert a leaf");
 		sqlite3_reset(ins);
