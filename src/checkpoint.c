@@ -26,8 +26,8 @@
  * first: libsodium 1.0.18's decoder reads some bytes above 0x7f as digits (the fuzzer found
  * "\xac" taken for "/").
  */
-static int
-b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n)
+int
+ckpt_b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n)
 {
 	size_t i, pad = 0;
 
@@ -45,8 +45,8 @@ b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n)
 }
 
 /* Writes base64 of in and a NUL if it fits in cap; returns its length or 0. */
-static size_t
-b64_encode(const unsigned char *in, size_t n, char *out, size_t cap)
+size_t
+ckpt_b64_encode(const unsigned char *in, size_t n, char *out, size_t cap)
 {
 	size_t need = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
 
@@ -214,7 +214,7 @@ note_vkey(const char *name, const unsigned char pk[CRY_PK_BYTES], char out[CKPT_
 	memcpy(out, name, n);
 	snprintf(out + n, CKPT_VKEY_MAX - n, "+%08" PRIx32 "+", note_key_id(name, TYPE_ED25519, pk));
 	n += 10;
-	k = b64_encode(key, sizeof key, out + n, CKPT_VKEY_MAX - n);
+	k = ckpt_b64_encode(key, sizeof key, out + n, CKPT_VKEY_MAX - n);
 	return k ? n + k : 0;
 }
 
@@ -236,7 +236,7 @@ note_vkey_parse(const char *vkey, char name[CKPT_ORIGIN_MAX + 1], unsigned char 
 	if (*b64 != '+' || sodium_hex2bin(id, 4, plus + 1, 8, NULL, NULL, NULL) != 0)
 		return -1;
 	b64++;
-	if (b64_decode(b64, strlen(b64), key, sizeof key, &klen) != 0 ||
+	if (ckpt_b64_decode(b64, strlen(b64), key, sizeof key, &klen) != 0 ||
 	    klen != 1 + CRY_PK_BYTES || key[0] != TYPE_ED25519)
 		return -1;
 	memcpy(name, vkey, n);
@@ -255,7 +255,7 @@ checkpoint_body(const struct checkpoint *c, char *out, size_t cap)
 
 	if (c->size < 0 || !valid_text(c->origin, strlen(c->origin), 0) || c->origin[0] == '\0')
 		return 0;
-	b64_encode(c->root, TLOG_HASH_BYTES, root, sizeof root);
+	ckpt_b64_encode(c->root, TLOG_HASH_BYTES, root, sizeof root);
 	n = snprintf(out, cap, "%s\n%" PRId64 "\n%s\n", c->origin, c->size, root);
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
@@ -286,7 +286,7 @@ checkpoint_parse(const char *body, size_t n, struct checkpoint *c)
 		return -1;
 	off += (size_t)l2 + 1;
 	l3 = line_len(body + off, n - off);
-	if (l3 != HASH_B64_LEN || b64_decode(body + off, HASH_B64_LEN, c->root,
+	if (l3 != HASH_B64_LEN || ckpt_b64_decode(body + off, HASH_B64_LEN, c->root,
 	    TLOG_HASH_BYTES, &rlen) != 0 || rlen != TLOG_HASH_BYTES)
 		return -1;
 	for (off += HASH_B64_LEN + 1; off < n; off += (size_t)l + 1)
@@ -315,7 +315,7 @@ parse_sig_line(const char *s, size_t n, struct note *nt)
 		return -1;
 	nlen = (size_t)(sp - s);
 	if (!valid_name(s, nlen) ||
-	    b64_decode(sp + 1, n - nlen - 1, raw, sizeof raw, &rlen) != 0 || rlen < 5)
+	    ckpt_b64_decode(sp + 1, n - nlen - 1, raw, sizeof raw, &rlen) != 0 || rlen < 5)
 		return -1;
 	sg = &nt->sigs[nt->nsigs];
 	memset(sg, 0, sizeof *sg);
@@ -413,7 +413,7 @@ write_sig_line(const char *name, const unsigned char *raw, size_t rlen, char *ou
 	memcpy(out + SIG_PREFIX_LEN, name, nlen);
 	out[SIG_PREFIX_LEN + nlen] = ' ';
 	k = SIG_PREFIX_LEN + nlen + 1;
-	enc = b64_encode(raw, rlen, out + k, cap - k);
+	enc = ckpt_b64_encode(raw, rlen, out + k, cap - k);
 	if (enc == 0 || k + enc + 1 >= cap)
 		return 0;
 	k += enc;
@@ -595,7 +595,7 @@ tlog_proof_write(const struct tlog_proof *p, char *out, size_t cap)
 		return 0;
 	if (p->extra_len > 0) {
 		memcpy(line, "extra ", 6);
-		k = b64_encode(p->extra, p->extra_len, line + 6, sizeof line - 7);
+		k = ckpt_b64_encode(p->extra, p->extra_len, line + 6, sizeof line - 7);
 		line[6 + k] = '\n';
 		if (put(out, cap, &off, line, 7 + k))
 			return 0;
@@ -604,7 +604,7 @@ tlog_proof_write(const struct tlog_proof *p, char *out, size_t cap)
 	if (put(out, cap, &off, line, k))
 		return 0;
 	for (i = 0; i < p->n; i++) {
-		b64_encode(p->hashes[i], TLOG_HASH_BYTES, line, sizeof line);
+		ckpt_b64_encode(p->hashes[i], TLOG_HASH_BYTES, line, sizeof line);
 		line[HASH_B64_LEN] = '\n';
 		if (put(out, cap, &off, line, HASH_B64_LEN + 1))
 			return 0;
@@ -629,7 +629,7 @@ tlog_proof_parse(const char *text, size_t n, struct tlog_proof *p)
 		return -1;
 	s += hlen;
 	if ((l = line_len(s, (size_t)(end - s))) > 6 && memcmp(s, "extra ", 6) == 0) {
-		if (b64_decode(s + 6, (size_t)l - 6, p->extra, sizeof p->extra, &k) != 0 || k == 0)
+		if (ckpt_b64_decode(s + 6, (size_t)l - 6, p->extra, sizeof p->extra, &k) != 0 || k == 0)
 			return -1;
 		p->extra_len = k;
 		s += l + 1;
@@ -639,7 +639,7 @@ tlog_proof_parse(const char *text, size_t n, struct tlog_proof *p)
 		return -1;
 	for (s += l + 1; (l = line_len(s, (size_t)(end - s))) != 0; s += l + 1) {
 		if (l != HASH_B64_LEN || p->n >= TLOG_MAX_PROOF ||
-		    b64_decode(s, HASH_B64_LEN, p->hashes[p->n], TLOG_HASH_BYTES, &k) != 0 ||
+		    ckpt_b64_decode(s, HASH_B64_LEN, p->hashes[p->n], TLOG_HASH_BYTES, &k) != 0 ||
 		    k != TLOG_HASH_BYTES)
 			return -1;
 		p->n++;

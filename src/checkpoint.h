@@ -52,6 +52,14 @@ struct note {
 	size_t other_len;
 };
 
+/*
+ * Standard padded base64 (RFC 4648 §4). Decoding is strict (the alphabet checked, canonical,
+ * at most cap bytes out): 0 or -1. Encoding writes a NUL too and returns the length, or 0
+ * when it does not fit in cap.
+ */
+int ckpt_b64_decode(const char *s, size_t len, unsigned char *out, size_t cap, size_t *n);
+size_t ckpt_b64_encode(const unsigned char *in, size_t n, char *out, size_t cap);
+
 /* The key id of name and pk for a key type (0x01 or 0x04): SHA-256(name "\n" type pk)[:4]. */
 uint32_t note_key_id(const char *name, unsigned char type, const unsigned char pk[CRY_PK_BYTES]);
 /* "name+hex8id+base64(0x01 || pk)": what note.NewVerifier takes. Returns the length. */

@@ -1,33 +1,13 @@
 /* The ledger's transparency log as a client reads it: checkpoint, leaf index, proofs. */
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "json.h"
 #include "logfetch.h"
+#include "wire.h"
 
 #define PROOF_ANSWER_MAX (TLOG_MAX_PROOF * 64 + 256)
-
-int
-logfetch_b64_hash(const char *s, size_t len, unsigned char out[TLOG_HASH_BYTES])
-{
-	size_t got = 0;
-
-	if (len != 44 || sodium_base642bin(out, TLOG_HASH_BYTES, s, len, NULL, &got, NULL,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || got != TLOG_HASH_BYTES)
-		return -1;
-	return 0;
-}
-
-size_t
-logfetch_b64(const unsigned char *in, size_t n, char *out, size_t cap)
-{
-	if (cap < sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL))
-		return 0;
-	sodium_bin2base64(out, cap, in, n, sodium_base64_VARIANT_ORIGINAL);
-	return strlen(out);
-}
 
 /* A GET answered 200, or the ledger's refusal as CST_ERR_NOTFOUND (404, 400) or IO. */
 static int
@@ -106,10 +86,8 @@ logfetch_proof(struct fetch *f, int consistency, int64_t a, int64_t b,
 	struct fetch_resp r;
 	struct json *root = NULL;
 	const struct json *arr;
-	const char *s;
 	char path[128];
 	int64_t ga = -1, gb = -1;
-	size_t i, len;
 	int status;
 
 	snprintf(path, sizeof path, consistency ? "/tlog/proof/consistency?old=%lld&size=%lld" :
@@ -121,16 +99,8 @@ logfetch_proof(struct fetch *f, int consistency, int64_t a, int64_t b,
 	if (json_parse(r.body, r.len, &root, NULL) != CST_OK ||
 	    json_get_int(root, consistency ? "old" : "index", &ga) != CST_OK || ga != a ||
 	    json_get_int(root, "size", &gb) != CST_OK || gb != b ||
-	    json_type(arr = json_get(root, "proof")) != JSON_ARRAY ||
-	    json_count(arr) > TLOG_MAX_PROOF)
+	    (arr = json_get(root, "proof")) == NULL || wire_proof_read(arr, proof, n) != 0)
 		status = CST_ERR_INPUT;
-	for (i = 0; status == CST_OK && i < json_count(arr); i++) {
-		if ((s = json_str(json_at(arr, i), &len)) == NULL ||
-		    logfetch_b64_hash(s, len, proof[i]) != 0)
-			status = CST_ERR_INPUT;
-		else
-			*n = (int)i + 1;
-	}
 	json_free(root);
 	fetch_resp_free(&r);
 	if (status != CST_OK)

@@ -34,9 +34,4 @@ int logfetch_leaf(struct fetch *f, const char *terminal, int64_t seq, int64_t *i
 int logfetch_proof(struct fetch *f, int consistency, int64_t a, int64_t b,
     unsigned char proof[][TLOG_HASH_BYTES], int *n, struct errmsg *em);
 
-/* Standard base64 of exactly 32 bytes (44 characters with its padding) into out: 0 or -1. */
-int logfetch_b64_hash(const char *s, size_t len, unsigned char out[TLOG_HASH_BYTES]);
-/* Standard base64 (padded) of n bytes; returns the length written (out has 4n/3 + 5 room). */
-size_t logfetch_b64(const unsigned char *in, size_t n, char *out, size_t cap);
-
 #endif

@@ -6,7 +6,6 @@
  * red, and nothing more is pulled from that ledger until an administrator acts.
  */
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,28 +31,6 @@ struct log_answer {
 	unsigned char cons[TLOG_MAX_PROOF][TLOG_HASH_BYTES];
 	int ncons;			/* -1 when absent */
 };
-
-/* A proof: an array of at most TLOG_MAX_PROOF base64 hashes; absent is n = -1. */
-static int
-read_proof(const struct json *arr, unsigned char out[][TLOG_HASH_BYTES], int *n)
-{
-	size_t i, count, len, got;
-	const char *b64;
-
-	*n = -1;
-	if (arr == NULL)
-		return 0;
-	if (json_type(arr) != JSON_ARRAY || (count = json_count(arr)) > TLOG_MAX_PROOF)
-		return -1;
-	for (i = 0; i < count; i++) {
-		if ((b64 = json_str(json_at(arr, i), &len)) == NULL ||
-		    sodium_base642bin(out[i], TLOG_HASH_BYTES, b64, len, NULL, &got, NULL,
-		    sodium_base64_VARIANT_ORIGINAL) != 0 || got != TLOG_HASH_BYTES)
-			return -1;
-	}
-	*n = (int)count;
-	return 0;
-}
 
 /* A stored note's checkpoint: 0, or -1 when text is empty or not a checkpoint note. */
 static int
@@ -153,8 +130,8 @@ judge_note(struct sync *s, struct log_answer *a, const struct json *log, char *w
 		return "malformed";
 	}
 	a->leaf = -1;
-	if (read_proof(json_get(log, "inclusion"), a->incl, &a->nincl) != 0 ||
-	    read_proof(json_get(log, "consistency"), a->cons, &a->ncons) != 0 ||
+	if (wire_proof_read(json_get(log, "inclusion"), a->incl, &a->nincl) != 0 ||
+	    wire_proof_read(json_get(log, "consistency"), a->cons, &a->ncons) != 0 ||
 	    (leaf != NULL && (json_int(leaf, &a->leaf) != CST_OK || a->leaf < 0))) {
 		snprintf(why, size, "%s", _("its proofs are malformed"));
 		return "malformed";

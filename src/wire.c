@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "hex.h"
 
 void
@@ -362,4 +363,39 @@ wire_receipt_read(const struct json *obj, struct wire_receipt *r, struct errmsg 
 		return err_set(em, CST_ERR_INPUT, "a receipt must hold terminal, seq, hash, "
 		    "ledger_time and sig");
 	return CST_OK;
+}
+
+int
+wire_proof_read(const struct json *arr, unsigned char out[][TLOG_HASH_BYTES], int *n)
+{
+	size_t i, count, len, got;
+	const char *b64;
+
+	*n = -1;
+	if (arr == NULL)
+		return 0;
+	if (json_type(arr) != JSON_ARRAY || (count = json_count(arr)) > TLOG_MAX_PROOF)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if ((b64 = json_str(json_at(arr, i), &len)) == NULL || len != 44 ||
+		    ckpt_b64_decode(b64, len, out[i], TLOG_HASH_BYTES, &got) != 0 ||
+		    got != TLOG_HASH_BYTES)
+			return -1;
+	}
+	*n = (int)count;
+	return 0;
+}
+
+void
+wire_proof_write(struct jw *out, const unsigned char proof[][TLOG_HASH_BYTES], int n)
+{
+	char b64[45];
+	int i;
+
+	jw_arr_begin(out);
+	for (i = 0; i < n; i++) {
+		ckpt_b64_encode(proof[i], TLOG_HASH_BYTES, b64, sizeof b64);
+		jw_str(out, b64);
+	}
+	jw_arr_end(out);
 }

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "event.h"
 #include "json.h"
+#include "tlog.h"
 
 #define WIRE_REQUEST_DOMAIN "custody.request.v1"
 #define WIRE_RECEIPT_DOMAIN "custody.receipt.v1"
@@ -111,5 +112,14 @@ int wire_hex_read(const char *s, size_t len, unsigned char *out, size_t n);
 int wire_get_hex(const struct json *obj, const char *key, unsigned char *out, size_t n);
 /* A string member of at most max bytes with no NUL inside into dst (max + 1 bytes): 0. */
 int wire_get_text(const struct json *obj, const char *key, char *dst, size_t max);
+
+/*
+ * A proof in a JSON answer (docs/transparency.md): an array of at most TLOG_MAX_PROOF
+ * base64 hashes. 0 with the hashes and their count in n (-1 when arr is NULL: no proof), or
+ * -1 when it is not such an array.
+ */
+int wire_proof_read(const struct json *arr, unsigned char out[][TLOG_HASH_BYTES], int *n);
+/* Writes n hashes as such an array. */
+void wire_proof_write(struct jw *out, const unsigned char proof[][TLOG_HASH_BYTES], int n);
 
 #endif

@@ -6,6 +6,7 @@
 #include "event.h"
 #include "hex.h"
 #include "json.h"
+#include "checkpoint.h"
 #include "wire.h"
 
 #include "t.h"
@@ -303,6 +304,52 @@ test_time(void)
 	json_free(v);
 }
 
+/* A proof array: read back as written; anything else refused, absent told apart. */
+static void
+test_proof(void)
+{
+	unsigned char in[3][TLOG_HASH_BYTES], out[TLOG_MAX_PROOF][TLOG_HASH_BYTES];
+	struct json *root;
+	struct jw w;
+	size_t got;
+	int n, i;
+	static const char *const bad[] = {
+		"[1]", "{}", "[\"AAAA\"]",
+		/* 44 characters, but not canonical: the last digit leaves bits set */
+		"[\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\"]",
+	};
+
+	for (i = 0; i < 3; i++)
+		memset(in[i], 0x11 * (i + 1), TLOG_HASH_BYTES);
+	jw_init(&w);
+	wire_proof_write(&w, (const unsigned char (*)[TLOG_HASH_BYTES])in, 3);
+	ok(json_parse(jw_text(&w, NULL), strlen(jw_text(&w, NULL)), &root, NULL) == CST_OK &&
+	    wire_proof_read(root, out, &n) == 0 && n == 3 && memcmp(in, out, sizeof in) == 0,
+	    "a proof written is read back the same");
+	json_free(root);
+	jw_free(&w);
+	ok(wire_proof_read(NULL, out, &n) == 0 && n == -1, "no proof is told apart from an empty one");
+	for (i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
+		root = NULL;
+		ok(json_parse(bad[i], strlen(bad[i]), &root, NULL) != CST_OK ||
+		    wire_proof_read(root, out, &n) != 0, bad[i]);
+		json_free(root);
+	}
+	/* a byte above 0x7f, which libsodium 1.0.18 reads as a digit */
+	ok(ckpt_b64_decode("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xac=", 44, out[0],
+	    TLOG_HASH_BYTES, &got) != 0, "base64 with a byte above 0x7f is refused");
+	/* one hash more than any proof can have */
+	jw_init(&w);
+	jw_arr_begin(&w);
+	for (i = 0; i <= TLOG_MAX_PROOF; i++)
+		jw_str(&w, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	jw_arr_end(&w);
+	ok(json_parse(jw_text(&w, NULL), strlen(jw_text(&w, NULL)), &root, NULL) == CST_OK &&
+	    wire_proof_read(root, out, &n) != 0, "a proof of 65 hashes is refused");
+	json_free(root);
+	jw_free(&w);
+}
+
 int
 main(void)
 {
@@ -319,5 +366,6 @@ main(void)
 	test_hex();
 	test_vectors();
 	test_time();
+	test_proof();
 	return t_done();
 }

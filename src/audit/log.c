@@ -248,7 +248,7 @@ audit_log(struct audit_run *r, struct errmsg *em)
 	}
 	if (status != CST_OK)
 		return status;
-	logfetch_b64(r->cp.root, TLOG_HASH_BYTES, b64, sizeof b64);
+	ckpt_b64_encode(r->cp.root, TLOG_HASH_BYTES, b64, sizeof b64);
 	printf(_("checkpoint: %s, size %lld, root %s\n"), r->cp.origin, (long long)r->cp.size,
 	    b64);
 	if (!logfetch_signed_by(&r->note, &r->cp, r->vk.name, r->vk.pk)) {

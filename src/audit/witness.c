@@ -36,7 +36,7 @@ print_cosigner_vkey(const char *name, const unsigned char pk[CRY_PK_BYTES])
 
 	typed[0] = 0x04;
 	memcpy(typed + 1, pk, CRY_PK_BYTES);
-	logfetch_b64(typed, sizeof typed, b64, sizeof b64);
+	ckpt_b64_encode(typed, sizeof typed, b64, sizeof b64);
 	printf("%s+%08x+%s\n", name, (unsigned)note_key_id(name, 0x04, pk), b64);
 }
 

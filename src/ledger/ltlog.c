@@ -1,7 +1,6 @@
 /* The ledger's transparency log, on its storage: see ltlog.h and docs/transparency.md. */
 #include "ltlog.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -450,22 +449,6 @@ ltlog_open(struct ledger *l, struct errmsg *em)
 	return status;
 }
 
-/* A proof as a JSON array of base64 hashes. */
-static void
-write_proof(struct jw *out, const unsigned char proof[][TLOG_HASH_BYTES], int n)
-{
-	char b64[sodium_base64_ENCODED_LEN(TLOG_HASH_BYTES, sodium_base64_VARIANT_ORIGINAL)];
-	int i;
-
-	jw_arr_begin(out);
-	for (i = 0; i < n; i++) {
-		sodium_bin2base64(b64, sizeof b64, proof[i], TLOG_HASH_BYTES,
-		    sodium_base64_VARIANT_ORIGINAL);
-		jw_str(out, b64);
-	}
-	jw_arr_end(out);
-}
-
 int
 ltlog_prove(struct store *s, struct ltlog_cache *c, int inclusion, int64_t a, int64_t size,
     unsigned char proof[][TLOG_HASH_BYTES], int *n, struct errmsg *em)
@@ -493,7 +476,7 @@ prove(struct ledger *l, int inclusion, int64_t a, int64_t size, struct jw *out,
 
 	/* A null keeps the JSON whole; the caller, told of the failure, drops the answer. */
 	if (status == CST_OK)
-		write_proof(out, (const unsigned char (*)[TLOG_HASH_BYTES])proof, n);
+		wire_proof_write(out, (const unsigned char (*)[TLOG_HASH_BYTES])proof, n);
 	else
 		jw_null(out);
 	return status;
