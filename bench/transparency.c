@@ -3,8 +3,8 @@
  * (a) Pushes through the real ledger (run in this process, over TLS on loopback, into
  *     SQLite) with the log maintained, and the same pushes with it off (struct ledger's
  *     no_tlog, which only this bench sets): events per second of each and their ratio (goal
- *     >= 0.9), in batches of 100 events and of 1. Each figure is the best of three runs,
- *     taken in turn with and without the log (the machine may be busy with other work).
+ *     >= 0.9), in batches of 100 events and of 1: seven pairs of runs, each pair without and
+ *     with the log back to back, and the medians (the machine may be busy with other work).
  * (b) A SQLite store whose tiles hold 10,000,000 leaves, filled through tlog_append in big
  *     transactions, then inclusion and consistency proofs of random leaves and sizes read
  *     through the store as the ledger reads them: time per proof (goal < 1 ms) and its size.
@@ -168,26 +168,47 @@ push_all(const struct lt_ctx *c, const struct lt_term *t, const struct event *ev
 	return now_s() - t0;
 }
 
-/* (a): the better of two runs with and without the log, taken in turn. */
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * (a): PAIRS pairs of runs, each without then with the log, back to back so that both see
+ * the same machine: the median rate of each and the median of the pairs' ratios.
+ */
+#define PAIRS 7
 static void
 bench_push(const struct lt_term *t, const struct event *evs, int n, int batch, int *runs)
 {
-	double best[2] = { 0, 0 }, rate;
+	double rate[2][PAIRS], ratio[PAIRS], mid;
 	struct run r;
 	int i, mode;
 
-	for (i = 0; i < 6; i++) {
-		mode = i % 2;	/* 0: without the log, 1: with it */
-		run_start(&r, (*runs)++, !mode);
-		enrol(&r, t);
-		rate = n / push_all(&r.c, t, evs, n, batch, mode);
-		run_stop(&r);
-		if (rate > best[mode])
-			best[mode] = rate;
+	for (i = 0; i < PAIRS; i++) {
+		for (mode = 0; mode < 2; mode++) {	/* 0: without the log, 1: with it */
+			run_start(&r, (*runs)++, !mode);
+			enrol(&r, t);
+			rate[mode][i] = n / push_all(&r.c, t, evs, n, batch, mode);
+			run_stop(&r);
+		}
+		ratio[i] = rate[1][i] / rate[0][i];
 	}
-	printf("pushes of %d event%s (%d events): %.0f events/s without the log, %.0f with it; "
-	    "ratio %.2f (goal >= 0.90)\n", batch, batch == 1 ? "" : "s", n, best[0], best[1],
-	    best[1] / best[0]);
+	mid = median(ratio, PAIRS);	/* sorts ratio: its ends are the lowest and highest */
+	printf("pushes of %d event%s (%d events, %d pairs of runs): median %.0f events/s without "
+	    "the log, %.0f with it; median ratio %.2f (goal >= 0.90), pairs from %.2f to %.2f\n",
+	    batch, batch == 1 ? "" : "s", n, PAIRS, median(rate[0], PAIRS), median(rate[1], PAIRS),
+	    mid, ratio[0], ratio[PAIRS - 1]);
 	fflush(stdout);
 }
 
@@ -246,14 +267,6 @@ fill(int64_t size, unsigned char root[TLOG_HASH_BYTES])
 		printf(" (%.0f MiB of SQLite)", (double)st.st_size / (1 << 20));
 	printf("\n");
 	return s;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /*
