@@ -238,4 +238,4 @@ $(BUILD)/tests/tlog-check: tools/tlog-check/main.go
 	$(SAY) GO $@
 	$(Q)GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=$(abspath $(BUILD))/gocache \
 		go build -o $@ ./tools/tlog-check
-$(BUILD)/tests/test-tlog-go: $(BUILD)/tests/tlog-check
+$(BUILD)/tests/test-tlog-go $(BUILD)/tests/test-ledger-tlog: $(BUILD)/tests/tlog-check
