@@ -148,13 +148,41 @@ sync_conf_load(struct journal *j, struct sync_conf *cf, struct errmsg *em)
 	return sync_conf_check(cf, em);
 }
 
+/*
+ * What a new ledger starts over: another address or another key begins the push and the pull
+ * from the beginning; another key (another ledger, not one that moved) is another log too,
+ * witnessed afresh (docs/transparency.md). A refusal of the log stays until an
+ * administrator acts, but the checkpoint it offered, the old ledger's, is forgotten.
+ */
 static int
-conf_save(struct journal *j, const struct sync_conf *cf, int new_ledger, struct errmsg *em)
+conf_reset(struct journal *j, int new_ledger, int new_log, struct errmsg *em)
 {
-	char hex[2 * CRY_PK_BYTES + 1];
-	int status;
+	static const char *const log_keys[] = { K_CHECKPOINT, K_LOG_REFUSED_CKPT };
+	int status = CST_OK;
+	size_t i;
+
+	if (new_ledger)
+		status = set_local_int(j, K_ACKED, 0, em);
+	if (status == CST_OK && new_ledger)
+		status = set_local_int(j, K_CURSOR, 0, em);
+	for (i = 0; status == CST_OK && new_log && i < sizeof log_keys / sizeof log_keys[0]; i++)
+		status = journal_local_set(j, log_keys[i], "", em);
+	if (status == CST_OK && new_log)
+		status = set_local_int(j, K_COSIGNED, 0, em);
+	return status;
+}
+
+static int
+conf_save(struct journal *j, const struct sync_conf *cf, struct errmsg *em)
+{
+	char hex[2 * CRY_PK_BYTES + 1], old_url[SYNC_URL_MAX], old_key[2 * CRY_PK_BYTES + 1];
+	int status, new_log;
 
 	hex_encode(cf->ledger_pk, sizeof cf->ledger_pk, hex);
+	if ((status = get_local(j, K_URL, old_url, sizeof old_url, em)) != CST_OK ||
+	    (status = get_local(j, K_LEDGER_KEY, old_key, sizeof old_key, em)) != CST_OK)
+		return status;
+	new_log = old_key[0] != '\0' && strcmp(old_key, hex) != 0;
 	if ((status = journal_batch_begin(j, em)) != CST_OK)
 		return status;
 	status = journal_local_set(j, K_URL, cf->url, em);
@@ -168,10 +196,8 @@ conf_save(struct journal *j, const struct sync_conf *cf, int new_ledger, struct 
 		status = journal_local_set(j, K_KEY, cf->key, em);
 	if (status == CST_OK)
 		status = journal_local_set(j, K_LEDGER_KEY, hex, em);
-	if (status == CST_OK && new_ledger)
-		status = set_local_int(j, K_ACKED, 0, em);
-	if (status == CST_OK && new_ledger)
-		status = set_local_int(j, K_CURSOR, 0, em);
+	if (status == CST_OK)
+		status = conf_reset(j, strcmp(old_url, cf->url) != 0 || new_log, new_log, em);
 	if (status == CST_OK)
 		return journal_batch_end(j, em);
 	journal_batch_end(j, NULL);	/* journal_local_set stopped the journal: rolls back */
@@ -181,12 +207,7 @@ conf_save(struct journal *j, const struct sync_conf *cf, int new_ledger, struct 
 int
 sync_conf_save(struct journal *j, const struct sync_conf *cf, struct errmsg *em)
 {
-	char old_url[SYNC_URL_MAX];
-	int status;
-
-	if ((status = get_local(j, K_URL, old_url, sizeof old_url, em)) != CST_OK)
-		return status;
-	return conf_save(j, cf, strcmp(old_url, cf->url) != 0, em);
+	return conf_save(j, cf, em);
 }
 
 /* ---- one request: TLS settings shared by enroll and the engine ---- */
@@ -310,7 +331,7 @@ int
 sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal, const char *token,
     const unsigned char pk[CRY_PK_BYTES], struct errmsg *em)
 {
-	char old_url[SYNC_URL_MAX], code[64], msg[256];
+	char code[64], msg[256];
 	struct sync resp;
 	struct json *root = NULL;
 	struct jw w;
@@ -321,8 +342,6 @@ sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal, const
 	int status;
 
 	if ((status = sync_conf_check(cf, em)) != CST_OK)
-		return status;
-	if ((status = get_local(j, K_URL, old_url, sizeof old_url, em)) != CST_OK)
 		return status;
 	sync_curl_init();
 	if ((e = curl_easy_init()) == NULL)
@@ -361,7 +380,7 @@ sync_enroll(struct journal *j, struct sync_conf *cf, const char *terminal, const
 		status = err_set(em, CST_ERR_INPUT, _("the ledger's answer to the enrolment is "
 		    "malformed"));
 	else
-		status = conf_save(j, cf, strcmp(old_url, cf->url) != 0, em);
+		status = conf_save(j, cf, em);
 	json_free(root);
 	jw_free(&w);
 	free(resp.resp);

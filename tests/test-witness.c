@@ -357,6 +357,38 @@ test_edited_ledger(void)
 	ok(ledger_holds_exactly("w4", head_of("w4")), "w4's own events still reach the ledger");
 }
 
+/*
+ * A terminal enrolled anew with another ledger (another key; here at the same address) starts
+ * witnessing that ledger's log afresh: the first ledger's checkpoint is not held against it.
+ */
+static void
+test_new_ledger(void)
+{
+	char first[PATH_MAX], other[PATH_MAX];
+	struct checkpoint before, after;
+	struct t_result r;
+
+	snprintf(first, sizeof first, "%s", ledger_db);
+	make_terminal("w5", "intake");
+	add_notes("w5", 3);
+	sync_once_cli("w5", "w5 syncs with the first ledger");
+	before = stored_checkpoint("w5");
+	sh("mkdir -p '%s'", path("other-ledger"));
+	snprintf(other, sizeof other, "%s/ledger.db", path("other-ledger"));
+	ledger_restart_on(other);
+	enroll_terminal("w5");
+	r = t_custody("sync", "--data", path("w5"), "--once");
+	ok(r.status == 0, "a terminal enrolled with another ledger syncs with it");
+	if (r.status != 0)
+		fprintf(stderr, "%s%s", r.out, r.err);
+	t_result_free(&r);
+	after = stored_checkpoint("w5");
+	ok(before.size > 0 && after.size == head_of("w5") && strcmp(before.origin,
+	    after.origin) != 0, "and keeps the new ledger's checkpoint, which holds all its events");
+	ok(count_kind("w5", "sync.log_refused") == 0, "no log refused");
+	ledger_restart_on(first);
+}
+
 int
 main(void)
 {
@@ -367,5 +399,6 @@ main(void)
 	test_restored_ledger();
 	test_other_tree();
 	test_edited_ledger();
+	test_new_ledger();
 	return sync_test_end("test-witness");
 }
