@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hex.h"
 #include "t.h"
@@ -908,55 +907,37 @@ fake_write(void *arg, int level, int64_t index, int width, const unsigned char *
 	return 0;
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
+/*
+ * The shape of proofs in a tree of 10,000,000 leaves: every one made, O(log n) tile reads of
+ * widths the tree has. Their time is bench/transparency's to measure, not a test's.
+ */
 static void
 test_proof_cost(void)
 {
 	struct fake f = { 10000000, 0, 0, 0 };
 	hash_t proof[TLOG_MAX_PROOF];
-	double t0, incl, cons;
 	int i, rounds = 200, fails = 0, maxn = 0, n;
 
-	t0 = now();
 	for (i = 0; i < rounds; i++) {
 		n = tlog_prove_inclusion(f.size, rng_below(f.size), fake_node, &f, proof);
 		fails += n < 0;
 		maxn = n > maxn ? n : maxn;
 	}
-	incl = (now() - t0) / rounds * 1e6;
-	t0 = now();
 	for (i = 0; i < rounds; i++) {
 		n = tlog_prove_consistency(1 + rng_below(f.size - 1), f.size, fake_node, &f, proof);
 		fails += n < 0;
 		maxn = n > maxn ? n : maxn;
 	}
-	cons = (now() - t0) / rounds * 1e6;
-	printf("# at 10,000,000 leaves: inclusion %.0f us, consistency %.0f us a proof, "
-	    "%.1f tile reads and %.0f KiB read a proof, %d hashes at most\n", incl, cons,
-	    (double)f.reads / (2 * rounds), (double)f.bytes / (2 * rounds) / 1024, maxn);
-	t0 = now();
+	printf("# at 10,000,000 leaves: %.1f tile reads and %.0f KiB read a proof, %d hashes at "
+	    "most\n", (double)f.reads / (2 * rounds), (double)f.bytes / (2 * rounds) / 1024, maxn);
 	for (i = 0; i < rounds * 5; i++) {
 		fails += tlog_append(f.size, (const hash_t *)proof, 1, fake_read, fake_write, &f,
 		    proof[1]) != 0;
 		f.size++;
 	}
-	printf("# at 10,000,000 leaves: an append of one leaf takes %.1f us\n",
-	    (now() - t0) / (rounds * 5) * 1e6);
 	ok(fails == 0 && f.bad == 0, "10M: every proof made, reading only widths the tree has");
 	ok(f.reads <= 2L * rounds * 2 * 26, "10M: O(log n) tile reads a proof");
-#if defined(__SANITIZE_ADDRESS__)
-	ok(1, "10M: timing not judged under the sanitizers");
-#else
-	ok(incl < 1000 && cons < 1000, "10M: a proof through tiles takes under 1 ms");
-#endif
+	ok(maxn <= 2 * 24 + 2, "10M: at most 2 log2(n) hashes a proof");
 }
 
 /* docs/transparency.md, "Leaves": computed independently with Python's hashlib. */
