@@ -20,6 +20,7 @@
 #include "visit.h"
 
 #include "sync-util.h"
+#include "prop-util.h"
 
 /* The auditor's own tree (src/audit/tree.c), checked against src/tlog.c's. */
 #include "audit/tree.c"
@@ -398,6 +399,47 @@ enrol_auditor(int make_key)
 	t_result_free(&r);
 }
 
+/*
+ * Offline proofs of a chain of custody: an item stored in the property room, synced; its
+ * chain and its case's exported with --proofs; every proof verifies offline.
+ */
+static void
+test_chain_proofs(void)
+{
+	char item[UUID_LEN + 1], out[PATH_MAX], pdir[PATH_MAX], cmd[PATH_MAX * 3];
+	struct terminal *t = open_terminal("t1", TERMINAL_SIGN);
+	static const char *const how[] = { "item", "case" };
+	struct t_result r;
+	struct errmsg em;
+	int i;
+
+	err_clear(&em);
+	if (pu_location(t->journal, "A", "01", "02", &em) != CST_OK ||
+	    pu_item(t->journal, "GA2026-0007", 1, "", "A/01/02", item, &em) != CST_OK)
+		die(em.text);
+	terminal_close(t);
+	sync_once_cli("t1", "t1 syncs its item");
+	for (i = 0; i < 2; i++) {
+		snprintf(out, sizeof out, "%s/chain-%s.txt", path("."), how[i]);
+		snprintf(pdir, sizeof pdir, "%s/chain-%s.proofs", path("."), how[i]);
+		if (i == 0)
+			r = t_custody("export", "chain", item, "--data", path("t1"), "--out", out,
+			    "--proofs", pdir);
+		else
+			r = t_custody("export", "chain", "--case", "GA2026-0007", "--data",
+			    path("t1"), "--out", out, "--proofs", pdir);
+		ok(r.status == 0, how[i][0] == 'i' ? "custody export chain ITEM --proofs" :
+		    "custody export chain --case CASE --proofs");
+		if (r.status != 0)
+			fprintf(stderr, "%s%s", r.out, r.err);
+		t_result_free(&r);
+		snprintf(cmd, sizeof cmd, "n=$(ls '%s'/*.tlog-proof | wc -l) && [ \"$n\" -ge 2 ] && "
+		    "'%s' proof --vkey '%s' '%s'/*.tlog-proof > /dev/null", pdir,
+		    t_bin("custody-audit"), vkey, pdir);
+		ok(system(cmd) == 0, "the chain's events (registered, stored) are proven offline");
+	}
+}
+
 /* Offline proofs of a visit's events: written by custody export, checked with no network. */
 static void
 test_proofs(const char *visit)
@@ -726,6 +768,7 @@ main(void)
 	t_result_free(&r);
 
 	test_proofs(visit);
+	test_chain_proofs();
 	test_cosign();
 
 	/* the clean ledger, kept: each attack edits a copy of it */
