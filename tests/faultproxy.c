@@ -176,7 +176,7 @@ take_fault(void)
 }
 
 static const char answer_500[] = "HTTP/1.1 500 Internal Server Error\r\n"
-    "Content-Type: application/json\r\nContent-Length: 68\r\n\r\n"
+    "Content-Type: application/json\r\nContent-Length: 66\r\n\r\n"
     "{\"error\":{\"code\":\"internal\",\"message\":\"the fault proxy says 500\"}}";
 
 /* Serves one client connection until it closes or a fault ends it. */

@@ -389,6 +389,49 @@ test_new_ledger(void)
 	ledger_restart_on(first);
 }
 
+/*
+ * A cosignature the ledger did not take (answered 500 by the fault proxy) is not a fault of
+ * the log: the checkpoint is kept, the round goes on, and the next round cosigns it.
+ */
+static void
+test_cosign_retry(void)
+{
+	unsigned char sk[CRY_SK_BYTES];
+	struct sync_status st;
+	struct sync_conf cf;
+	struct terminal *t;
+	struct errmsg em;
+	int64_t cosigned;
+	int status;
+
+	make_terminal("w6", "intake");
+	sync_once_cli("w6", "w6: first sync");
+	cosigned = sql_int("w6", "SELECT value FROM local WHERE name = 'sync.cosigned'");
+	add_notes("w1", 2);
+	sync_once_cli("w1", "the log grows with another terminal's events");
+	proxy_start();
+	t = open_for_sync("w6", &cf, sk);
+	snprintf(cf.url, sizeof cf.url, "https://127.0.0.1:%d", proxy_port);
+	ctl->mode = FP_ANSWER_500;
+	ctl->skip = 1;		/* the head passes; the cosignature after it does not */
+	ctl->faults = 0;
+	__atomic_store_n(&ctl->left, 1, __ATOMIC_SEQ_CST);
+	err_clear(&em);
+	status = sync_run_once(t->journal, t->name, sk, &cf, SYNC_ONCE, &st, &em);
+	ok(status == CST_OK && ctl->faults == 1, "a round whose cosignature failed still ends well");
+	if (status != CST_OK)
+		fprintf(stderr, "%s (proxy: %d requests, %d faults)\n", em.text, ctl->requests,
+		    ctl->faults);
+	terminal_close(t);
+	ok(stored_checkpoint("w6").size > cosigned && sql_int("w6", "SELECT value FROM local "
+	    "WHERE name = 'sync.cosigned'") == cosigned,
+	    "the new checkpoint is kept, not yet cosigned");
+	ok(count_kind("w6", "sync.log_refused") == 0, "a failed cosignature is no refusal of the log");
+	sync_once_cli("w6", "w6: the next round");
+	ok(sql_int("w6", "SELECT value FROM local WHERE name = 'sync.cosigned'") ==
+	    stored_checkpoint("w6").size, "the next round cosigns it");
+}
+
 int
 main(void)
 {
@@ -400,5 +443,6 @@ main(void)
 	test_other_tree();
 	test_edited_ledger();
 	test_new_ledger();
+	test_cosign_retry();
 	return sync_test_end("test-witness");
 }
