@@ -19,6 +19,7 @@
 #include "tlog.h"
 #include "visit.h"
 
+#include "ledger-util.h"
 #include "sync-util.h"
 #include "prop-util.h"
 
@@ -551,79 +552,6 @@ test_cosign(void)
 }
 
 
-#define PG_BIN "/usr/lib/postgresql/15/bin"
-static char pgdir[PATH_MAX];
-
-/* A PostgreSQL program of the throw-away server, as user postgres when we are root. */
-static int
-pg_run(const char *fmt, const char *arg)
-{
-	char cmd[2048], inner[1600];
-
-	snprintf(inner, sizeof inner, fmt, arg);
-	if (geteuid() == 0)
-		snprintf(cmd, sizeof cmd, "runuser -u postgres -- %s >>'%s/pg.out' 2>&1", inner, pgdir);
-	else
-		snprintf(cmd, sizeof cmd, "%s >>'%s/pg.out' 2>&1", inner, pgdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A free loopback port, as the kernel gives one. */
-static unsigned
-free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	unsigned port = 0;
-
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-/* A throw-away PostgreSQL in dir/pg on a free loopback port; its URL into url. */
-static int
-pg_up(char *url, size_t size)
-{
-	char arg[1200];
-	unsigned port;
-
-	snprintf(pgdir, sizeof pgdir, "%s/pg", dir);
-	if (mkdir(pgdir, 0700) != 0)
-		return -1;
-	if (geteuid() == 0) {
-		snprintf(arg, sizeof arg, "chmod 711 '%s' && chown postgres: '%s'", dir, pgdir);
-		if (system(arg) != 0)
-			return -1;
-	}
-	port = free_port();
-	snprintf(arg, sizeof arg, "'%s'", pgdir);
-	if (pg_run(PG_BIN "/initdb -D %s/data -A trust -U ledger --no-sync", arg) != 0)
-		return -1;
-	snprintf(arg, sizeof arg, "-D '%s/data' -l '%s/log' -o \"-p %u -k '%s' "
-	    "-c listen_addresses=127.0.0.1\"", pgdir, pgdir, port, pgdir);
-	if (pg_run(PG_BIN "/pg_ctl -w -t 30 %s start", arg) != 0)
-		return -1;
-	snprintf(arg, sizeof arg, "-h 127.0.0.1 -p %u -U ledger ledger", port);
-	snprintf(url, size, "postgresql://ledger@127.0.0.1:%u/ledger", port);
-	return pg_run(PG_BIN "/createdb %s", arg);
-}
-
-static void
-pg_down(void)
-{
-	char arg[PATH_MAX + 32];
-
-	snprintf(arg, sizeof arg, "-D '%s/data' -m fast", pgdir);
-	pg_run(PG_BIN "/pg_ctl -w %s stop", arg);
-}
-
 /* custody-ledger serve on PostgreSQL: ledger_db is the URL, the key in keyfile. */
 static void
 serve_pg(const char *keyfile)
@@ -671,16 +599,17 @@ serve_pg(const char *keyfile)
 static void
 test_postgresql(void)
 {
-	char url[128], keyfile[PATH_MAX];
+	char keyfile[PATH_MAX];
 	struct t_result r;
+	struct lt_pg pg;
 
-	if (access(PG_BIN "/initdb", X_OK) != 0) {
-		printf("note: PostgreSQL not installed (%s): its pass is skipped\n", PG_BIN);
+	if (!lt_pg_installed()) {
+		printf("note: PostgreSQL not installed (%s): its pass is skipped\n", LT_PG_BIN);
 		return;
 	}
-	if (!ok(pg_up(url, sizeof url) == 0, "a throw-away PostgreSQL starts"))
+	if (!ok(lt_pg_up(&pg, dir) == 0, "a throw-away PostgreSQL starts"))
 		return;
-	snprintf(ledger_db, sizeof ledger_db, "%s", url);
+	snprintf(ledger_db, sizeof ledger_db, "postgresql://ledger@127.0.0.1:%u/ledger", pg.port);
 	snprintf(keyfile, sizeof keyfile, "%s", path("pg-ledger.key"));
 	serve_pg(keyfile);
 	r = ledger_cmd("key", "--ledger-key", keyfile);
@@ -706,7 +635,7 @@ test_postgresql(void)
 		fprintf(stderr, "%s%s", r.out, r.err);
 	t_result_free(&r);
 	ledger_stop(SIGTERM);
-	pg_down();
+	lt_pg_down(&pg);
 }
 
 int
