@@ -366,7 +366,7 @@ main(int argc, char **argv)
 	struct store *s;
 	struct ltlog_cache *cache;
 	int64_t leaves = argc > 1 ? strtoll(argv[1], NULL, 10) : 10000000;
-	int i, runs = 0, n = 20000;
+	int i, runs = 0, n = 60000;
 	char cmd[450];
 
 	if (cry_init() != CST_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || leaves < 2)
@@ -385,7 +385,7 @@ main(int argc, char **argv)
 		lt_advance(&t, &evs[i]);
 	}
 	bench_push(&t, evs, n, 100, &runs);
-	bench_push(&t, evs, 1000, 1, &runs);
+	bench_push(&t, evs, 3000, 1, &runs);
 	for (i = 0; i < n; i++)
 		event_clear(&evs[i]);
 	free(evs);
