@@ -648,10 +648,10 @@ test_head(const struct lt_term *t, const struct lt_term *fresh)
 	lt_resp_free(&r);
 }
 
-/* A cosignature line by name with sk over the checkpoint (size, root). */
+/* A cosignature line by name with sk over the checkpoint (size, root), dated ts. */
 static void
-cosig_line(int64_t size, const unsigned char root[32], const char *name,
-    const unsigned char *sk, char *line, size_t cap)
+cosig_line_at(int64_t size, const unsigned char root[32], const char *name,
+    const unsigned char *sk, uint64_t ts, char *line, size_t cap)
 {
 	struct note *nt = calloc(1, sizeof *nt);
 	struct checkpoint c;
@@ -663,11 +663,19 @@ cosig_line(int64_t size, const unsigned char root[32], const char *name,
 	memcpy(c.root, root, 32);
 	nt->body_len = checkpoint_body(&c, nt->body, sizeof nt->body);
 	line[0] = '\0';
-	if (note_cosign(nt, name, sk, (uint64_t)time(NULL)) == 0)
+	if (note_cosign(nt, name, sk, ts) == 0)
 		for (i = 0; i < nt->nsigs; i++)
 			if (strcmp(nt->sigs[i].name, name) == 0)
 				note_sig_line(&nt->sigs[i], line, cap);
 	free(nt);
+}
+
+/* The same, dated now. */
+static void
+cosig_line(int64_t size, const unsigned char root[32], const char *name,
+    const unsigned char *sk, char *line, size_t cap)
+{
+	cosig_line_at(size, root, name, sk, (uint64_t)time(NULL), line, cap);
 }
 
 static struct lt_resp
@@ -746,6 +754,19 @@ test_cosign(const struct lt_term *t)
 		ok(r.code == 200, "a cosignature of an older checkpoint with its size: stored");
 		lt_resp_free(&r);
 	}
+	/* dated an hour ahead of the ledger's clock, or an hour before the checkpoint existed */
+	cosig_line_at(nleaves, root, name, t[0].sk, (uint64_t)time(NULL) + 3600,
+	    bad, sizeof bad);
+	r = cosign(&t[0], nleaves, bad);
+	ok(is(&r, 400, "bad_request") && t_has(r.body, "future"),
+	    "a cosignature dated an hour ahead: 400");
+	lt_resp_free(&r);
+	cosig_line_at(nleaves, root, name, t[0].sk, (uint64_t)time(NULL) - 3600,
+	    bad, sizeof bad);
+	r = cosign(&t[0], nleaves, bad);
+	ok(is(&r, 400, "bad_request") && t_has(r.body, "before"),
+	    "a cosignature dated before the checkpoint was issued: 400");
+	lt_resp_free(&r);
 	snprintf(two, sizeof two, "%s%s", line, line);
 	r = cosign(&t[0], nleaves, two);
 	ok(is(&r, 400, "bad_request"), "two lines: 400");

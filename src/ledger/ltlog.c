@@ -774,6 +774,25 @@ cosign_decode(const char *body, size_t len, int64_t *size, char line[COSIG_LINE_
 }
 
 /*
+ * A cosignature's time is when the witness checked the checkpoint: not later than the
+ * ledger's clock, nor before the checkpoint was issued, give or take the request window.
+ */
+static int
+cosign_time_ok(const struct store_ckpt *k, uint64_t ts, struct wire_fault *f)
+{
+	int64_t now = clock_now_ms() / 1000, skew = WIRE_SKEW_MS / 1000;
+
+	if (ts > (uint64_t)(now + skew))
+		return wire_fault(f, WE_BAD_REQUEST, -1, "The cosignature is dated %llu, in the future "
+		    "of the ledger's time (%lld).", (unsigned long long)ts, (long long)now);
+	if ((int64_t)ts + skew < k->issued / 1000)
+		return wire_fault(f, WE_BAD_REQUEST, -1, "The cosignature is dated %llu, before "
+		    "checkpoint %lld was issued (%lld).", (unsigned long long)ts, (long long)k->size,
+		    (long long)(k->issued / 1000));
+	return WE_OK;
+}
+
+/*
  * The line as a cosignature by name of the checkpoint k, verified with pk: the normalized
  * line into out. A note is the body, a blank line, then signature lines: the ledger's body
  * with this one line under it is the note that witness signed.
@@ -804,6 +823,8 @@ cosign_check(const struct store_ckpt *k, const char *name, const unsigned char p
 		e = wire_fault(f, WE_BAD_REQUEST, -1,
 		    "The cosignature does not verify with this terminal's key over checkpoint %lld.",
 		    (long long)k->size);
+	if (e == WE_OK)
+		e = cosign_time_ok(k, ts, f);
 	if (e == WE_OK && note_sig_line(&nt[1].sigs[0], out, cap) == 0)
 		e = wire_fault(f, WE_INTERNAL, -1, "The cosignature line does not fit.");
 	buf_free(&text);
