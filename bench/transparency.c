@@ -119,44 +119,13 @@ static double
 push_all(const struct lt_ctx *c, const struct lt_term *t, const struct event *evs, int n,
     int batch, int want_log)
 {
-	struct curl_slist *h;
 	struct lt_resp r;
-	struct lt_auth a;
-	char url[128];
-	CURL *e = curl_easy_init();
+	CURL *e = lt_push_open(c);
 	double t0 = now_s();
-	int i, k;
+	int i;
 
-	snprintf(url, sizeof url, "%s/v1/events", c->base);
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_CAINFO, c->ca);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, lt_sink);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &r);
 	for (i = 0; i < n; i += batch) {
-		struct jw w;
-		size_t len;
-		const char *body;
-
-		lt_push_begin(&w);
-		for (k = i; k < i + batch && k < n; k++)
-			wire_event_write(&w, &evs[k], 0);
-		body = lt_push_end(&w, &len);
-		lt_sign(t, NULL, "POST", "/v1/events", body, len, clock_now_ms(), &a);
-		h = NULL;
-		for (k = 0; k < 4; k++)
-			h = curl_slist_append(h, a.h[k]);
-		h = curl_slist_append(h, "Content-Type: application/json");
-		h = curl_slist_append(h, "Expect:");
-		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-		memset(&r, 0, sizeof r);
-		if (curl_easy_perform(e) != CURLE_OK)
-			r.code = 0;
-		else
-			curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.code);
-		curl_slist_free_all(h);
-		jw_free(&w);
+		lt_push_on(e, t, &evs[i], i + batch <= n ? batch : n - i, &r);
 		/* With the log, every answer carries it; without, none does. */
 		if (r.code != 200 || (r.body != NULL && strstr(r.body, "\"log\":") != NULL) != want_log) {
 			fprintf(stderr, "bench/transparency: push at %d: %ld %.300s\n", i, r.code,

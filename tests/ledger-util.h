@@ -343,6 +343,53 @@ lt_push_end(struct jw *w, size_t *len)
 	return jw_text(w, len);
 }
 
+/* A handle for many pushes on one kept connection (lt_push_on); curl_easy_cleanup it. */
+static inline CURL *
+lt_push_open(const struct lt_ctx *c)
+{
+	char url[128];
+	CURL *e = curl_easy_init();
+
+	snprintf(url, sizeof url, "%s/v1/events", c->base);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_CAINFO, c->ca);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, lt_sink);
+	return e;
+}
+
+/* One signed push of evs[0..n) on e: the answer in r (lt_resp_free), r->code 0 when none. */
+static inline void
+lt_push_on(CURL *e, const struct lt_term *t, const struct event *evs, int n, struct lt_resp *r)
+{
+	struct curl_slist *h = NULL;
+	struct lt_auth a;
+	const char *body;
+	struct jw w;
+	size_t len;
+	int k;
+
+	lt_push_begin(&w);
+	for (k = 0; k < n; k++)
+		wire_event_write(&w, &evs[k], 0);
+	body = lt_push_end(&w, &len);
+	lt_sign(t, NULL, "POST", "/v1/events", body, len, clock_now_ms(), &a);
+	for (k = 0; k < 4; k++)
+		h = curl_slist_append(h, a.h[k]);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "Expect:");
+	memset(r, 0, sizeof *r);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	if (curl_easy_perform(e) != CURLE_OK)
+		r->code = 0;
+	else
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->code);
+	curl_slist_free_all(h);
+	jw_free(&w);
+}
+
 /* What else a started ledger gets: a file size limit, more environment. */
 struct lt_limits {
 	rlim_t fsize;		/* RLIMIT_FSIZE in bytes, or 0 to leave it */

@@ -89,9 +89,12 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Starts the ledger on port (0: any) and waits for its "on port N" line. */
+/*
+ * Starts the ledger on ledger_db and port (0: any), its key in keyfile (NULL: beside a SQLite
+ * ledger_db), and waits for its "on port N" line.
+ */
 static inline void
-ledger_start(int port)
+ledger_start_key(int port, const char *keyfile)
 {
 	char listen[64], line[512];
 	const char *log = path("ledger.log");
@@ -102,11 +105,14 @@ ledger_start(int port)
 	unlink(log);
 	if ((ledger_pid = fork()) == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		char *argv[] = { "custody-ledger", "serve", "--db", ledger_db, "--listen", listen,
+		    "--cert", (char *)path("server.pem"), "--key", (char *)path("server.key"),
+		    "--ledger-key", (char *)keyfile, NULL };
 
+		if (keyfile == NULL)
+			argv[10] = NULL;
 		dup2(fd, 2);
-		execl(t_bin("custody-ledger"), "custody-ledger", "serve", "--db", ledger_db,
-		    "--listen", listen, "--cert", path("server.pem"), "--key", path("server.key"),
-		    (char *)NULL);
+		execv(t_bin("custody-ledger"), argv);
 		_exit(127);
 	}
 	while (now_ms() < until) {
@@ -129,6 +135,13 @@ ledger_start(int port)
 		}
 	}
 	die("the ledger did not start");
+}
+
+/* Starts the ledger on port (0: any), its key beside its SQLite file. */
+static inline void
+ledger_start(int port)
+{
+	ledger_start_key(port, NULL);
 }
 
 static inline void
@@ -263,6 +276,28 @@ open_terminal(const char *name, int flags)
 	if (terminal_open(path(name), flags, &t, &em) != CST_OK)
 		die(em.text);
 	return t;
+}
+
+/* A person registered on terminal name by clerk c1 (ID from its first 17 digits, a band). */
+static inline void
+register_person(const char *name, const char *who, const char *id17, const char *band,
+    char visit[64])
+{
+	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
+	struct registration reg;
+	struct intake_error e;
+	struct intake in;
+	char id[19];
+
+	memset(&in, 0, sizeof in);
+	in.j = t->journal;
+	snprintf(in.operator_, sizeof in.operator_, "c1");
+	make_id(id17, id);
+	fill_registration(&reg, who, id, band);
+	memset(&e, 0, sizeof e);
+	if (intake_register(&in, &reg, visit, &e) != CST_OK)
+		die(e.em.text);
+	terminal_close(t);
 }
 
 /* Opens terminal name for signing, with its sync conf and its secret key. */

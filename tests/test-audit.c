@@ -68,28 +68,6 @@ expect_caught(const char *url, const char *state, int64_t first, const char *wha
 	t_result_free(&r);
 }
 
-/* Registers one person on terminal name; the visit id into visit. */
-static void
-register_one(const char *name, const char *who, const char *id17, const char *band,
-    char visit[64])
-{
-	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
-	struct registration reg;
-	struct intake_error e;
-	struct intake in;
-	char id[19];
-
-	memset(&in, 0, sizeof in);
-	in.j = t->journal;
-	snprintf(in.operator_, sizeof in.operator_, "c1");
-	make_id(id17, id);
-	fill_registration(&reg, who, id, band);
-	memset(&e, 0, sizeof e);
-	if (intake_register(&in, &reg, visit, &e) != CST_OK)
-		die(e.em.text);
-	terminal_close(t);
-}
-
 static void
 add_notes(const char *name, int n)
 {
@@ -552,49 +530,6 @@ test_cosign(void)
 }
 
 
-/* custody-ledger serve on PostgreSQL: ledger_db is the URL, the key in keyfile. */
-static void
-serve_pg(const char *keyfile)
-{
-	char line[512];
-	const char *log = path("ledger-pg.log");
-	int64_t until = now_ms() + 15000;
-	FILE *f;
-
-	unlink(log);
-	if ((ledger_pid = fork()) == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(fd, 2);
-		execl(t_bin("custody-ledger"), "custody-ledger", "serve", "--db", ledger_db,
-		    "--ledger-key", keyfile, "--listen", "127.0.0.1:0", "--cert",
-		    path("server.pem"), "--key", path("server.key"), (char *)NULL);
-		_exit(127);
-	}
-	while (now_ms() < until) {
-		if ((f = fopen(log, "r")) != NULL) {
-			while (fgets(line, sizeof line, f) != NULL) {
-				char *p = strstr(line, "on port ");
-
-				if (p != NULL) {
-					ledger_port = atoi(p + 8);
-					fclose(f);
-					snprintf(ledger_url, sizeof ledger_url, "https://127.0.0.1:%d",
-					    ledger_port);
-					return;
-				}
-			}
-			fclose(f);
-		}
-		{
-			struct timespec ts = { 0, 20000000L };
-
-			nanosleep(&ts, NULL);
-		}
-	}
-	die("the ledger on PostgreSQL did not start");
-}
-
 /* The plain pass on PostgreSQL: a clean log checks, grows and checks again. */
 static void
 test_postgresql(void)
@@ -611,7 +546,8 @@ test_postgresql(void)
 		return;
 	snprintf(ledger_db, sizeof ledger_db, "postgresql://ledger@127.0.0.1:%u/ledger", pg.port);
 	snprintf(keyfile, sizeof keyfile, "%s", path("pg-ledger.key"));
-	serve_pg(keyfile);
+	ledger_start_key(0, keyfile);
+	snprintf(ledger_url, sizeof ledger_url, "https://127.0.0.1:%d", ledger_port);
 	r = ledger_cmd("key", "--ledger-key", keyfile);
 	snprintf(vkey, sizeof vkey, "%.*s", (int)strcspn(r.out, "\n"), r.out);
 	ok(r.status == 0 && strchr(vkey, '+') != NULL, "PostgreSQL: the ledger's vkey");
@@ -653,7 +589,7 @@ main(void)
 	get_vkey();
 	make_terminal("t1", "intake");
 	make_terminal("t2", "intake");
-	register_one("t1", "张三", "11010519800101001", "B0001", visit);
+	register_person("t1", "张三", "11010519800101001", "B0001", visit);
 	add_notes("t2", 5);
 	sync_once_cli("t1", "t1 syncs");
 	sync_once_cli("t2", "t2 syncs");

@@ -22,28 +22,6 @@ cp_dir(const char *from, const char *to)
 	sh("rm -rf '%s' && cp -a '%s' '%s'", to, from, to);
 }
 
-/* Registers one person on the terminal in dir; the visit id into visit. */
-static void
-register_person(const char *name, const char *who, const char *id17, const char *band,
-    char visit[64])
-{
-	struct terminal *t = open_terminal(name, TERMINAL_SIGN);
-	struct registration reg;
-	struct intake_error e;
-	struct intake in;
-	char id[19];
-
-	memset(&in, 0, sizeof in);
-	in.j = t->journal;
-	snprintf(in.operator_, sizeof in.operator_, "c1");
-	make_id(id17, id);
-	fill_registration(&reg, who, id, band);
-	memset(&e, 0, sizeof e);
-	if (intake_register(&in, &reg, visit, &e) != CST_OK)
-		die(e.em.text);
-	terminal_close(t);
-}
-
 /*
  * The restore of issue 13 §1 and §2: a backup of t1 taken at seq N, t1 goes on and syncs,
  * the backup is put back, a clerk registers a person on it. Before: sync --once said all was

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "tlog.h"
 
+#include "ledger-util.h"
 #include "t.h"
 #include "util.h"
 
@@ -496,30 +497,12 @@ write_proofs(const unsigned char roots[4][TLOG_HASH_BYTES])
 	put_file("../leaf-700-forged.tlog-proof", text, n);
 }
 
-static unsigned
-free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	unsigned port = 0;
-
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 /* The directory served over HTTPS by openssl s_server -WWW; tlog-check -url reads it. */
 static void
 test_live(void)
 {
 	static char out[65536], args[8192], cmd[4096];
-	unsigned port = free_port();
+	unsigned port = lt_free_port();
 	pid_t pid;
 	int rc, i;
 
