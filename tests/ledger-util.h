@@ -108,6 +108,17 @@ lt_err(const struct lt_resp *r)
 	return c != NULL ? c : "";
 }
 
+/* 1 when the answer is code with error err (or ""); else says what came, and 0. */
+static inline int
+lt_is(const struct lt_resp *r, long code, const char *err)
+{
+	if (r->code == code && strcmp(lt_err(r), err) == 0)
+		return 1;
+	fprintf(stderr, "  got %ld %s (curl %d): %.300s\n", r->code, lt_err(r), r->curl_rc,
+	    r->body != NULL ? r->body : "");
+	return 0;
+}
+
 static inline int64_t
 lt_int(const struct json *v, const char *key)
 {

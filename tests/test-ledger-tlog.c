@@ -48,16 +48,6 @@ static int nckpts;
 static char origin[CKPT_ORIGIN_MAX + 1];
 static unsigned char log_pk[CRY_PK_BYTES];
 
-static int
-is(const struct lt_resp *r, long code, const char *err)
-{
-	if (r->code == code && strcmp(lt_err(r), err) == 0)
-		return 1;
-	fprintf(stderr, "  got %ld %s (curl %d): %.300s\n", r->code, lt_err(r), r->curl_rc,
-	    r->body != NULL ? r->body : "");
-	return 0;
-}
-
 /* RFC 6962 written here again, apart from tlog.c: the leaf and the tree hash. */
 static void
 sha(const unsigned char *a, size_t an, const unsigned char *b, size_t bn, const unsigned char *c,
@@ -644,7 +634,7 @@ test_head(const struct lt_term *t, const struct lt_term *fresh)
 	    "terminal sees a smaller tree)");
 	ok(head_ok(fresh, "?old=1", 1), "a terminal with no event: no leaf, no inclusion");
 	r = lt_call(&ctx, &t[0], "GET", "/v1/head?old=x", NULL, 0);
-	ok(is(&r, 400, "bad_request"), "/v1/head?old=x: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "/v1/head?old=x: bad_request");
 	lt_resp_free(&r);
 }
 
@@ -734,21 +724,21 @@ test_cosign(const struct lt_term *t)
 
 	cosig_line(nleaves, root, name, t[1].sk, bad, sizeof bad);
 	r = cosign(&t[0], nleaves, bad);
-	ok(is(&r, 400, "bad_request"), "a cosignature under the terminal's name by another key: 400");
+	ok(lt_is(&r, 400, "bad_request"), "a cosignature under the terminal's name by another key: 400");
 	lt_resp_free(&r);
 	cosig_line(nleaves, root, other, t[1].sk, bad, sizeof bad);
 	r = cosign(&t[0], nleaves, bad);
-	ok(is(&r, 400, "bad_request"), "another terminal's cosignature sent by this one: 400");
+	ok(lt_is(&r, 400, "bad_request"), "another terminal's cosignature sent by this one: 400");
 	lt_resp_free(&r);
 	r = cosign(&t[0], nleaves + 1000, line);
-	ok(is(&r, 400, "bad_request"), "a cosignature for a size never issued: 400");
+	ok(lt_is(&r, 400, "bad_request"), "a cosignature for a size never issued: 400");
 	lt_resp_free(&r);
 	for (k = 0; k < nckpts && (ckpts[k].size == 0 || ckpts[k].size == nleaves); k++)
 		;
 	if (ok(k < nckpts, "an older checkpoint to cosign")) {
 		cosig_line(ckpts[k].size, ckpts[k].root, name, t[0].sk, bad, sizeof bad);
 		r = cosign(&t[0], nleaves, bad);
-		ok(is(&r, 400, "bad_request"), "a cosignature of another checkpoint than size: 400");
+		ok(lt_is(&r, 400, "bad_request"), "a cosignature of another checkpoint than size: 400");
 		lt_resp_free(&r);
 		r = cosign(&t[0], ckpts[k].size, bad);
 		ok(r.code == 200, "a cosignature of an older checkpoint with its size: stored");
@@ -758,33 +748,33 @@ test_cosign(const struct lt_term *t)
 	cosig_line_at(nleaves, root, name, t[0].sk, (uint64_t)time(NULL) + 3600,
 	    bad, sizeof bad);
 	r = cosign(&t[0], nleaves, bad);
-	ok(is(&r, 400, "bad_request") && t_has(r.body, "future"),
+	ok(lt_is(&r, 400, "bad_request") && t_has(r.body, "future"),
 	    "a cosignature dated an hour ahead: 400");
 	lt_resp_free(&r);
 	cosig_line_at(nleaves, root, name, t[0].sk, (uint64_t)time(NULL) - 3600,
 	    bad, sizeof bad);
 	r = cosign(&t[0], nleaves, bad);
-	ok(is(&r, 400, "bad_request") && t_has(r.body, "before"),
+	ok(lt_is(&r, 400, "bad_request") && t_has(r.body, "before"),
 	    "a cosignature dated before the checkpoint was issued: 400");
 	lt_resp_free(&r);
 	snprintf(two, sizeof two, "%s%s", line, line);
 	r = cosign(&t[0], nleaves, two);
-	ok(is(&r, 400, "bad_request"), "two lines: 400");
+	ok(lt_is(&r, 400, "bad_request"), "two lines: 400");
 	lt_resp_free(&r);
 	r = cosign(&t[0], nleaves, "— nobody AAAA\n");
-	ok(is(&r, 400, "bad_request"), "a line that is not a cosignature: 400");
+	ok(lt_is(&r, 400, "bad_request"), "a line that is not a cosignature: 400");
 	lt_resp_free(&r);
 	r = cosign_raw(&t[0], "{\"size\":");
-	ok(is(&r, 400, "malformed_json"), "a truncated body: malformed_json");
+	ok(lt_is(&r, 400, "malformed_json"), "a truncated body: malformed_json");
 	lt_resp_free(&r);
 	r = cosign_raw(&t[0], "{\"size\":1}");
-	ok(is(&r, 400, "bad_request"), "no cosignature member: 400");
+	ok(lt_is(&r, 400, "bad_request"), "no cosignature member: 400");
 	lt_resp_free(&r);
 	r = cosign_raw(&t[0], "{\"size\":-1,\"cosignature\":\"x\"}");
-	ok(is(&r, 400, "bad_request"), "a negative size: 400");
+	ok(lt_is(&r, 400, "bad_request"), "a negative size: 400");
 	lt_resp_free(&r);
 	r = cosign_raw(&t[0], "{\"size\":1,\"cosignature\":\"x\",\"more\":1}");
-	ok(is(&r, 400, "bad_request"), "another member: 400");
+	ok(lt_is(&r, 400, "bad_request"), "another member: 400");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "POST", "/v1/cosign", "{}", 2, NULL, NULL, 0);
 	ok(r.code == 401, "an unsigned cosignature request: 401");

@@ -64,16 +64,6 @@ still_serves(const struct lt_term *t, const char *after)
 	lt_resp_free(&r);
 }
 
-static int
-is(const struct lt_resp *r, long code, const char *err)
-{
-	if (r->code == code && strcmp(lt_err(r), err) == 0)
-		return 1;
-	fprintf(stderr, "  got %ld %s (curl %d): %.300s\n", r->code, lt_err(r), r->curl_rc,
-	    r->body != NULL ? r->body : "");
-	return 0;
-}
-
 static void
 test_enroll(struct lt_term *t1, struct lt_term *t2)
 {
@@ -90,17 +80,17 @@ test_enroll(struct lt_term *t1, struct lt_term *t2)
 	token(t1->name, NULL, tok);
 	ok(strlen(tok) == 32, "token prints 32 hex digits");
 	r = enroll(t1, t1->name, "00000000000000000000000000000000");
-	ok(is(&r, 403, "bad_token"), "an unknown token is refused: bad_token");
+	ok(lt_is(&r, 403, "bad_token"), "an unknown token is refused: bad_token");
 	lt_resp_free(&r);
 	r = enroll(t2, t2->name, tok);
-	ok(is(&r, 403, "bad_token"), "a token for another terminal is refused: bad_token");
+	ok(lt_is(&r, 403, "bad_token"), "a token for another terminal is refused: bad_token");
 	lt_resp_free(&r);
 	/* A token made 25 hours ago has expired. */
 	snprintf(clock_env, sizeof clock_env, "CUSTODY_TEST_CLOCK_MS=%lld",
 	    (long long)(clock_now_ms() - 25LL * 3600 * 1000));
 	token(t1->name, env, old);
 	r = enroll(t1, t1->name, old);
-	ok(is(&r, 403, "bad_token"), "an expired token is refused: bad_token");
+	ok(lt_is(&r, 403, "bad_token"), "an expired token is refused: bad_token");
 	lt_resp_free(&r);
 
 	r = enroll(t1, t1->name, tok);
@@ -116,20 +106,20 @@ test_enroll(struct lt_term *t1, struct lt_term *t2)
 	lt_term_init(&other, t1->name);
 	token(t1->name, NULL, tok2);
 	r = enroll(&other, t1->name, tok2);
-	ok(is(&r, 409, "already_enrolled"), "another key for an enrolled terminal: already_enrolled");
+	ok(lt_is(&r, 409, "already_enrolled"), "another key for an enrolled terminal: already_enrolled");
 	lt_resp_free(&r);
 	r = enroll(t2, t2->name, tok);
-	ok(is(&r, 403, "bad_token"), "a used token is refused: bad_token");
+	ok(lt_is(&r, 403, "bad_token"), "a used token is refused: bad_token");
 	lt_resp_free(&r);
 	token(t2->name, NULL, tok2);
 	r = enroll(t2, t2->name, tok2);
 	ok(r.code == 200, "enrol a second terminal");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "POST", "/v1/enroll", "{\"terminal\":", 12, NULL, NULL, 0);
-	ok(is(&r, 400, "malformed_json"), "a truncated enrolment: malformed_json");
+	ok(lt_is(&r, 400, "malformed_json"), "a truncated enrolment: malformed_json");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "POST", "/v1/enroll", "{\"terminal\":\"x\"}", 16, NULL, NULL, 0);
-	ok(is(&r, 400, "bad_request"), "an enrolment without token: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "an enrolment without token: bad_request");
 	lt_resp_free(&r);
 }
 
@@ -200,7 +190,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	lt_event(t1, &ev, "person.registered", "{}", NULL);
 	*t1 = saved;
 	r = push_one(t1, &ev);
-	ok(is(&r, 422, "gap") && lt_int(json_get(r.json, "error"), "acked") == 10 &&
+	ok(lt_is(&r, 422, "gap") && lt_int(json_get(r.json, "error"), "acked") == 10 &&
 	    lt_int(json_get(r.json, "error"), "seq") == 12, "seq 12 after 10: gap, acked 10, seq 12");
 	lt_resp_free(&r);
 	event_clear(&ev);
@@ -211,7 +201,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	lt_event(t1, &ev, "person.registered", "{}", NULL);
 	*t1 = saved;
 	r = push_one(t1, &ev);
-	ok(is(&r, 422, "broken_chain"), "a wrong prev: broken_chain");
+	ok(lt_is(&r, 422, "broken_chain"), "a wrong prev: broken_chain");
 	lt_resp_free(&r);
 	event_clear(&ev);
 
@@ -229,7 +219,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 		lt_event(t1, &ev, "person.registered", "{\"forked\":true}", NULL);
 		*t1 = back;
 		r = push_one(t1, &ev);
-		ok(is(&r, 409, "fork") && lt_int(json_get(r.json, "error"), "seq") == 5,
+		ok(lt_is(&r, 409, "fork") && lt_int(json_get(r.json, "error"), "seq") == 5,
 		    "another event at seq 5: fork, 409");
 		lt_resp_free(&r);
 		memcpy(prev4, ev.prev, sizeof prev4);
@@ -243,7 +233,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 		lt_event(t1, &ev, "person.registered", "{\"forged\":true}", t2->sk);
 		*t1 = back;
 		r = push_one(t1, &ev);
-		ok(is(&r, 422, "bad_signature"), "a forged fork at seq 5: bad_signature");
+		ok(lt_is(&r, 422, "bad_signature"), "a forged fork at seq 5: bad_signature");
 		lt_resp_free(&r);
 		event_clear(&ev);
 		s = lt_call(&ctx, t1, "GET", "/v1/status", NULL, 0);
@@ -255,27 +245,27 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	lt_event(t1, &ev, "person.registered", "{}", NULL);
 	ev.sig[7] ^= 1;
 	r = push_one(t1, &ev);
-	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 10,
+	ok(lt_is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 10,
 	    "a damaged signature: bad_signature");
 	lt_resp_free(&r);
 	event_clear(&ev);
 	lt_event(t1, &ev, "person.registered", "{}", t2->sk);
 	r = push_one(t1, &ev);
-	ok(is(&r, 422, "bad_signature"), "an event signed by another terminal's key: bad_signature");
+	ok(lt_is(&r, 422, "bad_signature"), "an event signed by another terminal's key: bad_signature");
 	lt_resp_free(&r);
 	event_clear(&ev);
 	/* A hash that is not the hash of the fields. */
 	lt_event(t1, &ev, "person.registered", "{}", NULL);
 	ev.ts++;
 	r = push_one(t1, &ev);
-	ok(is(&r, 422, "bad_event"), "fields changed after signing: bad_event");
+	ok(lt_is(&r, 422, "bad_event"), "fields changed after signing: bad_event");
 	lt_resp_free(&r);
 	event_clear(&ev);
 	/* t2's events pushed by t1. */
 	lt_push_begin(&w);
 	lt_more(t2, &w, 1);
 	r = push(t1, &w);
-	ok(is(&r, 422, "bad_event"), "another terminal's event in t1's push: bad_event");
+	ok(lt_is(&r, 422, "bad_event"), "another terminal's event in t1's push: bad_event");
 	lt_resp_free(&r);
 	t2->seq = 0;
 	memset(t2->last, 0, sizeof t2->last);
@@ -289,7 +279,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 	wire_event_write(&w, &ev, 0);
 	event_clear(&ev);
 	r = push(t1, &w);
-	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 15 &&
+	ok(lt_is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "acked") == 15 &&
 	    lt_int(json_get(r.json, "error"), "seq") == 16,
 	    "5 good events then a bad one: bad_signature at 16, acked 15");
 	lt_resp_free(&r);
@@ -302,7 +292,7 @@ test_push(struct lt_term *t1, struct lt_term *t2)
 		lt_event(&fake, &ev, "", "", NULL);
 		event_seal(&ev, t2->sk);
 		r = push_one(t2, &ev);
-		ok(is(&r, 422, "bad_event"), "terminal.created naming another key: bad_event");
+		ok(lt_is(&r, 422, "bad_event"), "terminal.created naming another key: bad_event");
 		lt_resp_free(&r);
 		event_clear(&ev);
 	}
@@ -362,10 +352,10 @@ test_pull(struct lt_term *t1)
 	{
 		struct lt_resp r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&limit=1001", NULL, 0);
 
-		ok(is(&r, 400, "bad_request"), "limit 1001: bad_request");
+		ok(lt_is(&r, 400, "bad_request"), "limit 1001: bad_request");
 		lt_resp_free(&r);
 		r = lt_call(&ctx, t1, "GET", "/v1/events?after=-1", NULL, 0);
-		ok(is(&r, 400, "bad_request"), "after=-1: bad_request");
+		ok(lt_is(&r, 400, "bad_request"), "after=-1: bad_request");
 		lt_resp_free(&r);
 		r = lt_call(&ctx, t1, "GET", "/v1/events", NULL, 0);
 		ok(r.code == 200 && json_count(json_get(r.json, "events")) == 35 &&
@@ -405,7 +395,7 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 
 	lt_term_init(&stranger, "nobody-99");
 	r = lt_call(&ctx, &stranger, "GET", "/v1/status", NULL, 0);
-	ok(is(&r, 401, "unknown_terminal"), "an unknown terminal: unknown_terminal");
+	ok(lt_is(&r, 401, "unknown_terminal"), "an unknown terminal: unknown_terminal");
 	lt_resp_free(&r);
 	{
 		struct lt_feed feed;
@@ -416,54 +406,54 @@ test_auth(struct lt_term *t1, struct lt_term *t2)
 		feed.zeros = 1;
 		lt_sign(&stranger, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
 		r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
-		ok(is(&r, 401, "unknown_terminal") && feed.off < feed.len,
+		ok(lt_is(&r, 401, "unknown_terminal") && feed.off < feed.len,
 		    "a stranger's 10 MiB push: unknown_terminal before the body is read");
 		lt_resp_free(&r);
 	}
 	lt_sign(t1, t2->sk, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "bad_request_signature"), "signed with another key: bad_request_signature");
+	ok(lt_is(&r, 401, "bad_request_signature"), "signed with another key: bad_request_signature");
 	lt_resp_free(&r);
 	lt_sign(t1, NULL, "GET", "/v1/events?after=0", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/events?after=1", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "bad_request_signature"), "signature over another query: bad_request_signature");
+	ok(lt_is(&r, 401, "bad_request_signature"), "signature over another query: bad_request_signature");
 	lt_resp_free(&r);
 	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms() - 400000, &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "stale_request"), "a time 400 s old: stale_request");
+	ok(lt_is(&r, 401, "stale_request"), "a time 400 s old: stale_request");
 	lt_resp_free(&r);
 	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms() + 400000, &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "stale_request"), "a time 400 s ahead: stale_request");
+	ok(lt_is(&r, 401, "stale_request"), "a time 400 s ahead: stale_request");
 	lt_resp_free(&r);
 	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
 	ok(r.code == 200, "a signed request is served");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "replayed_request"), "the same request again: replayed_request");
+	ok(lt_is(&r, 401, "replayed_request"), "the same request again: replayed_request");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 401, "bad_request_signature"), "no signature headers: bad_request_signature");
+	ok(lt_is(&r, 401, "bad_request_signature"), "no signature headers: bad_request_signature");
 	lt_resp_free(&r);
 	{
 		char *bad[] = { "X-Custody-Terminal: intake-01", "X-Custody-Time: 01",
 			"X-Custody-Nonce: zz", "X-Custody-Signature: 00", NULL };
 
 		r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, bad, NULL, 0);
-		ok(is(&r, 401, "bad_request_signature"), "malformed signature headers: bad_request_signature");
+		ok(lt_is(&r, 401, "bad_request_signature"), "malformed signature headers: bad_request_signature");
 		lt_resp_free(&r);
 	}
 	/* The body is signed: another body under the same headers is refused. */
 	lt_sign(t1, NULL, "POST", "/v1/events", "{\"events\":[]}", 13, clock_now_ms(), &a);
 	r = lt_request(&ctx, "POST", "/v1/events", "{\"events\":[1]}", 14, a.list, NULL, 0);
-	ok(is(&r, 401, "bad_request_signature"), "a changed body: bad_request_signature");
+	ok(lt_is(&r, 401, "bad_request_signature"), "a changed body: bad_request_signature");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "GET", "/v1/nothing", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 404, "not_found"), "an unknown path: not_found");
+	ok(lt_is(&r, 404, "not_found"), "an unknown path: not_found");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "DELETE", "/v1/events", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 405, "method_not_allowed"), "DELETE: method_not_allowed");
+	ok(lt_is(&r, 405, "method_not_allowed"), "DELETE: method_not_allowed");
 	lt_resp_free(&r);
 	still_serves(t1, "authentication attacks");
 	/* A nonce is remembered across a restart: see test_restart. */
@@ -526,7 +516,7 @@ test_authority(struct lt_term *t1)
 	    "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g\"}");
 	acked = t1->seq;
 	r = push_one(t1, &ev);
-	ok(is(&r, 403, "no_authority") && lt_int(json_get(r.json, "error"), "acked") == acked,
+	ok(lt_is(&r, 403, "no_authority") && lt_int(json_get(r.json, "error"), "acked") == acked,
 	    "an operator.added without an administrator's authority: 403 no_authority");
 	lt_resp_free(&r);
 	event_clear(&ev);
@@ -534,7 +524,7 @@ test_authority(struct lt_term *t1)
 
 	signed_event(t1, &ev, &center_a, "c1", 1);
 	r = push_one(t1, &ev);
-	ok(is(&r, 403, "no_authority"), "one whose authority does not verify: 403 no_authority");
+	ok(lt_is(&r, 403, "no_authority"), "one whose authority does not verify: 403 no_authority");
 	lt_resp_free(&r);
 	event_clear(&ev);
 
@@ -548,7 +538,7 @@ test_authority(struct lt_term *t1)
 
 	signed_event(t1, &ev, &center_b, "c2", 0);
 	r = push_one(t1, &ev);
-	ok(is(&r, 403, "no_authority") && t_has(r.body, "another center key"),
+	ok(lt_is(&r, 403, "no_authority") && t_has(r.body, "another center key"),
 	    "one signed with another center key: 403 no_authority");
 	lt_resp_free(&r);
 	event_clear(&ev);
@@ -564,7 +554,7 @@ test_authority_restarted(struct lt_term *t1)
 
 	signed_event(t1, &ev, &center_b, "c3", 0);
 	r = push_one(t1, &ev);
-	ok(is(&r, 403, "no_authority"), "after a restart, another center key is still refused");
+	ok(lt_is(&r, 403, "no_authority"), "after a restart, another center key is still refused");
 	lt_resp_free(&r);
 	event_clear(&ev);
 	signed_event(t1, &ev, &center_a, "c3", 0);
@@ -589,26 +579,26 @@ test_head(struct lt_term *t1)
 	struct lt_resp r;
 
 	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, nohost, NULL, 0);
-	ok(is(&r, 400, "bad_request"), "a request without Host: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "a request without Host: bad_request");
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "GET", "/v1/health?verbose=1", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 400, "bad_request"), "health with a query parameter: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "health with a query parameter: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "GET", "/v1/status?all=1", NULL, 0);
-	ok(is(&r, 400, "bad_request"), "status with a query parameter: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "status with a query parameter: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&terminal=x", NULL, 0);
-	ok(is(&r, 400, "bad_request"), "pull with an unknown query parameter: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "pull with an unknown query parameter: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&after=3", NULL, 0);
-	ok(is(&r, 400, "bad_request"), "pull with after twice: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "pull with after twice: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "GET", "/v1/events?after=0&limit=1", NULL, 0);
 	ok(r.code == 200 && json_count(json_get(r.json, "events")) == 1,
 	    "pull with after and limit is served");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "POST", "/v1/events?after=0", "{\"events\":[]}", 13);
-	ok(is(&r, 400, "bad_request"), "a push with a query parameter: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "a push with a query parameter: bad_request");
 	lt_resp_free(&r);
 
 	/* 10 MiB to enrol, and a body for health: refused from the head. */
@@ -616,14 +606,14 @@ test_head(struct lt_term *t1)
 	feed.len = feed.stop = 10u << 20;
 	feed.zeros = 1;
 	r = lt_request(&ctx, "POST", "/v1/enroll", NULL, 0, NULL, &feed, 0);
-	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	ok(lt_is(&r, 413, "too_large") && feed.off < feed.len,
 	    "a 10 MiB enrolment: too_large before the body is read");
 	lt_resp_free(&r);
 	memset(&feed, 0, sizeof feed);
 	feed.len = feed.stop = 10u << 20;
 	feed.zeros = 1;
 	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, &feed, 0);
-	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	ok(lt_is(&r, 413, "too_large") && feed.off < feed.len,
 	    "health with a 10 MiB body: too_large before the body is read");
 	lt_resp_free(&r);
 	memset(&feed, 0, sizeof feed);
@@ -631,7 +621,7 @@ test_head(struct lt_term *t1)
 	feed.zeros = 1;
 	lt_sign(t1, NULL, "GET", "/v1/status", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, &feed, 0);
-	ok(is(&r, 413, "too_large") && feed.off < feed.len,
+	ok(lt_is(&r, 413, "too_large") && feed.off < feed.len,
 	    "status with a 10 MiB body: too_large before the body is read");
 	lt_resp_free(&r);
 	{
@@ -643,7 +633,7 @@ test_head(struct lt_term *t1)
 		snprintf(body, sizeof body, "{\"terminal\":\"%s\",\"token\":"
 		    "\"00000000000000000000000000000000\",\"public_key\":\"%s\"}", t1->name, pk);
 		r = lt_request(&ctx, "POST", "/v1/enroll", body, strlen(body), both, NULL, 0);
-		ok(is(&r, 400, "bad_request"), "Content-Length and chunked together: bad_request");
+		ok(lt_is(&r, 400, "bad_request"), "Content-Length and chunked together: bad_request");
 		lt_resp_free(&r);
 	}
 
@@ -656,7 +646,7 @@ test_head(struct lt_term *t1)
 	feed.len = feed.stop = 10u << 20;
 	feed.zeros = 1;
 	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
-	ok(is(&r, 401, "replayed_request") && feed.off < feed.len,
+	ok(lt_is(&r, 401, "replayed_request") && feed.off < feed.len,
 	    "a used nonce on a 10 MiB push: replayed_request before the body is read");
 	lt_resp_free(&r);
 	still_serves(t1, "refusals from the head");
@@ -674,19 +664,19 @@ test_bodies(struct lt_term *t1)
 	int i;
 
 	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[{\"terminal\":", 24);
-	ok(is(&r, 400, "malformed_json"), "a truncated JSON body: malformed_json");
+	ok(lt_is(&r, 400, "malformed_json"), "a truncated JSON body: malformed_json");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[]}", 13);
-	ok(is(&r, 400, "bad_request"), "an empty batch: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "an empty batch: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "POST", "/v1/events", "[1,2]", 5);
-	ok(is(&r, 400, "bad_request"), "a body that is not a push: bad_request");
+	ok(lt_is(&r, 400, "bad_request"), "a body that is not a push: bad_request");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"events\":[{\"seq\":\"x\"}]}", 24);
-	ok(is(&r, 422, "bad_event"), "an event with a string seq: bad_event");
+	ok(lt_is(&r, 422, "bad_event"), "an event with a string seq: bad_event");
 	lt_resp_free(&r);
 	r = lt_call(&ctx, t1, "POST", "/v1/events", "{\"a\":1,\"a\":2}", 13);
-	ok(is(&r, 400, "malformed_json"), "duplicate keys: malformed_json");
+	ok(lt_is(&r, 400, "malformed_json"), "duplicate keys: malformed_json");
 	lt_resp_free(&r);
 
 	/* 1001 events: too many (refused before any is checked against the chain). */
@@ -697,7 +687,7 @@ test_bodies(struct lt_term *t1)
 	}
 	body = lt_push_end(&w, &len);
 	r = lt_call(&ctx, t1, "POST", "/v1/events", body, len);
-	ok(is(&r, 413, "too_large"), "1001 events in a push: too_large");
+	ok(lt_is(&r, 413, "too_large"), "1001 events in a push: too_large");
 	lt_resp_free(&r);
 	jw_free(&w);
 
@@ -707,7 +697,7 @@ test_bodies(struct lt_term *t1)
 	feed.zeros = 1;
 	lt_sign(t1, NULL, "POST", "/v1/events", "", 0, clock_now_ms(), &a);
 	r = lt_request(&ctx, "POST", "/v1/events", NULL, 0, a.list, &feed, 0);
-	ok(is(&r, 413, "too_large"), "Content-Length over 16 MiB: too_large");
+	ok(lt_is(&r, 413, "too_large"), "Content-Length over 16 MiB: too_large");
 	ok(feed.off < feed.len, "the oversized body was refused before it was all sent");
 	lt_resp_free(&r);
 	/*
@@ -724,7 +714,7 @@ test_bodies(struct lt_term *t1)
 	 * The 413 is written before the connection is closed on the rest of the body, but the
 	 * peer's kernel may take the close (a reset, the body still coming) before curl reads it.
 	 */
-	ok(r.curl_rc != 0 || is(&r, 413, "too_large"),
+	ok(r.curl_rc != 0 || lt_is(&r, 413, "too_large"),
 	    "a chunked body over 16 MiB: too_large, or the connection is cut");
 	ok(feed.off < (32u << 20), "a chunked body of 64 MiB is cut at the limit, not read to its end");
 	if (feed.off >= (32u << 20))
@@ -811,7 +801,7 @@ test_restart(struct lt_term *t1, pid_t *pid, unsigned port)
 	*pid = lt_start(&ctx, db, port, logpath, serve_extra);
 	ok(lt_wait_up(&ctx) == 0, "the ledger is back");
 	r = lt_request(&ctx, "GET", "/v1/status", NULL, 0, a.list, NULL, 0);
-	ok(is(&r, 401, "replayed_request"), "replayed after a restart: replayed_request");
+	ok(lt_is(&r, 401, "replayed_request"), "replayed after a restart: replayed_request");
 	lt_resp_free(&r);
 }
 
@@ -833,13 +823,13 @@ test_client_certs(struct lt_term *t1)
 	ok(lt_wait_up(&ctx) == 0, "a ledger asking client certificates starts");
 	ctx.cert[0] = '\0';
 	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 403, "bad_certificate"),
+	ok(lt_is(&r, 403, "bad_certificate"),
 	    "without a client certificate: refused");
 	lt_resp_free(&r);
 	snprintf(ctx.cert, sizeof ctx.cert, "%s/other.pem", ctx.dir);
 	snprintf(ctx.key, sizeof ctx.key, "%s/other.key", ctx.dir);
 	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
-	ok(is(&r, 403, "bad_certificate"),
+	ok(lt_is(&r, 403, "bad_certificate"),
 	    "a certificate from another CA: refused");
 	lt_resp_free(&r);
 	snprintf(ctx.cert, sizeof ctx.cert, "%s/cli.pem", ctx.dir);
@@ -958,7 +948,7 @@ test_big_batch(void)
 	for (i = 0; i < 200; i++)
 		wire_event_write(&w, &evs[i], 0);
 	r = push(&at149, &w);
-	ok(is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "seq") == 150 &&
+	ok(lt_is(&r, 422, "bad_signature") && lt_int(json_get(r.json, "error"), "seq") == 150 &&
 	    lt_int(json_get(r.json, "error"), "acked") == 149,
 	    "200 events, bad signatures at 150 and 180: bad_signature at 150, acked 149");
 	lt_resp_free(&r);
@@ -1181,7 +1171,7 @@ fill_up(const char *dir, const char *what, const struct lt_limits *lim, const ch
 		full = 1;
 	}
 	snprintf(msg, sizeof msg, "pushing until %s: 503 storage_full, not a crash", what);
-	ok(full && is(&r, 503, "storage_full"), msg);
+	ok(full && lt_is(&r, 503, "storage_full"), msg);
 	lt_resp_free(&r);
 	r = lt_request(&ctx, "GET", "/v1/health", NULL, 0, NULL, NULL, 0);
 	snprintf(msg, sizeof msg, "the ledger stays up at %s", what);
@@ -1279,7 +1269,7 @@ test_read_fault(const char *tmp)
 		close(fd);
 	token_in(rdb, "rf-02", NULL, tok);
 	r = lt_call(&ctx, &t, "GET", "/v1/status", NULL, 0);
-	ok(is(&r, 503, "storage_error"), "a read error: 503 storage_error, not internal");
+	ok(lt_is(&r, 503, "storage_error"), "a read error: 503 storage_error, not internal");
 	lt_resp_free(&r);
 	unlink(flag);
 	r = lt_call(&ctx, &t, "GET", "/v1/status", NULL, 0);
