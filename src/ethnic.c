@@ -6,6 +6,7 @@
 #include "ethnic.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 
@@ -30,6 +31,17 @@ const char *const ethnic_names[ETHNIC_COUNT] = {
 	N_("other ethnic group"), N_("foreign origin")
 };
 
+/* The standard's Chinese names, for reading what a person types in any language. */
+static const char *const hanzi[ETHNIC_COUNT] = {
+	"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+	"满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
+	"佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族",
+	"土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族",
+	"阿昌族", "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族",
+	"保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族",
+	"基诺族", "其他", "外国血统中国籍人士"
+};
+
 const char *
 ethnic_code(size_t i)
 {
@@ -49,6 +61,29 @@ ethnic_find(const char *code)
 
 	for (i = 0; i < ETHNIC_COUNT; i++)
 		if (strcmp(codes[i], code) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "汉" is "汉族" without its last character 族 (3 bytes in UTF-8). */
+static int
+is_short_name(const char *name, const char *text)
+{
+	size_t n = strlen(name);
+
+	return n > 3 && strcmp(name + n - 3, "族") == 0 && strlen(text) == n - 3 &&
+	    strncmp(name, text, n - 3) == 0;
+}
+
+int
+ethnic_parse(const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < ETHNIC_COUNT; i++)
+		if (strcmp(codes[i], text) == 0 || strcmp(hanzi[i], text) == 0 ||
+		    is_short_name(hanzi[i], text) || strcasecmp(ethnic_names[i], text) == 0 ||
+		    strcmp(_(ethnic_names[i]), text) == 0)
 			return (int)i;
 	return -1;
 }

@@ -11,6 +11,9 @@ const char *ethnic_code(size_t i);
 const char *ethnic_name(size_t i);
 /* The entry of a code, or -1. */
 int ethnic_find(const char *code);
+/* The entry of a code, a Chinese name with or without 族 ("汉族", "汉"), the English name
+ * (any case) or the translated name; -1 for none. */
+int ethnic_parse(const char *text);
 /* The names, untranslated (N_), for pick lists. */
 extern const char *const ethnic_names[ETHNIC_COUNT];
 

@@ -528,6 +528,7 @@ struct heard {
 	int sends, frames, bad;
 	uint8_t sw3;
 	size_t len;
+	uint8_t body[IDR_BODY_MAX];
 	struct dev_stats st;
 	struct idr_parser p;
 };
@@ -544,6 +545,7 @@ heard_frame(void *arg, int status, const uint8_t *body, size_t n)
 	h->frames++;
 	h->sw3 = body[2];
 	h->len = n;
+	memcpy(h->body, body, n);
 }
 
 static void
@@ -647,6 +649,54 @@ test_sim(void)
 	free(dev);
 }
 
+/* What a clerk would type: sex=男 nation=汉 are the card's codes 1 and 01. */
+static int
+sim_card_says(const char *sex, const char *nation, struct dev_idcard *card)
+{
+	struct heard h;
+	struct sim_io io = { heard_send, &h };
+	void *dev = calloc(1, sim_idcard.state_size);
+	uint8_t cmd[IDR_CMD_FRAME];
+	char err[256] = "", a0[] = "insert", a1[64], a2[64];
+	char *argv[3] = { a0, a1, a2 };
+	int rc;
+
+	memset(&h, 0, sizeof h);
+	memset(card, 0, sizeof *card);
+	idr_parser_init(&h.p, 4, IDR_BODY_MAX, &h.st);
+	sim_idcard.init(dev);
+	snprintf(a1, sizeof a1, "sex=%s", sex);
+	snprintf(a2, sizeof a2, "nation=%s", nation);
+	rc = sim_idcard.command(dev, 3, argv, 0, &io, err, sizeof err);
+	if (rc == 0) {
+		say(dev, &io, find_cmd, sizeof find_cmd);
+		idr_encode_command(IDR_SELECT, cmd);
+		say(dev, &io, cmd, sizeof cmd);
+		idr_encode_command(IDR_READ_BASE, cmd);
+		say(dev, &io, cmd, sizeof cmd);
+		rc = h.len == 3 + 4 + IDR_TEXT + IDR_PHOTO ? idr_text_decode(h.body + 7, card) : -1;
+	}
+	free(dev);
+	return rc;
+}
+
+static void
+test_sim_words(void)
+{
+	struct dev_idcard card;
+
+	ok(sim_card_says("男", "汉", &card) == 0 && strcmp(card.sex, "1") == 0 &&
+	    strcmp(card.ethnicity, "01") == 0, "idcard insert sex=男 nation=汉: codes 1 and 01");
+	ok(sim_card_says("女", "维吾尔族", &card) == 0 && strcmp(card.sex, "2") == 0 &&
+	    strcmp(card.ethnicity, "05") == 0, "sex=女 nation=维吾尔族: codes 2 and 05");
+	ok(sim_card_says("2", "Mongol", &card) == 0 && strcmp(card.ethnicity, "02") == 0,
+	    "the English name of a group: its code");
+	ok(sim_card_says("1", "98", &card) == 0 && strcmp(card.ethnicity, "98") == 0,
+	    "codes are still taken as they are");
+	ok(sim_card_says("男", "火星", &card) != 0, "a group that does not exist is refused");
+	ok(sim_card_says("人", "汉", &card) != 0, "a sex that is no sex is refused");
+}
+
 int
 main(void)
 {
@@ -658,5 +708,6 @@ main(void)
 	test_against_sim();
 	test_silence_and_folding();
 	test_sim();
+	test_sim_words();
 	return t_done();
 }

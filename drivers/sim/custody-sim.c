@@ -326,6 +326,7 @@ command(char *line, const char *where)
 	}
 	if (strcmp(argv[0], "help") == 0) {
 		usage_all(stdout);
+		fflush(stdout);		/* at once, also when stdout is a pipe */
 		return 0;
 	}
 	if (strcmp(argv[0], "sleep") == 0 && argc == 2)

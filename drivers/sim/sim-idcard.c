@@ -2,7 +2,8 @@
  * A simulated second-generation ID card reader (SAM_A module): answers the host's commands as
  * the module does, with the card that lies on it.
  *   insert key=value ...   a card is put on the reader (keys name, sex, nation, birth,
- *                          address, id, authority, from, to; the rest take defaults)
+ *                          address, id, authority, from, to; the rest take defaults;
+ *                          sex=男 or 1, nation=汉, 汉族, Han or 01 as a person says them)
  *   remove                 the card is lifted
  * Like the real readers, once a card has been read, find card answers 80 until the card is
  * lifted and put back (insert again).
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ethnic.h"
 #include "i18n.h"
 #include "idreader.h"
 #include "sim.h"
@@ -159,6 +161,25 @@ sim_tick(void *st, int64_t now, const struct sim_io *io)
 	return idr_parser_tick(&s->host, now);	/* a command cut short is forgotten */
 }
 
+/* The card's code for a sex or an ethnic group said in words; the value itself otherwise. */
+static const char *
+card_value(int f, const char *value)
+{
+	int e;
+
+	if (f == IDR_SEX) {
+		if (strcmp(value, "男") == 0 || strcmp(value, "M") == 0 ||
+		    strcmp(value, "male") == 0 || strcmp(value, _("male")) == 0)
+			return "1";
+		if (strcmp(value, "女") == 0 || strcmp(value, "F") == 0 ||
+		    strcmp(value, "female") == 0 || strcmp(value, _("female")) == 0)
+			return "2";
+	}
+	if (f == IDR_NATION && (e = ethnic_parse(value)) >= 0)
+		return ethnic_code((size_t)e);
+	return value;
+}
+
 static int
 insert(struct sim_idcard *s, int argc, char **argv, char *err, size_t errsz)
 {
@@ -180,7 +201,7 @@ insert(struct sim_idcard *s, int argc, char **argv, char *err, size_t errsz)
 			    "sex, nation, birth, address, id, authority, from, to"), argv[i]);
 			return -1;
 		}
-		if (idr_field_encode((enum idr_field)f, eq + 1, text) != 0) {
+		if (idr_field_encode((enum idr_field)f, card_value(f, eq + 1), text) != 0) {
 			snprintf(err, errsz, _("idcard: %s=%s does not fit the card (valid UTF-8, "
 			    "the field's length, digits or a date YYYYMMDD where one belongs)"),
 			    keys[f], eq + 1);
@@ -216,8 +237,8 @@ const struct sim_device sim_idcard = {
 	.name = "idcard",
 	.baud = 115200,
 	.state_size = sizeof(struct sim_idcard),
-	.usage = "idcard insert [name=N] [sex=1|2] [nation=NN] [birth=YYYYMMDD] [address=A]\n"
-	    "    [id=ID] [authority=A] [from=YYYYMMDD] [to=YYYYMMDD|长期]\n"
+	.usage = "idcard insert [name=N] [sex=1|2|男|女] [nation=NN|汉|汉族|Han] [birth=YYYYMMDD]\n"
+	    "    [address=A] [id=ID] [authority=A] [from=YYYYMMDD] [to=YYYYMMDD|长期]\n"
 	    "idcard remove\n",
 	.init = sim_init,
 	.from_host = sim_from_host,
