@@ -202,6 +202,7 @@ draw_screen(struct console *c, struct screen *s, int depth)
 		return;
 	if (s->ops->modal && depth < 4)
 		draw_screen(c, s->below, depth + 1);
+	ui_cursor(-1, 0);	/* the screen on top places it when it has a field */
 	if (!s->ops->modal) {
 		ui_put(y, 0, c->cols, s->ops->title(s), UI_TITLE, 1);
 		ui_hline(y + 1, 0, c->cols, UI_DIM);

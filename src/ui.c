@@ -116,9 +116,19 @@ ui_clear(void)
 	erase();
 }
 
+/* Where the cursor goes when the screen is put out: the focused field's insertion point, or
+ * nowhere (hidden). Kept until the flush because lines drawn after the form move it. */
+static int cursor_y = -1, cursor_x;
+
 void
 ui_flush(void)
 {
+	if (cursor_y >= 0 && cursor_y < LINES && cursor_x >= 0 && cursor_x < COLS) {
+		curs_set(1);
+		move(cursor_y, cursor_x);
+	} else {
+		curs_set(0);
+	}
 	refresh();
 }
 
@@ -137,12 +147,8 @@ ui_flash(void)
 void
 ui_cursor(int y, int x)
 {
-	if (y < 0) {
-		curs_set(0);
-		return;
-	}
-	curs_set(1);
-	move(y, x);
+	cursor_y = y;
+	cursor_x = x;
 }
 
 /* An unsafe character takes the width of its escape (text_escape_cp), as ui_putw draws it. */

@@ -40,10 +40,10 @@ void ui_end(void);
 int ui_read_key(int *key);	/* non-blocking: 1 with a key, 0 with none */
 void ui_size(int *rows, int *cols);
 void ui_clear(void);
-void ui_flush(void);		/* puts what was drawn on the terminal */
+void ui_flush(void);		/* puts what was drawn on the terminal, the cursor last */
 void ui_beep(void);
 void ui_flash(void);
-void ui_cursor(int y, int x);	/* y < 0 hides it */
+void ui_cursor(int y, int x);	/* where ui_flush leaves it; y < 0 hides it */
 
 /*
  * Draws UTF-8 text at (y, x) in at most width columns, cut by display width (a wide
