@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "clock.h"
@@ -42,15 +43,74 @@ screen_board_allowed(const struct console *c)
 	return c->logged_in && role_can_approve(c->op.role);
 }
 
-static const char *
+static const struct board_row *
 person_of(const struct board *b, const char *visit)
 {
 	size_t i;
 
 	for (i = 0; visit[0] != '\0' && i < b->people.n; i++)
 		if (strcmp(b->people.v[i].visit, visit) == 0)
-			return b->people.v[i].name;
+			return &b->people.v[i];
 	return NULL;
+}
+
+/* Where a person is: "1 检查室" (the band's zone and its room), the visit's room, or "—". */
+static void
+place_of(const struct board_row *p, char *buf, size_t size)
+{
+	if (p->zone >= 0)
+		snprintf(buf, size, "%d %s", p->zone, p->room);
+	else
+		snprintf(buf, size, "%s", p->room[0] ? p->room : "—");
+}
+
+/* Who an alert is about: the person's name, or its band, zone or device in words. */
+static void
+who_of(const struct board *b, const struct alert *a, char *buf, size_t size)
+{
+	const struct board_row *p = person_of(b, a->visit);
+
+	if (p != NULL)
+		snprintf(buf, size, "%s", p->name);
+	else
+		alert_about_label(a->about, buf, size);
+}
+
+/* The clock time an alert started: "09:05" today, "11-17 09:05" on another day. */
+static void
+started_at(int64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000), now = (time_t)(clock_now_ms() / 1000);
+	struct tm tm, today;
+
+	localtime_r(&t, &tm);
+	localtime_r(&now, &today);
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, size, "%H:%M", &tm);
+	else
+		strftime(buf, size, "%m-%d %H:%M", &tm);
+}
+
+/* The banner of a new red alert: the person and the room first, then what happened. */
+static void
+banner_of(const struct board *b, const struct alert *a, char *buf, size_t size)
+{
+	const struct board_row *p = person_of(b, a->visit);
+	char what[ERRMSG_MAX], where[CONF_ZONE_NAME_MAX + 16];
+
+	if (p == NULL) {
+		alert_message(a, what, sizeof what);
+		snprintf(buf, size, _("New red alert: %s"), what);
+		return;
+	}
+	/* The band's id says nothing to a supervisor when the person is named. */
+	if (strcmp(a->rule, "sos") == 0 || strcmp(a->rule, "strap") == 0)
+		snprintf(what, sizeof what, "%s", alert_rule_label(a->rule));
+	else
+		alert_message(a, what, sizeof what);
+	place_of(p, where, sizeof where);
+	/* TRANSLATORS: the board's flash line: a person's name, where they are, the alert. */
+	snprintf(buf, size, _("New red alert: %1$s, %2$s: %3$s"), p->name, where, what);
 }
 
 static enum ui_style
@@ -68,12 +128,7 @@ people_cell(void *arg, int row, int col, char *buf, size_t size)
 	switch (col) {
 	case 0: snprintf(buf, size, "%s", p->name); break;
 	case 1: snprintf(buf, size, "%s", stage_label(p->stage)); break;
-	case 2:
-		if (p->zone >= 0)
-			snprintf(buf, size, "%d %s", p->zone, p->room);
-		else
-			snprintf(buf, size, "%s", p->room[0] ? p->room : "—");
-		break;
+	case 2: place_of(p, buf, size); break;
 	case 3: when_format_duration(clock_now_ms() - p->entry_ts, buf, size); break;
 	case 4:
 		if (p->heart_rate > 0)
@@ -82,8 +137,14 @@ people_cell(void *arg, int row, int col, char *buf, size_t size)
 			snprintf(buf, size, "—");
 		break;
 	case 5:
-		if (p->alerts > 0)
-			snprintf(buf, size, "%d %s", p->alerts, alert_level_label(p->level));
+		if (p->alerts > 0 && p->alerts == p->at_level)
+			/* TRANSLATORS: open alerts about a person, all of one level ("2 red"). */
+			snprintf(buf, size, _("%1$d %2$s alert(s)"), p->alerts,
+			    alert_level_label(p->level));
+		else if (p->alerts > 0)
+			/* TRANSLATORS: open alerts about a person, and how many of the top level. */
+			snprintf(buf, size, _("%1$d alerts, %2$d %3$s"), p->alerts, p->at_level,
+			    alert_level_label(p->level));
 		break;
 	}
 }
@@ -99,16 +160,12 @@ alert_cell(void *arg, int row, int col, char *buf, size_t size)
 {
 	struct board *b = arg;
 	const struct alert *a = &b->alerts.v[row];
-	const char *who;
 
 	buf[0] = '\0';
 	switch (col) {
 	case 0: snprintf(buf, size, "%s", alert_level_label(a->level)); break;
-	case 1: when_format_duration(clock_now_ms() - a->level_ts, buf, size); break;
-	case 2:
-		who = person_of(b, a->visit);
-		snprintf(buf, size, "%s", who != NULL ? who : a->about);
-		break;
+	case 1: started_at(a->raised_ts, buf, size); break;
+	case 2: who_of(b, a, buf, size); break;
 	case 3: alert_message(a, buf, size); break;
 	case 4: snprintf(buf, size, "%s", a->ack_by); break;
 	}
@@ -146,10 +203,7 @@ notice_red(struct board *b, struct console *c)
 	b->red = now;
 	b->nred = n;
 	if (fresh != NULL && b->seeded) {
-		char msg[ERRMSG_MAX];
-
-		alert_message(fresh, msg, sizeof msg);
-		snprintf(b->flash_text, sizeof b->flash_text, _("New red alert: %s"), msg);
+		banner_of(b, fresh, b->flash_text, sizeof b->flash_text);
 		b->flash_until = clock_mono_ms() + FLASH_MS;
 		console_say(c, UI_ERROR, "%s", b->flash_text);
 		ui_beep();
@@ -376,9 +430,9 @@ screen_board_new(struct console *c)
 	acols[4] = (struct ui_column){ _("Acknowledged"), 12 };
 	b->base.ops = &board_ops;
 	b->ptable = (struct ui_table){ .cols = pcols, .ncols = 6, .cell = people_cell,
-	    .row_style = people_style, .arg = b, .empty = _("Nobody is in the area.") };
+	    .row_style = people_style, .arg = b, .empty = _("Nobody is in the area."), .fit = 1 };
 	b->atable = (struct ui_table){ .cols = acols, .ncols = 5, .cell = alert_cell,
-	    .row_style = alert_style, .arg = b, .empty = _("No open alerts.") };
+	    .row_style = alert_style, .arg = b, .empty = _("No open alerts."), .fit = 1 };
 	board_load(b, c);
 	return &b->base;
 }

@@ -121,9 +121,13 @@ fault_message(const char *reason, const char *value, char *buf, size_t size)
 static void
 figures(const char *rule, const struct json *d, char *buf, size_t size)
 {
-	if (strcmp(rule, "stage_time") == 0 || strcmp(rule, "band_silent") == 0)
+	if ((strcmp(rule, "stage_time") == 0 || strcmp(rule, "band_silent") == 0) &&
+	    num(d, "limit") > 0)
 		snprintf(buf, size, _("%lld min (limit %lld min)"), (long long)num(d, "minutes"),
 		    (long long)num(d, "limit"));
+	else if (strcmp(rule, "stage_time") == 0 || strcmp(rule, "band_silent") == 0)
+		/* A limit under a minute reads as 0: say the time only. */
+		snprintf(buf, size, _("%lld min"), (long long)num(d, "minutes"));
 	else if (strcmp(rule, "stay") == 0)
 		snprintf(buf, size, _("%lld min left of %lld h"), (long long)num(d, "minutes_left"),
 		    (long long)num(d, "ceiling_hours"));
@@ -149,7 +153,7 @@ figures(const char *rule, const struct json *d, char *buf, size_t size)
 	else if (strcmp(rule, "device_fault") == 0)
 		fault_message(str(d, "reason"), str(d, "value"), buf, size);
 	else if (strcmp(rule, "sos") == 0 || strcmp(rule, "strap") == 0)
-		snprintf(buf, size, "%s", str(d, "band"));
+		snprintf(buf, size, _("band %s"), str(d, "band"));
 	else if (strcmp(rule, "sync_refused") == 0)
 		/* TRANSLATORS: the ledger's refusal code (fork, gap, ...) and the event's seq. */
 		snprintf(buf, size, _("%s at seq %lld"), str(d, "code"), (long long)num(d, "seq"));
@@ -176,6 +180,22 @@ alert_message(const struct alert *a, char *buf, size_t size)
 		figures(a->rule, d, fig, sizeof fig);
 	json_free(d);
 	snprintf(buf, size, "%s%s%s", alert_rule_label(a->rule), fig[0] ? ": " : "", fig);
+	return buf;
+}
+
+const char *
+alert_about_label(const char *about, char *buf, size_t size)
+{
+	if (strncmp(about, "band:", 5) == 0)
+		snprintf(buf, size, _("band %s"), about + 5);
+	else if (strncmp(about, "badge:", 6) == 0)
+		snprintf(buf, size, _("badge %s"), about + 6);
+	else if (strncmp(about, "zone:", 5) == 0)
+		snprintf(buf, size, _("zone %s"), about + 5);
+	else if (strcmp(about, "dock") == 0)
+		snprintf(buf, size, "%s", _("wristband dock"));
+	else
+		snprintf(buf, size, "%s", about);
 	return buf;
 }
 

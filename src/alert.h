@@ -53,6 +53,8 @@ int alert_level_from_key(const char *key);
 const char *alert_rule_label(const char *rule);
 /* A one-line translated message from the rule and its data, into buf. */
 const char *alert_message(const struct alert *a, char *buf, size_t size);
+/* What an alert is about in words ("band:0A0B0C0D0E" -> "band 0A0B0C0D0E"), into buf. */
+const char *alert_about_label(const char *about, char *buf, size_t size);
 
 /*
  * Raises an alert (alert.raised) made by the terminal: rule, level, what it is about, the

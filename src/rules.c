@@ -539,8 +539,12 @@ board_row(struct rules *r, const struct visit *v, const struct alert_list *open,
 	for (i = 0; i < open->n; i++)
 		if (strcmp(open->v[i].visit, v->id) == 0) {
 			row->alerts++;
-			if (open->v[i].level > row->level)
+			if (open->v[i].level > row->level) {
 				row->level = open->v[i].level;
+				row->at_level = 0;
+			}
+			if (open->v[i].level == row->level)
+				row->at_level++;
 		}
 }
 

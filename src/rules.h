@@ -50,6 +50,7 @@ struct board_row {
 	int64_t heard_ts;		/* the band's last sample, 0 never */
 	int level;			/* the highest open alert about the person, 0 none */
 	int alerts;			/* open alerts about the person */
+	int at_level;			/* of them, those at the highest level */
 };
 
 struct board_list {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
 #include "ui.h"
 
 void
@@ -21,6 +22,8 @@ column_width(const struct ui_table *t, int c, int w)
 {
 	int i, fixed = 0;
 
+	if (t->fit && c < UI_TABLE_COLS)
+		return t->fitw[c];
 	if (t->cols[c].width > 0)
 		return t->cols[c].width;
 	for (i = 0; i < t->ncols; i++)
@@ -53,6 +56,40 @@ draw_row(struct ui_table *t, int row, int y, int x, int w, enum ui_style st)
 		ui_put(y, cx, x + w - cx, "", st, 1);
 }
 
+/* The widths of a table that fits: what the title and the rows from top to top + rows need,
+ * the widest shrunk one column at a time while the whole is wider than w; the last column
+ * takes what is left. */
+static void
+fit_columns(struct ui_table *t, int top, int rows, int w)
+{
+	char buf[512];
+	int c, r, total, widest, n = t->ncols < UI_TABLE_COLS ? t->ncols : UI_TABLE_COLS;
+
+	for (c = 0; c < n; c++) {
+		t->fitw[c] = text_width(t->cols[c].title);
+		for (r = top; r < top + rows && r < t->nrows; r++) {
+			buf[0] = '\0';
+			t->cell(t->arg, r, c, buf, sizeof buf);
+			if (text_width(buf) > t->fitw[c])
+				t->fitw[c] = text_width(buf);
+		}
+	}
+	for (;;) {
+		total = n - 1;
+		widest = 0;
+		for (c = 0; c < n; c++) {
+			total += t->fitw[c];
+			if (t->fitw[c] > t->fitw[widest])
+				widest = c;
+		}
+		if (total <= w || t->fitw[widest] <= 4)
+			break;
+		t->fitw[widest]--;
+	}
+	if (n > 0 && total < w)
+		t->fitw[n - 1] += w - total;
+}
+
 void
 table_draw(struct ui_table *t, int y, int x, int h, int w)
 {
@@ -61,6 +98,12 @@ table_draw(struct ui_table *t, int y, int x, int h, int w)
 
 	if (h < 2)
 		return;
+	if (t->sel < t->top)
+		t->top = t->sel;
+	if (t->sel >= t->top + rows)
+		t->top = t->sel - rows + 1;
+	if (t->fit)
+		fit_columns(t, t->top, rows, w);
 	draw_row(t, -1, y, x, w, UI_TITLE);
 	t->page = rows;
 	if (t->nrows == 0) {

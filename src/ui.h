@@ -127,6 +127,8 @@ enum ui_result form_key(struct ui_form *fm, int key);
 
 /* ---- Tables ---- */
 
+#define UI_TABLE_COLS 12		/* columns of a table that fits (fit) at most */
+
 struct ui_column {
 	const char *title;		/* translated */
 	int width;			/* display columns; 0 takes the rest */
@@ -144,6 +146,10 @@ struct ui_table {
 	enum ui_style (*row_style)(void *arg, int row);
 	void *arg;
 	const char *empty;		/* shown when there are no rows */
+	/* Set: the widths are those of the titles and the cells shown, the widest shrunk first
+	 * when they do not fit, so short texts (ids, counts) stay whole in a narrow window. */
+	int fit;
+	int fitw[UI_TABLE_COLS];
 };
 
 void table_draw(struct ui_table *t, int y, int x, int h, int w);

@@ -1,0 +1,9 @@
+{
+    "band %s": "手环 %s",
+    "badge %s": "工牌 %s",
+    "zone %s": "区域 %s",
+    "wristband dock": "手环座",
+    "New red alert: %1$s, %2$s: %3$s": "新的红色预警：%1$s，%2$s：%3$s",
+    "%1$d %2$s alert(s)": "%1$d 条%2$s预警",
+    "%1$d alerts, %2$d %3$s": "%1$d 条预警，%2$d 条%3$s",
+}
