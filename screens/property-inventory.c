@@ -150,7 +150,7 @@ export_csv(struct inv_screen *is, struct console *c)
 	if ((size_t)snprintf(path, sizeof path, "%s/exports/inventory-%s-%.8s.csv", c->t->dir,
 	    name, is->finished ? is->id : "open") >= sizeof path)
 		return;
-	inventory_report_csv(is->inv, &b);
+	inventory_report_export(is->inv, &b);
 	if (label_write_file(path, b.p, b.len, &em) != CST_OK)
 		console_say(c, UI_ERROR, "%s", em.text);
 	else

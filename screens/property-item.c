@@ -45,6 +45,8 @@ struct item_screen {
 	int pending;		/* the act of the open dialog */
 	char action_id[UUID_LEN + 1];	/* its id, made when the dialog opens */
 	char title[PROP_CODE_MAX + 32];
+	int reading;			/* the UHF reader is on for the tag dialog */
+	char last_tag[PROP_TAG_MAX + 1];	/* the last tag it put in the dialog */
 };
 
 #define DETAIL_MAX (PROP_HOLDER_MAX + 128)
@@ -361,10 +363,19 @@ tag_ok(void *arg, struct console *c, struct ui_form *fm)
 	return 0;
 }
 
+static int
+tag_device(void *arg, struct console *c, struct ui_form *fm, const struct dev_event *ev)
+{
+	struct item_screen *is = arg;
+
+	return property_tag_read(c, fm, ev, is->last_tag, sizeof is->last_tag);
+}
+
 static void
 open_simple(struct item_screen *is, struct console *c, int approve)
 {
 	struct ui_form fm;
+	struct screen *d;
 
 	uuid_new(is->action_id);
 	form_init(&fm);
@@ -380,7 +391,12 @@ open_simple(struct item_screen *is, struct console *c, int approve)
 	}
 	form_text(&fm, "tag", _("RFID tag"), PROP_TAG_MAX, PROP_TAG_MAX)->allowed =
 	    "0123456789abcdefABCDEF";
-	console_push(c, dialog_form_new(_("Bind a tag"), &fm, tag_ok, is));
+	d = dialog_form_new(_("Bind a tag"), &fm, tag_ok, is);
+	dialog_form_on_device(d, tag_device);
+	console_push(c, d);
+	is->last_tag[0] = '\0';
+	is->reading = 1;
+	property_tag_reader(c, 1);
 }
 
 static enum ui_result
@@ -419,7 +435,13 @@ item_key(struct screen *s, struct console *c, int key)
 static void
 item_resume(struct screen *s, struct console *c)
 {
-	item_load((struct item_screen *)s, c);
+	struct item_screen *is = (struct item_screen *)s;
+
+	if (is->reading) {	/* the tag dialog closed */
+		property_tag_reader(c, 0);
+		is->reading = 0;
+	}
+	item_load(is, c);
 }
 
 static void

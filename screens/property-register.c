@@ -5,8 +5,15 @@
 #include "form-screen.h"
 #include "i18n.h"
 #include "property.h"
+#include "xmalloc.h"
 
 static const char *categories[PROP_CATEGORIES];
+
+/* The reader stays on while the form is open; the last tag it put in the field. */
+struct reg_extra {
+	struct console *c;
+	char last[PROP_TAG_MAX + 1];
+};
 
 /*
  * Yuan with up to two decimals to fen. -1 when it is not such a number or more than
@@ -87,12 +94,19 @@ static int
 register_device(struct form_screen *fs, struct console *c, int dev,
     const struct dev_event *ev)
 {
+	struct reg_extra *x = fs->extra;
+
 	(void)dev;
-	if (ev->kind != DEV_TAG && ev->kind != DEV_TAP)
-		return 0;
-	form_set(&fs->fm, "tag", ev->id);
-	console_say(c, UI_OK, _("Tag %s read."), ev->id);
-	return 1;
+	return property_tag_read(c, &fs->fm, ev, x->last, sizeof x->last);
+}
+
+static void
+register_free(void *extra)
+{
+	struct reg_extra *x = extra;
+
+	property_tag_reader(x->c, 0);
+	free(x);
 }
 
 struct screen *
@@ -111,6 +125,10 @@ screen_property_register_new(struct console *c, const char *case_number)
 		categories[i] = prop_label(prop_category_keys[i]);
 	fs->save = register_save;
 	fs->device = register_device;
+	fs->extra = xcalloc(1, sizeof(struct reg_extra));
+	((struct reg_extra *)fs->extra)->c = c;
+	fs->free_extra = register_free;
+	property_tag_reader(c, 1);
 	form_text(&fs->fm, "case_number", _("Case number"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
 	    CODE_CHARS "/:";
 	form_choice(&fs->fm, "category", _("Category"), categories, PROP_CATEGORIES);

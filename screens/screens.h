@@ -47,6 +47,16 @@ struct screen *screen_property_inventory_new(struct console *c, const char *loca
 /* Writes the SVG and PNG label of an item (item set) or of a case into DATA/exports/ and
  * says where on the message line; CST_OK or the error it showed. */
 int screen_property_label(struct console *c, const char *item, const char *case_number);
+/*
+ * A tag field filled by the readers (screens/property-tag.c): the UHF reader inventories
+ * while such a form is open (on 1, off 0); a UHF read or a 13.56 MHz tap puts the tag into
+ * the field "tag" when it differs from the last one put there (last: PROP_TAG_MAX + 1 bytes,
+ * the caller's), so that a tag read again and again does not undo the clerk's editing.
+ */
+void property_tag_reader(struct console *c, int on);
+int property_tag_read(struct console *c, struct ui_form *fm, const struct dev_event *ev,
+    char *last, size_t size);
+
 /* Writes the chain of custody of an item or a case as text, HTML and CSV into exports/. */
 int screen_property_history_export(struct console *c, const char *item,
     const char *case_number);
@@ -59,6 +69,10 @@ int screen_property_history_export(struct console *c, const char *item,
 typedef int dialog_form_fn(void *arg, struct console *c, struct ui_form *fm);
 struct screen *dialog_form_new(const char *title, struct ui_form *fm, dialog_form_fn *ok,
     void *arg);
+/* A device event while the form dialog s is on top goes to fn (1 when it used it). */
+typedef int dialog_device_fn(void *arg, struct console *c, struct ui_form *fm,
+    const struct dev_event *ev);
+void dialog_form_on_device(struct screen *s, dialog_device_fn *fn);
 typedef void dialog_confirm_fn(void *arg, struct console *c, int yes);
 struct screen *dialog_confirm_new(const char *title, const char *text, dialog_confirm_fn *fn,
     void *arg);

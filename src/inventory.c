@@ -244,10 +244,22 @@ inventory_counts(const struct inventory *inv, struct inventory_counts *c)
 	*c = inv->c;
 }
 
+/* The report's rows in keys (local 0: what the journal's hash is over) or in the reader's
+ * language (local 1: the translated result and status, for the export). */
 static void
-row(struct buf *b, const char *result, const struct inv_item *it, const char *tag)
+row(struct buf *b, int local, const char *result, const struct inv_item *it, const char *tag)
 {
-	buf_add(b, result);
+	static const struct { const char *key, *label; } results[] = {
+		{ "missing", N_("Missing") }, { "unexpected", N_("Unexpected") },
+		{ "unknown", N_("Unknown tags") }, { "untagged", N_("Untagged") },
+		{ "seen", N_("Seen") },
+	};
+	size_t i;
+
+	for (i = 0; local && i < sizeof results / sizeof results[0]; i++)
+		if (strcmp(results[i].key, result) == 0)
+			result = _(results[i].label);
+	buf_csv(b, result);
 	buf_add(b, ",");
 	buf_csv(b, it ? it->code : "");
 	buf_add(b, ",");
@@ -257,29 +269,61 @@ row(struct buf *b, const char *result, const struct inv_item *it, const char *ta
 	buf_add(b, ",");
 	buf_csv(b, it ? it->location : "");
 	buf_add(b, ",");
-	buf_add(b, it ? it->status : "");
+	if (local)
+		buf_csv(b, it ? prop_label(it->status) : "");
+	else
+		buf_add(b, it ? it->status : "");
 	buf_add(b, "\r\n");
+}
+
+static void
+report(const struct inventory *inv, int local, struct buf *out)
+{
+	size_t i;
+
+	if (local) {
+		/* A BOM: spreadsheet programs in China read UTF-8 without one as GBK. */
+		buf_add(out, "\xef\xbb\xbf");
+		buf_csv(out, _("Result"));
+		buf_add(out, ",");
+		buf_csv(out, _("Code"));
+		buf_add(out, ",");
+		buf_csv(out, _("Item"));
+		buf_add(out, ",");
+		buf_csv(out, _("Tag"));
+		buf_add(out, ",");
+		buf_csv(out, _("Recorded location"));
+		buf_add(out, ",");
+		buf_csv(out, _("Status"));
+		buf_add(out, "\r\n");
+	} else {
+		buf_add(out, "result,code,item,tag,recorded_at,status\r\n");
+	}
+	for (i = 0; i < inv->nitems; i++)
+		if (inv->items[i].expected && !inv->items[i].seen)
+			row(out, local, "missing", &inv->items[i], NULL);
+	for (i = 0; i < inv->nitems; i++)
+		if (!inv->items[i].expected && inv->items[i].seen)
+			row(out, local, "unexpected", &inv->items[i], NULL);
+	for (i = 0; i < inv->c.unknown; i++)
+		row(out, local, "unknown", NULL, inv->unknown[i]);
+	for (i = 0; i < inv->nuntagged; i++)
+		row(out, local, "untagged", &inv->untagged[i], NULL);
+	for (i = 0; i < inv->nitems; i++)
+		if (inv->items[i].expected && inv->items[i].seen)
+			row(out, local, "seen", &inv->items[i], NULL);
 }
 
 void
 inventory_report_csv(const struct inventory *inv, struct buf *out)
 {
-	size_t i;
+	report(inv, 0, out);
+}
 
-	buf_add(out, "result,code,item,tag,recorded_at,status\r\n");
-	for (i = 0; i < inv->nitems; i++)
-		if (inv->items[i].expected && !inv->items[i].seen)
-			row(out, "missing", &inv->items[i], NULL);
-	for (i = 0; i < inv->nitems; i++)
-		if (!inv->items[i].expected && inv->items[i].seen)
-			row(out, "unexpected", &inv->items[i], NULL);
-	for (i = 0; i < inv->c.unknown; i++)
-		row(out, "unknown", NULL, inv->unknown[i]);
-	for (i = 0; i < inv->nuntagged; i++)
-		row(out, "untagged", &inv->untagged[i], NULL);
-	for (i = 0; i < inv->nitems; i++)
-		if (inv->items[i].expected && inv->items[i].seen)
-			row(out, "seen", &inv->items[i], NULL);
+void
+inventory_report_export(const struct inventory *inv, struct buf *out)
+{
+	report(inv, 1, out);
 }
 
 static void

@@ -61,6 +61,9 @@ int inventory_finish(struct inventory *inv, struct intake *in, char id_out[UUID_
     struct intake_error *err);
 /* result,code,item,tag,recorded_at,status: missing, unexpected, unknown, untagged, seen. */
 void inventory_report_csv(const struct inventory *inv, struct buf *out);
+/* The same rows for people: a UTF-8 BOM, headers, results and statuses in the reader's
+ * language (the recorded hash is over inventory_report_csv's keys, row for row the same). */
+void inventory_report_export(const struct inventory *inv, struct buf *out);
 void inventory_free(struct inventory *inv);
 
 #endif

@@ -169,6 +169,59 @@ svg_qr(struct buf *b, const struct qr *q, const struct label_layout *lay)
 	buf_add(b, "\"/>\n");
 }
 
+/* The width of s in tenths of an em (the same guess as fit_line's). */
+static int
+ems_of(const char *s, size_t n)
+{
+	size_t i = 0;
+	int ems = 0;
+
+	while (i < n && s[i] != '\0')
+		ems += advance(next_cp(s, &i));
+	return ems;
+}
+
+/*
+ * The code is what tells items apart, its last part most of all: it is never cut. When it
+ * does not fit one line at the smallest size it goes on two, split at the '-' nearest the
+ * middle (else the middle), each line as large as the slot and the column allow.
+ */
+static void
+svg_code(struct buf *b, const char *code, int x, int y, int pitch, int width)
+{
+	size_t n = strlen(code), cut = n / 2, i, d, best = 5;
+	int size, a, w1, w2;
+	char *first;
+
+	for (i = 1; i + 1 < n; i++) {
+		d = i + 1 > n / 2 ? i + 1 - n / 2 : n / 2 - (i + 1);
+		if (code[i] == '-' && d < best) {
+			best = d;
+			cut = i + 1;	/* the '-' ends the first line */
+		}
+	}
+	while (cut < n && (code[cut] & 0xc0) == 0x80)
+		cut++;		/* never inside a character */
+	w1 = ems_of(code, cut);
+	w2 = ems_of(code + cut, n - cut);
+	a = w1 > w2 ? w1 : w2;
+	size = pitch * 45 / 100;
+	if (a > 0 && size * a > width * 10)
+		size = width * 10 / a;
+	if (size < 1)
+		size = 1;
+	first = xstrndup(code, cut);
+	buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-family=\"%s\" "
+	    "font-weight=\"bold\"><tspan x=\"%d\">", x, y + (pitch - 21 * size / 10) / 2 +
+	    size * 9 / 10, size,
+	    FONT_FAMILY, x);
+	buf_html(b, first);
+	buf_printf(b, "</tspan><tspan x=\"%d\" dy=\"%d\">", x, size * 11 / 10);
+	buf_html(b, code + cut);
+	buf_add(b, "</tspan></text>\n");
+	free(first);
+}
+
 static void
 svg_text(struct buf *b, const struct label *l, const struct label_layout *lay)
 {
@@ -179,6 +232,13 @@ svg_text(struct buf *b, const struct label *l, const struct label_layout *lay)
 	for (i = 0; i < LABEL_LINES; i++) {
 		if (l->text[i] == NULL || l->text[i][0] == '\0')
 			continue;
+		size = fit_line(l->text[i], base, dots(l->dpi, 15), lay->text_w, &keep);
+		if (i == LABEL_CODE && l->text[i][keep] != '\0') {
+			svg_code(b, l->text[i], lay->text_x, lay->margin + lay->pitch * n,
+			    lay->pitch, lay->text_w);
+			n++;
+			continue;
+		}
 		size = fit_line(l->text[i], base, dots(l->dpi, 15), lay->text_w, &keep);
 		buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" font-family=\"%s\"%s>",
 		    lay->text_x, lay->margin + lay->pitch * n + (lay->pitch + size) / 2 - size / 8,

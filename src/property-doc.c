@@ -160,7 +160,7 @@ text_out(const struct prop_step_list *l, const char *title, struct buf *b)
 		prop_doc_row(&l->v[i], &r);
 		buf_printf(b, "%s  %s  %s\n", r.when, r.code, r.action);
 		if (r.from[0] || r.to[0])
-			buf_printf(b, "    %s %s -> %s\n", _("where:"), r.from[0] ? r.from : "-",
+			buf_printf(b, "    %s %s → %s\n", _("where:"), r.from[0] ? r.from : "-",
 			    r.to[0] ? r.to : "-");
 		if (r.giver[0])
 			buf_printf(b, "    %s %s\n", _("handed over by:"), r.giver);
@@ -219,19 +219,25 @@ csv_out(const struct prop_step_list *l, struct buf *b)
 	size_t i;
 	int c;
 
+	/* A BOM: spreadsheet programs in China read UTF-8 without one as GBK. */
+	buf_add(b, "\xef\xbb\xbf");
 	for (c = 0; c < NCOLS; c++) {
 		buf_add(b, c ? "," : "");
 		buf_csv(b, header(c));
 	}
+	buf_add(b, ",");
+	buf_csv(b, _("Event kind"));
 	buf_add(b, "\r\n");
 	for (i = 0; i < l->n; i++) {
 		prop_doc_row(&l->v[i], &r);
 		cells(&l->v[i], &r, cell, ev);
 		for (c = 0; c < NCOLS; c++) {
 			buf_add(b, c ? "," : "");
-			/* The kind, not its label: a spreadsheet filters on stable keys. */
-			buf_csv(b, c == 2 ? l->v[i].kind : cell[c]);
+			buf_csv(b, cell[c]);
 		}
+		/* The action in words for people, its kind last for a filter on stable keys. */
+		buf_add(b, ",");
+		buf_csv(b, l->v[i].kind);
 		buf_add(b, "\r\n");
 	}
 }

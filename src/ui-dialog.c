@@ -13,6 +13,7 @@ struct form_dialog {
 	const char *title;
 	struct ui_form fm;
 	dialog_form_fn *ok;
+	dialog_device_fn *device;	/* NULL: devices go to the defaults */
 	void *arg;
 	void *owned;		/* freed with the dialog */
 };
@@ -74,10 +75,26 @@ form_dialog_free(struct screen *s)
 	free(d);
 }
 
+static int
+form_dialog_device(struct screen *s, struct console *c, int dev, const struct dev_event *ev)
+{
+	struct form_dialog *d = (struct form_dialog *)s;
+
+	(void)dev;
+	return d->device != NULL && d->device(d->arg, c, &d->fm, ev);
+}
+
 static const struct screen_ops form_dialog_ops = {
 	.title = form_dialog_title, .keys = form_dialog_keys, .draw = form_dialog_draw,
-	.key = form_dialog_key, .free = form_dialog_free, .modal = 1,
+	.key = form_dialog_key, .free = form_dialog_free, .device = form_dialog_device,
+	.modal = 1,
 };
+
+void
+dialog_form_on_device(struct screen *s, dialog_device_fn *fn)
+{
+	((struct form_dialog *)s)->device = fn;
+}
 
 struct screen *
 dialog_form_new(const char *title, struct ui_form *fm, dialog_form_fn *ok, void *arg)

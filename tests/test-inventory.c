@@ -176,6 +176,14 @@ test_shelf(struct intake *in, struct fixture *f)
 	ok(strstr(buf_str(&csv), "unknown,,,300833B2DDD9014000000006") != NULL,
 	    "and the unknown tags");
 	buf_free(&csv);
+	inventory_report_export(inv, &csv);
+	ok(strncmp(buf_str(&csv), "\xef\xbb\xbfResult,Code,", 13) == 0,
+	    "the export: a BOM and headers for people");
+	ok(strstr(buf_str(&csv), "\nMissing,") != NULL &&
+	    strstr(buf_str(&csv), "\nUnexpected,WP-C2-001,") != NULL &&
+	    strstr(buf_str(&csv), "\nUnknown tags,,,300833B2DDD9014000000006") != NULL &&
+	    strstr(buf_str(&csv), "\nmissing,") == NULL, "results in words, not keys");
+	buf_free(&csv);
 
 	ok(inventory_finish(inv, in, id, &e) == CST_OK, "inventory.completed recorded");
 	ok(inventory_finish(inv, in, id, &e) == CST_ERR_ARG, "but only once");

@@ -83,12 +83,13 @@ run_language() {
 	case $lang in
 	zh_CN) L=zh_CN.UTF-8; T_STORED=已入库; T_OUT=已出库; T_BACK=已归还入库; T_APPROVED=已批准处置
 		T_DISPOSED=已处置; T_SAME=交出方和接收方不能是同一人; T_NOLOC="库位 Z/99 不存在"
-		T_NOMOVE=归还入库前不能移库; T_NOAPPROVAL=的处置未经主管审批; T_TAGBOUND=已绑定物品 ;;
+		T_NOMOVE=归还入库前不能移库; T_NOAPPROVAL=的处置未经主管审批; T_TAGBOUND=已绑定物品
+		T_MISSING=缺失; T_UNKNOWN=未知标签; T_SEEN=已见 ;;
 	*) L=en_US.UTF-8; T_STORED=stored; T_OUT="checked out"; T_BACK="returned to storage"
 		T_APPROVED="disposal approved"; T_DISPOSED="disposed of"
 		T_SAME="must be two different people"; T_NOLOC="there is no location Z/99"
 		T_NOMOVE="it cannot be moved"; T_NOAPPROVAL="has no supervisor's approval"
-		T_TAGBOUND="is bound to item" ;;
+		T_TAGBOUND="is bound to item"; T_MISSING=Missing; T_UNKNOWN="Unknown tags"; T_SEEN=Seen ;;
 	esac
 	d=$(make_terminal "$lang")
 	start_sim "$d"
@@ -174,7 +175,7 @@ run_language() {
 		sed 's/^  //' | tr '\n' '|')
 	ok $([ "$steps" = "$T_STORED|$T_OUT|$T_BACK|$T_APPROVED|$T_DISPOSED|" ]; echo $?) \
 		"the exported chain of custody has every step in order ($steps)"
-	ok $([ "$(tail -n +2 "$x.csv" | cut -d, -f3 | tr '\r\n' '  ' | tr -s ' ')" = \
+	ok $([ "$(tail -n +2 "$x.csv" | tr -d '\r' | awk -F, '{ print $NF }' | tr '\n' ' ')" = \
 		"item.registered item.stored item.checked_out item.returned disposal.approved \
 item.disposed " ]; echo $?) \
 		"the CSV has one row per event"
@@ -230,8 +231,8 @@ item.disposed " ]; echo $?) \
 		"after F2 the screen keeps the recorded counts"
 	keys F4; settle
 	f=$(ls "$d"/exports/inventory-A-01-*.csv 2>/dev/null | head -1)
-	ok $([ -n "$f" ] && [ "$(grep -c '^missing,' "$f")" = 1 ] &&
-		[ "$(grep -c '^unknown,' "$f")" = 2 ] && [ "$(grep -c '^seen,' "$f")" = 3 ]; echo $?) \
+	ok $([ -n "$f" ] && [ "$(grep -c "^$T_MISSING," "$f")" = 1 ] &&
+		[ "$(grep -c "^$T_UNKNOWN," "$f")" = 2 ] && [ "$(grep -c "^$T_SEEN," "$f")" = 3 ]; echo $?) \
 		"the report exported as CSV with every row"
 	sim "uhf clear"
 	keys Escape; settle

@@ -453,6 +453,12 @@ test_history(struct intake *in, const char *id)
 	ok(prop_doc_case(in->j, "A2026001", PROP_DOC_CSV, &b, &e.em) == CST_OK &&
 	    strstr(buf_str(&b), "WP-A2026001-002") != NULL &&
 	    strstr(buf_str(&b), "item.disposed") != NULL, "csv of the case: every item");
+	ok(strncmp(buf_str(&b), "\xef\xbb\xbfTime,", 8) == 0 &&
+	    strstr(buf_str(&b), ",Event hash,Event kind\r\n") != NULL,
+	    "csv: a BOM, headers in words, the event kind last");
+	ok(strstr(buf_str(&b), ",item.disposed,") == NULL &&
+	    strstr(buf_str(&b), ",item.disposed\r\n") != NULL,
+	    "csv: the action in words, its kind only in the last column");
 	buf_free(&b);
 }
 

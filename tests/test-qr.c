@@ -325,6 +325,52 @@ test_svg(void)
 	buf_free(&b);
 }
 
+/* The text of the SVG element that holds needle's start, its tags taken out. */
+static void
+svg_text_of(const char *svg, const char *needle, char *out, size_t size)
+{
+	const char *p = strstr(svg, needle), *start, *end;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (p == NULL || (start = strstr(svg, "font-weight=\"bold\"")) == NULL ||
+	    (end = strstr(start, "</text>")) == NULL)
+		return;
+	for (p = strchr(start, '>') + 1; p < end && n + 1 < size; p++) {
+		if (*p == '<') {
+			p = strchr(p, '>');
+			continue;
+		}
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
+static void
+test_code_whole(void)
+{
+	static const char *const codes[] = { "WP-A1101052026120001-001",
+	    "WP-A110105202612000100000000000000000001-12345", "WP-X-1" };
+	struct buf b = { NULL, 0, 0 };
+	char got[512], msg[200];
+	struct errmsg em;
+	struct label l;
+	size_t i;
+	int dpi;
+
+	for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
+		for (dpi = 203; dpi <= 300; dpi += 97) {
+			l = sample_label(codes[i], dpi);
+			b.len = 0;
+			ok(label_svg(&l, &b, &em) == CST_OK, em.text);
+			svg_text_of(b.p ? b.p : "", "WP-", got, sizeof got);
+			snprintf(msg, sizeof msg, "the label shows the code %s whole at %d dpi (\"%s\")",
+			    codes[i], dpi, got);
+			ok(strcmp(got, codes[i]) == 0, msg);
+		}
+	buf_free(&b);
+}
+
 static void
 test_refusals(void)
 {
@@ -499,6 +545,7 @@ main(void)
 	test_render();
 	test_png();
 	test_svg();
+	test_code_whole();
 	test_refusals();
 	test_atomic();
 	test_command();
