@@ -10,4 +10,5 @@
     "Recorded location": "登记库位",
     "Event kind": "事件类型",
     "The UHF reader is not connected: type the tag, or hold it to the 13.56 MHz reader.": "超高频读写器未连接：请输入标签，或将标签放到 13.56 MHz 读卡器上。",
+    "Fill in %s.": "请填写%s。",
 }

@@ -99,8 +99,9 @@ fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcar
 	card_date(card->birth, date);
 	form_set(fm, "birth_date", date);
 	form_set(fm, "address", card->address);
+	card_date(card->valid_to, date);	/* a date as dates are written; 长期 as it is */
 	console_say(c, UI_OK, _("Read from the ID card of %s (valid until %s). Check the "
-	    "fields, fill in the case, then F2."), card->name, card->valid_to);
+	    "fields, fill in the case, then F2."), card->name, date[0] ? date : card->valid_to);
 }
 
 static int

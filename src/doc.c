@@ -135,7 +135,7 @@ render_one_search(const struct json *s, int n, struct buf *b)
 		const char *to = json_get_str(it, "to");
 		char text[2 * IN_TEXT_MAX];
 
-		snprintf(text, sizeof text, "%s %s%s -> %s", json_get_str(it, "description"),
+		snprintf(text, sizeof text, "%s %s%s → %s", json_get_str(it, "description"),
 		    json_get_str(it, "quantity"), json_get_str(it, "unit"),
 		    to && strcmp(to, "property") == 0 ? _("case property") : _("belongings"));
 		line(b, i == 0 ? _("Items found") : "", text);

@@ -21,18 +21,14 @@ start() {	# start LANG DATA-DIR COLS ROWS
 
 cursor() { tmux -L $sock display -p -t t '#{cursor_flag} #{cursor_x} #{cursor_y}'; }
 
-# where TEXT: "x y" of the first column after TEXT on the screen (display columns).
+# where TEXT: "x y" of the first column after TEXT on the screen (display columns, wc -L).
 where() {
-	screen | python3 -c '
-import sys, unicodedata
-t = sys.argv[1]
-for y, line in enumerate(sys.stdin.read().split("\n")):
-    i = line.find(t)
-    if i >= 0:
-        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line[:i + len(t)])
-        print(w, y)
-        break
-' "$1"
+	screen | grep -n -F -- "$1" | head -1 | {
+		IFS= read -r l || return
+		pre=${l#*:}
+		pre=${pre%%"$1"*}
+		echo "$(printf '%s%s' "$pre" "$1" | LC_ALL=C.UTF-8 wc -L) $((${l%%:*} - 1))"
+	}
 }
 
 # at TEXT WHAT: the cursor shows, right after TEXT.
