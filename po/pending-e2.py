@@ -11,4 +11,10 @@
     "Event kind": "事件类型",
     "The UHF reader is not connected: type the tag, or hold it to the 13.56 MHz reader.": "超高频读写器未连接：请输入标签，或将标签放到 13.56 MHz 读卡器上。",
     "Fill in %s.": "请填写%s。",
+    "S store  T transfer  W owner  A approve  D dispose  G tag  P label  X export  F1 help": "S 入库  T 移交  W 发还  A 批准处置  D 处置  G 绑定标签  P 打印标签  X 导出  F1 帮助",
+    "M move  O out  T transfer  W owner  A approve  D dispose  G tag  P label  X export  F1 help": "M 移库  O 出库  T 移交  W 发还  A 批准处置  D 处置  G 绑定标签  P 打印标签  X 导出  F1 帮助",
+    "R return  G tag  P label  X export  F1 help": "R 归还入库  G 绑定标签  P 打印标签  X 导出  F1 帮助",
+    "P label  X export  F1 help": "P 打印标签  X 导出  F1 帮助",
+    "Steps %s  PgUp/PgDn scroll  Esc back": "环节 %s  PgUp/PgDn 翻页  Esc 返回",
+    "New red alert: %1$s: %2$s": "新的红色预警：%1$s：%2$s",
 }

@@ -240,6 +240,7 @@ screen_home_new(struct console *c)
 	h->table.row_style = home_row_style;
 	h->table.arg = h;
 	h->table.empty = _("Nobody is in the area.");
+	h->table.fit = 1;	/* widths from the rows: the band id stays whole at 80 columns */
 	home_load(h, c);
 	return &h->base;
 }

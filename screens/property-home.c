@@ -139,10 +139,10 @@ static const char *
 phome_keys(struct screen *s)
 {
 	return ((struct phome *)s)->items_mode ?
-	    _("Enter open  N register  P case label  X case history  / find  Esc locations  "
+	    _("Enter open  N register  P case label  X history  / find  Esc locations  "
 	    "F10 log out") :
-	    _("Enter items  N register  V from intake  C new location  I inventory  / find  "
-	    "F1 help  F10 log out");
+	    _("Enter open  N register  V intake  C location  I inventory  / find  F1 help  "
+	    "F10 log out");
 }
 
 static void

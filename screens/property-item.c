@@ -98,9 +98,19 @@ item_title(struct screen *s)
 static const char *
 item_keys(struct screen *s)
 {
-	(void)s;
-	return _("S store M move O check out R return T transfer W to owner A approve "
-	    "D dispose G tag P label X export F1 help");
+	const char *st = ((struct item_screen *)s)->it.status;
+
+	/* The acts the item's state allows, so that the line fits 80 columns (every key
+	 * still works, and says why not when it cannot). */
+	if (strcmp(st, "registered") == 0)
+		return _("S store  T transfer  W owner  A approve  D dispose  G tag  P label  "
+		    "X export  F1 help");
+	if (strcmp(st, "stored") == 0)
+		return _("M move  O out  T transfer  W owner  A approve  D dispose  G tag  P label  "
+		    "X export  F1 help");
+	if (strcmp(st, "checked_out") == 0)
+		return _("R return  G tag  P label  X export  F1 help");
+	return _("P label  X export  F1 help");
 }
 
 /* The record, one "label: value" a line, beside the code. */

@@ -6,12 +6,14 @@
 #include "doc.h"
 #include "form-screen.h"
 #include "i18n.h"
+#include "text.h"
 #include "xmalloc.h"
 
 struct view {
 	struct screen base;
 	char title[160];
 	char keys[256];
+	char keys_short[128];		/* the visit's keys for a narrow window */
 	struct buf text;
 	int top, page;
 	char visit_id[UUID_LEN + 1];
@@ -38,7 +40,11 @@ view_title(struct screen *s)
 static const char *
 view_keys(struct screen *s)
 {
-	return ((struct view *)s)->keys;
+	struct view *v = (struct view *)s;
+	int rows, cols;
+
+	ui_size(&rows, &cols);
+	return v->keys_short[0] != '\0' && text_width(v->keys) > cols ? v->keys_short : v->keys;
 }
 
 static void
@@ -87,7 +93,9 @@ visit_load(struct view *v, struct console *c)
 {
 	struct visit vi;
 	struct errmsg em;
-	char line[512], steps[200];
+	char line[512], steps[200], digits[32];
+	const char *p;
+	size_t n;
 
 	buf_free(&v->text);
 	if (visit_get(c->in.j, v->visit_id, &vi, &em) != CST_OK) {
@@ -101,6 +109,15 @@ visit_load(struct view *v, struct console *c)
 	snprintf(v->title, sizeof v->title, _("Visit of %s"), vi.name);
 	screen_step_keys(c->room, 0, steps, sizeof steps);
 	snprintf(v->keys, sizeof v->keys, _("%sPgUp/PgDn scroll  Esc back"), steps);
+	/* At 80 columns the steps' names do not fit: their digits then (F1 on home names them). */
+	for (p = screen_room_steps(c->room), n = 0; *p && n + 2 < sizeof digits; p++)
+		if (*p != '1') {
+			digits[n++] = *p;
+			digits[n++] = ' ';
+		}
+	digits[n > 0 ? n - 1 : 0] = '\0';
+	snprintf(v->keys_short, sizeof v->keys_short, n > 0 ? _("Steps %s  PgUp/PgDn scroll  "
+	    "Esc back") : "%sPgUp/PgDn scroll  Esc back", digits);
 }
 
 static enum ui_result

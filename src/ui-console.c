@@ -188,8 +188,19 @@ draw_keys(struct console *c)
 {
 	const char *keys = c->top && c->top->ops->keys ? c->top->ops->keys(c->top) : NULL;
 
+	char tight[512];
+	size_t i, n = 0;
+
 	if (keys == NULL)
 		keys = _("F1 help  F2 save  Tab next  Esc back  F10 leave");
+	/* In a narrow window the keys close up (one space between them) before any is cut. */
+	if (text_width(keys) > c->cols) {
+		for (i = 0; keys[i] != '\0' && n + 1 < sizeof tight; i++)
+			if (!(keys[i] == ' ' && keys[i + 1] == ' '))
+				tight[n++] = keys[i];
+		tight[n] = '\0';
+		keys = tight;
+	}
 	ui_put(c->rows - 1, 0, c->cols, keys, UI_BAR, 1);
 }
 

@@ -228,16 +228,8 @@ void
 screen_show_error(struct console *c, struct ui_form *fm, const struct intake_error *e)
 {
 	struct ui_field *f = fm != NULL && e->field != NULL ? form_field(fm, e->field) : NULL;
-	char named[UI_ERROR_MAX];
 
-	/* "required" alone does not say which field: name it by its label. */
-	if (f != NULL && strcmp(e->em.text, _("required")) == 0 && f->label != NULL) {
-		snprintf(named, sizeof named, _("Fill in %s."), f->label);
-		form_error(fm, e->field, named);
-		console_say(c, UI_ERROR, "%s", named);
-		return;
-	}
 	if (f != NULL)
-		form_error(fm, e->field, e->em.text);
-	console_say(c, UI_ERROR, "%s", e->em.text);
+		form_error(fm, e->field, e->em.text);	/* "required" becomes "Fill in Name." */
+	console_say(c, UI_ERROR, "%s", f != NULL ? f->error : e->em.text);
 }

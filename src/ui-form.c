@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -191,7 +192,11 @@ form_error(struct ui_form *fm, const char *key, const char *msg)
 
 	if (f == NULL)
 		return;
-	snprintf(f->error, sizeof f->error, "%s", msg);
+	/* "required" alone does not say which field: name it by its label. */
+	if (strcmp(msg, _("required")) == 0 && f->label != NULL)
+		snprintf(f->error, sizeof f->error, _("Fill in %s."), f->label);
+	else
+		snprintf(f->error, sizeof f->error, "%s", msg);
 	form_focus(fm, key);
 }
 
