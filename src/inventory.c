@@ -279,22 +279,17 @@ row(struct buf *b, int local, const char *result, const struct inv_item *it, con
 static void
 report(const struct inventory *inv, int local, struct buf *out)
 {
+	static const char *const heads[] = { N_("Result"), N_("Code"), N_("Item"), N_("Tag"),
+	    N_("Recorded location"), N_("Status") };
 	size_t i;
 
 	if (local) {
 		/* A BOM: spreadsheet programs in China read UTF-8 without one as GBK. */
 		buf_add(out, "\xef\xbb\xbf");
-		buf_csv(out, _("Result"));
-		buf_add(out, ",");
-		buf_csv(out, _("Code"));
-		buf_add(out, ",");
-		buf_csv(out, _("Item"));
-		buf_add(out, ",");
-		buf_csv(out, _("Tag"));
-		buf_add(out, ",");
-		buf_csv(out, _("Recorded location"));
-		buf_add(out, ",");
-		buf_csv(out, _("Status"));
+		for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+			buf_add(out, i ? "," : "");
+			buf_csv(out, _(heads[i]));
+		}
 		buf_add(out, "\r\n");
 	} else {
 		buf_add(out, "result,code,item,tag,recorded_at,status\r\n");

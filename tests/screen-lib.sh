@@ -45,3 +45,56 @@ idnum() {	# the 18-character number for 17 digits (GB 11643 check character)
 	done
 	printf '%s%s\n' "$1" "$(printf '10X98765432' | cut -c$((sum % 11 + 1)))"
 }
+
+# ---- helpers of the tests that drive devices (a test sets bin, simbin, localedir, lang, d) ----
+
+# tr_ MSGID: what the console shows for a message in $lang (the English while untranslated).
+tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
+
+# start_console SOCKET LANG DATA-DIR COLS ROWS: the console in a detached tmux, on a fixed clock.
+start_console() {
+	sock=$1
+	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$4" -y "$5" \
+		"env LANG=$2 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $3; sleep 30"
+	tmux -L $sock set-option -t t status off >/dev/null
+}
+
+# start_sim DATA-DIR: custody-sim with its links in DATA-DIR/dev; sim CMD talks to it ($d).
+start_sim() {
+	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
+	simpids="$simpids $!"
+	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+sim() { printf '%s\n' "$1" > "$d/sim"; }
+
+# wait_journal KIND PATTERN: up to 10 s for an event of KIND matching PATTERN in $d.
+wait_journal() {
+	i=0
+	while [ $i -lt 100 ]; do
+		"$bin" log --data "$d" --kind "$1" | grep -q -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# register_person BAND [AT-SIGNING [AT-VISIT]]: 张三丰 registered through the form with BAND tapped and
+# docked, signed, back on the home screen (the tests/screens/LANG.txt words); AT-SIGNING, a
+# command, runs on the signing screen, AT-VISIT on the visit it opens.
+register_person() {
+	good=$(idnum 11010519800101001)
+	keys 1; expect "$T_REGISTER" "the registration form"
+	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
+	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
+	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	keys Tab Tab; sim "em4100 tap $1"
+	expect "$1" "the band tapped fills the band field"
+	sim "dock present 1 $1"; settle
+	keys F2
+	expect "$T_SIGN" "the registration goes to signing"
+	[ -z "$2" ] || eval "$2"
+	type_text 张三丰; keys Enter
+	expect "$T_VISIT" "the visit opens after signing"
+	[ -z "$3" ] || eval "$3"
+	keys Escape; expect "$T_HOME" "back home"; expect "张三丰" "the person is in the area list"
+}

@@ -19,14 +19,7 @@ trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; tmux -L
 
 BAND=00000B0001
 not() { [ "$1" -ne 0 ]; echo $?; }
-tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
 
-start() {	# start SOCKET LANG DATA-DIR
-	sock=$1
-	tmux -L $sock -u -f /dev/null new-session -d -s t -x 80 -y 24 \
-		"env LANG=$2 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $3; sleep 30"
-	tmux -L $sock set-option -t t status off >/dev/null
-}
 
 make_terminal() {	# make_terminal DIR ROOM
 	d=$1
@@ -42,12 +35,6 @@ make_terminal() {	# make_terminal DIR ROOM
 	} > "$d/custody.conf"
 }
 
-start_sim() {
-	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
-	simpids="$simpids $!"
-	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-}
-sim() { printf '%s\n' "$1" > "$d/sim"; }
 
 # The key line, spaces closed up (a narrow window closes them up) and trailing ones dropped.
 last_row() { screen | sed -n 24p | tr -s ' ' | sed 's/ *$//; s/^ *//'; }
@@ -65,7 +52,7 @@ status_whole() {
 }
 
 intake_screens() {
-	start "$base_sock-$lang" "$L" "$d"
+	start_console "$base_sock-$lang" "$L" "$d" 80 24
 	expect "$T_LOGIN" "the login screen at 80x24"
 	keyline "Tab next field  Enter log in  F10 quit" "login"
 	login c1 wrong-password
@@ -93,22 +80,10 @@ intake_screens() {
 	screen | grep -qF "20350601"; ok $(not $?) "not as 20350601"
 	keys Escape; settle
 
-	# A whole registration, as tests/test-screens.sh does it.
-	good=$(idnum 11010519800101001)
-	keys 1; expect "$T_REGISTER" "the registration form again"
-	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
-	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
-	keys Tab Tab; sim "em4100 tap $BAND"
-	expect "$BAND" "the band tapped fills the band field"
-	sim "dock present 1 $BAND"; settle
-	keys F2
-	expect "$T_SIGN" "the registration goes to signing"
-	keyline "F2/Enter sign  PgUp/PgDn read  Esc not now" "signing"
-	type_text 张三丰; keys Enter
-	expect "$T_VISIT" "the visit opens after signing"
-	ok $([ "$(last_row)" = "$(squeeze "$(tr_ "Steps %s  PgUp/PgDn scroll  Esc back" | sed 's/%s/2 3 4 5 6 7/')")" ]; echo $?) "the visit's key line names the steps by digit at 80 columns"
-	keys Escape; expect "$T_HOME" "back home"; expect "张三丰" "the person is in the area list"
+	# A whole registration: the signing's and the visit's key lines on the way.
+	register_person $BAND 'keyline "F2/Enter sign  PgUp/PgDn read  Esc not now" signing' \
+		'ok $([ "$(last_row)" = "$(squeeze "$(tr_ "Steps %s  PgUp/PgDn scroll  Esc back" |
+		sed "s/%s/2 3 4 5 6 7/")")" ]; echo $?) "the visit names the steps by digit at 80 columns"'
 	screen | grep -F 张三丰 | grep -qF "$BAND"; ok $? "the band id is whole in the area list"
 
 	for step in 2 3 4 5 6 7; do
@@ -142,7 +117,7 @@ intake_screens() {
 }
 
 property_screens() {
-	start "$base_sock-$lang-p" "$L" "$d"
+	start_console "$base_sock-$lang-p" "$L" "$d" 80 24
 	expect "$T_LOGIN" "the property terminal's login"
 	login k1 keeper-pass-1
 	expect "赵库" "the keeper is logged in"

@@ -21,14 +21,7 @@ BAND=00000B0001
 STRAY=00000B0999
 
 not() { [ "$1" -ne 0 ]; echo $?; }
-tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
 
-start() {	# start LANG DATA-DIR COLS ROWS
-	sock=$base_sock-$lang
-	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$3" -y "$4" \
-		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
-	tmux -L $sock set-option -t t status off >/dev/null
-}
 
 make_terminal() {
 	d=$top/$1
@@ -47,40 +40,10 @@ make_terminal() {
 	echo "$d"
 }
 
-start_sim() {
-	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
-	simpids="$simpids $!"
-	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-}
-sim() { printf '%s\n' "$1" > "$d/sim"; }
 
-wait_journal() {	# wait_journal KIND PATTERN: up to 10 s
-	i=0
-	while [ $i -lt 100 ]; do
-		"$bin" log --data "$d" --kind "$1" | grep -q -- "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 row_of() { screen | grep -F -- "$1" | head -1; }
 msg_line() { screen | tail -2 | head -1; }
 
-register() {
-	good=$(idnum 11010519800101001)
-	keys 1; expect "$T_REGISTER" "the registration form"
-	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
-	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
-	keys Tab Tab; sim "em4100 tap $BAND"
-	expect "$BAND" "the band tapped fills the band field"
-	sim "dock present 1 $BAND"; settle
-	keys F2
-	expect "$T_SIGN" "the registration goes to signing"
-	type_text 张三丰; keys Enter
-	expect "$T_VISIT" "the visit opens after signing"
-	keys Escape; expect "张三丰" "the person is in the area list"
-}
 
 run_language() {
 	lang=$1
@@ -101,11 +64,11 @@ run_language() {
 	d=$(make_terminal "$lang")
 
 	start_sim "$d"
-	start "$L" "$d" 120 30
+	start_console $base_sock-$lang "$L" "$d" 120 30
 	expect "$T_LOGIN" "the login screen"
 	login c1 clerk-pass-1
 	expect "$T_HOME" "the home screen"
-	register
+	register_person $BAND
 	keys F10; expect "$T_LOGIN" "the clerk logs out"
 	login s1 super-pass-1
 	expect "$T_HOME" "the supervisor's home screen"

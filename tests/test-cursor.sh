@@ -12,12 +12,6 @@ langs="$*"
 trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; rm -rf "$top"' EXIT
 . "$(dirname "$0")/screen-lib.sh"
 
-start() {	# start LANG DATA-DIR COLS ROWS
-	sock=$base_sock-$lang
-	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$3" -y "$4" \
-		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
-	tmux -L $sock set-option -t t status off >/dev/null
-}
 
 cursor() { tmux -L $sock display -p -t t '#{cursor_flag} #{cursor_x} #{cursor_y}'; }
 
@@ -48,7 +42,7 @@ run_language() {
 	d=$top/$lang
 	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
 	printf 'admin-pass-0\nclerk-pass-1\n' | "$bin" operator add --data "$d" --id c1 --name 李文 --role clerk --by a0 >/dev/null
-	start "$L" "$d" 100 30
+	start_console $base_sock-$lang "$L" "$d" 100 30
 	for size in "100 30" "80 24"; do
 		set -- $size
 		tmux -L $sock resize-window -t t -x "$1" -y "$2"

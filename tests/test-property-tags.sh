@@ -21,14 +21,7 @@ CASE=A1101052026120001
 EPC1=E28000000000000000000A01
 EPC2=E28000000000000000000A02
 
-tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
 
-start() {	# start LANG DATA-DIR COLS ROWS
-	sock=$base_sock-$lang
-	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$3" -y "$4" \
-		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
-	tmux -L $sock set-option -t t status off >/dev/null
-}
 
 make_terminal() {
 	d=$top/$1
@@ -37,12 +30,6 @@ make_terminal() {
 	printf '[device.uhf]\nport = %s/dev/uhf\n' "$d" > "$d/custody.conf"
 	echo "$d"
 }
-start_sim() {
-	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
-	simpids="$simpids $!"
-	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-}
-sim() { printf '%s\n' "$1" > "$d/sim"; }
 count() { "$bin" log --data "$d" --kind "$1" | grep -c . ; }
 
 # The register form up to the tag field: case, category, what, 1 unit, value, from whom.
@@ -67,7 +54,7 @@ run_language() {
 	esac
 	d=$(make_terminal "$lang")
 	start_sim "$d"
-	start "$L" "$d" 100 30
+	start_console $base_sock-$lang "$L" "$d" 100 30
 	sleep 1
 	login k1 keeper-pass-1
 	expect "赵库" "the keeper is logged in"
