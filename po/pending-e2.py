@@ -17,4 +17,6 @@
     "P label  X export  F1 help": "P 打印标签  X 导出  F1 帮助",
     "Steps %s  PgUp/PgDn scroll  Esc back": "环节 %s  PgUp/PgDn 翻页  Esc 返回",
     "New red alert: %1$s: %2$s": "新的红色预警：%1$s：%2$s",
+    "Enter open  N register  P case label  X history  / find  Esc locations  F10 log out": "回车 打开  N 登记  P 案件标签  X 流转记录  / 查找  Esc 库位列表  F10 退出登录",
+    "Enter open  N register  V intake  C location  I inventory  / find  F1 help  F10 log out": "回车 打开  N 登记  V 办案区转入  C 新建库位  I 盘点  / 查找  F1 帮助  F10 退出登录",
 }

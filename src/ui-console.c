@@ -145,21 +145,29 @@ console_logout(struct console *c)
 
 /* ---- drawing ---- */
 
-/* 1 when the sync part is an alarm (a refused push, a heal): the whole line turns red. */
+/*
+ * 1 when the sync part is an alarm (a refused push, a heal): the whole line turns red. The
+ * more compact, the less is said: 1 folds the devices into a count, 2 drops the program's
+ * name and the role, 3 the room; the devices and the sync mark always stay whole.
+ */
 static int
 status_text(struct console *c, int compact, char *out, size_t size)
 {
-	char who[160], devs[256], sync[160];
+	char who[160], devs[256], sync[160], room[160] = "";
 	int alarm;
 
-	if (c->logged_in)
+	if (c->logged_in && compact < 2)
 		snprintf(who, sizeof who, "%s(%s)", c->op.name, role_label(c->op.role));
+	else if (c->logged_in)
+		snprintf(who, sizeof who, "%s", c->op.name);
 	else
 		snprintf(who, sizeof who, "%s", _("not logged in"));
-	console_devices_status(c, compact, devs, sizeof devs);
+	if (compact < 3)
+		snprintf(room, sizeof room, " │ %s", room_label(c->room));
+	console_devices_status(c, compact > 0, devs, sizeof devs);
 	alarm = console_sync_status(c, sync, sizeof sync);
-	snprintf(out, size, " custody │ %s%s │ %s │ %s │ %s%s%s", c->t->name,
-	    journal_stopped(c->in.j) ? _(" │ JOURNAL STOPPED") : "", room_label(c->room), who,
+	snprintf(out, size, "%s%s%s%s │ %s │ %s%s%s", compact < 2 ? " custody │ " : " ",
+	    c->t->name, journal_stopped(c->in.j) ? _(" │ JOURNAL STOPPED") : "", room, who,
 	    devs, sync[0] ? " │ " : "", sync);
 	return alarm || journal_stopped(c->in.j);
 }
@@ -169,15 +177,15 @@ static void
 draw_status(struct console *c)
 {
 	char left[800], right[64];
-	int room;
+	int room, level;
 
 	when_format_minute(clock_now_ms(), right);
 	room = c->cols - text_width(right) - 2;
 	enum ui_style st;
 
 	st = status_text(c, 0, left, sizeof left) ? UI_ALARM : UI_BAR;
-	if (text_width(left) > room)
-		status_text(c, 1, left, sizeof left);
+	for (level = 1; level <= 3 && text_width(left) > room; level++)
+		status_text(c, level, left, sizeof left);
 	ui_put(0, 0, c->cols, "", st, 1);
 	ui_put(0, 0, room > 0 ? room : 0, left, st, 1);
 	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, st, 1);

@@ -18,6 +18,7 @@ trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; tmux -L
 . "$(dirname "$0")/screen-lib.sh"
 
 BAND=00000B0001
+DEVICES=6	# configured and connected: the mark "devices 6✓"
 not() { [ "$1" -ne 0 ]; echo $?; }
 
 
@@ -45,10 +46,13 @@ keyline() {
 	settle
 	ok $([ "$(last_row)" = "$want" ]; echo $?) "$2: the key line whole (\"$want\" / \"$(last_row)\")"
 }
-# status: the status line ends with the clock, whole.
+# status: the status line ends with the devices' mark and the clock, whole.
 status_whole() {
 	screen | head -1 | grep -qE '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} *$'
 	ok $? "$1: the status line's clock is whole"
+	marks=$(tr_ "%sdevices %d✓" | sed "s/%s//; s/%d/$DEVICES/")
+	screen | head -1 | grep -qF "$marks"
+	ok $? "$1: the devices' mark is whole (\"$marks\")"
 }
 
 intake_screens() {
