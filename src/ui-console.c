@@ -147,8 +147,8 @@ console_logout(struct console *c)
 
 /*
  * 1 when the sync part is an alarm (a refused push, a heal): the whole line turns red. The
- * more compact, the less is said: 1 folds the devices into a count, 2 drops the program's
- * name and the role, 3 the room; the devices and the sync mark always stay whole.
+ * more compact, the less is said: 1 folds the devices into a count, 2 drops the role, 3 the
+ * room, 4 the program's name; the devices and the sync mark always stay whole.
  */
 static int
 status_text(struct console *c, int compact, char *out, size_t size)
@@ -166,7 +166,7 @@ status_text(struct console *c, int compact, char *out, size_t size)
 		snprintf(room, sizeof room, " │ %s", room_label(c->room));
 	console_devices_status(c, compact > 0, devs, sizeof devs);
 	alarm = console_sync_status(c, sync, sizeof sync);
-	snprintf(out, size, "%s%s%s%s │ %s │ %s%s%s", compact < 2 ? " custody │ " : " ",
+	snprintf(out, size, "%s%s%s%s │ %s │ %s%s%s", compact < 4 ? " custody │ " : " ",
 	    c->t->name, journal_stopped(c->in.j) ? _(" │ JOURNAL STOPPED") : "", room, who,
 	    devs, sync[0] ? " │ " : "", sync);
 	return alarm || journal_stopped(c->in.j);
@@ -184,7 +184,7 @@ draw_status(struct console *c)
 	enum ui_style st;
 
 	st = status_text(c, 0, left, sizeof left) ? UI_ALARM : UI_BAR;
-	for (level = 1; level <= 3 && text_width(left) > room; level++)
+	for (level = 1; level <= 4 && text_width(left) > room; level++)
 		status_text(c, level, left, sizeof left);
 	ui_put(0, 0, c->cols, "", st, 1);
 	ui_put(0, 0, room > 0 ? room : 0, left, st, 1);
