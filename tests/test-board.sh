@@ -22,17 +22,6 @@ BAND=00000B0001
 
 not() { [ "$1" -ne 0 ]; echo $?; }
 
-# What the console shows for a message: its translation when the catalog has one, so the test
-# holds before and after the translators' work.
-tr_() { LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=$localedir gettext custody "$1"; }
-
-start() {	# start LANG DATA-DIR COLS ROWS
-	sock=$base_sock-$lang
-	tmux -L $sock -u -f /dev/null new-session -d -s t -x "$3" -y "$4" \
-		"env LANG=$1 LC_ALL= LANGUAGE= TERM=screen-256color CUSTODY_TEST_CLOCK_MS=1795000000000 $bin run --data $2; sleep 30"
-	tmux -L $sock set-option -t t status off >/dev/null
-}
-
 make_terminal() {
 	d=$top/$1
 	printf 'admin-pass-0\n' | "$bin" init --data "$d" --terminal t1 --room intake --admin a0 --admin-name 管理员 >/dev/null
@@ -51,44 +40,12 @@ make_terminal() {
 	echo "$d"
 }
 
-start_sim() {
-	"$simbin" --links "$1/dev" --control "$1/sim" </dev/null >/dev/null 2>"$1/sim.err" &
-	simpids="$simpids $!"
-	i=0; while [ ! -p "$1/sim" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-}
-sim() { printf '%s\n' "$1" > "$d/sim"; }
 
 journal_has() { "$bin" log --data "$1" --kind "$2" | grep -c . ; }
-# wait_journal KIND PATTERN: up to 5 s for an event of KIND matching PATTERN.
-wait_journal() {
-	i=0
-	while [ $i -lt 50 ]; do
-		"$bin" log --data "$d" --kind "$1" | grep -q -- "$2" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # The board's line of a person.
 row_of() { screen | grep -F -- "$1" | head -1; }
 
-# Registration through the form, as tests/test-screens.sh does it (there is no faster path).
-register() {
-	good=$(idnum 11010519800101001)
-	keys 1; expect "$T_REGISTER" "the registration form"
-	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
-	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
-	keys Tab Tab; sim "em4100 tap $BAND"
-	expect "$BAND" "the band tapped fills the band field"
-	sim "dock present 1 $BAND"; settle
-	keys F2
-	expect "$T_SIGN" "the registration goes to signing"
-	type_text 张三丰; keys Enter
-	expect "$T_VISIT" "the visit opens after signing"
-	keys Escape; expect "张三丰" "the person is in the area list"
-}
 
 run_language() {
 	lang=$1
@@ -110,11 +67,11 @@ run_language() {
 	d=$(make_terminal "$lang")
 
 	start_sim "$d"
-	start "$L" "$d" 120 30
+	start_console $base_sock-$lang "$L" "$d" 120 30
 	expect "$T_LOGIN" "the login screen"
 	login c1 clerk-pass-1
 	expect "$T_HOME" "the home screen"
-	register
+	register_person $BAND
 
 	# A clerk has no B on the key line and is refused the board.
 	screen | tail -1 | grep -qF "$B_KEY"
