@@ -52,6 +52,8 @@ register_save(struct form_screen *fs, struct console *c)
 	struct intake_error e;
 
 	read_form(&fs->fm, &r);
+	if (form_overflowed(&fs->fm) != NULL)
+		return;	/* the field says what did not fit; nothing is saved cut */
 	if (r.entry_ts < 0) {
 		form_error(&fs->fm, "entry_ts", _("write it as YYYY-MM-DD HH:MM"));
 		return;

@@ -13,6 +13,8 @@ struct screen *screen_register_new(struct console *c);
 struct screen *screen_visit_new(struct console *c, const char *visit);
 /* Whether s is the visit screen of visit. */
 int screen_shows_visit(const struct screen *s, const char *visit);
+/* Correcting a field of the registration, approved by a supervisor (screens/correct.c). */
+struct screen *screen_correct_new(struct console *c, const char *visit);
 struct screen *screen_search_new(struct console *c, const char *visit);
 struct screen *screen_belongings_new(struct console *c, const char *visit);
 struct screen *screen_collect_new(struct console *c, const char *visit);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "correct.h"
 #include "doc.h"
 #include "form-screen.h"
 #include "i18n.h"
@@ -82,6 +83,26 @@ view_free(struct screen *s)
 
 /* ---- a visit ---- */
 
+/* "Corrected: name, address" under the person line, when the record was corrected. */
+static void
+corrected_fields(struct view *v, struct console *c)
+{
+	static struct correction cs[64];
+	struct buf names = { NULL, 0, 0 };
+	struct errmsg em;
+	size_t i, n = 0;
+
+	if (correct_list(c->in.j, v->visit_id, cs, 64, &n, &em) != CST_OK)
+		return;
+	for (i = 0; i < n; i++)
+		if (correct_first(cs, n, cs[i].field) == &cs[i])
+			buf_printf(&names, "%s%s", names.len ? _(", ") : "",
+			    correct_field_label(cs[i].field));
+	if (names.len)
+		buf_printf(&v->text, _("Corrected: %s\n"), buf_str(&names));
+	buf_free(&names);
+}
+
 static void
 visit_load(struct view *v, struct console *c)
 {
@@ -95,12 +116,14 @@ visit_load(struct view *v, struct console *c)
 		return;
 	}
 	form_screen_person(&vi, line, sizeof line);
-	buf_printf(&v->text, "%s\n\n", line);
+	buf_printf(&v->text, "%s\n", line);
+	corrected_fields(v, c);
+	buf_add(&v->text, "\n");
 	if (doc_export_text(c->in.j, v->visit_id, &v->text, &em) != CST_OK)
 		buf_add(&v->text, em.text);
 	snprintf(v->title, sizeof v->title, _("Visit of %s"), vi.name);
 	screen_step_keys(c->room, 0, steps, sizeof steps);
-	snprintf(v->keys, sizeof v->keys, _("%sPgUp/PgDn scroll  Esc back"), steps);
+	snprintf(v->keys, sizeof v->keys, _("%sE correct  PgUp/PgDn scroll  Esc back"), steps);
 }
 
 static enum ui_result
@@ -110,6 +133,13 @@ visit_key(struct screen *s, struct console *c, int key)
 
 	if (ui_text_key(&v->top, v->page, key) == UI_HANDLED)
 		return UI_HANDLED;
+	if (key == 'E' || key == 'e') {
+		struct screen *s2 = screen_correct_new(c, v->visit_id);
+
+		if (s2 != NULL)
+			console_push(c, s2);
+		return UI_HANDLED;
+	}
 	if (!UI_IS_FN(key) && key != '1' && screen_step_open(c, key, v->visit_id))
 		return UI_HANDLED;
 	return UI_UNHANDLED;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correct.h"
 #include "crypto.h"
 #include "ethnic.h"
 #include "hex.h"
@@ -77,28 +78,75 @@ sex_label(char sex)
 	return sex == 'M' ? _("male") : sex == 'F' ? _("female") : "";
 }
 
+/* A recorded value as the document shows it (sex and ethnicity by name). */
 static void
-render_registration(const struct visit *v, struct buf *b)
+shown_value(const char *field, const char *raw, char *out, size_t size)
 {
+	int eth;
+
+	if (strcmp(field, "sex") == 0)
+		snprintf(out, size, "%s", sex_label(raw[0]));
+	else if (strcmp(field, "ethnicity") == 0 && (eth = ethnic_find(raw)) >= 0)
+		snprintf(out, size, "%s", ethnic_name((size_t)eth));
+	else
+		snprintf(out, size, "%s", raw);
+}
+
+/*
+ * A line of a corrected record: the value now, and when it was corrected, what it was at
+ * first, who approved the last correction and why.
+ */
+static void
+field_line(struct buf *b, const char *label, const char *field, const char *value,
+    const struct correction *cs, size_t n)
+{
+	const struct correction *first = correct_first(cs, n, field);
+	const struct correction *last = correct_last(cs, n, field);
+	char was[IN_TEXT_MAX + 1], when[WHEN_ISO_MAX], text[4 * IN_TEXT_MAX];
+
+	if (first == NULL) {
+		line(b, label, value);
+		return;
+	}
+	shown_value(field, first->old, was, sizeof was);
+	when_format_minute(last->ts, when);
+	snprintf(text, sizeof text, _("%1$s (corrected; was %2$s; %3$s, approved by %4$s; "
+	    "reason: %5$s)"), value, was, when, last->approved_by, last->reason);
+	line(b, label, text);
+}
+
+static void
+render_registration(struct journal *j, const struct visit *v, struct buf *b)
+{
+	static struct correction cs[MAX_ROWS];
 	char when[WHEN_ISO_MAX], officers[2 * IN_SHORT_MAX + 8], reason[128];
 	int eth = ethnic_find(v->ethnicity);
+	size_t n = 0;
 
+	if (correct_list(j, v->id, cs, MAX_ROWS, &n, NULL) != CST_OK)
+		n = 0;
 	when_format_minute(v->entry_ts, when);
-	snprintf(officers, sizeof officers, "%s, %s", v->officer1, v->officer2);
 	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
 	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
 	heading(b, doc_title(DOC_REGISTRATION));
 	line(b, _("Visit"), v->id);
-	line(b, _("Name"), v->name);
-	line(b, _("Sex"), sex_label(v->sex));
-	line(b, _("Ethnicity"), eth >= 0 ? ethnic_name((size_t)eth) : v->ethnicity);
-	line(b, _("Birth date"), v->birth_date);
-	line(b, _("ID number"), v->id_number);
-	line(b, _("Address"), v->address);
-	line(b, _("Phone"), v->phone);
-	line(b, _("Case number"), v->case_number);
+	field_line(b, _("Name"), "name", v->name, cs, n);
+	field_line(b, _("Sex"), "sex", sex_label(v->sex), cs, n);
+	field_line(b, _("Ethnicity"), "ethnicity", eth >= 0 ? ethnic_name((size_t)eth) :
+	    v->ethnicity, cs, n);
+	field_line(b, _("Birth date"), "birth_date", v->birth_date, cs, n);
+	field_line(b, _("ID number"), "id_number", v->id_number, cs, n);
+	field_line(b, _("Address"), "address", v->address, cs, n);
+	field_line(b, _("Phone"), "phone", v->phone, cs, n);
+	field_line(b, _("Case number"), "case_number", v->case_number, cs, n);
 	line(b, _("Reason"), reason);
-	line(b, _("Officers"), officers);
+	if (correct_first(cs, n, "officer1") || correct_first(cs, n, "officer2")) {
+		field_line(b, _("Officer 1"), "officer1", v->officer1, cs, n);
+		field_line(b, _("Officer 2"), "officer2", v->officer2, cs, n);
+	} else {
+		snprintf(officers, sizeof officers, "%s, %s", v->officer1, v->officer2);
+		line(b, _("Officers"), officers);
+	}
 	line(b, _("Entry time"), when);
 	line(b, _("Terminal"), v->terminal);
 }
@@ -274,7 +322,7 @@ doc_render(struct journal *j, const char *visit, enum doc_kind k, struct buf *ou
 		return status;
 	switch (k) {
 	case DOC_REGISTRATION:
-		render_registration(&v, out);
+		render_registration(j, &v, out);
 		return CST_OK;
 	case DOC_SEARCH:
 		return render_search(j, &v, out, em);

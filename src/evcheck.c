@@ -99,6 +99,48 @@ check_login(const struct event *ev, const struct json *body, struct errmsg *em)
 	return CST_OK;
 }
 
+/*
+ * record.corrected: what it corrects, and fields the correction may amend, each with text
+ * old and new values (docs/journal.md); a reason and an approving supervisor.
+ */
+static int
+check_corrected(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	static const char *const known[] = { "name", "sex", "ethnicity", "id_number",
+	    "birth_date", "address", "phone", "case_number", "officer1", "officer2" };
+	const struct json *fields = json_get(body, "fields"), *of = json_get(body, "corrects");
+	const char *reason = json_get_str(body, "reason"), *by = json_get_str(body, "approved_by");
+	const char *terminal = json_get_str(of, "terminal");
+	int64_t seq;
+	size_t i, k;
+
+	if (terminal == NULL || !event_valid_id(terminal, strlen(terminal)) ||
+	    json_get_int(of, "seq", &seq) != CST_OK || seq < 1)
+		return field(em, ev, "corrects", _("must name the event corrected (terminal, seq)"));
+	if (json_type(fields) != JSON_ARRAY || json_count(fields) == 0 || json_count(fields) > 16)
+		return field(em, ev, "fields", _("must list 1 to 16 fields"));
+	for (i = 0; i < json_count(fields); i++) {
+		const struct json *f = json_at(fields, i);
+		const char *name = json_get_str(f, "field"), *old = json_get_str(f, "old");
+		const char *new_ = json_get_str(f, "new");
+
+		for (k = 0; name != NULL && k < sizeof known / sizeof known[0]; k++)
+			if (strcmp(known[k], name) == 0)
+				break;
+		if (name == NULL || k == sizeof known / sizeof known[0])
+			return field(em, ev, "fields", _("names a field that cannot be corrected"));
+		if (old == NULL || new_ == NULL || !text_valid(old, 400, 0) ||
+		    !text_valid(new_, 400, 1))
+			return field(em, ev, "fields", _("must give old and new text of at most 400 "
+			    "bytes"));
+	}
+	if (reason == NULL || !text_valid(reason, 400, 1))
+		return field(em, ev, "reason", _("must be 1 to 400 bytes of text"));
+	if (by == NULL || !event_valid_id(by, strlen(by)))
+		return field(em, ev, "approved_by", _("must name the approving supervisor"));
+	return CST_OK;
+}
+
 int
 evcheck_parsed(const struct event *ev, const struct json *body, const unsigned char *center,
     struct authority_proof *proof, struct errmsg *em)
@@ -130,6 +172,8 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 		return check_operator_added(ev, body, proof, em);
 	if (strncmp(ev->kind, "login.", 6) == 0)
 		return check_login(ev, body, em);
+	if (strcmp(ev->kind, "record.corrected") == 0)
+		return check_corrected(ev, body, em);
 	return CST_OK;
 }
 

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "clock.h"
+#include "correct.h"
 #include "crypto.h"
+#include "db.h"
 #include "ethnic.h"
 #include "hex.h"
 #include "i18n.h"
@@ -149,7 +151,7 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	struct idcard id;
 	char why[200];
 
-	if (rec_check_text(err, "name", r->name, IN_NAME_MAX, 1))
+	if (rec_check_chars(err, "name", _("Name"), r->name, IN_NAME_CHARS, 1))
 		return err->em.code;
 	if (r->sex != 'M' && r->sex != 'F')
 		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
@@ -161,7 +163,7 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	    sizeof why) != 0)
 		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
 		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
-	if (rec_check_text(err, "address", r->address, IN_TEXT_MAX, 1))
+	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS, 1))
 		return err->em.code;
 	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
 	    strlen(r->phone) > 20))
@@ -660,6 +662,163 @@ intake_override(struct intake *in, const char *visit, enum action a, const char 
 	rec_kv(&w, "missing", why);
 	jw_obj_end(&w);
 	return rec_append(in, "override.granted", visit, &w, err);
+}
+
+/* The registration as recorded, to check a corrected value against the rest of it. */
+static void
+registration_of(const struct visit *v, struct registration *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", v->name);
+	r->sex = v->sex;
+	snprintf(r->ethnicity, sizeof r->ethnicity, "%s", v->ethnicity);
+	snprintf(r->birth_date, sizeof r->birth_date, "%s", v->birth_date);
+	snprintf(r->address, sizeof r->address, "%s", v->address);
+	snprintf(r->id_number, sizeof r->id_number, "%s", v->id_number);
+	snprintf(r->phone, sizeof r->phone, "%s", v->phone);
+	snprintf(r->case_number, sizeof r->case_number, "%s", v->case_number);
+	snprintf(r->reason, sizeof r->reason, "%s", v->reason);
+	snprintf(r->officer1, sizeof r->officer1, "%s", v->officer1);
+	snprintf(r->officer2, sizeof r->officer2, "%s", v->officer2);
+}
+
+/* Sets one field of r to value; "value" names the form's field in refusals. */
+static int
+amend(struct registration *r, const char *field, const char *value, struct intake_error *err)
+{
+	struct { const char *key; char *dst; size_t size; } text[] = {
+		{ "name", r->name, sizeof r->name }, { "ethnicity", r->ethnicity,
+		sizeof r->ethnicity }, { "id_number", r->id_number, sizeof r->id_number },
+		{ "birth_date", r->birth_date, sizeof r->birth_date }, { "address", r->address,
+		sizeof r->address }, { "phone", r->phone, sizeof r->phone }, { "case_number",
+		r->case_number, sizeof r->case_number }, { "officer1", r->officer1,
+		sizeof r->officer1 }, { "officer2", r->officer2, sizeof r->officer2 },
+	};
+	size_t i;
+
+	if (strcmp(field, "sex") == 0) {
+		if (strcmp(value, "M") != 0 && strcmp(value, "F") != 0)
+			return rec_refuse(err, "value", CST_ERR_INPUT, _("M or F"));
+		r->sex = value[0];
+		return CST_OK;
+	}
+	for (i = 0; i < sizeof text / sizeof text[0]; i++)
+		if (strcmp(text[i].key, field) == 0) {
+			if (strlen(value) >= text[i].size)
+				return rec_refuse(err, "value", CST_ERR_INPUT, _("%1$s: at most %2$zu "
+				    "characters"), correct_field_label(field), text[i].size - 1);
+			snprintf(text[i].dst, text[i].size, "%s", value);
+			if (strcmp(field, "id_number") == 0)
+				r->birth_date[0] = '\0';	/* it follows the number */
+			return CST_OK;
+		}
+	return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
+}
+
+/* The person.registered event of a visit: the one a correction refers to. */
+static int
+registered_event(struct intake *in, const char *visit, char terminal[EV_MAX_ID + 1],
+    int64_t *seq, struct intake_error *err)
+{
+	static const char sql[] = "SELECT terminal, seq FROM events WHERE subject = ? AND "
+	    "kind = 'person.registered' ORDER BY ts LIMIT 1";
+	sqlite3_stmt *st;
+	int rc, status;
+
+	if ((status = db_prepare(journal_db(in->j), sql, &st, &err->em)) != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, visit, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(terminal, EV_MAX_ID + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		*seq = sqlite3_column_int64(st, 1);
+		status = CST_OK;
+	} else {
+		status = rc == SQLITE_DONE ? rec_refuse(err, NULL, CST_ERR_NOTFOUND, _("the "
+		    "registration of this visit is not in the journal")) :
+		    db_fail(journal_db(in->j), rc, &err->em, _("reading the journal"));
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+static void
+amended_field(struct jw *w, const char *field, const char *old, const char *new_)
+{
+	jw_obj_begin(w);
+	rec_kv(w, "field", field);
+	rec_kv(w, "old", old);
+	rec_kv(w, "new", new_);
+	jw_obj_end(w);
+}
+
+int
+intake_correct(struct intake *in, const char *visit, const char *field, const char *value,
+    const char *reason, const char *supervisor, const char *password,
+    struct intake_error *err)
+{
+	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1], unused[UUID_LEN + 1];
+	struct registration r;
+	struct idcard id;
+	struct visit v;
+	struct jw w;
+	int64_t seq = 0, now = clock_now_ms();
+
+	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (correct_field_index(field) < 0)
+		return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
+	correct_current(&v, field, old, sizeof old);
+	registration_of(&v, &r);
+	if (amend(&r, field, value, err) != CST_OK)
+		return err->em.code;
+	if (strcmp(old, value) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("this is the value recorded now"));
+	/* The new value passes the checks of a registration, against the rest of it. */
+	if (check_person(&r, now, err) != CST_OK ||
+	    rec_check_code(err, "case_number", r.case_number, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer1", r.officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer2", r.officer2, IN_SHORT_MAX, CODE_MARKS, 1)) {
+		if (err->field != NULL && strcmp(err->field, field) == 0)
+			err->field = "value";
+		return err->em.code;
+	}
+	if (strcmp(r.officer1, r.officer2) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("two different officers escort a "
+		    "person"));
+	idcard_check(r.id_number, now, &id, NULL, 0);
+	if (strcmp(field, "id_number") == 0 &&
+	    person_id_for(in, id.number, unused, err) != CST_OK)
+		return err->em.code;
+	if (rec_check_chars(err, "reason", _("Reason"), reason, IN_TEXT_CHARS, 1))
+		return err->em.code;
+	if (text_chars(reason) < 4)
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
+	if (registered_event(in, visit, terminal, &seq, err) != CST_OK)
+		return err->em.code;
+	if (check_supervisor(in, "supervisor", supervisor, password, "correction", err))
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "corrects");
+	jw_obj_begin(&w);
+	rec_kv(&w, "terminal", terminal);
+	jw_key(&w, "seq");
+	jw_int(&w, seq);
+	rec_kv(&w, "kind", "person.registered");
+	jw_obj_end(&w);
+	jw_key(&w, "fields");
+	jw_arr_begin(&w);
+	amended_field(&w, field, old, strcmp(field, "id_number") == 0 ? id.number : value);
+	if (strcmp(field, "id_number") == 0 && strcmp(id.birth, v.birth_date) != 0)
+		amended_field(&w, "birth_date", v.birth_date, id.birth);
+	jw_arr_end(&w);
+	rec_kv(&w, "reason", reason);
+	rec_kv(&w, "approved_by", supervisor);
+	jw_obj_end(&w);
+	return rec_append(in, "record.corrected", visit, &w, err);
 }
 
 static void

@@ -27,6 +27,7 @@ static const struct {
 	{ "exit.completed", N_("exit") },
 	{ "override.granted", N_("supervisor's override") },
 	{ "signature.made", N_("signature") },
+	{ "record.corrected", N_("record corrected") },
 	{ "location.created", N_("property location created") },
 	{ "item.registered", N_("property item registered") },
 	{ "item.tagged", N_("property tag bound") },

@@ -378,3 +378,51 @@ proj_fingerprint_enrolled(struct project *p, const struct event *ev, const struc
 	    proj_str(body, "format"), proj_str(body, "key_id"), proj_str(body, "sealed"),
 	    ev->operator_, ev->ts, ev->terminal, ev->seq);
 }
+
+/*
+ * A correction: each named field of the visit takes its new value, and what it was is kept
+ * (corrections) for screens and documents. Fields are mapped to columns by this table only;
+ * a field not in it changes nothing (evcheck refuses such an event before it gets here).
+ */
+int
+proj_record_corrected(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
+{
+	static const char *const sets[][2] = {
+		{ "name", "UPDATE visits SET name = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "sex", "UPDATE visits SET sex = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "ethnicity", "UPDATE visits SET ethnicity = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "id_number", "UPDATE visits SET id_number = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "birth_date", "UPDATE visits SET birth_date = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "address", "UPDATE visits SET address = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "phone", "UPDATE visits SET phone = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "case_number", "UPDATE visits SET case_number = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "officer1", "UPDATE visits SET officer1 = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "officer2", "UPDATE visits SET officer2 = ?1, updated_ts = ?2 WHERE id = ?3" },
+	};
+	static const char ins[] = "INSERT OR REPLACE INTO corrections (subject, terminal, seq, "
+	    "field, old, new, reason, approved_by, operator, ts) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct json *fields = json_get(body, "fields");
+	size_t i, k;
+	int status = CST_OK;
+
+	for (i = 0; status == CST_OK && i < json_count(fields); i++) {
+		const struct json *f = json_at(fields, i);
+		const char *field = proj_str(f, "field"), *value = proj_str(f, "new");
+
+		for (k = 0; k < sizeof sets / sizeof sets[0]; k++)
+			if (strcmp(sets[k][0], field) == 0)
+				break;
+		if (k == sizeof sets / sizeof sets[0])
+			continue;
+		status = proj_exec(p, sets[k][1], em, "sis", value, ev->ts, ev->subject);
+		if (status == CST_OK)
+			status = proj_exec(p, ins, em, "ssissssssi", ev->subject, ev->terminal,
+			    ev->seq, field, proj_str(f, "old"), value, proj_str(body, "reason"),
+			    proj_str(body, "approved_by"), ev->operator_, ev->ts);
+		if (status == CST_OK && k == 0)	/* found by the new name too */
+			status = index_name(p, ev->subject, value, em);
+	}
+	return status;
+}

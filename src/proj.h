@@ -19,6 +19,7 @@ proj_apply_fn proj_collection_recorded, proj_room_entered, proj_temp_exit_starte
 proj_apply_fn proj_temp_exit_returned, proj_exit_completed, proj_override_granted;
 proj_apply_fn proj_signature_made;
 proj_apply_fn proj_fingerprint_enrolled;
+proj_apply_fn proj_record_corrected;	/* proj-intake.c */
 proj_apply_fn proj_location_created, proj_item_registered, proj_item_tagged, proj_item_stored;
 proj_apply_fn proj_item_checked_out, proj_item_transferred, proj_item_released;
 proj_apply_fn proj_item_disposed, proj_disposal_approved, proj_inventory_completed;

@@ -330,6 +330,7 @@ static const struct applier appliers[] = {
 	{ "override.granted", proj_override_granted },
 	{ "signature.made", proj_signature_made },
 	{ "fingerprint.enrolled", proj_fingerprint_enrolled },
+	{ "record.corrected", proj_record_corrected },
 	{ "location.created", proj_location_created },
 	{ "item.registered", proj_item_registered },
 	{ "item.tagged", proj_item_tagged },
@@ -403,6 +404,7 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
 	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
 	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
-	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions",
+	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions; "
+	    "DELETE FROM corrections",
 	    em, _("emptying projections"));
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "ui.h"
 #include "xmalloc.h"
@@ -117,18 +118,52 @@ field_utf8(const struct ui_field *f, char *buf, size_t size)
 	buf[used] = '\0';
 }
 
+/* The message beside a field that could not take all of what was typed or pasted. */
+static void
+overflow_error(struct ui_field *f)
+{
+	if (f->len >= f->max_chars)
+		snprintf(f->error, sizeof f->error, _("%1$s: at most %2$d characters; %3$d more "
+		    "were not taken"), f->label, f->max_chars, f->overflow);
+	else
+		snprintf(f->error, sizeof f->error, _("%1$s is full; %2$d more characters were "
+		    "not taken"), f->label, f->overflow);
+}
+
 const char *
 form_get(struct ui_form *fm, const char *key, char *buf, size_t size)
 {
 	struct ui_field *f = form_field(fm, key);
-	char raw[4 * UI_FIELD_CHARS + 1];
+	char raw[4 * UI_FIELD_CHARS + 1], trimmed[4 * UI_FIELD_CHARS + 1];
 
+	if (size == 0)
+		return buf;
 	buf[0] = '\0';
-	if (f == NULL || size == 0)
+	if (f == NULL)
 		return buf;
 	field_utf8(f, raw, sizeof raw);
-	text_trim(raw, buf, size);
+	text_trim(raw, trimmed, sizeof trimmed);
+	if (strlen(trimmed) >= size) {
+		/* The caller's buffer is smaller than the field: refuse rather than cut. */
+		f->overflow = f->overflow ? f->overflow : 1;
+		snprintf(f->error, sizeof f->error, _("%1$s: too long to be recorded"), f->label);
+		return buf;
+	}
+	memcpy(buf, trimmed, strlen(trimmed) + 1);
 	return buf;
+}
+
+const char *
+form_overflowed(struct ui_form *fm)
+{
+	int i;
+
+	for (i = 0; i < fm->n; i++)
+		if (fm->f[i].overflow > 0 && !fm->f[i].hidden) {
+			fm->focus = i;
+			return fm->f[i].key;
+		}
+	return NULL;
 }
 
 void
@@ -155,6 +190,11 @@ form_set(struct ui_form *fm, const char *key, const char *utf8)
 	f->text[f->len] = 0;
 	f->cursor = f->len;
 	f->scroll = 0;
+	f->overflow = 0;
+	if (left > 0 && f->len >= f->max_chars) {	/* a device's value longer than the field */
+		f->overflow = (int)text_chars(p);
+		overflow_error(f);
+	}
 }
 
 int
@@ -201,7 +241,8 @@ form_clear_errors(struct ui_form *fm)
 	int i;
 
 	for (i = 0; i < fm->n; i++)
-		fm->f[i].error[0] = '\0';
+		if (fm->f[i].overflow == 0)
+			fm->f[i].error[0] = '\0';
 }
 
 /* ---- drawing ---- */
@@ -311,6 +352,7 @@ next_visible(struct ui_form *fm, int from, int step)
 	return i;
 }
 
+/* 1 when c can go into the field, 0 when it is not allowed there, -1 when the field is full. */
 static int
 fits(const struct ui_field *f, wchar_t c)
 {
@@ -323,26 +365,33 @@ fits(const struct ui_field *f, wchar_t c)
 	if (f->allowed != NULL && (c > 0x7f || strchr(f->allowed, (int)c) == NULL))
 		return 0;
 	if (f->len >= f->max_chars)
-		return 0;
+		return -1;
 	memset(&ps, 0, sizeof ps);
 	if ((r = wcrtomb(mb, c, &ps)) == (size_t)-1)
 		return 0;
 	field_utf8(f, utf, sizeof utf);
-	return strlen(utf) + r <= f->max_bytes;
+	return strlen(utf) + r <= f->max_bytes ? 1 : -1;
 }
 
 static enum ui_result
 edit(struct ui_field *f, int key)
 {
-	if (key == UI_KEY_LEFT && f->cursor > 0)
-		f->cursor--;
-	else if (key == UI_KEY_RIGHT && f->cursor < f->len)
-		f->cursor++;
-	else if (key == UI_KEY_HOME)
-		f->cursor = 0;
-	else if (key == UI_KEY_END)
-		f->cursor = f->len;
-	else if ((key == UI_KEY_BACKSPACE || key == UI_KEY_BS) && f->cursor > 0) {
+	int room;
+
+	if (key == UI_KEY_LEFT || key == UI_KEY_RIGHT || key == UI_KEY_HOME ||
+	    key == UI_KEY_END) {
+		if (key == UI_KEY_LEFT && f->cursor > 0)
+			f->cursor--;
+		else if (key == UI_KEY_RIGHT && f->cursor < f->len)
+			f->cursor++;
+		else if (key == UI_KEY_HOME)
+			f->cursor = 0;
+		else if (key == UI_KEY_END)
+			f->cursor = f->len;
+		if (f->overflow == 0)	/* moving is not editing: an overflow stays said */
+			f->error[0] = '\0';
+		return UI_HANDLED;
+	} else if ((key == UI_KEY_BACKSPACE || key == UI_KEY_BS) && f->cursor > 0) {
 		memmove(f->text + f->cursor - 1, f->text + f->cursor,
 		    (size_t)(f->len - f->cursor) * sizeof(wchar_t));
 		f->cursor--;
@@ -354,7 +403,14 @@ edit(struct ui_field *f, int key)
 	} else if (key == UI_KEY_CTRL_U) {
 		f->len = f->cursor = f->scroll = 0;
 	} else if (!UI_IS_FN(key) && key >= ' ' && key != 0x7f) {
-		if (!fits(f, (wchar_t)key)) {
+		if ((room = fits(f, (wchar_t)key)) < 0) {
+			/* A paste arrives as many keys: count what is left out, beep once. */
+			if (f->overflow++ == 0)
+				ui_beep();
+			overflow_error(f);
+			return UI_HANDLED;
+		}
+		if (room == 0) {
 			ui_beep();
 			return UI_HANDLED;
 		}
@@ -370,6 +426,7 @@ edit(struct ui_field *f, int key)
 	}
 	f->text[f->len] = 0;
 	f->error[0] = '\0';
+	f->overflow = 0;
 	return UI_HANDLED;
 }
 
@@ -428,8 +485,15 @@ form_key(struct ui_form *fm, int key)
 	if (fm->n == 0)
 		return UI_UNHANDLED;
 	f = &fm->f[fm->focus];
-	if (key == ui_key_f(2))
-		return UI_SUBMIT;
+	if (key == ui_key_f(2) || (key == UI_KEY_ENTER && (f->kind == UF_BUTTON ||
+	    next_visible(fm, fm->focus, 1) <= fm->focus))) {
+		if (form_overflowed(fm) != NULL) {
+			ui_beep();	/* the field says what was not taken */
+			return UI_HANDLED;
+		}
+		if (key == ui_key_f(2))
+			return UI_SUBMIT;
+	}
 	if (f->kind == UF_CHOICE && (key == UI_KEY_TAB || key == UI_KEY_DOWN ||
 	    key == UI_KEY_BTAB || key == UI_KEY_UP || key == UI_KEY_ENTER))
 		f->len = f->cursor = 0;

@@ -86,6 +86,9 @@ struct ui_field {
 	char error[UI_ERROR_MAX];
 	char note[UI_ERROR_MAX];	/* a hint to the right when there is no error */
 	int hidden;
+	/* Characters typed or pasted past the limit and not taken (or a value form_get could
+	 * not hold whole): the field says so until it is edited, and F2 is refused meanwhile. */
+	int overflow;
 };
 
 struct ui_form {
@@ -107,8 +110,13 @@ struct ui_field *form_choice(struct ui_form *fm, const char *key, const char *la
 struct ui_field *form_button(struct ui_form *fm, const char *key, const char *label);
 struct ui_field *form_field(struct ui_form *fm, const char *key);
 
-/* The field's text as trimmed UTF-8 ("" when absent). */
+/*
+ * The field's text as trimmed UTF-8 ("" when absent). A text that does not fit in size is
+ * never cut silently: the field is marked overflowed (form_overflowed) and buf is "".
+ */
 const char *form_get(struct ui_form *fm, const char *key, char *buf, size_t size);
+/* The key of the first field that overflowed (the focus goes there), or NULL. */
+const char *form_overflowed(struct ui_form *fm);
 void form_set(struct ui_form *fm, const char *key, const char *utf8);
 int form_choice_of(struct ui_form *fm, const char *key);	/* -1 none */
 void form_set_choice(struct ui_form *fm, const char *key, int i);
@@ -122,6 +130,7 @@ void form_draw(struct ui_form *fm, int y, int x, int h, int w);
 /*
  * Tab / Shift-Tab / Up / Down move between fields, Enter moves on and gives UI_SUBMIT on the
  * last field or a button, F2 gives UI_SUBMIT, editing keys edit; UI_UNHANDLED otherwise.
+ * A submit while a field has overflowed is refused (UI_HANDLED, the focus on that field).
  */
 enum ui_result form_key(struct ui_form *fm, int key);
 
