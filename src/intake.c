@@ -781,8 +781,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 	    rec_check_code(err, "case_number", r.case_number, IN_SHORT_MAX, CODE_MARKS, 1) ||
 	    rec_check_code(err, "officer1", r.officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
 	    rec_check_code(err, "officer2", r.officer2, IN_SHORT_MAX, CODE_MARKS, 1)) {
-		if (err->field != NULL && strcmp(err->field, field) == 0)
-			err->field = "value";
+		err->field = "value";	/* the only value that changed is the one to blame */
 		return err->em.code;
 	}
 	if (strcmp(r.officer1, r.officer2) == 0)
