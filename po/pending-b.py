@@ -1,6 +1,6 @@
 {
-    "%1$s: at most %2$d characters; %3$d more were not taken": "%1$s最多 %2$d 个字：多出的 %3$d 个字没有录入",
-    "%1$s is full; %2$d more characters were not taken": "%1$s已满：多出的 %2$d 个字没有录入",
+    "%1$s: at most %2$d characters; %3$d more were not taken": "%1$s限 %2$d 字，%3$d 字未录入",
+    "%1$s is full; %2$d more characters were not taken": "%1$s已满，%2$d 字未录入",
     "%1$s: too long to be recorded": "%1$s太长，无法录入",
     "%1$s: at most %2$d characters; this one has %3$zu": "%1$s最多 %2$d 个字，现有 %3$zu 个字",
     "%1$s: at most %2$zu characters": "%1$s最多 %2$zu 个字",

@@ -127,7 +127,8 @@ screen_correct_new(struct console *c, const char *visit)
 	fs->extra = c;
 	for (i = 0; i < UI_FIELDS; i++)
 		ui_labels[i] = correct_field_label(ui_fields[i]);
-	form_choice(fm, "field", _("Field"), ui_labels, UI_FIELDS);
+	snprintf(form_choice(fm, "field", _("Field"), ui_labels, UI_FIELDS)->note,
+	    UI_ERROR_MAX, "%s", _("type to pick"));
 	form_set_choice(fm, "field", 0);
 	form_text(fm, "value", _("New value"), IN_TEXT_CHARS, IN_TEXT_MAX);
 	form_text(fm, "reason", _("Reason"), IN_TEXT_CHARS, IN_TEXT_MAX);

@@ -45,7 +45,7 @@ run_language() {
 	case $lang in
 	zh_CN)
 		L=zh_CN.UTF-8; T_ETHNIC=汉
-		T_HOME="办案区内人员"; T_REGISTER="入区登记"; T_TOOLONG="姓名最多 32 个字：多出的 468 个字没有录入"
+		T_HOME="办案区内人员"; T_REGISTER="入区登记"; T_TOOLONG="姓名限 32 字，468 字未录入"
 		T_SIGN="签名："; T_VISIT="张三丰 的入区记录"; T_CORRECT="更正登记信息"; T_APPROVAL="主管审批更正"
 		T_WRONG="操作员编号或密码错误"; T_REASON="身份证姓名录错"; T_CORRECTED="已更正"
 		T_WAS="原为 张三丰"; T_VISIT2="张三峰 的入区记录"; T_MARK="已更正：姓名"; T_NOW="当前：张三丰" ;;
