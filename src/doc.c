@@ -385,7 +385,7 @@ sink_signature(struct export_sink *x, const struct visit_signature *s, int intac
 	    "journal %6$s #%7$lld%8$s\n    document hash %9$s\n      %10$s\n    event hash\n"
 	    "      %11$s"), s->signer_name, signer_role_label(s->signer_role), how, when,
 	    s->operator_, s->terminal, (long long)s->seq, as_current ? "" :
-	    _("; signed an earlier version of this document (its differences follow)"),
+	    _("; signed an earlier version of this document"),
 	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->doc_hash, s->event_hash);
 	if (x->html) {
 		buf_add(x->b, "<p class=\"sig\">");
@@ -438,6 +438,7 @@ export_document(struct journal *j, const char *visit, enum doc_kind k,
     struct errmsg *em)
 {
 	struct buf current = { NULL, 0, 0 };
+	char *shown = NULL;	/* the earlier version whose differences are shown */
 	size_t i;
 	int status;
 
@@ -453,19 +454,27 @@ export_document(struct journal *j, const char *visit, enum doc_kind k,
 			continue;
 		if (visit_signed_text(j, &sigs[i], &signed_text, em) != CST_OK) {
 			buf_free(&current);
+			free(shown);
 			return em != NULL ? em->code : CST_ERR_NOTFOUND;
 		}
 		sink_signature(x, &sigs[i], signature_intact(&sigs[i], signed_text),
 		    strcmp(signed_text, buf_str(&current)) == 0);
-		if (strcmp(signed_text, buf_str(&current)) != 0)
+		/* Each earlier version's differences once, however many signed it. */
+		if (strcmp(signed_text, buf_str(&current)) != 0 &&
+		    (shown == NULL || strcmp(signed_text, shown) != 0)) {
 			sink_earlier(x, signed_text, buf_str(&current));
-		free(signed_text);
+			free(shown);
+			shown = signed_text;
+		} else {
+			free(signed_text);
+		}
 	}
 	if (x->html)
 		buf_add(x->b, "</section>\n");
 	else
 		buf_add(x->b, "\n");
 	buf_free(&current);
+	free(shown);
 	return CST_OK;
 }
 

@@ -211,14 +211,16 @@ form_clear_errors(struct ui_form *fm)
 static void
 choice_list(const struct ui_field *f, char *buf, size_t size, int cols)
 {
-	size_t used;
+	char list[UI_ERROR_MAX];
+	size_t used = 0;
 	int i;
 
-	used = (size_t)snprintf(buf, size, "%s", _("Left/Right:"));
-	for (i = 0; i < f->nchoices && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " / " : " ",
+	list[0] = '\0';
+	for (i = 0; i < f->nchoices && used < sizeof list; i++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " / " : "",
 		    f->choices[i]);
-	if (used >= size || text_width(buf) > cols)
+	snprintf(buf, size, _("Left/Right: %s"), list);
+	if (used >= sizeof list || text_width(buf) > cols)
 		snprintf(buf, size, "%s", _("Left/Right to choose"));
 }
 
