@@ -140,6 +140,8 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	field_line(b, _("Phone"), "phone", v->phone, cs, n);
 	field_line(b, _("Case number"), "case_number", v->case_number, cs, n);
 	line(b, _("Reason"), reason);
+	if (v->cause[0])
+		field_line(b, _("Cause"), "cause", v->cause, cs, n);
 	if (correct_first(cs, n, "officer1") || correct_first(cs, n, "officer2")) {
 		field_line(b, _("Officer 1"), "officer1", v->officer1, cs, n);
 		field_line(b, _("Officer 2"), "officer2", v->officer2, cs, n);
@@ -260,12 +262,28 @@ render_belongings(struct journal *j, const struct visit *v, struct buf *b, struc
 	return CST_OK;
 }
 
+/* A projection's JSON array of officer numbers (["110001","110002"]) as "110001, 110002". */
+static void
+officers_text(const char *array, char *out, size_t size)
+{
+	struct json *a;
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	if (json_parse(array, strlen(array), &a, NULL) != CST_OK)
+		return;
+	for (i = 0; i < json_count(a) && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+		    json_str(json_at(a, i), NULL) ? json_str(json_at(a, i), NULL) : "");
+	json_free(a);
+}
+
 static int
 render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
 {
 	static struct visit_movement moves[MAX_ROWS];
 	static struct visit_temp_exit temps[MAX_ROWS];
-	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512];
+	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512], officers[160];
 	size_t i, n;
 	int status;
 
@@ -290,9 +308,10 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 	buf_printf(b, "\n[%s]\n", _("Rooms"));
 	for (i = 0; i < n; i++) {
 		when_format_minute(moves[i].ts, when);
+		officers_text(moves[i].officers, officers, sizeof officers);
 		snprintf(text, sizeof text, "%s  %s  %s", moves[i].room,
 		    strcmp(moves[i].kind, "interrogation") == 0 ? _("interrogation") :
-		    _("waiting"), moves[i].officers);
+		    _("waiting"), officers);
 		line(b, when, text);
 	}
 	if ((status = visit_temp_exits(j, v->id, temps, MAX_ROWS, &n, em)) != CST_OK)
@@ -333,6 +352,21 @@ doc_render(struct journal *j, const char *visit, enum doc_kind k, struct buf *ou
 	default:
 		return err_set(em, CST_ERR_ARG, "doc_render: no such document");
 	}
+}
+
+/* Whether text has line (a whole line, without its newline). */
+static int
+text_has_line(const char *text, const char *line_)
+{
+	size_t n = strlen(line_);
+	const char *p = text;
+
+	while ((p = strstr(p, line_)) != NULL) {
+		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || p[n] == '\0'))
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* Whether a signature's stored text still hashes to its recorded hash. */
@@ -394,11 +428,13 @@ sink_signature(struct export_sink *x, const struct visit_signature *s, int intac
 		    bio_finger_label(s->match_finger), s->match_score);
 	else
 		snprintf(how, sizeof how, "%s", s->method);
-	snprintf(line_, sizeof line_, _("Signed by %s (%s), %s, %s; operator %s; document hash "
-	    "%s %s; journal %s #%lld, event hash %s%s"), s->signer_name,
-	    signer_role_label(s->signer_role), how, when, s->operator_, s->doc_hash,
-	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->terminal, (long long)s->seq,
-	    s->event_hash, as_current ? "" : _("; signed an earlier version, shown above"));
+	/* Each hash alone on its line (64 characters, indented 6): no wrapper cuts it. */
+	snprintf(line_, sizeof line_, _("Signed by %1$s (%2$s), %3$s, %4$s; operator %5$s; "
+	    "journal %6$s #%7$lld%8$s\n    document hash %9$s\n      %10$s\n    event hash\n"
+	    "      %11$s"), s->signer_name, signer_role_label(s->signer_role), how, when,
+	    s->operator_, s->terminal, (long long)s->seq, as_current ? "" :
+	    _("; signed an earlier version of this document"),
+	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->doc_hash, s->event_hash);
 	if (x->html) {
 		buf_add(x->b, "<p class=\"sig\">");
 		buf_html(x->b, line_);
@@ -408,6 +444,41 @@ sink_signature(struct export_sink *x, const struct visit_signature *s, int intac
 	}
 }
 
+/*
+ * What an earlier signed version said that the current text does not: its lines missing
+ * from the current text, each once, so that no list is shown twice.
+ */
+static void
+sink_earlier(struct export_sink *x, const char *signed_text, const char *current)
+{
+	struct buf diff = { NULL, 0, 0 };
+	const char *p = signed_text, *nl;
+	size_t n;
+
+	buf_printf(&diff, "    %s\n", _("As signed then (lines that differ from the text above):"));
+	for (; *p; p = nl + (*nl == '\n')) {
+		char line_[1024];
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		if (n == 0 || n >= sizeof line_)
+			continue;
+		snprintf(line_, sizeof line_, "%.*s", (int)n, p);
+		if (!text_has_line(current, line_))
+			buf_printf(&diff, "    | %s\n", line_);
+	}
+	if (x->html) {
+		buf_add(x->b, "<pre class=\"earlier\">");
+		buf_html(x->b, buf_str(&diff));
+		buf_add(x->b, "</pre>\n");
+	} else {
+		buf_add(x->b, buf_str(&diff));
+	}
+	buf_free(&diff);
+}
+
 /* A document: its current text, each signature, and any earlier signed version. */
 static int
 export_document(struct journal *j, const char *visit, enum doc_kind k,
@@ -415,6 +486,7 @@ export_document(struct journal *j, const char *visit, enum doc_kind k,
     struct errmsg *em)
 {
 	struct buf current = { NULL, 0, 0 };
+	char *shown = NULL;	/* the earlier version whose differences are shown */
 	size_t i;
 	int status;
 
@@ -430,19 +502,27 @@ export_document(struct journal *j, const char *visit, enum doc_kind k,
 			continue;
 		if (visit_signed_text(j, &sigs[i], &signed_text, em) != CST_OK) {
 			buf_free(&current);
+			free(shown);
 			return em != NULL ? em->code : CST_ERR_NOTFOUND;
 		}
-		if (strcmp(signed_text, buf_str(&current)) != 0)
-			sink_text(x, signed_text);
 		sink_signature(x, &sigs[i], signature_intact(&sigs[i], signed_text),
 		    strcmp(signed_text, buf_str(&current)) == 0);
-		free(signed_text);
+		/* Each earlier version's differences once, however many signed it. */
+		if (strcmp(signed_text, buf_str(&current)) != 0 &&
+		    (shown == NULL || strcmp(signed_text, shown) != 0)) {
+			sink_earlier(x, signed_text, buf_str(&current));
+			free(shown);
+			shown = signed_text;
+		} else {
+			free(signed_text);
+		}
 	}
 	if (x->html)
 		buf_add(x->b, "</section>\n");
 	else
 		buf_add(x->b, "\n");
 	buf_free(&current);
+	free(shown);
 	return CST_OK;
 }
 
@@ -523,8 +603,8 @@ register_row(const struct visit *v, size_t i, struct register_row *r)
 	snprintf(r->cells[2], sizeof r->cells[2], "%s", sex_label(v->sex));
 	snprintf(r->cells[3], sizeof r->cells[3], "%s", v->id_number);
 	snprintf(r->cells[4], sizeof r->cells[4], "%s", v->case_number);
-	snprintf(r->cells[5], sizeof r->cells[5], "%s", intake_label(intake_reason_keys,
-	    intake_reason_labels, 3, v->reason));
+	snprintf(r->cells[5], sizeof r->cells[5], "%s%s%s", intake_label(intake_reason_keys,
+	    intake_reason_labels, 3, v->reason), v->cause[0] ? ": " : "", v->cause);
 	when_format_minute(v->entry_ts, when);
 	snprintf(r->cells[6], sizeof r->cells[6], "%s", when);
 	when_format_minute(v->exit_ts, when);

@@ -180,6 +180,8 @@ check_case(struct intake *in, const struct registration *r, struct intake_error 
 		return err->em.code;
 	if (rec_key_index(intake_reason_keys, 3, r->reason) < 0)
 		return rec_refuse(err, "reason", CST_ERR_ARG, _("required"));
+	if (rec_check_text(err, "cause", r->cause, IN_CAUSE_MAX, 0))
+		return err->em.code;
 	if (rec_check_code(err, "officer1", r->officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
 	    rec_check_code(err, "officer2", r->officer2, IN_SHORT_MAX, CODE_MARKS, 1))
 		return err->em.code;
@@ -257,6 +259,8 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	rec_kv(&w, "phone", r->phone);
 	rec_kv(&w, "case_number", r->case_number);
 	rec_kv(&w, "reason", r->reason);
+	if (r->cause[0])	/* optional: events before issue 15 have none */
+		rec_kv(&w, "cause", r->cause);
 	jw_key(&w, "serious");
 	jw_bool(&w, r->serious);
 	officers(&w, r->officer1, r->officer2);

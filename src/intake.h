@@ -24,6 +24,7 @@
 #define IN_TEXT_CHARS 100
 #define IN_TEXT_MAX (4 * IN_TEXT_CHARS)	/* addresses, findings, notes */
 #define IN_SHORT_MAX 48		/* officer numbers, case numbers, rooms, lockers, bands */
+#define IN_CAUSE_MAX 120		/* the free-text cause (案由), about 40 characters */
 #define IN_ITEMS_MAX 64		/* items in one search or belongings list */
 #define INTAKE_COLLECTION_ITEMS 5
 
@@ -88,6 +89,7 @@ struct registration {
 	char phone[24];
 	char case_number[IN_SHORT_MAX + 1];
 	char reason[16];		/* intake_reason_keys */
+	char cause[IN_CAUSE_MAX + 1];	/* optional free text, e.g. 涉嫌盗窃 */
 	int serious;			/* the 24 h ceiling applies */
 	char officer1[IN_SHORT_MAX + 1], officer2[IN_SHORT_MAX + 1];
 	int64_t entry_ts;		/* 0: now */

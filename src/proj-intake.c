@@ -97,6 +97,9 @@ proj_person_registered(struct project *p, const struct event *ev, const struct j
 	    json_str(json_at(officers, 0), NULL) ? json_str(json_at(officers, 0), NULL) : "",
 	    json_str(json_at(officers, 1), NULL) ? json_str(json_at(officers, 1), NULL) : "",
 	    entry, ev->ts, ev->terminal);
+	if (status == CST_OK && proj_str(body, "cause")[0])
+		status = proj_exec(p, "UPDATE visits SET cause = ?2 WHERE id = ?1", em, "ss",
+		    ev->subject, proj_str(body, "cause"));
 	if (status == CST_OK)
 		status = index_name(p, ev->subject, proj_str(body, "name"), em);
 	if (status == CST_OK)

@@ -247,6 +247,23 @@ form_clear_errors(struct ui_form *fm)
 
 /* ---- drawing ---- */
 
+/* The focused choice's list beside it ("Left/Right: a / b / c"), or only the keys. */
+static void
+choice_list(const struct ui_field *f, char *buf, size_t size, int cols)
+{
+	char list[UI_ERROR_MAX];
+	size_t used = 0;
+	int i;
+
+	list[0] = '\0';
+	for (i = 0; i < f->nchoices && used < sizeof list; i++)
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? " / " : "",
+		    f->choices[i]);
+	snprintf(buf, size, _("Left/Right: %s"), list);
+	if (used >= sizeof list || text_width(buf) > cols)
+		snprintf(buf, size, "%s", _("Left/Right to choose"));
+}
+
 static int
 width_of(const wchar_t *s, int n)
 {
@@ -326,10 +343,16 @@ form_draw(struct ui_form *fm, int y, int x, int h, int w)
 			continue;
 		ui_put(y + row, x, lw, f->label, f->error[0] ? UI_ERROR : UI_LABEL, 1);
 		draw_value(f, y + row, x + lw, cols, i == fm->focus);
-		if (f->error[0])
+		if (f->error[0]) {
 			ui_put(y + row, msgx, x + w - msgx, f->error, UI_ERROR, 0);
-		else if (f->note[0] && f->kind != UF_BUTTON)
+		} else if (f->note[0] && f->kind != UF_BUTTON) {
 			ui_put(y + row, msgx, x + w - msgx, f->note, UI_DIM, 0);
+		} else if (f->kind == UF_CHOICE && i == fm->focus && f->nchoices > 0) {
+			char list[UI_ERROR_MAX];
+
+			choice_list(f, list, sizeof list, x + w - msgx);
+			ui_put(y + row, msgx, x + w - msgx, list, UI_DIM, 0);
+		}
 		if (i == fm->focus && f->kind != UF_CHOICE && f->kind != UF_BUTTON) {
 			cy = y + row;
 			cx = x + lw + width_of(f->text + f->scroll, f->cursor - f->scroll);
@@ -430,7 +453,10 @@ edit(struct ui_field *f, int key)
 	return UI_HANDLED;
 }
 
-/* The first choice whose label holds the typed text (type-ahead: "回" picks 回族). */
+/*
+ * The first choice whose label holds the typed text (type-ahead: "回" picks 回族). Text that
+ * no label holds is taken back and the field says so: it is a list, not free text.
+ */
 static void
 match_choice(struct ui_field *f)
 {
@@ -444,6 +470,10 @@ match_choice(struct ui_field *f)
 			return;
 		}
 	ui_beep();
+	snprintf(f->error, sizeof f->error, _("no choice holds \"%s\"; Left/Right to choose"),
+	    typed);
+	f->len = f->cursor = f->len - 1;
+	f->text[f->len] = 0;
 }
 
 /* Left/Right/Space step through the choices; typing picks by a part of the label. */
@@ -458,6 +488,11 @@ choose(struct ui_field *f, int key)
 	if (key == UI_KEY_LEFT || key == UI_KEY_RIGHT || key == ' ') {
 		f->choice = key == UI_KEY_LEFT ? (f->choice <= 0 ? n - 1 : f->choice - 1) :
 		    (f->choice + 1) % n;
+		f->len = f->cursor = 0;
+		return UI_HANDLED;
+	}
+	if (key == UI_KEY_CTRL_U) {	/* back to nothing chosen */
+		f->choice = -1;
 		f->len = f->cursor = 0;
 		return UI_HANDLED;
 	}

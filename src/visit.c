@@ -14,7 +14,7 @@
 
 #define VISIT_COLUMNS "id, person_id, name, sex, ethnicity, birth_date, address, id_number, " \
 	"phone, case_number, reason, serious, officer1, officer2, entry_ts, band, stage, " \
-	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note"
+	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note, cause"
 
 static void
 col(sqlite3_stmt *st, int i, char *dst, size_t size)
@@ -57,6 +57,7 @@ read_visit(sqlite3_stmt *st, struct visit *v)
 	col(st, 23, v->terminal, sizeof v->terminal);
 	col(st, 24, v->exit_by, sizeof v->exit_by);
 	col(st, 25, v->exit_note, sizeof v->exit_note);
+	col(st, 26, v->cause, sizeof v->cause);
 }
 
 void

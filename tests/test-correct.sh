@@ -37,7 +37,7 @@ make_terminal() {
 fill_rest() {
 	keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab; type_text 110002
 }
 
 run_language() {
