@@ -6,4 +6,5 @@
     "no such item in this visit": "本次入区没有此物品",
     "Item found %1$d: %2$s": "查获物品%1$d：%2$s",
     "Belonging %1$d: %2$s": "随身物品%1$d：%2$s",
+    "Search %1$d, item %2$d: %3$s": "检查%1$d 物品%2$d：%3$s",
 }

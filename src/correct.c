@@ -317,3 +317,26 @@ correct_item_current(struct journal *j, const char *visit, const char *key, char
 	free(bodies);
 	return status;
 }
+
+void
+correct_label(const char *key, char *out, size_t size)
+{
+	static const char *const names[CORRECT_ITEM_FIELDS] = {
+		N_("Description"), N_("Quantity"), N_("Unit")
+	};
+	struct correct_item it;
+	int f;
+
+	if (correct_item_parse(key, &it) != 0) {
+		snprintf(out, size, "%s", correct_field_label(key));
+		return;
+	}
+	for (f = 0; f < CORRECT_ITEM_FIELDS - 1; f++)
+		if (strcmp(correct_item_fields[f], it.field) == 0)
+			break;
+	if (it.search)
+		snprintf(out, size, _("Search %1$d, item %2$d: %3$s"), it.place, it.index + 1,
+		    _(names[f]));
+	else
+		snprintf(out, size, _("Belonging %1$d: %2$s"), it.place, _(names[f]));
+}

@@ -66,6 +66,8 @@ struct correct_item {
 	int index;		/* I: the item in the search, from 0 */
 	char field[16];		/* description, quantity, unit */
 };
+/* A field's or an item's field's translated label ("Belonging 2: Quantity"). */
+void correct_label(const char *key, char *out, size_t size);
 /* Parses an item's key; -1 when it is not one. */
 int correct_item_parse(const char *key, struct correct_item *it);
 void correct_item_key(const struct correct_item *it, char *out, size_t size);
