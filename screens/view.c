@@ -90,14 +90,16 @@ corrected_fields(struct view *v, struct console *c)
 	static struct correction cs[64];
 	struct buf names = { NULL, 0, 0 };
 	struct errmsg em;
+	char label[96];
 	size_t i, n = 0;
 
 	if (correct_list(c->in.j, v->visit_id, cs, 64, &n, &em) != CST_OK)
 		return;
 	for (i = 0; i < n; i++)
-		if (correct_first(cs, n, cs[i].field) == &cs[i])
-			buf_printf(&names, "%s%s", names.len ? _(", ") : "",
-			    correct_field_label(cs[i].field));
+		if (correct_first(cs, n, cs[i].field) == &cs[i]) {
+			correct_label(cs[i].field, label, sizeof label);
+			buf_printf(&names, "%s%s", names.len ? _(", ") : "", label);
+		}
 	if (names.len)
 		buf_printf(&v->text, _("Corrected: %s\n"), buf_str(&names));
 	buf_free(&names);

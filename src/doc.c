@@ -93,26 +93,52 @@ shown_value(const char *field, const char *raw, char *out, size_t size)
 }
 
 /*
- * A line of a corrected record: the value now, and when it was corrected, what it was at
- * first, who approved the last correction and why.
+ * The marks of a corrected field, oldest first: what it was before each correction, when,
+ * who approved it and why. label: the field's name, for an item's line that has several.
  */
+static void
+marks(struct buf *b, const char *label, const char *field, const struct correction *cs,
+    size_t n)
+{
+	char was[IN_TEXT_MAX + 1], when[WHEN_ISO_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(cs[i].field, field) != 0)
+			continue;
+		shown_value(field, cs[i].old, was, sizeof was);
+		when_format_minute(cs[i].ts, when);
+		if (label != NULL)
+			buf_printf(b, _(" (%1$s corrected; was %2$s; %3$s, approved by %4$s; reason: "
+			    "%5$s)"), label, was, when, cs[i].approved_by, cs[i].reason);
+		else
+			buf_printf(b, _(" (corrected; was %1$s; %2$s, approved by %3$s; reason: %4$s)"),
+			    was, when, cs[i].approved_by, cs[i].reason);
+	}
+}
+
+/* A line of a record: the value now and, when it was corrected, every correction's mark. */
 static void
 field_line(struct buf *b, const char *label, const char *field, const char *value,
     const struct correction *cs, size_t n)
 {
-	const struct correction *first = correct_first(cs, n, field);
-	const struct correction *last = correct_last(cs, n, field);
-	char was[IN_TEXT_MAX + 1], when[WHEN_ISO_MAX], text[4 * IN_TEXT_MAX];
+	struct buf text = { NULL, 0, 0 };
 
-	if (first == NULL) {
-		line(b, label, value);
-		return;
-	}
-	shown_value(field, first->old, was, sizeof was);
-	when_format_minute(last->ts, when);
-	snprintf(text, sizeof text, _("%1$s (corrected; was %2$s; %3$s, approved by %4$s; "
-	    "reason: %5$s)"), value, was, when, last->approved_by, last->reason);
-	line(b, label, text);
+	buf_add(&text, value);
+	marks(&text, NULL, field, cs, n);
+	line(b, label, buf_str(&text));
+	buf_free(&text);
+}
+
+/* The corrections of a visit, for the documents (none when they cannot be read). */
+static size_t
+corrections_of(struct journal *j, const char *visit, struct correction *cs)
+{
+	size_t n = 0;
+
+	if (correct_list(j, visit, cs, MAX_ROWS, &n, NULL) != CST_OK)
+		n = 0;
+	return n;
 }
 
 static void
@@ -121,10 +147,8 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	static struct correction cs[MAX_ROWS];
 	char when[WHEN_ISO_MAX], officers[2 * IN_SHORT_MAX + 8], reason[128];
 	int eth = ethnic_find(v->ethnicity);
-	size_t n = 0;
+	size_t n = corrections_of(j, v->id, cs);
 
-	if (correct_list(j, v->id, cs, MAX_ROWS, &n, NULL) != CST_OK)
-		n = 0;
 	when_format_minute(v->entry_ts, when);
 	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
 	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
@@ -153,8 +177,23 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	line(b, _("Terminal"), v->terminal);
 }
 
+/* An item's field as it shows now; its marks go to mk (label: the field's name). */
+static const char *
+item_field(const struct correct_item *at, const char *field, const char *label,
+    const char *recorded, const struct correction *cs, size_t n, struct buf *mk)
+{
+	struct correct_item it = *at;
+	char key[64];
+
+	snprintf(it.field, sizeof it.field, "%s", field);
+	correct_item_key(&it, key, sizeof key);
+	marks(mk, label, key, cs, n);
+	return correct_value(cs, n, key, recorded ? recorded : "");
+}
+
 static void
-render_one_search(const struct json *s, int n, struct buf *b)
+render_one_search(const struct json *s, int n, const struct correction *cs, size_t nc,
+    struct buf *b)
 {
 	const struct json *list;
 	char label[64];
@@ -183,11 +222,20 @@ render_one_search(const struct json *s, int n, struct buf *b)
 	for (i = 0; i < json_count(list); i++) {
 		const struct json *it = json_at(list, i);
 		const char *to = json_get_str(it, "to");
+		struct correct_item at = { 1, n, (int)i, "" };
+		struct buf mk = { NULL, 0, 0 };
 		char text[2 * IN_TEXT_MAX];
+		const char *d = item_field(&at, "description", _("Description"),
+		    json_get_str(it, "description"), cs, nc, &mk);
+		const char *q = item_field(&at, "quantity", _("Quantity"),
+		    json_get_str(it, "quantity"), cs, nc, &mk);
+		const char *u = item_field(&at, "unit", _("Unit"), json_get_str(it, "unit"), cs,
+		    nc, &mk);
 
-		snprintf(text, sizeof text, "%s %s%s -> %s", json_get_str(it, "description"),
-		    json_get_str(it, "quantity"), json_get_str(it, "unit"),
-		    to && strcmp(to, "property") == 0 ? _("case property") : _("belongings"));
+		snprintf(text, sizeof text, "%s %s%s -> %s%s", d, q, u,
+		    to && strcmp(to, "property") == 0 ? _("case property") : _("belongings"),
+		    buf_str(&mk));
+		buf_free(&mk);
 		line(b, i == 0 ? _("Items found") : "", text);
 	}
 }
@@ -195,13 +243,15 @@ render_one_search(const struct json *s, int n, struct buf *b)
 static int
 render_search(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
 {
+	static struct correction cs[MAX_ROWS];
+	size_t nc = corrections_of(j, v->id, cs);
 	char **bodies;
 	size_t i, n;
 	int status;
 
 	heading(b, doc_title(DOC_SEARCH));
 	line(b, _("Visit"), v->id);
-	line(b, _("Name"), v->name);
+	field_line(b, _("Name"), "name", v->name, cs, nc);
 	if ((status = visit_searches(j, v->id, &bodies, &n, em)) != CST_OK)
 		return status;
 	if (n == 0)
@@ -210,7 +260,7 @@ render_search(struct journal *j, const struct visit *v, struct buf *b, struct er
 		struct json *s;
 
 		if (json_parse(bodies[i], strlen(bodies[i]), &s, NULL) == CST_OK) {
-			render_one_search(s, (int)i + 1, b);
+			render_one_search(s, (int)i + 1, cs, nc, b);
 			json_free(s);
 		}
 		free(bodies[i]);
@@ -233,12 +283,14 @@ static int
 render_belongings(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
 {
 	static struct visit_item items[IN_ITEMS_MAX * 4];
+	static struct correction cs[MAX_ROWS];
+	size_t nc = corrections_of(j, v->id, cs);
 	size_t i, n;
 	int status;
 
 	heading(b, doc_title(DOC_BELONGINGS));
 	line(b, _("Visit"), v->id);
-	line(b, _("Name"), v->name);
+	field_line(b, _("Name"), "name", v->name, cs, nc);
 	if ((status = visit_belongings(j, v->id, items, sizeof items / sizeof items[0], &n,
 	    em)) != CST_OK)
 		return status;
@@ -251,12 +303,17 @@ render_belongings(struct journal *j, const struct visit *v, struct buf *b, struc
 		buf_printf(b, "%s\n", _("No belongings kept."));
 	for (i = 0; i < n; i++) {
 		const struct visit_item *it = &items[i];
+		struct correct_item at = { 0, it->n, 0, "" };
 
 		buf_printf(b, "%2d. [%s] %s  %s%s", it->n, intake_label(intake_category_keys,
 		    intake_category_labels, 8, it->category), it->description, it->quantity,
 		    it->unit);
 		if (it->notes[0])
 			buf_printf(b, "  (%s)", it->notes);
+		/* The projection holds the values now; the marks say they were corrected. */
+		item_field(&at, "description", _("Description"), "", cs, nc, b);
+		item_field(&at, "quantity", _("Quantity"), "", cs, nc, b);
+		item_field(&at, "unit", _("Unit"), "", cs, nc, b);
 		buf_printf(b, "  %s\n", item_status(it->status));
 	}
 	return CST_OK;
@@ -283,13 +340,14 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 {
 	static struct visit_movement moves[MAX_ROWS];
 	static struct visit_temp_exit temps[MAX_ROWS];
+	static struct correction cs[MAX_ROWS];
 	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512], officers[160];
 	size_t i, n;
 	int status;
 
 	heading(b, doc_title(DOC_EXIT));
 	line(b, _("Visit"), v->id);
-	line(b, _("Name"), v->name);
+	field_line(b, _("Name"), "name", v->name, cs, corrections_of(j, v->id, cs));
 	when_format_minute(v->entry_ts, when);
 	line(b, _("Entry time"), when);
 	when_format_minute(v->exit_ts, when);

@@ -108,12 +108,21 @@ check_corrected(const struct event *ev, const struct json *body, struct errmsg *
 {
 	static const char *const known[] = { "name", "sex", "ethnicity", "id_number",
 	    "birth_date", "address", "phone", "case_number", "officer1", "officer2" };
+	static const char *const item_known[] = { "description", "quantity", "unit" };
 	const struct json *fields = json_get(body, "fields"), *of = json_get(body, "corrects");
 	const char *reason = json_get_str(body, "reason"), *by = json_get_str(body, "approved_by");
-	const char *terminal = json_get_str(of, "terminal");
-	int64_t seq;
+	const char *terminal = json_get_str(of, "terminal"), *kind = json_get_str(of, "kind");
+	/* An item of a search or of the belongings list, or a registration's field. */
+	int items = kind != NULL && (strcmp(kind, "search.recorded") == 0 ||
+	    strcmp(kind, "belongings.logged") == 0);
+	const char *const *names = items ? item_known : known;
+	size_t nnames = items ? 3 : sizeof known / sizeof known[0];
+	int64_t seq, item;
 	size_t i, k;
 
+	if (kind != NULL && !items && strcmp(kind, "person.registered") != 0)
+		return field(em, ev, "corrects", _("names a kind of event that cannot be "
+		    "corrected"));
 	if (terminal == NULL || !event_valid_id(terminal, strlen(terminal)) ||
 	    json_get_int(of, "seq", &seq) != CST_OK || seq < 1)
 		return field(em, ev, "corrects", _("must name the event corrected (terminal, seq)"));
@@ -124,11 +133,14 @@ check_corrected(const struct event *ev, const struct json *body, struct errmsg *
 		const char *name = json_get_str(f, "field"), *old = json_get_str(f, "old");
 		const char *new_ = json_get_str(f, "new");
 
-		for (k = 0; name != NULL && k < sizeof known / sizeof known[0]; k++)
-			if (strcmp(known[k], name) == 0)
+		for (k = 0; name != NULL && k < nnames; k++)
+			if (strcmp(names[k], name) == 0)
 				break;
-		if (name == NULL || k == sizeof known / sizeof known[0])
+		if (name == NULL || k == nnames)
 			return field(em, ev, "fields", _("names a field that cannot be corrected"));
+		if (items && (json_get_int(f, "item", &item) != CST_OK || item < 0 ||
+		    item >= 256))
+			return field(em, ev, "fields", _("must name the item corrected"));
 		if (old == NULL || new_ == NULL || !text_valid(old, 400, 0) ||
 		    !text_valid(new_, 400, 1))
 			return field(em, ev, "fields", _("must give old and new text of at most 400 "

@@ -745,14 +745,89 @@ registered_event(struct intake *in, const char *visit, char terminal[EV_MAX_ID +
 	return status;
 }
 
+/* One amended field; item >= 0: of that item of the event's list. */
 static void
-amended_field(struct jw *w, const char *field, const char *old, const char *new_)
+amended_field(struct jw *w, const char *field, int item, const char *old, const char *new_)
 {
 	jw_obj_begin(w);
 	rec_kv(w, "field", field);
+	if (item >= 0) {
+		jw_key(w, "item");
+		jw_int(w, item);
+	}
 	rec_kv(w, "old", old);
 	rec_kv(w, "new", new_);
 	jw_obj_end(w);
+}
+
+static int
+reason_ok(const char *reason, struct intake_error *err)
+{
+	if (rec_check_chars(err, "reason", _("Reason"), reason, IN_TEXT_CHARS, 1))
+		return err->em.code;
+	if (text_chars(reason) < 4)
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
+	return CST_OK;
+}
+
+/* A record.corrected body up to its fields' list, which the caller fills. */
+static void
+correction_begin(struct jw *w, const char *terminal, int64_t seq, const char *kind)
+{
+	jw_init(w);
+	jw_obj_begin(w);
+	jw_key(w, "corrects");
+	jw_obj_begin(w);
+	rec_kv(w, "terminal", terminal);
+	jw_key(w, "seq");
+	jw_int(w, seq);
+	rec_kv(w, "kind", kind);
+	jw_obj_end(w);
+	jw_key(w, "fields");
+	jw_arr_begin(w);
+}
+
+static int
+correction_end(struct intake *in, const char *visit, struct jw *w, const char *reason,
+    const char *supervisor, struct intake_error *err)
+{
+	jw_arr_end(w);
+	rec_kv(w, "reason", reason);
+	rec_kv(w, "approved_by", supervisor);
+	jw_obj_end(w);
+	return rec_append(in, "record.corrected", visit, w, err);
+}
+
+/* A correction of an item of a search or of the belongings list (correct.h, its key). */
+static int
+correct_item(struct intake *in, const char *visit, const struct correct_item *it,
+    const char *key, const char *value, const char *reason, const char *supervisor,
+    const char *password, struct intake_error *err)
+{
+	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1];
+	struct jw w;
+	int64_t seq = 0;
+	int index = 0;
+
+	if (correct_item_event(journal_db(in->j), visit, it, terminal, &seq, &index,
+	    &err->em) != CST_OK)
+		return rec_refuse(err, "field", err->em.code, "%s", err->em.text);
+	if (correct_item_current(in->j, visit, key, old, sizeof old, &err->em) != CST_OK)
+		return err->em.code;
+	if (strcmp(it->field, "description") == 0 ?
+	    rec_check_chars(err, "value", _("Description"), value, IN_TEXT_CHARS, 1) :
+	    rec_check_text(err, "value", value, 15, strcmp(it->field, "quantity") == 0))
+		return err->em.code;
+	if (strcmp(old, value) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("this is the value recorded now"));
+	if (reason_ok(reason, err) != CST_OK)
+		return err->em.code;
+	if (check_supervisor(in, "supervisor", supervisor, password, "correction", err))
+		return err->em.code;
+	correction_begin(&w, terminal, seq, it->search ? "search.recorded" :
+	    "belongings.logged");
+	amended_field(&w, it->field, index, old, value);
+	return correction_end(in, visit, &w, reason, supervisor, err);
 }
 
 int
@@ -761,6 +836,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
     struct intake_error *err)
 {
 	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1], unused[UUID_LEN + 1];
+	struct correct_item it;
 	struct registration r;
 	struct idcard id;
 	struct visit v;
@@ -772,6 +848,9 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 		return CST_OK;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
+	if (correct_item_parse(field, &it) == 0)
+		return correct_item(in, visit, &it, field, value, reason, supervisor, password,
+		    err);
 	if (correct_field_index(field) < 0)
 		return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
 	correct_current(&v, field, old, sizeof old);
@@ -795,33 +874,16 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 	if (strcmp(field, "id_number") == 0 &&
 	    person_id_for(in, id.number, unused, err) != CST_OK)
 		return err->em.code;
-	if (rec_check_chars(err, "reason", _("Reason"), reason, IN_TEXT_CHARS, 1))
-		return err->em.code;
-	if (text_chars(reason) < 4)
-		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
-	if (registered_event(in, visit, terminal, &seq, err) != CST_OK)
+	if (reason_ok(reason, err) != CST_OK ||
+	    registered_event(in, visit, terminal, &seq, err) != CST_OK)
 		return err->em.code;
 	if (check_supervisor(in, "supervisor", supervisor, password, "correction", err))
 		return err->em.code;
-	jw_init(&w);
-	jw_obj_begin(&w);
-	jw_key(&w, "corrects");
-	jw_obj_begin(&w);
-	rec_kv(&w, "terminal", terminal);
-	jw_key(&w, "seq");
-	jw_int(&w, seq);
-	rec_kv(&w, "kind", "person.registered");
-	jw_obj_end(&w);
-	jw_key(&w, "fields");
-	jw_arr_begin(&w);
-	amended_field(&w, field, old, strcmp(field, "id_number") == 0 ? id.number : value);
+	correction_begin(&w, terminal, seq, "person.registered");
+	amended_field(&w, field, -1, old, strcmp(field, "id_number") == 0 ? id.number : value);
 	if (strcmp(field, "id_number") == 0 && strcmp(id.birth, v.birth_date) != 0)
-		amended_field(&w, "birth_date", v.birth_date, id.birth);
-	jw_arr_end(&w);
-	rec_kv(&w, "reason", reason);
-	rec_kv(&w, "approved_by", supervisor);
-	jw_obj_end(&w);
-	return rec_append(in, "record.corrected", visit, &w, err);
+		amended_field(&w, "birth_date", -1, v.birth_date, id.birth);
+	return correction_end(in, visit, &w, reason, supervisor, err);
 }
 
 static void

@@ -176,6 +176,9 @@ int intake_override(struct intake *in, const char *visit, enum action a,
  * registration (an ID number its check digit and the sex; its birth date follows it), a
  * written reason, and a supervisor's approval (purpose "correction"). The event names the
  * person.registered it corrects and the field's old and new value.
+ * An item's description, quantity or unit (field: its key, correct.h "search.K.I.FIELD" or
+ * "belonging.N.FIELD") is corrected the same way; the event names the search.recorded or
+ * belongings.logged and the item's index in its list.
  */
 int intake_correct(struct intake *in, const char *visit, const char *field, const char *value,
     const char *reason, const char *supervisor, const char *password,

@@ -1,11 +1,14 @@
 /* Projections of the intake loop: visits and what is recorded about them. */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "correct.h"
 #include "intake.h"
 #include "namegram.h"
 #include "proj.h"
+#include "project.h"
 #include "stage.h"
 
 static int
@@ -387,6 +390,70 @@ proj_fingerprint_enrolled(struct project *p, const struct event *ev, const struc
  * (corrections) for screens and documents. Fields are mapped to columns by this table only;
  * a field not in it changes nothing (evcheck refuses such an event before it gets here).
  */
+/*
+ * A correction of an item: the belongings list takes the new value (a search stays as
+ * recorded, documents read its corrections), so does the property room's item that came from
+ * it; the corrections row names the item as this terminal numbers it (correct.h). An item
+ * this journal does not have changes nothing.
+ */
+static int
+corrected_item(struct project *p, const struct event *ev, const struct json *body,
+    const struct json *f, struct errmsg *em)
+{
+	static const char *const cols[][3] = {
+		{ "description",
+		  "UPDATE belongings SET description = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET description = ?1 WHERE source = ?2" },
+		{ "quantity",
+		  "UPDATE belongings SET quantity = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET quantity = ?1 WHERE source = ?2" },
+		{ "unit",
+		  "UPDATE belongings SET unit = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET unit = ?1 WHERE source = ?2" },
+	};
+	static const char ins[] = "INSERT OR REPLACE INTO corrections (subject, terminal, seq, "
+	    "field, old, new, reason, approved_by, operator, ts) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct json *of = json_get(body, "corrects");
+	const char *field = proj_str(f, "field"), *value = proj_str(f, "new");
+	char key[64], source[160];
+	struct correct_item it;
+	struct errmsg why;
+	int64_t seq = 0, item = -1;
+	size_t k;
+	int status;
+
+	for (k = 0; k < sizeof cols / sizeof cols[0]; k++)
+		if (strcmp(cols[k][0], field) == 0)
+			break;
+	json_get_int(of, "seq", &seq);
+	json_get_int(f, "item", &item);
+	if (k == sizeof cols / sizeof cols[0] || item < 0)
+		return CST_OK;
+	status = correct_item_place(project_db(p), ev->subject, proj_str(of, "kind"),
+	    proj_str(of, "terminal"), seq, (int)item, &it, &why);
+	if (status == CST_ERR_NOTFOUND)
+		return CST_OK;
+	if (status != CST_OK)
+		return err_set(em, status, "%s", why.text);
+	snprintf(it.field, sizeof it.field, "%s", field);
+	correct_item_key(&it, key, sizeof key);
+	if (it.search) {
+		snprintf(source, sizeof source, "search:%s:%d:%d", ev->subject, it.place, it.index);
+	} else {
+		snprintf(source, sizeof source, "belonging:%s:%d", ev->subject, it.place);
+		status = proj_exec(p, cols[k][1], em, "ssi", value, ev->subject,
+		    (int64_t)it.place);
+	}
+	if (status == CST_OK)
+		status = proj_exec(p, cols[k][2], em, "ss", value, source);
+	if (status == CST_OK)
+		status = proj_exec(p, ins, em, "ssissssssi", ev->subject, ev->terminal, ev->seq,
+		    key, proj_str(f, "old"), value, proj_str(body, "reason"),
+		    proj_str(body, "approved_by"), ev->operator_, ev->ts);
+	return status;
+}
+
 int
 proj_record_corrected(struct project *p, const struct event *ev, const struct json *body,
     struct errmsg *em)
@@ -410,6 +477,13 @@ proj_record_corrected(struct project *p, const struct event *ev, const struct js
 	size_t i, k;
 	int status = CST_OK;
 
+	const char *kind = proj_str(json_get(body, "corrects"), "kind");
+
+	if (strcmp(kind, "search.recorded") == 0 || strcmp(kind, "belongings.logged") == 0) {
+		for (i = 0; status == CST_OK && i < json_count(fields); i++)
+			status = corrected_item(p, ev, body, json_at(fields, i), em);
+		return status;
+	}
 	for (i = 0; status == CST_OK && i < json_count(fields); i++) {
 		const struct json *f = json_at(fields, i);
 		const char *field = proj_str(f, "field"), *value = proj_str(f, "new");

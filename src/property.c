@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "correct.h"
 #include "i18n.h"
 #include "json.h"
 #include "record.h"
@@ -716,12 +717,15 @@ static int
 import_searches(struct intake *in, const struct visit *v, size_t *added,
     struct intake_error *err)
 {
-	char source[160], **bodies;
-	size_t n, k, i;
+	static struct correction cs[256];
+	char source[160], key[3][64], **bodies;
+	size_t n, k, i, nc = 0;
 	int status;
 
 	if ((status = visit_searches(in->j, v->id, &bodies, &n, &err->em)) != CST_OK)
 		return status;
+	if (correct_list(in->j, v->id, cs, 256, &nc, NULL) != CST_OK)
+		nc = 0;	/* items go as recorded */
 	for (k = 0; k < n; k++) {
 		struct json *root;
 		const struct json *items;
@@ -732,9 +736,19 @@ import_searches(struct intake *in, const struct visit *v, size_t *added,
 			for (i = 0; status == CST_OK && i < json_count(items); i++) {
 				const struct json *o = json_at(items, i);
 				const char *to = json_get_str(o, "to");
-				const char *d = json_get_str(o, "description");
-				const char *q = json_get_str(o, "quantity");
-				const char *u = json_get_str(o, "unit");
+				struct correct_item at = { 1, (int)k + 1, (int)i, "" };
+				const char *d, *q, *u;
+				int f;
+
+				/* As corrected (record.corrected), when it was. */
+				for (f = 0; f < 3; f++) {
+					snprintf(at.field, sizeof at.field, "%s",
+					    correct_item_fields[f]);
+					correct_item_key(&at, key[f], sizeof key[f]);
+				}
+				d = correct_value(cs, nc, key[0], json_get_str(o, "description"));
+				q = correct_value(cs, nc, key[1], json_get_str(o, "quantity"));
+				u = correct_value(cs, nc, key[2], json_get_str(o, "unit"));
 
 				if (to == NULL || strcmp(to, "property") != 0 || d == NULL)
 					continue;

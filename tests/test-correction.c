@@ -15,6 +15,7 @@
 #include "journal.h"
 #include "json.h"
 #include "operator.h"
+#include "property.h"
 #include "admin.h"
 #include "t.h"
 #include "terminal.h"
@@ -177,12 +178,125 @@ test_correct(struct intake *in, const char *visit)
 	    "each event names the registration it corrects");
 }
 
+/* The document's text, for what it shows. */
+static void
+render(struct journal *j, const char *visit, enum doc_kind k, struct buf *out)
+{
+	struct errmsg em;
+
+	buf_free(out);
+	doc_render(j, visit, k, out, &em);
+}
+
+/*
+ * Items of a search and of the belongings list corrected (B left them out): the projection,
+ * the documents with the value and the mark, the property room's item, a correction of a
+ * correction showing both marks in order; sex and ethnicity checked against the ID number.
+ */
+static void
+test_items(struct intake *in, const char *visit)
+{
+	struct search_record s;
+	struct belongings_list b;
+	struct intake_error e;
+	struct buf doc = { NULL, 0, 0 };
+	char now[IN_TEXT_MAX + 1];
+	size_t added = 0;
+	const char *p1, *p2;
+
+	memset(&s, 0, sizeof s);
+	snprintf(s.officer, sizeof s.officer, "110001");
+	s.officer_sex = 'M';
+	snprintf(s.witness, sizeof s.witness, "110002");
+	snprintf(s.health, sizeof s.health, "良好");
+	snprintf(s.items[0].description, sizeof s.items[0].description, "手杌");
+	snprintf(s.items[0].quantity, sizeof s.items[0].quantity, "1");
+	snprintf(s.items[0].unit, sizeof s.items[0].unit, "部");
+	s.items[0].to_property = 1;
+	s.nitems = 1;
+	ok(intake_search(in, visit, &s, &e) == CST_OK, "a search with a mistyped item");
+	memset(&b, 0, sizeof b);
+	snprintf(b.locker, sizeof b.locker, "L01");
+	snprintf(b.custodian, sizeof b.custodian, "c1");
+	snprintf(b.items[0].category, sizeof b.items[0].category, "%s", intake_category_keys[0]);
+	snprintf(b.items[0].description, sizeof b.items[0].description, "钥匙");
+	snprintf(b.items[0].quantity, sizeof b.items[0].quantity, "3");
+	snprintf(b.items[0].unit, sizeof b.items[0].unit, "把");
+	b.nitems = 1;
+	ok(intake_belongings(in, visit, &b, &e) == CST_OK, "a belongings list");
+	ok(property_import_visit(in, visit, &added, &e) == CST_OK && added == 1,
+	    "the search's item goes to the property room");
+
+	ok(refused(in, visit, "search.1.5.description", "手机", "型号录错了", "s1",
+	    "super-pass-1", "field"), "an item the search does not have is refused");
+	ok(refused(in, visit, "search.1.0.colour", "红", "型号录错了", "s1", "super-pass-1",
+	    "field"), "a field of an item that cannot be corrected is refused");
+	ok(refused(in, visit, "search.1.0.description", "", "型号录错了", "s1", "super-pass-1",
+	    "value"), "an empty description is refused");
+	ok(intake_correct(in, visit, "search.1.0.description", "手机", "描述录错了", "s1",
+	    "super-pass-1", &e) == CST_OK, "a search item's description corrected");
+	ok(correct_item_current(in->j, visit, "search.1.0.description", now, sizeof now,
+	    &e.em) == CST_OK && strcmp(now, "手机") == 0, "it shows the corrected value now");
+	ok(count_rows(in->j, "SELECT count(*) FROM events WHERE kind = 'record.corrected' AND "
+	    "json_extract(CAST(body AS TEXT), '$.corrects.kind') = 'search.recorded' AND "
+	    "json_extract(CAST(body AS TEXT), '$.fields[0].item') = 0 AND "
+	    "json_extract(CAST(body AS TEXT), '$.fields[0].old') = '手杌'") == 1,
+	    "the event names the search, the item's index and the old value");
+	ok(count_rows(in->j, "SELECT count(*) FROM prop_items WHERE description = '手机' AND "
+	    "source LIKE 'search:%:1:0'") == 1,
+	    "the property room's item from the search shows the corrected description");
+	render(in->j, visit, DOC_SEARCH, &doc);
+	ok(strstr(buf_str(&doc), "手机 1部") && strstr(buf_str(&doc), "was 手杌"),
+	    "the search record shows the corrected item and its mark");
+
+	ok(intake_correct(in, visit, "belonging.1.quantity", "2", "数量点错了", "s1",
+	    "super-pass-1", &e) == CST_OK, "a belonging's quantity corrected");
+	ok(intake_correct(in, visit, "belonging.1.quantity", "4", "再点一遍是四把", "s1",
+	    "super-pass-1", &e) == CST_OK, "and corrected again");
+	ok(count_rows(in->j, "SELECT count(*) FROM belongings WHERE quantity = '4' AND "
+	    "description = '钥匙'") == 1, "the belongings list holds the latest value");
+	render(in->j, visit, DOC_BELONGINGS, &doc);
+	p1 = strstr(buf_str(&doc), "was 3;");
+	p2 = strstr(buf_str(&doc), "was 2;");
+	ok(strstr(buf_str(&doc), "钥匙  4把") != NULL && p1 != NULL && p2 != NULL && p1 < p2,
+	    "the belongings list shows the latest value and both marks, in order");
+	ok(strstr(buf_str(&doc), "数量点错了") && strstr(buf_str(&doc), "再点一遍是四把"),
+	    "each mark gives its reason");
+
+	ok(intake_correct(in, visit, "address", "北京市西城区1号", "门牌录错了", "s1",
+	    "super-pass-1", &e) == CST_OK && intake_correct(in, visit, "address",
+	    "北京市西城区2号", "还是录错了", "s1", "super-pass-1", &e) == CST_OK,
+	    "a registration field corrected twice");
+	render(in->j, visit, DOC_REGISTRATION, &doc);
+	p1 = strstr(buf_str(&doc), "was 北京市东城区东长安街1号");
+	p2 = strstr(buf_str(&doc), "was 北京市西城区1号");
+	ok(strstr(buf_str(&doc), "北京市西城区2号 (corrected") && p1 && p2 && p1 < p2,
+	    "the registration form shows the latest address and both marks in order");
+	render(in->j, visit, DOC_EXIT, &doc);
+	ok(strstr(buf_str(&doc), "张三峰 (corrected; was 张三丰") != NULL,
+	    "the exit record shows the corrected name with its mark");
+	render(in->j, visit, DOC_SEARCH, &doc);
+	ok(strstr(buf_str(&doc), "张三峰 (corrected; was 张三丰") != NULL,
+	    "so does the search record");
+
+	ok(refused(in, visit, "sex", "F", "性别选错了", "s1", "super-pass-1", "value"),
+	    "a sex that does not match the ID number is refused");
+	ok(refused(in, visit, "ethnicity", "99", "民族选错了", "s1", "super-pass-1", "value"),
+	    "an ethnicity not in the list is refused");
+	ok(intake_correct(in, visit, "ethnicity", "03", "民族选错了", "s1", "super-pass-1", &e) ==
+	    CST_OK, "an ethnicity from the list is taken");
+	buf_free(&doc);
+}
+
 static void
 dump(struct journal *j, struct buf *out)
 {
 	tj_dump(journal_db(j), "SELECT * FROM visits ORDER BY 1", out);
 	tj_dump(journal_db(j), "SELECT * FROM corrections ORDER BY 1, 2, 3, 4", out);
 	tj_dump(journal_db(j), "SELECT * FROM name_grams ORDER BY 1, 2", out);
+	tj_dump(journal_db(j), "SELECT * FROM belongings ORDER BY 1, 2", out);
+	tj_dump(journal_db(j), "SELECT id, description, quantity, source FROM prop_items "
+	    "ORDER BY 1", out);
 }
 
 static void
@@ -253,6 +367,7 @@ main(void)
 	ok(intake_register(&in, &r, visit, &e) == CST_OK, "张三丰 is registered");
 	test_checks(&in, visit);
 	test_correct(&in, visit);
+	test_items(&in, visit);
 	test_rebuild_and_foreign(t1, t2);
 	test_forged(t3, visit);
 	terminal_close(t1);
