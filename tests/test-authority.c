@@ -445,8 +445,9 @@ test_cutover(void)
 	    "ALTER TABLE operators DROP COLUMN added_by; "
 	    "ALTER TABLE operators DROP COLUMN legacy; "
 	    "DELETE FROM local WHERE name = 'authority.from'; "
-	    "DELETE FROM schema_version WHERE version = 8", NULL, NULL, NULL) == SQLITE_OK,
-	    "the journal's schema as it was before 0008-authority.sql");
+	    "DROP TABLE id_claims; DROP TABLE conflicts; "
+	    "DELETE FROM schema_version WHERE version >= 8", NULL, NULL, NULL) == SQLITE_OK,
+	    "the journal's schema as it was before 0008-authority.sql (and 0009-conflicts.sql)");
 	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
 	    "\"admin\",\"password_hash\":\"%s\"}", hash);
 	ok(raw_event(db, skl, "tl", 2, hl, "system", "operator.added", "old1", body, h) == 0,
