@@ -122,8 +122,14 @@ int
 prop_item_by_code(struct journal *j, const char *code, struct prop_item *out,
     struct errmsg *em)
 {
-	return get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
+	int status = get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
 	    "ORDER BY registered_ts LIMIT 1", code, out, em);
+
+	/* Typed in another case (wp-a2026001-001): the code is letters, digits and marks. */
+	if (status == CST_ERR_NOTFOUND)
+		status = get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
+		    "COLLATE NOCASE ORDER BY registered_ts LIMIT 1", code, out, em);
+	return status;
 }
 
 int

@@ -5,6 +5,8 @@
  * conflicts, a rebuild finds them again, and a supervisor's resolution empties the queue on
  * both. Against a real custody-ledger on loopback TLS (tests/sync-util.h).
  */
+#include <ctype.h>
+
 #include "admin.h"
 #include "conflict.h"
 #include "ids.h"
@@ -224,6 +226,19 @@ test_offline(void)
 	    CST_OK && strcmp(ca, cb) == 0, "t1 and t2 (offline) each give an item the same code "
 	    "and tag");
 	ok(open_count("t1") == 0 && open_count("t2") == 0, "no conflict while apart");
+	{
+		char lower[PROP_CODE_MAX + 1];
+		struct prop_item it;
+		size_t i;
+
+		for (i = 0; ca[i] != '\0'; i++)
+			lower[i] = (char)tolower((unsigned char)ca[i]);
+		lower[i] = '\0';
+		t = open_terminal("t1", TERMINAL_RDONLY);
+		ok(prop_item_by_code(t->journal, lower, &it, NULL) == CST_OK &&
+		    strcmp(it.id, ia) == 0, "an item code typed in lower case finds its item");
+		terminal_close(t);
+	}
 
 	sync_once_cli("t1", "t1 syncs");
 	sync_once_cli("t2", "t2 syncs and meets t1's events");
