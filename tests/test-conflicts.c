@@ -225,6 +225,18 @@ test_offline(void)
 	    new_item("t2", "白色手机", "e2:80:11:60:60:00:02:a1:b2:c3:00:01", ib, cb) ==
 	    CST_OK && strcmp(ca, cb) == 0, "t1 and t2 (offline) each give an item the same code "
 	    "and tag");
+	{
+		/* An older terminal's event, its band as typed: kept verbatim, found normal. */
+		static const char body[] = "{\"person_id\":\"p-5\",\"name\":\"赵五\","
+		    "\"sex\":\"M\",\"band\":\"0d:0e:0f:10:11\"}";
+
+		t = open_terminal("t2", TERMINAL_SIGN);
+		err_clear(&em);
+		ok(journal_append(t->journal, "c1", "person.registered", "v-zhao5", body,
+		    sizeof body - 1, NULL, &em) == CST_OK, "t2: a registration whose band is not "
+		    "in its normal form");
+		terminal_close(t);
+	}
 	ok(open_count("t1") == 0 && open_count("t2") == 0, "no conflict while apart");
 	{
 		char lower[PROP_CODE_MAX + 1];
@@ -253,6 +265,12 @@ test_offline(void)
 	    strcmp(c1.b.what, "王四") == 0 && c1.a.holds && c1.b.holds,
 	    "the band's conflict is the same on both, with both sides and who they are");
 	ok(c1.recorded && c2.recorded, "each terminal holds a conflict.detected for it");
+	t = open_terminal("t1", TERMINAL_RDONLY);
+	ok(visit_by_band(t->journal, "0D0E0F1011", &v, NULL) == CST_OK &&
+	    strcmp(v.id, "v-zhao5") == 0, "t1 finds t2's odd band by its normal form");
+	terminal_close(t);
+	ok(sql_int("t1", "SELECT count(*) FROM events WHERE subject = 'v-zhao5' AND "
+	    "CAST(body AS TEXT) LIKE '%0d:0e:0f:10:11%'") == 1, "and keeps t2's event as it was signed");
 	ok(sql_int("t1", "SELECT count(*) FROM events WHERE kind = 'conflict.detected' AND "
 	    "terminal = 't1'") == 3, "t1 recorded each conflict once, though it synced twice");
 	ok(find("t1", "code", &cc) && strcmp(cc.held, ca) == 0 && strstr(cc.a.what, "黑色手机") &&
