@@ -15,22 +15,9 @@ top=$(mktemp -d "${TMPDIR:-/tmp}/custody-ids-XXXXXX")
 lpid=""
 trap 'tmux -L $sock kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
 . "$(dirname "$0")/screen-lib.sh"
+. "$(dirname "$0")/ledger-lib.sh"
 
-# serve DIR PORT: the ledger of DIR in the background; sets port from its log.
-serve() {
-	"$ledger" serve --db "$1/ledger.db" --listen "127.0.0.1:$2" --cert "$top/server.pem" \
-		--key "$top/server.key" 2>"$1/ledger.log" &
-	lpid=$!
-	i=0
-	while [ $i -lt 200 ]; do
-		port=$(sed -n 's/.*on port \([0-9]*\).*/\1/p' "$1/ledger.log" | tail -1)
-		[ -n "$port" ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "the ledger did not start"; cat "$1/ledger.log"
-	return 1
-}
+serve() { ledger_serve "$top" "$1" "$2"; }
 unserve() { kill $lpid; wait $lpid 2>/dev/null; lpid=""; }
 
 # console DATA-DIR: the console of a terminal in tmux (one at a time, on $sock).
@@ -58,15 +45,7 @@ signed() {
 	keys Escape; expect "$T_HOME" "back home"
 }
 
-cd "$top" || exit 1
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-	-days 2 -subj /CN=custody-test-ca 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
-	-subj /CN=127.0.0.1 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-	-extfile ext.cnf 2>/dev/null
-cd - >/dev/null || exit 1
+tls_certs "$top" || exit 1
 
 run_language() {
 	lang=$1
