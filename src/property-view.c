@@ -9,6 +9,7 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "ids.h"
 #include "json.h"
 #include "xmalloc.h"
 
@@ -136,8 +137,11 @@ int
 prop_item_by_tag(struct journal *j, const char *tag, struct prop_item *out,
     struct errmsg *em)
 {
+	char key[IDS_TAG_MAX + 1];
+
+	ids_tag_key(tag, key);
 	return get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE tag = ? AND "
-	    "status NOT IN " FINAL_SQL " ORDER BY status_ts DESC LIMIT 1", tag, out, em);
+	    "status NOT IN " FINAL_SQL " ORDER BY status_ts DESC LIMIT 1", key, out, em);
 }
 
 int

@@ -123,6 +123,10 @@ run_language() {
 	expect "1 张三 · " "the first side: 张三"
 	expect "2 李四 · " "the second side: 李四"
 	expect "$T_HOLDS" "each still holds it"
+	tmux -L $sock resize-window -t t -x 80 -y 24; settle
+	expect "2 李四 · " "at 80×24 both sides still show"
+	screen | tail -1 | grep -qF "$T_KEY_FIRST"; ok $? "and the key line"
+	tmux -L $sock resize-window -t t -x 100 -y 30; settle
 	keys 1; expect "$T_KEEPS" "1: the approval of 张三 keeping the band"
 	type_text s1; keys Tab; type_text super-pass-1; keys Tab; type_text "$T_RESOLVE_REASON"; keys F2
 	expect "$T_RESOLVED" "the conflict is resolved"
