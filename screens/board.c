@@ -8,6 +8,7 @@
 
 #include "alert.h"
 #include "clock.h"
+#include "conflict.h"
 #include "i18n.h"
 #include "rules.h"
 #include "screens.h"
@@ -174,6 +175,18 @@ count_levels(struct board *b)
 	    alert_level_label(ALERT_YELLOW));
 }
 
+/* Open conflicts of ids (screens/conflicts.c) after the summary, when there are any. */
+static void
+count_conflicts(struct board *b, struct console *c)
+{
+	size_t len = strlen(b->summary);
+	int64_t n;
+
+	if (conflict_count_open(c->in.j, &n, NULL) == CST_OK && n > 0)
+		snprintf(b->summary + len, sizeof b->summary - len, _(" · conflicts: %lld (C)"),
+		    (long long)n);
+}
+
 /* Reloads both lists, keeping the chosen person and alert chosen when they moved. */
 static void
 board_load(struct board *b, struct console *c)
@@ -202,6 +215,7 @@ board_load(struct board *b, struct console *c)
 		if (strcmp(b->alerts.v[i].id, aid) == 0)
 			b->atable.sel = (int)i;
 	count_levels(b);
+	count_conflicts(b, c);
 	notice_red(b, c);
 }
 
@@ -217,7 +231,7 @@ board_keys(struct screen *s)
 {
 	if (((struct board *)s)->view == VIEW_ALERTS)
 		return _("Enter acknowledge  O open the person  A people  F1 help  Esc back");
-	return _("Enter open  A open alerts  F5 refresh  F1 help  Esc back");
+	return _("Enter open  A open alerts  C conflicts  F5 refresh  F1 help  Esc back");
 }
 
 static void
@@ -303,6 +317,10 @@ board_key(struct screen *s, struct console *c, int key)
 	}
 	if ((key == 'o' || key == 'O') && b->view == VIEW_ALERTS && b->alerts.n > 0) {
 		open_person(c, b->alerts.v[b->atable.sel].visit);
+		return UI_HANDLED;
+	}
+	if (key == 'c' || key == 'C') {
+		console_push(c, screen_conflicts_new(c));
 		return UI_HANDLED;
 	}
 	if (key == ui_key_f(5)) {

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "fingerprint.h"
 #include "i18n.h"
+#include "ids.h"
 #include "screens.h"
 #include "visit.h"
 
@@ -124,7 +125,7 @@ console_dock_band(struct console *c, const char *band, const char *visit)
 	    devices_state(c->devs, CONF_DEV_DOCK) != LINE_CONNECTED)
 		return;
 	rq.slot = 0;	/* by id: wherever the band sits */
-	snprintf(rq.id, sizeof rq.id, "%s", band);
+	ids_band_key(band, rq.id);	/* as typed: the dock knows it in its normal form */
 	if (visit)
 		snprintf(rq.visit, sizeof rq.visit, "%s", visit);
 	if (devices_request(c->devs, CONF_DEV_DOCK, &rq) != 0)

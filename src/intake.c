@@ -12,6 +12,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "ids.h"
 #include "json.h"
 #include "operator.h"
 #include "record.h"
@@ -171,8 +172,25 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	return CST_OK;
 }
 
+/* A band typed or read, in its normal form in out ("" when none); refused when it is not one. */
 static int
-check_case(struct intake *in, const struct registration *r, struct intake_error *err)
+band_normal(const char *band, int required, char out[IDS_BAND_MAX + 1],
+    struct intake_error *err)
+{
+	struct errmsg why;
+
+	out[0] = '\0';
+	if (band[0] == '\0')
+		return required ? rec_refuse(err, "band", CST_ERR_ARG, _("required")) : CST_OK;
+	err_clear(&why);
+	if (ids_band(band, out, &why) != CST_OK)
+		return rec_refuse(err, "band", why.code, "%s", why.text);
+	return CST_OK;
+}
+
+static int
+check_case(struct intake *in, const struct registration *r, char band[IDS_BAND_MAX + 1],
+    struct intake_error *err)
 {
 	struct visit v;
 
@@ -188,9 +206,9 @@ check_case(struct intake *in, const struct registration *r, struct intake_error 
 	if (strcmp(r->officer1, r->officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
-	if (rec_check_code(err, "band", r->band, IN_SHORT_MAX, CODE_MARKS, 0))
+	if (band_normal(r->band, 0, band, err))
 		return err->em.code;
-	if (r->band[0] && visit_by_band(in->j, r->band, &v, NULL) == CST_OK)
+	if (band[0] && visit_by_band(in->j, band, &v, NULL) == CST_OK)
 		return rec_refuse(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
 		    "the area"), v.name);
 	return CST_OK;
@@ -227,7 +245,7 @@ int
 intake_register(struct intake *in, const struct registration *r, char visit_out[UUID_LEN + 1],
     struct intake_error *err)
 {
-	char person[UUID_LEN + 1], idn[20];
+	char person[UUID_LEN + 1], idn[20], band[IDS_BAND_MAX + 1];
 	struct idcard id;
 	struct jw w;
 	int64_t now = clock_now_ms();
@@ -237,7 +255,7 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 		snprintf(visit_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
 		return CST_OK;
 	}
-	if (check_person(r, now, err) || check_case(in, r, err))
+	if (check_person(r, now, err) || check_case(in, r, band, err))
 		return err->em.code;
 	idcard_check(r->id_number, now, &id, NULL, 0);
 	snprintf(idn, sizeof idn, "%s", id.number);
@@ -266,8 +284,8 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	officers(&w, r->officer1, r->officer2);
 	jw_key(&w, "entry_ts");
 	jw_int(&w, r->entry_ts ? r->entry_ts : now);
-	if (r->band[0])
-		rec_kv(&w, "band", r->band);
+	if (band[0])
+		rec_kv(&w, "band", band);
 	jw_obj_end(&w);
 	return rec_append(in, "person.registered", visit_out, &w, err);
 }
@@ -286,15 +304,16 @@ band_event(struct intake *in, const char *visit, const char *kind, const char *b
 }
 
 int
-intake_bind_band(struct intake *in, const char *visit, const char *band,
+intake_bind_band(struct intake *in, const char *visit, const char *typed,
     struct intake_error *err)
 {
 	struct visit v, other;
+	char band[IDS_BAND_MAX + 1];
 
 	reset_error(err);
 	if (rec_recorded(in, err))
 		return CST_OK;
-	if (rec_check_code(err, "band", band, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (band_normal(typed, 1, band, err))
 		return err->em.code;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;

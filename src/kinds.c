@@ -43,6 +43,9 @@ static const struct {
 	{ "alert.raised", N_("alert raised") },
 	{ "alert.cleared", N_("alert cleared") },
 	{ "alert.acknowledged", N_("alert acknowledged") },
+	{ "item.recoded", N_("property item given a new code") },
+	{ "conflict.detected", N_("conflict detected") },
+	{ "conflict.resolved", N_("conflict resolved") },
 	{ "sync.log_refused", N_("ledger's log refused") },
 	{ "sync.log_trusted", N_("ledger's log trusted again") },
 };

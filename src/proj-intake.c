@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "correct.h"
+#include "ids.h"
 #include "intake.h"
 #include "namegram.h"
 #include "proj.h"
@@ -62,20 +63,32 @@ index_name(struct project *p, const char *visit, const char *name, struct errmsg
 	return status;
 }
 
+/*
+ * The band of ev's body, in its normal form: a foreign terminal's event is kept as signed,
+ * and its band found as if it had been typed here.
+ */
 static int
-bind_band(struct project *p, const char *visit, const char *band, int64_t ts, struct errmsg *em)
+bind_band(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
 {
-	static const char unbind_other[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
-	    "WHERE band = ?2";
+	static const char unbind_left[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
+	    "WHERE band = ?2 AND exit_ts IS NOT NULL";
 	static const char bind[] = "UPDATE visits SET band = ?2, updated_ts = ?1 WHERE id = ?3";
+	char band[IDS_BAND_MAX + 1];
 	int status;
 
-	if (band == NULL || *band == '\0')
+	if (*proj_str(body, "band") == '\0')
 		return CST_OK;
-	/* A band is on one wrist: binding it here unbinds it wherever it was. */
-	status = proj_exec(p, unbind_other, em, "is", ts, band);
+	ids_band_key(proj_str(body, "band"), band);
+	/*
+	 * A band is on one wrist: a visit that left keeps it no longer. One still in the area
+	 * keeps it too: both records stand, and the conflict is noted for a supervisor.
+	 */
+	status = proj_exec(p, unbind_left, em, "is", ev->ts, band);
 	if (status == CST_OK)
-		status = proj_exec(p, bind, em, "iss", ts, band, visit);
+		status = proj_claim(p, ev, "band", band, em);
+	if (status == CST_OK)
+		status = proj_exec(p, bind, em, "iss", ev->ts, band, ev->subject);
 	return status;
 }
 
@@ -106,7 +119,7 @@ proj_person_registered(struct project *p, const struct event *ev, const struct j
 	if (status == CST_OK)
 		status = index_name(p, ev->subject, proj_str(body, "name"), em);
 	if (status == CST_OK)
-		status = bind_band(p, ev->subject, proj_str(body, "band"), ev->ts, em);
+		status = bind_band(p, ev, body, em);
 	return status;
 }
 
@@ -114,7 +127,7 @@ int
 proj_band_bound(struct project *p, const struct event *ev, const struct json *body,
     struct errmsg *em)
 {
-	return bind_band(p, ev->subject, proj_str(body, "band"), ev->ts, em);
+	return bind_band(p, ev, body, em);
 }
 
 int
@@ -123,8 +136,14 @@ proj_band_unbound(struct project *p, const struct event *ev, const struct json *
 {
 	static const char sql[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
 	    "WHERE id = ?2 AND band = ?3";
+	char band[IDS_BAND_MAX + 1];
+	int status;
 
-	return proj_exec(p, sql, em, "iss", ev->ts, ev->subject, proj_str(body, "band"));
+	ids_band_key(proj_str(body, "band"), band);
+	status = proj_exec(p, sql, em, "iss", ev->ts, ev->subject, band);
+	if (status == CST_OK)
+		status = proj_unclaim(p, "band", ev->subject, em);
+	return status;
 }
 
 static int64_t

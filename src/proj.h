@@ -25,6 +25,15 @@ proj_apply_fn proj_item_checked_out, proj_item_transferred, proj_item_released;
 proj_apply_fn proj_item_disposed, proj_disposal_approved, proj_inventory_completed;
 proj_apply_fn proj_alert_raised, proj_alert_cleared, proj_alert_acknowledged;
 proj_apply_fn proj_zone_entered, proj_room_left;
+proj_apply_fn proj_item_recoded, proj_conflict_detected, proj_conflict_resolved;
+/*
+ * The event ev gives its subject the id held (kind band, code or tag, in normal form): a
+ * conflict is noted with every other subject that still holds it (proj-conflict.c).
+ */
+int proj_claim(struct project *p, const struct event *ev, const char *kind, const char *held,
+    struct errmsg *em);
+/* The subject gave up its id of this kind. */
+int proj_unclaim(struct project *p, const char *kind, const char *subject, struct errmsg *em);
 
 /*
  * Runs a cached write statement with parameters described by types, one letter each:

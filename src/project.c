@@ -346,6 +346,9 @@ static const struct applier appliers[] = {
 	{ "alert.raised", proj_alert_raised },
 	{ "alert.cleared", proj_alert_cleared },
 	{ "alert.acknowledged", proj_alert_acknowledged },
+	{ "item.recoded", proj_item_recoded },
+	{ "conflict.detected", proj_conflict_detected },
+	{ "conflict.resolved", proj_conflict_resolved },
 };
 
 /*
@@ -405,6 +408,7 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
 	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
 	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions; "
-	    "DELETE FROM corrections",
+	    "DELETE FROM corrections; "
+	    "DELETE FROM id_claims; DELETE FROM conflicts",
 	    em, _("emptying projections"));
 }

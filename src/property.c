@@ -1,7 +1,6 @@
 /* The actions of the property room: input checks, status rules, handovers, one event each. */
 #include "property.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "clock.h"
 #include "correct.h"
 #include "i18n.h"
+#include "ids.h"
 #include "json.h"
 #include "record.h"
 #include "text.h"
@@ -75,18 +75,7 @@ property_case_code(const char *case_number, char out[PROP_CODE_MAX + 1])
 int
 property_tag_normal(const char *tag, char out[PROP_TAG_MAX + 1])
 {
-	size_t i, n = strlen(tag);
-
-	/* 4 bytes (a MIFARE UID) to 32 (the longest EPC the UHF driver accepts). */
-	if (n < 8 || n > PROP_TAG_MAX || n % 2 != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)tag[i]))
-			return -1;
-		out[i] = (char)toupper((unsigned char)tag[i]);
-	}
-	out[n] = '\0';
-	return 0;
+	return ids_tag(tag, out, NULL) == CST_OK ? 0 : -1;
 }
 
 /* The item, and a refusal when it has left the room for good. */
@@ -141,8 +130,9 @@ check_new_item(struct intake *in, const struct prop_new_item *it, struct visit *
 	return CST_OK;
 }
 
-static int
-next_seq(struct intake *in, const char *case_number, int *seq, struct intake_error *err)
+int
+property_next_seq(struct intake *in, const char *case_number, int *seq,
+    struct intake_error *err)
 {
 	struct prop_item_list l;
 	size_t i;
@@ -182,7 +172,7 @@ register_item(struct intake *in, const struct prop_new_item *it, const char *sou
 		return rec_refuse(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
 	if (tag[0] && check_tag_free(in, tag, "", err))
 		return err->em.code;
-	if (next_seq(in, it->case_number, &seq, err) != CST_OK)
+	if (property_next_seq(in, it->case_number, &seq, err) != CST_OK)
 		return err->em.code;
 	property_item_code(it->case_number, seq, code);
 	if (prop_item_by_code(in->j, code, &other, NULL) == CST_OK)

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "ids.h"
 #include "namegram.h"
 #include "xmalloc.h"
 
@@ -138,8 +139,12 @@ visit_get(struct journal *j, const char *id, struct visit *out, struct errmsg *e
 int
 visit_by_band(struct journal *j, const char *band, struct visit *out, struct errmsg *em)
 {
+	char key[IDS_BAND_MAX + 1];
+
+	/* Two open visits hold one band only in a conflict (conflicts.h): the first entered. */
+	ids_band_key(band, key);
 	return get_one(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE band = ? AND "
-	    "exit_ts IS NULL", band, out, em);
+	    "exit_ts IS NULL ORDER BY entry_ts, id", key, out, em);
 }
 
 int

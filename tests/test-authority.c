@@ -445,8 +445,9 @@ test_cutover(void)
 	    "ALTER TABLE operators DROP COLUMN added_by; "
 	    "ALTER TABLE operators DROP COLUMN legacy; "
 	    "DELETE FROM local WHERE name = 'authority.from'; "
-	    /* and without the migrations after it (0010-corrections.sql) */
-	    "DROP TABLE corrections; "
+	    /* and without the migrations after it (0009 to 0013) */
+	    "DROP TABLE id_claims; DROP TABLE conflicts; DROP TABLE corrections; "
+	    "ALTER TABLE visits DROP COLUMN cause; "
 	    "DELETE FROM schema_version WHERE version >= 8", NULL, NULL, NULL) == SQLITE_OK,
 	    "the journal's schema as it was before 0008-authority.sql");
 	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
