@@ -13,6 +13,9 @@ proj_apply_fn proj_operator_added, proj_login_succeeded, proj_login_failed;
 /* The ledger's cursor of (terminal, seq) became known: an addition's winner chosen again. */
 int proj_operator_order(struct project *p, const char *terminal, int64_t seq,
     struct errmsg *em);
+proj_apply_fn proj_officer_added;
+int proj_officer_order(struct project *p, const char *terminal, int64_t seq,
+    struct errmsg *em);
 proj_apply_fn proj_person_registered, proj_band_bound, proj_band_unbound;
 proj_apply_fn proj_search_recorded, proj_belongings_logged, proj_belongings_returned;
 proj_apply_fn proj_collection_recorded, proj_room_entered, proj_temp_exit_started;

@@ -281,7 +281,9 @@ project_note_order(struct project *p, const char *terminal, int64_t seq, int64_t
 
 	if ((status = proj_exec(p, ins, em, "sii", terminal, seq, cursor)) != CST_OK)
 		return status;
-	return proj_operator_order(p, terminal, seq, em);
+	if ((status = proj_operator_order(p, terminal, seq, em)) != CST_OK)
+		return status;
+	return proj_officer_order(p, terminal, seq, em);
 }
 
 static int
@@ -313,6 +315,7 @@ struct applier {
 static const struct applier appliers[] = {
 	{ "terminal.created", apply_terminal_created },
 	{ "operator.added", proj_operator_added },
+	{ "officer.added", proj_officer_added },
 	{ "login.succeeded", proj_login_succeeded },
 	{ "login.failed", proj_login_failed },
 	{ "person.registered", proj_person_registered },
@@ -397,7 +400,8 @@ int
 project_reset(struct project *p, struct errmsg *em)
 {
 	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; "
-	    "DELETE FROM operator_additions; DELETE FROM visits; "
+	    "DELETE FROM operator_additions; DELETE FROM officers; "
+	    "DELETE FROM officer_additions; DELETE FROM visits; "
 	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
