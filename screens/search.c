@@ -4,6 +4,7 @@
 
 #include "doc.h"
 #include "form-screen.h"
+#include "officer-pick.h"
 #include "i18n.h"
 #include "xmalloc.h"
 
@@ -175,11 +176,9 @@ screen_search_new(struct console *c, const char *visit)
 	fs->action = ACT_SEARCH;
 	form_screen_labels(sex_keys, 2, sexes);
 	form_screen_labels(to_keys, 2, destinations);
-	form_text(&fs->fm, "officer", _("Searching officer"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed
-	    = CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "officer", _("Searching officer"));
 	form_choice(&fs->fm, "officer_sex", _("Officer's sex"), sexes, 2);
-	form_text(&fs->fm, "witness", _("Witness"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "witness", _("Witness"));
 	form_text(&fs->fm, "health", _("Health statement"), 100, IN_TEXT_MAX);
 	form_button(&fs->fm, "injuries", _("Injuries"))->note[0] = '\0';
 	snprintf(form_field(&fs->fm, "injuries")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));

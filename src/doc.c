@@ -10,6 +10,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "officer.h"
 #include "text.h"
 #include "visit.h"
 #include "when.h"
@@ -77,14 +78,34 @@ sex_label(char sex)
 	return sex == 'M' ? _("male") : sex == 'F' ? _("female") : "";
 }
 
-static void
-render_registration(const struct visit *v, struct buf *b)
+/* A person meant by a number or id: "刘洋（010231）" (src/officer.c). */
+static const char *
+who(struct journal *j, const char *number_or_id, char out[OFFICER_SHOWN_MAX])
 {
-	char when[WHEN_ISO_MAX], officers[2 * IN_SHORT_MAX + 8], reason[128];
+	person_shown(j, number_or_id, out, OFFICER_SHOWN_MAX);
+	return out;
+}
+
+/* Two officers: "刘洋（010231）、张伟（010232）". */
+static void
+two_officers(struct journal *j, const char *a, const char *b, char *out, size_t size)
+{
+	char x[OFFICER_SHOWN_MAX], y[OFFICER_SHOWN_MAX];
+
+	if (b[0] == '\0')
+		snprintf(out, size, "%s", who(j, a, x));
+	else	/* TRANSLATORS: two people, as in 刘洋（010231）、张伟（010232） */
+		snprintf(out, size, _("%1$s, %2$s"), who(j, a, x), who(j, b, y));
+}
+
+static void
+render_registration(struct journal *j, const struct visit *v, struct buf *b)
+{
+	char when[WHEN_ISO_MAX], officers[2 * OFFICER_SHOWN_MAX + 8], reason[128];
 	int eth = ethnic_find(v->ethnicity);
 
 	when_format_minute(v->entry_ts, when);
-	snprintf(officers, sizeof officers, "%s, %s", v->officer1, v->officer2);
+	two_officers(j, v->officer1, v->officer2, officers, sizeof officers);
 	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
 	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
 	heading(b, doc_title(DOC_REGISTRATION));
@@ -104,18 +125,20 @@ render_registration(const struct visit *v, struct buf *b)
 }
 
 static void
-render_one_search(const struct json *s, int n, struct buf *b)
+render_one_search(struct journal *j, const struct json *s, int n, struct buf *b)
 {
 	const struct json *list;
-	char label[64];
+	char label[64], shown[OFFICER_SHOWN_MAX];
 	size_t i;
 
 	snprintf(label, sizeof label, _("Search %d"), n);
 	buf_printf(b, "\n[%s]\n", label);
-	line(b, _("Officer"), json_get_str(s, "officer") ? json_get_str(s, "officer") : "");
+	line(b, _("Officer"), who(j, json_get_str(s, "officer") ? json_get_str(s, "officer") : "",
+	    shown));
 	line(b, _("Officer's sex"), sex_label(json_get_str(s, "officer_sex") ?
 	    json_get_str(s, "officer_sex")[0] : 0));
-	line(b, _("Witness"), json_get_str(s, "witness") ? json_get_str(s, "witness") : "");
+	line(b, _("Witness"), who(j, json_get_str(s, "witness") ? json_get_str(s, "witness") : "",
+	    shown));
 	line(b, _("Health"), json_get_str(s, "health") ? json_get_str(s, "health") : "");
 	list = json_get(s, "injuries");
 	if (json_count(list) == 0)
@@ -160,7 +183,7 @@ render_search(struct journal *j, const struct visit *v, struct buf *b, struct er
 		struct json *s;
 
 		if (json_parse(bodies[i], strlen(bodies[i]), &s, NULL) == CST_OK) {
-			render_one_search(s, (int)i + 1, b);
+			render_one_search(j, s, (int)i + 1, b);
 			json_free(s);
 		}
 		free(bodies[i]);
@@ -183,6 +206,7 @@ static int
 render_belongings(struct journal *j, const struct visit *v, struct buf *b, struct errmsg *em)
 {
 	static struct visit_item items[IN_ITEMS_MAX * 4];
+	char shown[OFFICER_SHOWN_MAX];
 	size_t i, n;
 	int status;
 
@@ -194,7 +218,7 @@ render_belongings(struct journal *j, const struct visit *v, struct buf *b, struc
 		return status;
 	if (n > 0) {
 		line(b, _("Locker"), items[n - 1].locker);
-		line(b, _("Custodian"), items[n - 1].custodian);
+		line(b, _("Custodian"), who(j, items[n - 1].custodian, shown));
 	}
 	buf_add(b, "\n");
 	if (n == 0)
@@ -218,6 +242,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 	static struct visit_movement moves[MAX_ROWS];
 	static struct visit_temp_exit temps[MAX_ROWS];
 	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512];
+	char shown[OFFICER_SHOWN_MAX];
 	size_t i, n;
 	int status;
 
@@ -234,7 +259,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 		line(b, _("Time in area"), stay);
 	line(b, _("Destination"), v->destination[0] ? intake_label(intake_destination_keys,
 	    intake_destination_labels, 5, v->destination) : "");
-	line(b, _("Approved by"), v->exit_by);
+	line(b, _("Approved by"), who(j, v->exit_by, shown));
 	if (v->exit_note[0])
 		line(b, _("Note"), v->exit_note);
 	if ((status = visit_movements(j, v->id, moves, MAX_ROWS, &n, em)) != CST_OK)
@@ -256,7 +281,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 		when_format_minute(temps[i].returned_ts, back);
 		snprintf(text, sizeof text, "%s: %s; %s %s; %s %s",
 		    intake_label(intake_purpose_keys, intake_purpose_labels, 4, temps[i].purpose),
-		    temps[i].reason, _("approved by"), temps[i].approved_by, _("back"),
+		    temps[i].reason, _("approved by"), who(j, temps[i].approved_by, shown), _("back"),
 		    temps[i].returned_ts ? back : _("not yet"));
 		line(b, when, text);
 	}
@@ -274,7 +299,7 @@ doc_render(struct journal *j, const char *visit, enum doc_kind k, struct buf *ou
 		return status;
 	switch (k) {
 	case DOC_REGISTRATION:
-		render_registration(&v, out);
+		render_registration(j, &v, out);
 		return CST_OK;
 	case DOC_SEARCH:
 		return render_search(j, &v, out, em);
@@ -318,6 +343,7 @@ signer_role_label(const char *role)
 struct export_sink {
 	int html;
 	struct buf *b;
+	struct journal *j;	/* names of signers and operators */
 };
 
 static void
@@ -336,9 +362,15 @@ static void
 sink_signature(struct export_sink *x, const struct visit_signature *s, int intact,
     int as_current)
 {
-	char when[WHEN_ISO_MAX], line_[1024], how[128];
+	char when[WHEN_ISO_MAX], line_[1024], how[128], signer[OFFICER_SHOWN_MAX];
+	char op[OFFICER_SHOWN_MAX];
 
 	when_format_minute(s->ts, when);
+	if (strcmp(s->signer_role, "person") == 0)
+		snprintf(signer, sizeof signer, "%s", s->signer_name);
+	else
+		person_shown(x->j, s->signer_name, signer, sizeof signer);
+	operator_shown(x->j, s->operator_, op, sizeof op);
 	if (strcmp(s->method, "typed") == 0)
 		snprintf(how, sizeof how, "%s", _("typed confirmation"));
 	else if (strcmp(s->method, "fingerprint") == 0)
@@ -347,8 +379,8 @@ sink_signature(struct export_sink *x, const struct visit_signature *s, int intac
 	else
 		snprintf(how, sizeof how, "%s", s->method);
 	snprintf(line_, sizeof line_, _("Signed by %s (%s), %s, %s; operator %s; document hash "
-	    "%s %s; journal %s #%lld, event hash %s%s"), s->signer_name,
-	    signer_role_label(s->signer_role), how, when, s->operator_, s->doc_hash,
+	    "%s %s; journal %s #%lld, event hash %s%s"), signer,
+	    signer_role_label(s->signer_role), how, when, op, s->doc_hash,
 	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->terminal, (long long)s->seq,
 	    s->event_hash, as_current ? "" : _("; signed an earlier version, shown above"));
 	if (x->html) {
@@ -416,7 +448,7 @@ export_all(struct journal *j, const char *visit, struct export_sink *x, struct e
 int
 doc_export_text(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
 {
-	struct export_sink x = { 0, out };
+	struct export_sink x = { 0, out, j };
 
 	return export_all(j, visit, &x, em);
 }
@@ -444,7 +476,7 @@ html_head(struct buf *b, const char *title)
 int
 doc_export_html(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
 {
-	struct export_sink x = { 1, out };
+	struct export_sink x = { 1, out, j };
 	struct visit v;
 	int status;
 

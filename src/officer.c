@@ -250,6 +250,17 @@ operator_shown(struct journal *j, const char *id, char *out, size_t size)
 }
 
 void
+person_shown(struct journal *j, const char *number_or_id, char *out, size_t size)
+{
+	struct officer o;
+
+	if (number_or_id[0] != '\0' && officer_get(j, number_or_id, &o, NULL) == CST_OK)
+		shown(o.name, o.number, out, size);
+	else
+		operator_shown(j, number_or_id, out, size);
+}
+
+void
 person_name_of(struct journal *j, const char *number_or_id, char *out, size_t size)
 {
 	struct operator op;

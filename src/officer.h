@@ -61,6 +61,8 @@ int officer_search(struct journal *j, const char *query, struct officer *out, in
  */
 void officer_shown(struct journal *j, const char *number, char *out, size_t size);
 void operator_shown(struct journal *j, const char *id, char *out, size_t size);
+/* An officer's number or else an operator's id, shown as above. */
+void person_shown(struct journal *j, const char *number_or_id, char *out, size_t size);
 /* The name alone of an officer or operator (the number or id when not known). */
 void person_name_of(struct journal *j, const char *number_or_id, char *out, size_t size);
 
