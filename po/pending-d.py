@@ -39,4 +39,9 @@
     "the signer types their own name to sign": "签名人须输入本人姓名",
     "%1$s, %2$s": "%1$s、%2$s",
     "officer added": "民警已添加",
+    "not found: F5 adds": "未找到：F5 添加",
+    "%s is in the register of officers now.": "%s 已加入民警名册。",
+    "Officer number": "警号",
+    "Administrator ID": "管理员编号",
+    "Add an officer to the register": "向民警名册添加民警",
 }

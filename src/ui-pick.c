@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui-pick.h"
 #include "xmalloc.h"
 
@@ -12,6 +13,9 @@ struct ui_pick {
 	struct ui_pick_row rows[UI_PICK_ROWS];
 	int n, sel;
 	char value[UI_PICK_VALUE];	/* the picked value; "" while none */
+	int typed;			/* something is typed (and nothing picked) */
+	ui_pick_add_fn *add;		/* F5, or NULL */
+	void *owned;			/* arg, when the field owns it */
 };
 
 struct ui_field *
@@ -27,8 +31,18 @@ form_pick(struct ui_form *fm, const char *key, const char *label, int max_chars,
 }
 
 void
+form_pick_on_add(struct ui_field *f, ui_pick_add_fn *add, void *arg)
+{
+	if (f == NULL || f->pick == NULL)
+		return;
+	f->pick->add = add;
+	f->pick->arg = f->pick->owned = arg;
+}
+
+void
 pick_free(struct ui_field *f)
 {
+	free(f->pick->owned);
 	free(f->pick);
 	f->pick = NULL;
 }
@@ -40,10 +54,11 @@ refresh(struct ui_form *fm, struct ui_field *f)
 	char typed[4 * UI_FIELD_CHARS + 1];
 	struct ui_pick *p = f->pick;
 
-	p->n = p->sel = 0;
+	p->n = p->sel = p->typed = 0;
 	if (p->value[0] != '\0')
 		return;
 	form_get(fm, f->key, typed, sizeof typed);
+	p->typed = typed[0] != '\0';
 	if (typed[0] != '\0')
 		p->n = p->fn(p->arg, typed, p->rows, UI_PICK_ROWS);
 	if (p->n < 0 || p->n > UI_PICK_ROWS)
@@ -61,7 +76,7 @@ take(struct ui_form *fm, struct ui_field *f, const struct ui_pick_row *row)
 	form_set(fm, f->key, row->shown);
 	f->pick = p;
 	snprintf(p->value, sizeof p->value, "%s", value);
-	p->n = p->sel = 0;
+	p->n = p->sel = p->typed = 0;
 	f->error[0] = '\0';
 }
 
@@ -104,14 +119,20 @@ void
 pick_forget(struct ui_field *f)
 {
 	f->pick->value[0] = '\0';
-	f->pick->n = f->pick->sel = 0;
+	f->pick->n = f->pick->sel = f->pick->typed = 0;
 }
 
 enum ui_result
 pick_key(struct ui_form *fm, struct ui_field *f, int key)
 {
 	struct ui_pick *p = f->pick;
+	char typed[4 * UI_FIELD_CHARS + 1];
 
+	if (key == ui_key_f(5) && p->add != NULL) {
+		form_get(fm, f->key, typed, sizeof typed);
+		p->add(p->arg, p->value[0] != '\0' ? "" : typed);
+		return UI_HANDLED;
+	}
 	if (p->n > 0 && key == UI_KEY_DOWN) {
 		p->sel = (p->sel + 1) % p->n;
 		return UI_HANDLED;
@@ -150,6 +171,10 @@ pick_draw(const struct ui_field *f, int y, int x, int w, int below, int above)
 	const struct ui_pick *p = f->pick;
 	int i, top;
 
+	if (p->n == 0 && p->typed && p->add != NULL && below > 0) {
+		ui_put(y + 1, x, w, _("not found: F5 adds"), UI_BAR, 1);
+		return;
+	}
 	if (p->n == 0)
 		return;
 	top = below >= p->n || below >= above ? y + 1 : y - p->n;

@@ -148,6 +148,12 @@ struct ui_field *form_pick(struct ui_form *fm, const char *key, const char *labe
     int max_chars, size_t max_bytes, ui_pick_fn *fn, void *arg);
 /* Sets a pick field to a value as if picked (shown as fn finds it, or the value alone). */
 void form_pick_set(struct ui_form *fm, const char *key, const char *value);
+/*
+ * F5 in the field calls add with what is typed (to add what the list lacks); the list then
+ * says so when nothing matches. arg replaces fn's argument and is freed with the field.
+ */
+typedef void ui_pick_add_fn(void *arg, const char *typed);
+void form_pick_on_add(struct ui_field *f, ui_pick_add_fn *add, void *arg);
 
 /* ---- Tables ---- */
 

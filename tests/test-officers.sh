@@ -39,12 +39,14 @@ run_language() {
 		L=zh_CN.UTF-8; ETHNIC=汉; HINT=警号、姓名或拼音首字母; SIGN="签名："
 		LIU="刘洋（010231）"; TWO="刘洋（010231）、张伟（010232）"; NOTREG="不在民警名册中"
 		OWN="签名人须输入本人姓名"; CUST="李文（c1）"; SIGNED="李文 已签署"
-		OFFICER2="民警 2" ;;
+		OFFICER2="民警 2"; NOTFOUND="未找到：F5 添加"; ADDTITLE="向民警名册添加民警"
+		WRONGPW="操作员编号或密码错误"; ADDED="赵六（999999） 已加入民警名册" ;;
 	*)
 		L=en_US.UTF-8; ETHNIC=Han; HINT="number, name or initials"; SIGN="Sign:"
 		LIU="刘洋 (010231)"; TWO="刘洋 (010231), 张伟 (010232)"; NOTREG="not in the register"
 		OWN="the signer types their own name"; CUST="李文 (c1)"; SIGNED="李文 signed"
-		OFFICER2="Officer 2" ;;
+		OFFICER2="Officer 2"; NOTFOUND="not found: F5 adds"; ADDTITLE="Add an officer"
+		WRONGPW="wrong operator id or password"; ADDED="赵六 (999999) is in the register" ;;
 	esac
 	d=$(make_terminal "$lang")
 	grep -q "imported 3, already registered 0, bad lines 1" "$d/import.out"
@@ -69,6 +71,18 @@ run_language() {
 	# officer 2: Chinese is kept, an unregistered number is refused, then picked by name
 	type_text 999999; keys F2
 	expect "$NOTREG" "a number not in the register is refused"
+	# F5 adds the missing officer on an administrator's authority, and fills the field
+	expect "$NOTFOUND" "the list says F5 adds what it lacks"
+	keys F5; expect "$ADDTITLE" "F5 opens the add-officer dialog"
+	keys Tab; type_text 赵六; keys Tab Tab Right Tab; type_text a0; keys Tab
+	type_text wrong-password; keys F2
+	expect "$WRONGPW" "a wrong administrator password adds nobody"
+	keys C-u; type_text admin-pass-0; keys F2
+	expect "$ADDED" "the administrator adds the officer"
+	screen | grep -E "$OFFICER2" | grep -q "赵六 999999"
+	ok $? "the added officer fills the field"
+	"$bin" officer list --data "$d" | grep -q "999999 *赵六"
+	ok $? "the officer is in the register"
 	keys C-u; type_text 张; settle
 	screen | grep -E "$OFFICER2" | grep -q "张"
 	ok $? "typing Chinese in an officer field keeps it (it used to be dropped)"
