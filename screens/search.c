@@ -5,6 +5,7 @@
 #include "doc.h"
 #include "form-screen.h"
 #include "officer-pick.h"
+#include "officer.h"
 #include "i18n.h"
 #include "xmalloc.h"
 
@@ -138,15 +139,34 @@ delete_last(struct form_screen *fs, const char *key)
 
 static enum ui_result (*base_key)(struct screen *, struct console *, int);
 
+/* The searching officer's sex, once picked from the register, unless the clerk chose one. */
+static void
+officer_sex_from_register(struct form_screen *fs, struct console *c)
+{
+	char number[IN_SHORT_MAX + 1];
+	struct officer o;
+
+	if (form_field(&fs->fm, "officer") == NULL ||
+	    form_choice_of(&fs->fm, "officer_sex") >= 0)
+		return;
+	form_get(&fs->fm, "officer", number, sizeof number);
+	if (number[0] != '\0' && officer_get(c->in.j, number, &o, NULL) == CST_OK && o.sex)
+		form_set_choice(&fs->fm, "officer_sex", o.sex == 'M' ? 0 : 1);
+}
+
 static enum ui_result
 search_key(struct screen *s, struct console *c, int key)
 {
 	struct form_screen *fs = (struct form_screen *)s;
 	struct ui_field *f = &fs->fm.f[fs->fm.focus];
 
+	enum ui_result r;
+
 	if (key == UI_KEY_DC && f->kind == UF_BUTTON)
 		return delete_last(fs, f->key);
-	return base_key(s, c, key);
+	r = base_key(s, c, key);
+	officer_sex_from_register(fs, c);
+	return r;
 }
 
 static struct screen_ops search_ops;

@@ -39,13 +39,13 @@ run_language() {
 		L=zh_CN.UTF-8; ETHNIC=汉; HINT=警号、姓名或拼音首字母; SIGN="签名："
 		LIU="刘洋（010231）"; TWO="刘洋（010231）、张伟（010232）"; NOTREG="不在民警名册中"
 		OWN="签名人须输入本人姓名"; CUST="李文（c1）"; SIGNED="李文 已签署"
-		OFFICER2="民警 2"; NOTFOUND="未找到：F5 添加"; ADDTITLE="向民警名册添加民警"
+		OFFICER2="民警 2"; OSEX="民警性别"; MALE="男"; NOTFOUND="未找到：F5 添加"; ADDTITLE="向民警名册添加民警"
 		WRONGPW="操作员编号或密码错误"; ADDED="赵六（999999） 已加入民警名册" ;;
 	*)
 		L=en_US.UTF-8; ETHNIC=Han; HINT="number, name or initials"; SIGN="Sign:"
 		LIU="刘洋 (010231)"; TWO="刘洋 (010231), 张伟 (010232)"; NOTREG="not in the register"
 		OWN="the signer types their own name"; CUST="李文 (c1)"; SIGNED="李文 signed"
-		OFFICER2="Officer 2"; NOTFOUND="not found: F5 adds"; ADDTITLE="Add an officer"
+		OFFICER2="Officer 2"; OSEX="Officer's sex"; MALE="male"; NOTFOUND="not found: F5 adds"; ADDTITLE="Add an officer"
 		WRONGPW="wrong operator id or password"; ADDED="赵六 (999999) is in the register" ;;
 	esac
 	d=$(make_terminal "$lang")
@@ -98,7 +98,10 @@ run_language() {
 
 	# The search, its officer picked by number start and the witness by initials.
 	keys 2; settle
-	type_text 010231; keys Tab Right Tab; type_text wf; expect "王芳 010233" "wf lists 王芳"
+	type_text 010231; keys Tab; settle
+	screen | grep -E "$OSEX" | grep -q "$MALE"
+	ok $? "the searching officer's sex comes from the register"
+	keys Tab; type_text wf; expect "王芳 010233" "wf lists 王芳"
 	keys Tab; type_text ok; keys F2
 	expect "$SIGN" "the search goes to signing"
 	expect "$LIU" "the search record names the officer"
