@@ -86,18 +86,6 @@ who(struct journal *j, const char *number_or_id, char out[OFFICER_SHOWN_MAX])
 	return out;
 }
 
-/* Two officers: "刘洋（010231）、张伟（010232）". */
-static void
-two_officers(struct journal *j, const char *a, const char *b, char *out, size_t size)
-{
-	char x[OFFICER_SHOWN_MAX], y[OFFICER_SHOWN_MAX];
-
-	if (b[0] == '\0')
-		snprintf(out, size, "%s", who(j, a, x));
-	else	/* TRANSLATORS: two people, as in 刘洋（010231）、张伟（010232） */
-		snprintf(out, size, _("%1$s, %2$s"), who(j, a, x), who(j, b, y));
-}
-
 static void
 render_registration(struct journal *j, const struct visit *v, struct buf *b)
 {
@@ -105,7 +93,7 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	int eth = ethnic_find(v->ethnicity);
 
 	when_format_minute(v->entry_ts, when);
-	two_officers(j, v->officer1, v->officer2, officers, sizeof officers);
+	officer_pair_shown(j, v->officer1, v->officer2, officers, sizeof officers);
 	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
 	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
 	heading(b, doc_title(DOC_REGISTRATION));
@@ -498,7 +486,7 @@ static const char *const register_titles[11] = {
 };
 
 static void
-register_row(const struct visit *v, size_t i, struct register_row *r)
+register_row(struct journal *j, const struct visit *v, size_t i, struct register_row *r)
 {
 	char when[WHEN_ISO_MAX];
 
@@ -516,7 +504,7 @@ register_row(const struct visit *v, size_t i, struct register_row *r)
 	snprintf(r->cells[8], sizeof r->cells[8], "%s", v->destination[0] ?
 	    intake_label(intake_destination_keys, intake_destination_labels, 5, v->destination) :
 	    "");
-	snprintf(r->cells[9], sizeof r->cells[9], "%s, %s", v->officer1, v->officer2);
+	officer_pair_shown(j, v->officer1, v->officer2, r->cells[9], sizeof r->cells[9]);
 	snprintf(r->cells[10], sizeof r->cells[10], "%s", v->terminal);
 }
 
@@ -547,7 +535,7 @@ register_out(struct journal *j, int64_t from, int64_t to, int html, struct buf *
 	}
 	buf_add(b, html ? "</tr>\n" : "\r\n");
 	for (i = 0; i < l.n; i++) {
-		register_row(&l.v[i], i, &r);
+		register_row(j, &l.v[i], i, &r);
 		buf_add(b, html ? "<tr>" : "");
 		for (c = 0; c < 11; c++) {
 			if (html) {

@@ -261,6 +261,19 @@ person_shown(struct journal *j, const char *number_or_id, char *out, size_t size
 }
 
 void
+officer_pair_shown(struct journal *j, const char *a, const char *b, char *out, size_t size)
+{
+	char x[OFFICER_SHOWN_MAX], y[OFFICER_SHOWN_MAX];
+
+	person_shown(j, a, x, sizeof x);
+	person_shown(j, b, y, sizeof y);
+	if (b[0] == '\0')
+		snprintf(out, size, "%s", x);
+	else	/* TRANSLATORS: two people, as in 刘洋（010231）、张伟（010232） */
+		snprintf(out, size, _("%1$s, %2$s"), x, y);
+}
+
+void
 person_name_of(struct journal *j, const char *number_or_id, char *out, size_t size)
 {
 	struct operator op;

@@ -63,6 +63,9 @@ void officer_shown(struct journal *j, const char *number, char *out, size_t size
 void operator_shown(struct journal *j, const char *id, char *out, size_t size);
 /* An officer's number or else an operator's id, shown as above. */
 void person_shown(struct journal *j, const char *number_or_id, char *out, size_t size);
+/* Two of them: "刘洋（010231）、张伟（010232）" (b may be empty). */
+void officer_pair_shown(struct journal *j, const char *a, const char *b, char *out,
+    size_t size);
 /* The name alone of an officer or operator (the number or id when not known). */
 void person_name_of(struct journal *j, const char *number_or_id, char *out, size_t size);
 
