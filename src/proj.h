@@ -37,6 +37,12 @@ int proj_exec(struct project *p, const char *sql, struct errmsg *em, const char 
 int proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *out,
     int64_t fallback, const char *types, ...);
 
+/*
+ * Runs set, an UPDATE of an additions table setting the ledger's place of (terminal ?1,
+ * seq ?2) and RETURNING the id it adds: that id into key ("" when none), for choosing again.
+ */
+int proj_order_learned(struct project *p, const char *set, const char *terminal, int64_t seq,
+    char *key, size_t size, struct errmsg *em);
 /* Binding helpers for apply functions: a JSON member's string, or "" when absent. */
 const char *proj_str(const struct json *obj, const char *key);
 int64_t proj_int(const struct json *obj, const char *key, int64_t fallback);

@@ -155,6 +155,24 @@ proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *o
 	    db_fail(p->db, rc, em, _("reading the projections"));
 }
 
+int
+proj_order_learned(struct project *p, const char *set, const char *terminal, int64_t seq,
+    char *key, size_t size, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	key[0] = '\0';
+	if ((status = project_stmt(p, set, &st, em)) != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, seq);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(key, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(p->db, rc, em, _("updating the projections"));
+}
+
 const char *
 proj_str(const struct json *obj, const char *key)
 {
