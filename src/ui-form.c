@@ -167,6 +167,8 @@ form_set(struct ui_form *fm, const char *key, const char *utf8)
 	f->text[f->len] = 0;
 	f->cursor = f->len;
 	f->scroll = 0;
+	if (f->pick != NULL)	/* a number set (a draft) is found again: one match is it */
+		pick_edited(fm, f);
 }
 
 int
