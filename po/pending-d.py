@@ -44,4 +44,5 @@
     "Officer number": "警号",
     "Administrator ID": "管理员编号",
     "Add an officer to the register": "向民警名册添加民警",
+    "F1 help  F2 save  Tab pick / next field  F5 add officer  Esc back  F10 log out": "F1 帮助  F2 保存  Tab 选定/下一项  F5 添加民警  Esc 返回  F10 退出登录",
 }

@@ -39,13 +39,13 @@ run_language() {
 		L=zh_CN.UTF-8; ETHNIC=汉; HINT=警号、姓名或拼音首字母; SIGN="签名："
 		LIU="刘洋（010231）"; TWO="刘洋（010231）、张伟（010232）"; NOTREG="不在民警名册中"
 		OWN="签名人须输入本人姓名"; CUST="李文（c1）"; SIGNED="李文 已签署"
-		OFFICER2="民警 2"; OSEX="民警性别"; MALE="男"; NOTFOUND="未找到：F5 添加"; ADDTITLE="向民警名册添加民警"
+		OFFICER2="民警 2"; OSEX="民警性别"; MALE="男"; F5KEY="F5 添加民警"; NOTFOUND="未找到：F5 添加"; ADDTITLE="向民警名册添加民警"
 		WRONGPW="操作员编号或密码错误"; ADDED="赵六（999999） 已加入民警名册" ;;
 	*)
 		L=en_US.UTF-8; ETHNIC=Han; HINT="number, name or initials"; SIGN="Sign:"
 		LIU="刘洋 (010231)"; TWO="刘洋 (010231), 张伟 (010232)"; NOTREG="not in the register"
 		OWN="the signer types their own name"; CUST="李文 (c1)"; SIGNED="李文 signed"
-		OFFICER2="Officer 2"; OSEX="Officer's sex"; MALE="male"; NOTFOUND="not found: F5 adds"; ADDTITLE="Add an officer"
+		OFFICER2="Officer 2"; OSEX="Officer's sex"; MALE="male"; F5KEY="F5 add officer"; NOTFOUND="not found: F5 adds"; ADDTITLE="Add an officer"
 		WRONGPW="wrong operator id or password"; ADDED="赵六 (999999) is in the register" ;;
 	esac
 	d=$(make_terminal "$lang")
@@ -67,6 +67,7 @@ run_language() {
 	# officer 1 by pinyin initials: the list shows, Tab picks
 	type_text ly
 	expect "刘洋 010231" "ly lists 刘洋 under the field"
+	expect "$F5KEY" "the key line says F5 adds an officer"
 	keys Tab; settle
 	# officer 2: Chinese is kept, an unregistered number is refused, then picked by name
 	type_text 999999; keys F2
