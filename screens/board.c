@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "conflict.h"
 #include "i18n.h"
+#include "officer.h"
 #include "rules.h"
 #include "screens.h"
 #include "when.h"
@@ -33,6 +34,7 @@ struct board {
 	int64_t flash_until;	/* mono ms: the banner line is reversed until then */
 	char flash_text[ERRMSG_MAX];
 	char summary[256];
+	struct journal *j;	/* names of who acknowledged */
 	char ack_id[UUID_LEN + 1];
 	char ack_title[ERRMSG_MAX];
 };
@@ -111,7 +113,7 @@ alert_cell(void *arg, int row, int col, char *buf, size_t size)
 		snprintf(buf, size, "%s", who != NULL ? who : a->about);
 		break;
 	case 3: alert_message(a, buf, size); break;
-	case 4: snprintf(buf, size, "%s", a->ack_by); break;
+	case 4: operator_shown(b->j, a->ack_by, buf, size); break;
 	}
 }
 
@@ -381,6 +383,7 @@ screen_board_new(struct console *c)
 		return NULL;
 	}
 	b = xcalloc(1, sizeof *b);
+	b->j = c->in.j;
 	pcols[0] = (struct ui_column){ _("Name"), 12 };
 	pcols[1] = (struct ui_column){ _("Stage"), 14 };
 	pcols[2] = (struct ui_column){ _("Zone / room"), 18 };

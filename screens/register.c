@@ -5,6 +5,7 @@
 #include "doc.h"
 #include "ethnic.h"
 #include "form-screen.h"
+#include "officer-pick.h"
 #include "i18n.h"
 #include "when.h"
 
@@ -166,10 +167,8 @@ screen_register_new(struct console *c)
 	form_text(fm, "cause", _("Cause"), 40, IN_CAUSE_MAX)->hint = _("e.g. suspected theft");
 	form_choice(fm, "serious", _("24 h case"), form_screen_labels(yn, 2, yes_no), 2);
 	form_set_choice(fm, "serious", 0);
-	form_text(fm, "officer1", _("Officer 1"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
-	form_text(fm, "officer2", _("Officer 2"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(fm, c, "officer1", _("Officer 1"));
+	officer_pick_field(fm, c, "officer2", _("Officer 2"));
 	form_text(fm, "entry_ts", _("Entry time"), 16, 16)->allowed = "0123456789-: ";
 	when_format_minute(clock_now_ms(), now);
 	form_set(fm, "entry_ts", now);

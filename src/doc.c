@@ -11,6 +11,7 @@
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
+#include "officer.h"
 #include "text.h"
 #include "visit.h"
 #include "when.h"
@@ -141,15 +142,24 @@ corrections_of(struct journal *j, const char *visit, struct correction *cs)
 	return n;
 }
 
+/* A person meant by a number or id: "刘洋（010231）" (src/officer.c). */
+static const char *
+who(struct journal *j, const char *number_or_id, char out[OFFICER_SHOWN_MAX])
+{
+	person_shown(j, number_or_id, out, OFFICER_SHOWN_MAX);
+	return out;
+}
+
 static void
 render_registration(struct journal *j, const struct visit *v, struct buf *b)
 {
 	static struct correction cs[MAX_ROWS];
-	char when[WHEN_ISO_MAX], officers[2 * IN_SHORT_MAX + 8], reason[128];
+	char when[WHEN_ISO_MAX], officers[2 * OFFICER_SHOWN_MAX + 8], reason[128];
 	int eth = ethnic_find(v->ethnicity);
 	size_t n = corrections_of(j, v->id, cs);
 
 	when_format_minute(v->entry_ts, when);
+	officer_pair_shown(j, v->officer1, v->officer2, officers, sizeof officers);
 	snprintf(reason, sizeof reason, "%s%s", intake_label(intake_reason_keys,
 	    intake_reason_labels, 3, v->reason), v->serious ? _(" (serious: 24 h limit)") : "");
 	heading(b, doc_title(DOC_REGISTRATION));
@@ -167,10 +177,11 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	if (v->cause[0])
 		field_line(b, _("Cause"), "cause", v->cause, cs, n);
 	if (correct_first(cs, n, "officer1") || correct_first(cs, n, "officer2")) {
-		field_line(b, _("Officer 1"), "officer1", v->officer1, cs, n);
-		field_line(b, _("Officer 2"), "officer2", v->officer2, cs, n);
+		char shown[OFFICER_SHOWN_MAX];
+
+		field_line(b, _("Officer 1"), "officer1", who(j, v->officer1, shown), cs, n);
+		field_line(b, _("Officer 2"), "officer2", who(j, v->officer2, shown), cs, n);
 	} else {
-		snprintf(officers, sizeof officers, "%s, %s", v->officer1, v->officer2);
 		line(b, _("Officers"), officers);
 	}
 	line(b, _("Entry time"), when);
@@ -192,19 +203,21 @@ item_field(const struct correct_item *at, const char *field, const char *label,
 }
 
 static void
-render_one_search(const struct json *s, int n, const struct correction *cs, size_t nc,
-    struct buf *b)
+render_one_search(struct journal *j, const struct json *s, int n,
+    const struct correction *cs, size_t nc, struct buf *b)
 {
 	const struct json *list;
-	char label[64];
+	char label[64], shown[OFFICER_SHOWN_MAX];
 	size_t i;
 
 	snprintf(label, sizeof label, _("Search %d"), n);
 	buf_printf(b, "\n[%s]\n", label);
-	line(b, _("Officer"), json_get_str(s, "officer") ? json_get_str(s, "officer") : "");
+	line(b, _("Officer"), who(j, json_get_str(s, "officer") ? json_get_str(s, "officer") : "",
+	    shown));
 	line(b, _("Officer's sex"), sex_label(json_get_str(s, "officer_sex") ?
 	    json_get_str(s, "officer_sex")[0] : 0));
-	line(b, _("Witness"), json_get_str(s, "witness") ? json_get_str(s, "witness") : "");
+	line(b, _("Witness"), who(j, json_get_str(s, "witness") ? json_get_str(s, "witness") : "",
+	    shown));
 	line(b, _("Health"), json_get_str(s, "health") ? json_get_str(s, "health") : "");
 	list = json_get(s, "injuries");
 	if (json_count(list) == 0)
@@ -260,7 +273,7 @@ render_search(struct journal *j, const struct visit *v, struct buf *b, struct er
 		struct json *s;
 
 		if (json_parse(bodies[i], strlen(bodies[i]), &s, NULL) == CST_OK) {
-			render_one_search(s, (int)i + 1, cs, nc, b);
+			render_one_search(j, s, (int)i + 1, cs, nc, b);
 			json_free(s);
 		}
 		free(bodies[i]);
@@ -285,6 +298,7 @@ render_belongings(struct journal *j, const struct visit *v, struct buf *b, struc
 	static struct visit_item items[IN_ITEMS_MAX * 4];
 	static struct correction cs[MAX_ROWS];
 	size_t nc = corrections_of(j, v->id, cs);
+	char shown[OFFICER_SHOWN_MAX];
 	size_t i, n;
 	int status;
 
@@ -296,7 +310,7 @@ render_belongings(struct journal *j, const struct visit *v, struct buf *b, struc
 		return status;
 	if (n > 0) {
 		line(b, _("Locker"), items[n - 1].locker);
-		line(b, _("Custodian"), items[n - 1].custodian);
+		line(b, _("Custodian"), who(j, items[n - 1].custodian, shown));
 	}
 	buf_add(b, "\n");
 	if (n == 0)
@@ -342,6 +356,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 	static struct visit_temp_exit temps[MAX_ROWS];
 	static struct correction cs[MAX_ROWS];
 	char when[WHEN_ISO_MAX], back[WHEN_ISO_MAX], stay[64], text[512], officers[160];
+	char shown[OFFICER_SHOWN_MAX];
 	size_t i, n;
 	int status;
 
@@ -358,7 +373,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 		line(b, _("Time in area"), stay);
 	line(b, _("Destination"), v->destination[0] ? intake_label(intake_destination_keys,
 	    intake_destination_labels, 5, v->destination) : "");
-	line(b, _("Approved by"), v->exit_by);
+	line(b, _("Approved by"), who(j, v->exit_by, shown));
 	if (v->exit_note[0])
 		line(b, _("Note"), v->exit_note);
 	if ((status = visit_movements(j, v->id, moves, MAX_ROWS, &n, em)) != CST_OK)
@@ -381,7 +396,7 @@ render_exit(struct journal *j, const struct visit *v, struct buf *b, struct errm
 		when_format_minute(temps[i].returned_ts, back);
 		snprintf(text, sizeof text, "%s: %s; %s %s; %s %s",
 		    intake_label(intake_purpose_keys, intake_purpose_labels, 4, temps[i].purpose),
-		    temps[i].reason, _("approved by"), temps[i].approved_by, _("back"),
+		    temps[i].reason, _("approved by"), who(j, temps[i].approved_by, shown), _("back"),
 		    temps[i].returned_ts ? back : _("not yet"));
 		line(b, when, text);
 	}
@@ -458,6 +473,7 @@ signer_role_label(const char *role)
 struct export_sink {
 	int html;
 	struct buf *b;
+	struct journal *j;	/* names of signers and operators */
 };
 
 static void
@@ -476,9 +492,15 @@ static void
 sink_signature(struct export_sink *x, const struct visit_signature *s, int intact,
     int as_current)
 {
-	char when[WHEN_ISO_MAX], line_[1024], how[128];
+	char when[WHEN_ISO_MAX], line_[1024], how[128], signer[OFFICER_SHOWN_MAX];
+	char op[OFFICER_SHOWN_MAX];
 
 	when_format_minute(s->ts, when);
+	if (strcmp(s->signer_role, "person") == 0)
+		snprintf(signer, sizeof signer, "%s", s->signer_name);
+	else
+		person_shown(x->j, s->signer_name, signer, sizeof signer);
+	operator_shown(x->j, s->operator_, op, sizeof op);
 	if (strcmp(s->method, "typed") == 0)
 		snprintf(how, sizeof how, "%s", _("typed confirmation"));
 	else if (strcmp(s->method, "fingerprint") == 0)
@@ -489,8 +511,8 @@ sink_signature(struct export_sink *x, const struct visit_signature *s, int intac
 	/* Each hash alone on its line (64 characters, indented 6): no wrapper cuts it. */
 	snprintf(line_, sizeof line_, _("Signed by %1$s (%2$s), %3$s, %4$s; operator %5$s; "
 	    "journal %6$s #%7$lld%8$s\n    document hash %9$s\n      %10$s\n    event hash\n"
-	    "      %11$s"), s->signer_name, signer_role_label(s->signer_role), how, when,
-	    s->operator_, s->terminal, (long long)s->seq, as_current ? "" :
+	    "      %11$s"), signer, signer_role_label(s->signer_role), how, when,
+	    op, s->terminal, (long long)s->seq, as_current ? "" :
 	    _("; signed an earlier version of this document"),
 	    intact ? _("(checks)") : _("(DOES NOT CHECK)"), s->doc_hash, s->event_hash);
 	if (x->html) {
@@ -602,7 +624,7 @@ export_all(struct journal *j, const char *visit, struct export_sink *x, struct e
 int
 doc_export_text(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
 {
-	struct export_sink x = { 0, out };
+	struct export_sink x = { 0, out, j };
 
 	return export_all(j, visit, &x, em);
 }
@@ -630,7 +652,7 @@ html_head(struct buf *b, const char *title)
 int
 doc_export_html(struct journal *j, const char *visit, struct buf *out, struct errmsg *em)
 {
-	struct export_sink x = { 1, out };
+	struct export_sink x = { 1, out, j };
 	struct visit v;
 	int status;
 
@@ -652,7 +674,7 @@ static const char *const register_titles[11] = {
 };
 
 static void
-register_row(const struct visit *v, size_t i, struct register_row *r)
+register_row(struct journal *j, const struct visit *v, size_t i, struct register_row *r)
 {
 	char when[WHEN_ISO_MAX];
 
@@ -670,7 +692,7 @@ register_row(const struct visit *v, size_t i, struct register_row *r)
 	snprintf(r->cells[8], sizeof r->cells[8], "%s", v->destination[0] ?
 	    intake_label(intake_destination_keys, intake_destination_labels, 5, v->destination) :
 	    "");
-	snprintf(r->cells[9], sizeof r->cells[9], "%s, %s", v->officer1, v->officer2);
+	officer_pair_shown(j, v->officer1, v->officer2, r->cells[9], sizeof r->cells[9]);
 	snprintf(r->cells[10], sizeof r->cells[10], "%s", v->terminal);
 }
 
@@ -701,7 +723,7 @@ register_out(struct journal *j, int64_t from, int64_t to, int html, struct buf *
 	}
 	buf_add(b, html ? "</tr>\n" : "\r\n");
 	for (i = 0; i < l.n; i++) {
-		register_row(&l.v[i], i, &r);
+		register_row(j, &l.v[i], i, &r);
 		buf_add(b, html ? "<tr>" : "");
 		for (c = 0; c < 11; c++) {
 			if (html) {

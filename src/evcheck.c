@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "hex.h"
 #include "i18n.h"
+#include "officer.h"
 #include "operator.h"
 #include "text.h"
 
@@ -77,6 +78,35 @@ check_operator_added(const struct event *ev, const struct json *body,
 	if (proof->present && !cry_equal(center, proof->center, CRY_PK_BYTES))
 		return field(em, ev, "credential", _("is sealed for another center than the one "
 		    "that signed the event"));
+	return CST_OK;
+}
+
+static int
+check_officer_added(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	const char *number = json_get_str(body, "number"), *name = json_get_str(body, "name");
+	const char *unit = json_get_str(body, "unit"), *sex = json_get_str(body, "sex");
+	struct officer o;
+	struct errmsg why;
+
+	if (number == NULL || strcmp(number, ev->subject) != 0)
+		return field(em, ev, "number", _("must be the event's subject"));
+	memset(&o, 0, sizeof o);
+	if (strlen(number) >= sizeof o.number || (name != NULL && strlen(name) >= sizeof o.name) ||
+	    (unit != NULL && strlen(unit) >= sizeof o.unit))
+		return field(em, ev, "body", _("a field is too long"));
+	memcpy(o.number, number, strlen(number) + 1);
+	if (name == NULL)
+		return field(em, ev, "name", _("is missing"));
+	memcpy(o.name, name, strlen(name) + 1);
+	if (unit != NULL)
+		memcpy(o.unit, unit, strlen(unit) + 1);
+	if (sex != NULL && strcmp(sex, "") != 0 && strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0)
+		return field(em, ev, "sex", _("must be M, F or empty"));
+	o.sex = sex != NULL ? sex[0] : '\0';
+	err_clear(&why);
+	if (officer_valid(&o, &why) != CST_OK)
+		return field(em, ev, "body", why.text);
 	return CST_OK;
 }
 
@@ -182,6 +212,8 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 		    "chain"));
 	if (strcmp(ev->kind, "operator.added") == 0)
 		return check_operator_added(ev, body, proof, em);
+	if (strcmp(ev->kind, "officer.added") == 0)
+		return check_officer_added(ev, body, em);
 	if (strncmp(ev->kind, "login.", 6) == 0)
 		return check_login(ev, body, em);
 	if (strcmp(ev->kind, "record.corrected") == 0)

@@ -14,6 +14,7 @@
 #include "idcard.h"
 #include "ids.h"
 #include "json.h"
+#include "officer.h"
 #include "operator.h"
 #include "record.h"
 #include "text.h"
@@ -172,6 +173,28 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	return CST_OK;
 }
 
+/*
+ * An officer's number (or, with operators set, an operator's id): once the center keeps a
+ * register, a number not in it is refused; with none yet any number goes (docs/console.md).
+ * Non-zero when refused, as rec_check_code.
+ */
+static int
+check_registered(struct intake *in, struct intake_error *err, const char *field,
+    const char *number, int required, int operators)
+{
+	struct operator op;
+	struct officer o;
+	int64_t n;
+
+	if (number[0] != '\0' && officer_count(in->j, &n, NULL) == CST_OK && n > 0 &&
+	    officer_get(in->j, number, &o, NULL) != CST_OK &&
+	    !(operators && operator_get(in->j, number, &op, NULL) == CST_OK))
+		return rec_refuse(err, field, CST_ERR_NOTFOUND, _("%s is not in the register of "
+		    "officers: pick from the list (number, name or initials), or an administrator "
+		    "adds the officer"), number);
+	return rec_check_code(err, field, number, IN_SHORT_MAX, CODE_MARKS, required);
+}
+
 /* A band typed or read, in its normal form in out ("" when none); refused when it is not one. */
 static int
 band_normal(const char *band, int required, char out[IDS_BAND_MAX + 1],
@@ -200,8 +223,8 @@ check_case(struct intake *in, const struct registration *r, char band[IDS_BAND_M
 		return rec_refuse(err, "reason", CST_ERR_ARG, _("required"));
 	if (rec_check_text(err, "cause", r->cause, IN_CAUSE_MAX, 0))
 		return err->em.code;
-	if (rec_check_code(err, "officer1", r->officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", r->officer2, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (check_registered(in, err, "officer1", r->officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", r->officer2, 1, 0))
 		return err->em.code;
 	if (strcmp(r->officer1, r->officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
@@ -346,9 +369,8 @@ check_search(struct intake *in, const struct visit *v, const struct search_recor
 {
 	size_t i;
 
-	(void)in;
-	if (rec_check_code(err, "officer", s->officer, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "witness", s->witness, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (check_registered(in, err, "officer", s->officer, 1, 0) ||
+	    check_registered(in, err, "witness", s->witness, 1, 0))
 		return err->em.code;
 	if (s->officer_sex != v->sex)
 		return rec_refuse(err, "officer_sex", CST_ERR_ARG, _("the searching officer must be of "
@@ -426,7 +448,7 @@ check_belongings(struct intake *in, const char *visit, const struct visit *v,
 	size_t i;
 
 	if (rec_check_code(err, "locker", b->locker, IN_SHORT_MAX, CODE_MARKS, b->nitems > 0) ||
-	    rec_check_code(err, "custodian", b->custodian, IN_SHORT_MAX, CODE_MARKS, 1))
+	    check_registered(in, err, "custodian", b->custodian, 1, 1))
 		return err->em.code;
 	if (strcmp(b->custodian, v->officer1) == 0 || strcmp(b->custodian, v->officer2) == 0)
 		return rec_refuse(err, "custodian", CST_ERR_ARG, _("the custodian may not be one of the "
@@ -550,8 +572,8 @@ intake_move(struct intake *in, const char *visit, const char *room, int interrog
 	if (check_stage(in, visit, interrogation ? ACT_INTERROGATE : ACT_WAIT, &used, err))
 		return err->em.code;
 	if (rec_check_text(err, "room", room, IN_SHORT_MAX, 1) ||
-	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, interrogation))
+	    check_registered(in, err, "officer1", officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", officer2, interrogation, 0))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers interrogate; "
@@ -582,8 +604,8 @@ intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
 	if (rec_key_index(intake_purpose_keys, 4, purpose) < 0)
 		return rec_refuse(err, "purpose", CST_ERR_ARG, _("required"));
 	if (rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1) ||
-	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, 1))
+	    check_registered(in, err, "officer1", officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", officer2, 1, 0))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "

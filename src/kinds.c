@@ -10,6 +10,7 @@ static const struct {
 } kinds[] = {
 	{ "terminal.created", N_("terminal created") },
 	{ "operator.added", N_("operator added") },
+	{ "officer.added", N_("officer added") },
 	{ "login.succeeded", N_("login") },
 	{ "login.failed", N_("failed login") },
 	{ "person.registered", N_("entry registration") },

@@ -13,6 +13,9 @@ proj_apply_fn proj_operator_added, proj_login_succeeded, proj_login_failed;
 /* The ledger's cursor of (terminal, seq) became known: an addition's winner chosen again. */
 int proj_operator_order(struct project *p, const char *terminal, int64_t seq,
     struct errmsg *em);
+proj_apply_fn proj_officer_added;
+int proj_officer_order(struct project *p, const char *terminal, int64_t seq,
+    struct errmsg *em);
 proj_apply_fn proj_person_registered, proj_band_bound, proj_band_unbound;
 proj_apply_fn proj_search_recorded, proj_belongings_logged, proj_belongings_returned;
 proj_apply_fn proj_collection_recorded, proj_room_entered, proj_temp_exit_started;
@@ -44,6 +47,12 @@ int proj_exec(struct project *p, const char *sql, struct errmsg *em, const char 
 int proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *out,
     int64_t fallback, const char *types, ...);
 
+/*
+ * Runs set, an UPDATE of an additions table setting the ledger's place of (terminal ?1,
+ * seq ?2) and RETURNING the id it adds: that id into key ("" when none), for choosing again.
+ */
+int proj_order_learned(struct project *p, const char *set, const char *terminal, int64_t seq,
+    char *key, size_t size, struct errmsg *em);
 /* Binding helpers for apply functions: a JSON member's string, or "" when absent. */
 const char *proj_str(const struct json *obj, const char *key);
 int64_t proj_int(const struct json *obj, const char *key, int64_t fallback);

@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "text.h"
+#include "ui-pick.h"
 #include "ui.h"
 #include "xmalloc.h"
 
@@ -21,6 +22,11 @@ form_init(struct ui_form *fm)
 void
 form_free(struct ui_form *fm)
 {
+	int i;
+
+	for (i = 0; i < fm->n; i++)
+		if (fm->f[i].pick != NULL)
+			pick_free(&fm->f[i]);
 	free(fm->f);
 	memset(fm, 0, sizeof *fm);
 }
@@ -141,6 +147,10 @@ form_get(struct ui_form *fm, const char *key, char *buf, size_t size)
 	buf[0] = '\0';
 	if (f == NULL)
 		return buf;
+	if (f->pick != NULL && pick_value(f) != NULL) {
+		snprintf(buf, size, "%s", pick_value(f));
+		return buf;
+	}
 	field_utf8(f, raw, sizeof raw);
 	text_trim(raw, trimmed, sizeof trimmed);
 	if (strlen(trimmed) >= size) {
@@ -176,6 +186,8 @@ form_set(struct ui_form *fm, const char *key, const char *utf8)
 
 	if (f == NULL)
 		return;
+	if (f->pick != NULL)
+		pick_forget(f);
 	memset(&ps, 0, sizeof ps);
 	f->len = 0;
 	left = strlen(utf8);
@@ -195,6 +207,8 @@ form_set(struct ui_form *fm, const char *key, const char *utf8)
 		f->overflow = (int)text_chars(p);
 		overflow_error(f);
 	}
+	if (f->pick != NULL)	/* a number set (a draft) is found again: one match is it */
+		pick_edited(fm, f);
 }
 
 int
@@ -319,14 +333,14 @@ draw_value(struct ui_field *f, int y, int x, int cols, int focused)
 		ui_putw(y, x, cols, f->text + f->scroll, (size_t)(f->len - f->scroll),
 		    focused ? UI_FOCUS : UI_FIELD, 1);
 	}
-	if (f->len == 0 && f->hint && !focused)
+	if (f->len == 0 && f->hint && (!focused || f->pick != NULL))
 		ui_put(y, x, cols, f->hint, UI_DIM, 0);
 }
 
 void
 form_draw(struct ui_form *fm, int y, int x, int h, int w)
 {
-	int i, row, lw = fm->label_width + 2, cols, msgx, cy = -1, cx = 0;
+	int i, row, lw = fm->label_width + 2, cols, msgx, cy = -1, cx = 0, py = -1;
 	struct ui_field *f;
 
 	cols = w - lw - 2 < FIELD_COLS ? w - lw - 2 : FIELD_COLS;
@@ -353,12 +367,16 @@ form_draw(struct ui_form *fm, int y, int x, int h, int w)
 			choice_list(f, list, sizeof list, x + w - msgx);
 			ui_put(y + row, msgx, x + w - msgx, list, UI_DIM, 0);
 		}
+		if (i == fm->focus && f->pick != NULL)
+			py = y + row;
 		if (i == fm->focus && f->kind != UF_CHOICE && f->kind != UF_BUTTON) {
 			cy = y + row;
 			cx = x + lw + width_of(f->text + f->scroll, f->cursor - f->scroll);
 		}
 		row++;
 	}
+	if (py >= 0)	/* over the fields below: drawn last */
+		pick_draw(&fm->f[fm->focus], py, x + lw, cols, y + h - 1 - py, py - y);
 	ui_cursor(cy, cx);
 }
 
@@ -520,14 +538,18 @@ form_key(struct ui_form *fm, int key)
 	if (fm->n == 0)
 		return UI_UNHANDLED;
 	f = &fm->f[fm->focus];
-	if (key == ui_key_f(2) || (key == UI_KEY_ENTER && (f->kind == UF_BUTTON ||
-	    next_visible(fm, fm->focus, 1) <= fm->focus))) {
-		if (form_overflowed(fm) != NULL) {
-			ui_beep();	/* the field says what was not taken */
-			return UI_HANDLED;
-		}
-		if (key == ui_key_f(2))
-			return UI_SUBMIT;
+	if (key == ui_key_f(2) && form_overflowed(fm) != NULL) {
+		ui_beep();	/* the field says what was not taken */
+		return UI_HANDLED;
+	}
+	if (key == ui_key_f(2))
+		return UI_SUBMIT;
+	if (f->pick != NULL && pick_key(fm, f, key) == UI_HANDLED)
+		return UI_HANDLED;
+	if (key == UI_KEY_ENTER && (f->kind == UF_BUTTON ||
+	    next_visible(fm, fm->focus, 1) <= fm->focus) && form_overflowed(fm) != NULL) {
+		ui_beep();
+		return UI_HANDLED;
 	}
 	if (f->kind == UF_CHOICE && (key == UI_KEY_TAB || key == UI_KEY_DOWN ||
 	    key == UI_KEY_BTAB || key == UI_KEY_UP || key == UI_KEY_ENTER))
@@ -550,5 +572,12 @@ form_key(struct ui_form *fm, int key)
 		return choose(f, key);
 	if (f->kind == UF_BUTTON)
 		return UI_UNHANDLED;
+	if (f->pick != NULL) {
+		enum ui_result r = edit(f, key);
+
+		if (r == UI_HANDLED)
+			pick_edited(fm, f);
+		return r;
+	}
 	return edit(f, key);
 }

@@ -89,6 +89,7 @@ struct ui_field {
 	/* Characters typed or pasted past the limit and not taken (or a value form_get could
 	 * not hold whole): the field says so until it is edited, and F2 is refused meanwhile. */
 	int overflow;
+	struct ui_pick *pick;		/* a list that follows what is typed (form_pick) */
 };
 
 struct ui_form {
@@ -133,6 +134,35 @@ void form_draw(struct ui_form *fm, int y, int x, int h, int w);
  * A submit while a field has overflowed is refused (UI_HANDLED, the focus on that field).
  */
 enum ui_result form_key(struct ui_form *fm, int key);
+
+/* ---- Picking from a list that follows what is typed (src/ui-pick.c) ---- */
+
+#define UI_PICK_ROWS 5
+#define UI_PICK_VALUE 72		/* bytes: what the form gives (an officer number) */
+#define UI_PICK_SHOWN 160		/* bytes: what the field shows ("刘洋 010231") */
+
+struct ui_pick_row {
+	char value[UI_PICK_VALUE];
+	char shown[UI_PICK_SHOWN];
+};
+/* The screen's search: at most max rows matching typed (UTF-8); returns how many. */
+typedef int ui_pick_fn(void *arg, const char *typed, struct ui_pick_row *rows, int max);
+
+/*
+ * A text field with a list of matches under it while the clerk types: Up/Down choose,
+ * Enter or Tab picks and moves on; the field then shows the row and form_get gives its
+ * value. Typing over a picked value starts again.
+ */
+struct ui_field *form_pick(struct ui_form *fm, const char *key, const char *label,
+    int max_chars, size_t max_bytes, ui_pick_fn *fn, void *arg);
+/* Sets a pick field to a value as if picked (shown as fn finds it, or the value alone). */
+void form_pick_set(struct ui_form *fm, const char *key, const char *value);
+/*
+ * F5 in the field calls add with what is typed (to add what the list lacks); the list then
+ * says so when nothing matches. arg replaces fn's argument and is freed with the field.
+ */
+typedef void ui_pick_add_fn(void *arg, const char *typed);
+void form_pick_on_add(struct ui_field *f, ui_pick_add_fn *add, void *arg);
 
 /* ---- Tables ---- */
 

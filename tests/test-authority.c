@@ -448,6 +448,7 @@ test_cutover(void)
 	    /* and without the migrations after it (0009 to 0013) */
 	    "DROP TABLE id_claims; DROP TABLE conflicts; DROP TABLE corrections; "
 	    "ALTER TABLE visits DROP COLUMN cause; "
+	    "DROP TABLE officer_additions; DROP TABLE officers; "
 	    "DELETE FROM schema_version WHERE version >= 8", NULL, NULL, NULL) == SQLITE_OK,
 	    "the journal's schema as it was before 0008-authority.sql");
 	snprintf(body, sizeof body, "{\"id\":\"old1\",\"name\":\"老操作员\",\"role\":"
