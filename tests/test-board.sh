@@ -57,7 +57,7 @@ run_language() {
 	B_TITLE=$(tr_ "Supervision board")
 	B_ALERTS=$(tr_ "Supervision board: open alerts")
 	B_REFUSED=$(tr_ "The supervision board is for supervisors and administrators.")
-	B_KEY=$(tr_ "Enter open  / find  L register  B board  F1 help  F10 log out")
+	B_KEY=$(tr_ "Enter open  / find  L register  B board  C conflicts  F1 help  F10 log out")
 	B_RED=$(tr_ "red")
 	B_ORANGE=$(tr_ "orange")
 	B_NEWRED=$(tr_ "New red alert: %s" | sed 's/%s.*//')
