@@ -247,8 +247,9 @@ decode_field(const char *key, const struct json *v, struct draft_field *f, struc
 	int64_t c;
 	size_t len;
 
-	if (strlen(key) > DRAFT_KEY_MAX || key[0] == '\0')
-		return bad(em, _("a field's name is too long"));
+	if (strlen(key) > DRAFT_KEY_MAX || key[0] == '\0' ||
+	    key[strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0')
+		return bad(em, _("a field's name is not one"));
 	if (json_type(v) != JSON_OBJECT || t == NULL || json_get_int(v, "c", &c) != CST_OK)
 		return bad(em, _("a field has no text or choice"));
 	json_str(json_get(v, "t"), &len);
@@ -269,7 +270,7 @@ draft_decode(const char *text, size_t n, struct draft *d, struct errmsg *em)
 	const char *action;
 	int64_t v;
 	size_t i;
-	int status;
+	int k, status;
 
 	memset(d, 0, sizeof *d);
 	if (n > DRAFT_MAX)
@@ -290,6 +291,9 @@ draft_decode(const char *text, size_t n, struct draft *d, struct errmsg *em)
 		status = decode_field(json_key_at(fields, i), json_at(fields, i), &d->f[d->n], em);
 		if (status != CST_OK)
 			return status;
+		for (k = 0; k < d->n; k++)
+			if (strcmp(d->f[k].key, d->f[d->n].key) == 0)
+				return bad(em, _("a field twice"));
 		d->n++;
 	}
 	d->extra = json_get(d->doc, "extra");
