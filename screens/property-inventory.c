@@ -245,7 +245,7 @@ inv_draft_restore(struct inv_screen *is, struct console *c)
 	}
 	inventory_counts(is->inv, &n);
 	is->kept_reads = n.reads;
-	console_say(c, UI_OK, _("The inventory in progress was restored: %llu reads of %zu "
+	console_say(c, UI_OK, _("The inventory in progress was restored: %llu reads, %zu "
 	    "items seen. The reader goes on; F2 records it."), (unsigned long long)n.reads,
 	    n.seen);
 }
