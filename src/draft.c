@@ -73,6 +73,14 @@ draft_open(const char *dir, struct draft_store **out, struct errmsg *em)
 		snprintf(path, sizeof path, "%s/%s", dir, DRAFT_FILE);
 	if (status == CST_OK)
 		status = db_open(path, DB_CREATE, DRAFT_APP_ID, migrations, &ds->db, em);
+	/*
+	 * No fsync on each write: the console's loop must not wait on the disk each second (a
+	 * device's half frame would time out). A killed console loses nothing (the page cache
+	 * keeps the WAL); a power cut may lose the last writes, as a draft may.
+	 */
+	if (status == CST_OK)
+		status = db_exec(ds->db, "PRAGMA synchronous = NORMAL", em,
+		    _("configuring the database"));
 	if (status != CST_OK) {
 		err_wrap(em, status, _("drafts are not kept"));
 		draft_close(ds);
