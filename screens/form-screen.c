@@ -91,7 +91,7 @@ draft_dirty(struct form_screen *fs)
 	char *bare;
 	int dirty;
 
-	if (!fs->draft_kind[0] || fs->drafts == NULL)
+	if (!fs->draft_kind[0] || fs->draft_clean == NULL)
 		return 0;
 	bare = draft_text(fs, "");
 	dirty = strcmp(bare, fs->draft_clean) != 0;
@@ -210,13 +210,13 @@ form_screen_draft(struct form_screen *fs, struct console *c, const char *kind,
 	size_t n;
 	int status;
 
-	if (c->drafts == NULL)
-		return;
-	fs->drafts = c->drafts;
+	fs->drafts = c->drafts;	/* NULL: Esc still asks, but nothing can be kept */
 	snprintf(fs->draft_kind, sizeof fs->draft_kind, "%s", kind);
 	snprintf(fs->draft_subject, sizeof fs->draft_subject, "%s", subject ? subject : "");
 	free(fs->draft_clean);
 	fs->draft_clean = draft_text(fs, "");
+	if (fs->drafts == NULL)
+		return;
 	status = draft_get(fs->drafts, fs->draft_kind, fs->draft_subject, &text, &n, &em);
 	if (status == CST_OK)
 		draft_restore(fs, c, text, n);
@@ -311,6 +311,10 @@ leave_chosen(void *arg, struct console *c, int choice)
 		draft_drop(fs);
 		console_close(c, &fs->base);
 		console_say(c, UI_OK, "%s", _("Draft discarded: nothing was recorded."));
+		return;
+	}
+	if (fs->drafts == NULL) {
+		console_say(c, UI_ERROR, "%s", c->drafts_em.text);
 		return;
 	}
 	if (draft_write(fs, &em) != CST_OK) {
