@@ -162,12 +162,6 @@ form_screen_recorded(struct form_screen *fs)
 	draft_drop(fs);
 }
 
-void
-form_screen_draft_sync(struct form_screen *fs)
-{
-	draft_write(fs, NULL);
-}
-
 static void
 draft_restore(struct form_screen *fs, struct console *c, const char *text, size_t n)
 {

@@ -44,7 +44,7 @@ struct form_screen {
 	char *draft_clean;		/* the form as it opened, without the action id */
 	char *draft_kept;		/* the draft on disk (NULL: none) */
 	void (*draft_save_extra)(struct form_screen *fs, struct jw *w);
-	/* Restores the lists from what draft_save_extra wrote (checked: it was on disk). */
+	/* Restores the lists from what draft_save_extra wrote, checking every bound as input. */
 	void (*draft_load_extra)(struct form_screen *fs, const struct json *extra);
 };
 
@@ -66,8 +66,6 @@ void form_screen_draft(struct form_screen *fs, struct console *c, const char *ki
 int form_screen_draft_str(const struct json *row, size_t i, char *dst, size_t size);
 /* The act was recorded outside F2 (a dialog's callback closing the form): no draft now. */
 void form_screen_recorded(struct form_screen *fs);
-/* Writes the draft now when it changed (the console's tick does it each second). */
-void form_screen_draft_sync(struct form_screen *fs);
 
 /*
  * Leaving a screen with unsaved input: Enter keeps the draft and leaves (FORM_KEEP), D
