@@ -34,7 +34,10 @@ count() { "$bin" log --data "$d" --kind "$1" | grep -c . ; }
 sim() { printf '%s\n' "$1" > "$d/sim"; }
 not_on_screen() { screen | grep -qF -- "$1"; [ $? -ne 0 ]; echo $?; }
 # The visit of 张三丰 from the home screen, by a fragment of the name.
-open_visit() { keys /; type_text 三丰; keys Enter; settle; keys Enter; expect "$T_VISIT" "the visit opens"; }
+open_visit() {
+	keys /; type_text 三丰; keys Enter; expect "$good" "find lists the person"
+	keys Enter; expect "$T_VISIT" "the visit opens"
+}
 
 strings() {
 	case $lang in
@@ -117,7 +120,8 @@ intake_desk() {
 	expect "$T_LOGIN" "the console starts again after the kill"
 	login c1 clerk-pass-1; expect "$T_HOME" "home after the restart"
 	open_visit
-	keys 2; expect "$T_RESTORED" "the search's draft is restored after the crash"
+	keys 2; expect "$T_SEARCH" "the search form after the crash"
+	expect "$T_RESTORED" "the search's draft is restored after the crash"
 	expect "$T_HEALTH" "with the health statement"
 	expect "$T_INJURY" "with the injury"
 	expect 110004 "with the witness"
@@ -154,7 +158,8 @@ intake_desk() {
 	expect "$T_LOGIN" "started again"
 	login c1 clerk-pass-1; expect "$T_HOME" "home"
 	open_visit
-	keys 2; expect "$T_RESTORED" "the stale draft is restored"
+	keys 2; expect "$T_SEARCH" "the search form"
+	expect "$T_RESTORED" "the stale draft is restored"
 	keys F2; expect "$T_ALREADY" "saving it says it was already recorded"
 	ok $([ "$(count search.recorded)" = 1 ]; echo $?) "nothing is recorded twice"
 	keys Escape; settle; keys Escape; settle
