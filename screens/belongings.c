@@ -4,6 +4,7 @@
 
 #include "doc.h"
 #include "form-screen.h"
+#include "officer-pick.h"
 #include "i18n.h"
 #include "json.h"
 
@@ -221,8 +222,7 @@ screen_belongings_new(struct console *c, const char *visit)
 	form_screen_labels(intake_category_labels, 8, categories);
 	form_text(&fs->fm, "locker", _("Locker"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
 	    CODE_CHARS;
-	form_text(&fs->fm, "custodian", _("Custodian"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	person_pick_field(&fs->fm, c, "custodian", _("Custodian"));
 	form_button(&fs->fm, "items", _("Items"));
 	snprintf(form_field(&fs->fm, "items")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
 	prefill(bs, c);

@@ -8,7 +8,9 @@
 
 #include "alert.h"
 #include "clock.h"
+#include "conflict.h"
 #include "i18n.h"
+#include "officer.h"
 #include "rules.h"
 #include "screens.h"
 #include "when.h"
@@ -32,6 +34,7 @@ struct board {
 	int64_t flash_until;	/* mono ms: the banner line is reversed until then */
 	char flash_text[ERRMSG_MAX];
 	char summary[256];
+	struct journal *j;	/* names of who acknowledged */
 	char ack_id[UUID_LEN + 1];
 	char ack_title[ERRMSG_MAX];
 };
@@ -110,7 +113,7 @@ alert_cell(void *arg, int row, int col, char *buf, size_t size)
 		snprintf(buf, size, "%s", who != NULL ? who : a->about);
 		break;
 	case 3: alert_message(a, buf, size); break;
-	case 4: snprintf(buf, size, "%s", a->ack_by); break;
+	case 4: operator_shown(b->j, a->ack_by, buf, size); break;
 	}
 }
 
@@ -174,6 +177,18 @@ count_levels(struct board *b)
 	    alert_level_label(ALERT_YELLOW));
 }
 
+/* Open conflicts of ids (screens/conflicts.c) after the summary, when there are any. */
+static void
+count_conflicts(struct board *b, struct console *c)
+{
+	size_t len = strlen(b->summary);
+	int64_t n;
+
+	if (conflict_count_open(c->in.j, &n, NULL) == CST_OK && n > 0)
+		snprintf(b->summary + len, sizeof b->summary - len, _(" · conflicts: %lld (C)"),
+		    (long long)n);
+}
+
 /* Reloads both lists, keeping the chosen person and alert chosen when they moved. */
 static void
 board_load(struct board *b, struct console *c)
@@ -202,6 +217,7 @@ board_load(struct board *b, struct console *c)
 		if (strcmp(b->alerts.v[i].id, aid) == 0)
 			b->atable.sel = (int)i;
 	count_levels(b);
+	count_conflicts(b, c);
 	notice_red(b, c);
 }
 
@@ -217,7 +233,7 @@ board_keys(struct screen *s)
 {
 	if (((struct board *)s)->view == VIEW_ALERTS)
 		return _("Enter acknowledge  O open the person  A people  F1 help  Esc back");
-	return _("Enter open  A open alerts  F5 refresh  F1 help  Esc back");
+	return _("Enter open  A open alerts  C conflicts  F5 refresh  F1 help  Esc back");
 }
 
 static void
@@ -305,6 +321,10 @@ board_key(struct screen *s, struct console *c, int key)
 		open_person(c, b->alerts.v[b->atable.sel].visit);
 		return UI_HANDLED;
 	}
+	if (key == 'c' || key == 'C') {
+		console_push(c, screen_conflicts_new(c));
+		return UI_HANDLED;
+	}
 	if (key == ui_key_f(5)) {
 		board_load(b, c);
 		return UI_HANDLED;
@@ -363,6 +383,7 @@ screen_board_new(struct console *c)
 		return NULL;
 	}
 	b = xcalloc(1, sizeof *b);
+	b->j = c->in.j;
 	pcols[0] = (struct ui_column){ _("Name"), 12 };
 	pcols[1] = (struct ui_column){ _("Stage"), 14 };
 	pcols[2] = (struct ui_column){ _("Zone / room"), 18 };

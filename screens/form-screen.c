@@ -380,7 +380,11 @@ fs_title(struct screen *s)
 static const char *
 fs_keys(struct screen *s)
 {
-	(void)s;
+	struct form_screen *fs = (struct form_screen *)s;
+
+	if (fs->fm.n > 0 && fs->fm.f[fs->fm.focus].pick != NULL)	/* an officer field */
+		return _("F1 help  F2 save  Tab pick / next field  F5 add officer  Esc back  "
+		    "F10 log out");
 	return _("F1 help  F2 save  Tab next field  Esc back  F10 log out");
 }
 

@@ -133,7 +133,7 @@ home_load(struct home *h, struct console *c)
 	screen_step_keys(c->room, 1, h->steps, sizeof h->steps);
 	if (screen_board_allowed(c))
 		snprintf(h->keys, sizeof h->keys, "%s", _("Enter open  / find  L register  "
-		    "B board  F1 help  F10 log out"));
+		    "B board  C conflicts  F1 help  F10 log out"));
 	else
 		snprintf(h->keys, sizeof h->keys, "%s", _("Enter open  / find  L register  "
 		    "F1 help  F10 log out"));
@@ -174,6 +174,10 @@ home_key(struct screen *s, struct console *c, int key)
 		console_push(c, screen_board_new(c));	/* NULL, with a message, for a clerk */
 		return UI_HANDLED;
 	}
+	if ((key == 'c' || key == 'C') && screen_board_allowed(c)) {
+		console_push(c, screen_conflicts_new(c));
+		return UI_HANDLED;
+	}
 	if (key == ui_key_f(5)) {
 		home_load(h, c);
 		return UI_HANDLED;
@@ -188,7 +192,7 @@ home_key(struct screen *s, struct console *c, int key)
 		    "by band, ID number, case number or part of a name; L opens the area "
 		    "register."), screen_board_allowed(c) ? " " : "", screen_board_allowed(c) ?
 		    _("B opens the supervision board: everyone with zone, heart rate and alerts, "
-		    "red first.") : "");
+		    "red first; C the conflicts of ids between terminals.") : "");
 		console_push(c, screen_help_new(c, _("People in the area"), help));
 		return UI_HANDLED;
 	}

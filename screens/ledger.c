@@ -10,6 +10,7 @@
 #include "doc.h"
 #include "form-screen.h"
 #include "i18n.h"
+#include "officer.h"
 #include "when.h"
 #include "xmalloc.h"
 
@@ -19,12 +20,14 @@ struct ledger {
 	struct ui_table table;
 	struct visit_list rows;
 	int64_t from, to;
+	struct journal *j;	/* officers' names */
 };
 
 static void
 ledger_cell(void *arg, int row, int col, char *buf, size_t size)
 {
-	const struct visit *v = &((struct ledger *)arg)->rows.v[row];
+	struct ledger *l = arg;
+	const struct visit *v = &l->rows.v[row];
 	char t[WHEN_ISO_MAX];
 
 	switch (col) {
@@ -34,7 +37,7 @@ ledger_cell(void *arg, int row, int col, char *buf, size_t size)
 	    3, v->reason)); break;
 	case 3: when_format_minute(v->entry_ts, t); snprintf(buf, size, "%s", t); break;
 	case 4: when_format_minute(v->exit_ts, t); snprintf(buf, size, "%s", t); break;
-	case 5: snprintf(buf, size, "%s %s", v->officer1, v->officer2); break;
+	case 5: officer_pair_shown(l->j, v->officer1, v->officer2, buf, size); break;
 	}
 }
 
@@ -169,6 +172,7 @@ screen_ledger_new(struct console *c)
 	cols[4] = (struct ui_column){ _("Left"), 16 };
 	cols[5] = (struct ui_column){ _("Officers"), 0 };
 	l->base.ops = &ledger_ops;
+	l->j = c->in.j;
 	form_init(&l->fm);
 	form_text(&l->fm, "from", _("From"), 10, 10)->allowed = "0123456789-";
 	form_text(&l->fm, "to", _("To"), 10, 10)->allowed = "0123456789-";

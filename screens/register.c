@@ -5,6 +5,7 @@
 #include "doc.h"
 #include "ethnic.h"
 #include "form-screen.h"
+#include "officer-pick.h"
 #include "i18n.h"
 #include "when.h"
 
@@ -34,6 +35,7 @@ read_form(struct ui_form *fm, struct registration *r)
 	i = form_choice_of(fm, "reason");
 	if (i >= 0)
 		snprintf(r->reason, sizeof r->reason, "%s", intake_reason_keys[i]);
+	form_get(fm, "cause", r->cause, sizeof r->cause);
 	r->serious = form_choice_of(fm, "serious") == 1;
 	form_get(fm, "officer1", r->officer1, sizeof r->officer1);
 	form_get(fm, "officer2", r->officer2, sizeof r->officer2);
@@ -52,6 +54,8 @@ register_save(struct form_screen *fs, struct console *c)
 	struct intake_error e;
 
 	read_form(&fs->fm, &r);
+	if (form_overflowed(&fs->fm) != NULL)
+		return;	/* the field says what did not fit; nothing is saved cut */
 	if (r.entry_ts < 0) {
 		form_error(&fs->fm, "entry_ts", _("write it as YYYY-MM-DD HH:MM"));
 		return;
@@ -87,7 +91,7 @@ static void
 fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcard *card)
 {
 	struct ui_form *fm = &fs->fm;
-	char date[11];
+	char date[11], case_no[IN_SHORT_MAX + 1];
 	int e = ethnic_find(card->ethnicity);
 
 	form_set(fm, "name", card->name);
@@ -99,6 +103,8 @@ fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcar
 	card_date(card->birth, date);
 	form_set(fm, "birth_date", date);
 	form_set(fm, "address", card->address);
+	if (form_get(fm, "case_number", case_no, sizeof case_no)[0] == '\0')
+		form_focus(fm, "case_number");	/* the card filled the person: the case is next */
 	console_say(c, UI_OK, _("Read from the ID card of %s (valid until %s). Check the "
 	    "fields, fill in the case, then F2."), card->name, card->valid_to);
 }
@@ -158,12 +164,11 @@ screen_register_new(struct console *c)
 	    CODE_CHARS;
 	form_choice(fm, "reason", _("Reason"),
 	    form_screen_labels(intake_reason_labels, 3, reasons), 3);
+	form_text(fm, "cause", _("Cause"), 40, IN_CAUSE_MAX)->hint = _("e.g. suspected theft");
 	form_choice(fm, "serious", _("24 h case"), form_screen_labels(yn, 2, yes_no), 2);
 	form_set_choice(fm, "serious", 0);
-	form_text(fm, "officer1", _("Officer 1"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
-	form_text(fm, "officer2", _("Officer 2"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(fm, c, "officer1", _("Officer 1"));
+	officer_pick_field(fm, c, "officer2", _("Officer 2"));
 	form_text(fm, "entry_ts", _("Entry time"), 16, 16)->allowed = "0123456789-: ";
 	when_format_minute(clock_now_ms(), now);
 	form_set(fm, "entry_ts", now);

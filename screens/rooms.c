@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "form-screen.h"
+#include "officer-pick.h"
 #include "i18n.h"
 #include "when.h"
 
@@ -52,10 +53,8 @@ screen_move_new(struct console *c, const char *visit)
 	fs->action = ACT_WAIT;
 	form_choice(&fs->fm, "kind", _("Into"), form_screen_labels(kind_keys, 2, kinds), 2);
 	form_text(&fs->fm, "room", _("Room"), IN_SHORT_MAX, IN_SHORT_MAX);
-	form_text(&fs->fm, "officer1", _("Officer 1"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
-	form_text(&fs->fm, "officer2", _("Officer 2"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "officer1", _("Officer 1"));
+	officer_pick_field(&fs->fm, c, "officer2", _("Officer 2"));
 	if (fs->v.stage == STAGE_WAITING)
 		form_set_choice(&fs->fm, "kind", 1);
 	form_screen_draft(fs, c, "move", visit);
@@ -139,10 +138,8 @@ screen_temp_exit_new(struct console *c, const char *visit)
 	form_choice(&fs->fm, "purpose", _("Purpose"),
 	    form_screen_labels(intake_purpose_labels, 4, purposes), 4);
 	form_text(&fs->fm, "reason", _("Reason"), 100, IN_TEXT_MAX);
-	form_text(&fs->fm, "officer1", _("Officer 1"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
-	form_text(&fs->fm, "officer2", _("Officer 2"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "officer1", _("Officer 1"));
+	officer_pick_field(&fs->fm, c, "officer2", _("Officer 2"));
 	form_text(&fs->fm, "return_ts", _("Back by"), 16, 16)->allowed = "0123456789-: ";
 	when_format_minute(clock_now_ms() + 2 * 3600 * 1000, later);
 	form_set(&fs->fm, "return_ts", later);

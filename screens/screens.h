@@ -13,6 +13,8 @@ struct screen *screen_register_new(struct console *c);
 struct screen *screen_visit_new(struct console *c, const char *visit);
 /* Whether s is the visit screen of visit. */
 int screen_shows_visit(const struct screen *s, const char *visit);
+/* Correcting a field of the registration, approved by a supervisor (screens/correct.c). */
+struct screen *screen_correct_new(struct console *c, const char *visit);
 struct screen *screen_search_new(struct console *c, const char *visit);
 struct screen *screen_belongings_new(struct console *c, const char *visit);
 struct screen *screen_collect_new(struct console *c, const char *visit);
@@ -25,6 +27,8 @@ struct screen *screen_ledger_new(struct console *c);	/* the area register */
  * an admin; screen_board_allowed says beforehand. */
 struct screen *screen_board_new(struct console *c);
 int screen_board_allowed(const struct console *c);
+/* The conflict queue (ids held twice after a sync): for whom screen_board_allowed says. */
+struct screen *screen_conflicts_new(struct console *c);
 /* Shows a rendered document; F2 has the named signer confirm it (a typed confirmation). */
 struct screen *screen_sign_new(struct console *c, const char *visit, int doc_kind,
     const char *signer_role, const char *signer_name);

@@ -4,6 +4,8 @@
 
 #include "doc.h"
 #include "form-screen.h"
+#include "officer-pick.h"
+#include "officer.h"
 #include "i18n.h"
 #include "xmalloc.h"
 
@@ -197,15 +199,34 @@ search_draft_load(struct form_screen *fs, const struct json *x)
 
 static enum ui_result (*base_key)(struct screen *, struct console *, int);
 
+/* The searching officer's sex, once picked from the register, unless the clerk chose one. */
+static void
+officer_sex_from_register(struct form_screen *fs, struct console *c)
+{
+	char number[IN_SHORT_MAX + 1];
+	struct officer o;
+
+	if (form_field(&fs->fm, "officer") == NULL ||
+	    form_choice_of(&fs->fm, "officer_sex") >= 0)
+		return;
+	form_get(&fs->fm, "officer", number, sizeof number);
+	if (number[0] != '\0' && officer_get(c->in.j, number, &o, NULL) == CST_OK && o.sex)
+		form_set_choice(&fs->fm, "officer_sex", o.sex == 'M' ? 0 : 1);
+}
+
 static enum ui_result
 search_key(struct screen *s, struct console *c, int key)
 {
 	struct form_screen *fs = (struct form_screen *)s;
 	struct ui_field *f = &fs->fm.f[fs->fm.focus];
 
+	enum ui_result r;
+
 	if (key == UI_KEY_DC && f->kind == UF_BUTTON)
 		return delete_last(fs, f->key);
-	return base_key(s, c, key);
+	r = base_key(s, c, key);
+	officer_sex_from_register(fs, c);
+	return r;
 }
 
 static struct screen_ops search_ops;
@@ -235,11 +256,9 @@ screen_search_new(struct console *c, const char *visit)
 	fs->action = ACT_SEARCH;
 	form_screen_labels(sex_keys, 2, sexes);
 	form_screen_labels(to_keys, 2, destinations);
-	form_text(&fs->fm, "officer", _("Searching officer"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed
-	    = CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "officer", _("Searching officer"));
 	form_choice(&fs->fm, "officer_sex", _("Officer's sex"), sexes, 2);
-	form_text(&fs->fm, "witness", _("Witness"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed =
-	    CODE_CHARS;
+	officer_pick_field(&fs->fm, c, "witness", _("Witness"));
 	form_text(&fs->fm, "health", _("Health statement"), 100, IN_TEXT_MAX);
 	form_button(&fs->fm, "injuries", _("Injuries"))->note[0] = '\0';
 	snprintf(form_field(&fs->fm, "injuries")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));

@@ -3,9 +3,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "correct.h"
 #include "doc.h"
 #include "form-screen.h"
 #include "i18n.h"
+#include "officer.h"
 #include "xmalloc.h"
 
 struct view {
@@ -19,7 +21,8 @@ struct view {
 	struct ui_form fm;
 	int doc_kind;
 	char signer_role[16];
-	char signer_name[IN_NAME_MAX + 1];
+	char signer_name[IN_NAME_MAX + 1];	/* as recorded: the person's name, an id */
+	char signer_typed[IN_NAME_MAX + 1];	/* what they type: their own name */
 	char action_id[UUID_LEN + 1];	/* the signature is one act (DESIGN.md §4) */
 	/* signing by a finger press (F4), when the signer has an enrolled fingerprint */
 	struct devices *devs;
@@ -82,6 +85,28 @@ view_free(struct screen *s)
 
 /* ---- a visit ---- */
 
+/* "Corrected: name, address" under the person line, when the record was corrected. */
+static void
+corrected_fields(struct view *v, struct console *c)
+{
+	static struct correction cs[64];
+	struct buf names = { NULL, 0, 0 };
+	struct errmsg em;
+	char label[96];
+	size_t i, n = 0;
+
+	if (correct_list(c->in.j, v->visit_id, cs, 64, &n, &em) != CST_OK)
+		return;
+	for (i = 0; i < n; i++)
+		if (correct_first(cs, n, cs[i].field) == &cs[i]) {
+			correct_label(cs[i].field, label, sizeof label);
+			buf_printf(&names, "%s%s", names.len ? _(", ") : "", label);
+		}
+	if (names.len)
+		buf_printf(&v->text, _("Corrected: %s\n"), buf_str(&names));
+	buf_free(&names);
+}
+
 static void
 visit_load(struct view *v, struct console *c)
 {
@@ -95,12 +120,14 @@ visit_load(struct view *v, struct console *c)
 		return;
 	}
 	form_screen_person(&vi, line, sizeof line);
-	buf_printf(&v->text, "%s\n\n", line);
+	buf_printf(&v->text, "%s\n", line);
+	corrected_fields(v, c);
+	buf_add(&v->text, "\n");
 	if (doc_export_text(c->in.j, v->visit_id, &v->text, &em) != CST_OK)
 		buf_add(&v->text, em.text);
 	snprintf(v->title, sizeof v->title, _("Visit of %s"), vi.name);
 	screen_step_keys(c->room, 0, steps, sizeof steps);
-	snprintf(v->keys, sizeof v->keys, _("%sPgUp/PgDn scroll  Esc back"), steps);
+	snprintf(v->keys, sizeof v->keys, _("%sE correct  PgUp/PgDn scroll  Esc back"), steps);
 }
 
 static enum ui_result
@@ -110,6 +137,13 @@ visit_key(struct screen *s, struct console *c, int key)
 
 	if (ui_text_key(&v->top, v->page, key) == UI_HANDLED)
 		return UI_HANDLED;
+	if (key == 'E' || key == 'e') {
+		struct screen *s2 = screen_correct_new(c, v->visit_id);
+
+		if (s2 != NULL)
+			console_push(c, s2);
+		return UI_HANDLED;
+	}
 	if (!UI_IS_FN(key) && key != '1' && screen_step_open(c, key, v->visit_id))
 		return UI_HANDLED;
 	return UI_UNHANDLED;
@@ -190,8 +224,8 @@ sign(struct view *v, struct console *c)
 	struct intake_error e;
 
 	form_get(&v->fm, "confirm", typed, sizeof typed);
-	if (strcmp(typed, v->signer_name) != 0) {
-		form_error(&v->fm, "confirm", _("type the signer's name exactly to sign"));
+	if (strcmp(typed, v->signer_typed) != 0) {
+		form_error(&v->fm, "confirm", _("the signer types their own name to sign"));
 		return;
 	}
 	if (intake_sign(&in, v->visit_id, doc_key((enum doc_kind)v->doc_kind), v->signer_role,
@@ -199,7 +233,7 @@ sign(struct view *v, struct console *c)
 		screen_show_error(c, &v->fm, &e);
 		return;
 	}
-	screen_done(c, &e, _("%s signed the %s."), v->signer_name,
+	screen_done(c, &e, _("%s signed the %s."), v->signer_typed,
 	    doc_title((enum doc_kind)v->doc_kind));
 	console_close(c, &v->base);
 }
@@ -207,7 +241,7 @@ sign(struct view *v, struct console *c)
 static void
 signed_ok(struct view *v, struct console *c, const struct intake_error *e)
 {
-	screen_done(c, e, _("%s signed the %s."), v->signer_name,
+	screen_done(c, e, _("%s signed the %s."), v->signer_typed,
 	    doc_title((enum doc_kind)v->doc_kind));
 	console_close(c, &v->base);
 }
@@ -361,6 +395,7 @@ screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *
     const char *signer_name)
 {
 	struct view *v = xcalloc(1, sizeof *v);
+	char shown[OFFICER_SHOWN_MAX];
 	struct errmsg em;
 
 	v->base.ops = &sign_ops;
@@ -369,10 +404,19 @@ screen_sign_new(struct console *c, const char *visit, int doc_kind, const char *
 	v->doc_kind = doc_kind;
 	snprintf(v->signer_role, sizeof v->signer_role, "%s", signer_role);
 	snprintf(v->signer_name, sizeof v->signer_name, "%s", signer_name);
+	/* An officer or operator signs with their name, not their number or login. */
+	if (strcmp(signer_role, "person") == 0)
+		snprintf(v->signer_typed, sizeof v->signer_typed, "%s", signer_name);
+	else
+		person_name_of(c->in.j, signer_name, v->signer_typed, sizeof v->signer_typed);
+	if (strcmp(signer_role, "person") == 0)
+		snprintf(shown, sizeof shown, "%s", signer_name);
+	else
+		person_shown(c->in.j, signer_name, shown, sizeof shown);
 	if (doc_render(c->in.j, visit, (enum doc_kind)doc_kind, &v->text, &em) != CST_OK)
 		buf_add(&v->text, em.text);
 	snprintf(v->title, sizeof v->title, _("Sign: %s (%s)"), doc_title((enum doc_kind)doc_kind),
-	    signer_name);
+	    shown);
 	v->devs = c->devs;
 	offer_finger(v, c);
 	snprintf(v->keys, sizeof v->keys, "%s", v->by_finger ?

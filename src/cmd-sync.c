@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "cmd.h"
 #include "config.h"
+#include "conflict.h"
 #include "crypto.h"
 #include "i18n.h"
 #include "label.h"
@@ -355,7 +356,7 @@ sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errms
 	const char *refusal;
 	struct sync_status st;
 	struct sync_conf cf;
-	int status;
+	int status, found;
 
 	if ((status = sync_conf_load(t->journal, &cf, em)) != CST_OK)
 		return status;
@@ -372,6 +373,10 @@ sync_once(struct terminal *t, const unsigned char sk[CRY_SK_BYTES], struct errms
 	if (status == CST_OK)
 		printf(_("online: %lld unsent, %lld events of other terminals stored\n"),
 		    (long long)st.backlog, (long long)st.pulled);
+	if (status == CST_OK && (status = conflict_record_new(t->journal, &found, em)) == CST_OK &&
+	    found > 0)
+		printf(_("conflicts of ids between terminals recorded: %d (the supervisor's "
+		    "conflict queue lists them)\n"), found);
 	else
 		text_escape(refusal[0] != '\0' ? refusal : em->text, shown, sizeof shown);
 	if (status != CST_OK && st.log_refusal[0] != '\0')

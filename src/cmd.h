@@ -29,6 +29,7 @@ extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_log_entry;
 extern const struct cmd_entry cmd_rebuild_entry;
 extern const struct cmd_entry cmd_operator_entry;
+extern const struct cmd_entry cmd_officer_entry;
 extern const struct cmd_entry cmd_center_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_run_entry;

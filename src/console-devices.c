@@ -10,6 +10,7 @@
 #include "console.h"
 #include "fingerprint.h"
 #include "i18n.h"
+#include "ids.h"
 #include "screens.h"
 #include "visit.h"
 
@@ -124,7 +125,7 @@ console_dock_band(struct console *c, const char *band, const char *visit)
 	    devices_state(c->devs, CONF_DEV_DOCK) != LINE_CONNECTED)
 		return;
 	rq.slot = 0;	/* by id: wherever the band sits */
-	snprintf(rq.id, sizeof rq.id, "%s", band);
+	ids_band_key(band, rq.id);	/* as typed: the dock knows it in its normal form */
 	if (visit)
 		snprintf(rq.visit, sizeof rq.visit, "%s", visit);
 	if (devices_request(c->devs, CONF_DEV_DOCK, &rq) != 0)
@@ -141,10 +142,21 @@ dock_result(struct console *c, const struct dev_event *ev)
 		N_("no such slot"), N_("the band is bound to another visit"),
 		N_("the band is not bound"), N_("the dock is busy")
 	};
-	int r = ev->dock.reason;
+	int r = ev->dock.reason, bind = ev->dock.command == DEV_RQ_DOCK_BIND;
 
 	if (ev->dock.what == DOCK_DONE) {
 		console_say(c, UI_OK, _("The wristband dock confirms band %s."), ev->id);
+		return;
+	}
+	/*
+	 * The normal flow, not a problem: a band tapped on the reader is bound without the dock;
+	 * a band unbound that the dock had forgotten already. The journal's record stands.
+	 */
+	if ((bind && r == 2) || (!bind && r == 5))
+		return;
+	if (!bind && r == 2) {	/* cleared when it is put in the dock (default_dock) */
+		console_say(c, UI_WARN, _("Band %s is unbound. Put it in the dock so that the dock "
+		    "clears it too."), ev->id);
 		return;
 	}
 	console_say(c, UI_ERROR, _("The wristband dock refused band %s: %s. The journal's "
@@ -178,6 +190,20 @@ default_tap(struct console *c, const struct dev_event *ev)
 		    "it, open a registration (1) and tap it there."), ev->id);
 	else
 		console_say(c, UI_ERROR, _("Band %s is not bound to anyone in the area."), ev->id);
+}
+
+/* A band put in the dock: its wearer's visit, or, worn by nobody, cleared in the dock. */
+static void
+default_dock(struct console *c, const struct dev_event *ev)
+{
+	struct visit v;
+
+	if (visit_by_band(c->t->journal, ev->id, &v, NULL) == CST_OK) {
+		open_visit(c, &v);
+		return;
+	}
+	console_dock_band(c, ev->id, NULL);	/* a "not bound" answer is quiet */
+	console_say(c, UI_NORMAL, _("Band %s is free: it is bound to nobody in the area."), ev->id);
 }
 
 static void
@@ -230,7 +256,7 @@ on_device_event(void *arg, int dev, const struct dev_event *ev)
 		break;
 	case DEV_DOCK:
 		if (ev->dock.what == DOCK_PRESENT)
-			default_tap(c, ev);	/* a band put in the dock: whose is it */
+			default_dock(c, ev);
 		else if (ev->dock.what == DOCK_DONE || ev->dock.what == DOCK_REFUSED)
 			dock_result(c, ev);
 		break;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "conflict.h"
 #include "console.h"
 #include "i18n.h"
 #include "sync.h"
@@ -50,7 +51,12 @@ console_sync_tick(struct console *c)
 	struct errmsg em;
 	int64_t seq;
 
-	if (c->sync == NULL || journal_head(c->t->journal, c->t->name, &seq, hash, &em) != CST_OK)
+	if (c->sync == NULL)
+		return;
+	/* Conflicts that pulled events made (proj-conflict.c) become events, then are pushed. */
+	if (!journal_stopped(c->t->journal))
+		conflict_record_new(c->t->journal, NULL, &em);
+	if (journal_head(c->t->journal, c->t->name, &seq, hash, &em) != CST_OK)
 		return;
 	if (c->sync_seen_seq > 0 && seq != c->sync_seen_seq) {
 		sync_get_status(c->sync, &st);

@@ -6,6 +6,7 @@
 #include "crypto.h"
 #include "hex.h"
 #include "i18n.h"
+#include "officer.h"
 #include "operator.h"
 #include "text.h"
 
@@ -81,6 +82,35 @@ check_operator_added(const struct event *ev, const struct json *body,
 }
 
 static int
+check_officer_added(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	const char *number = json_get_str(body, "number"), *name = json_get_str(body, "name");
+	const char *unit = json_get_str(body, "unit"), *sex = json_get_str(body, "sex");
+	struct officer o;
+	struct errmsg why;
+
+	if (number == NULL || strcmp(number, ev->subject) != 0)
+		return field(em, ev, "number", _("must be the event's subject"));
+	memset(&o, 0, sizeof o);
+	if (strlen(number) >= sizeof o.number || (name != NULL && strlen(name) >= sizeof o.name) ||
+	    (unit != NULL && strlen(unit) >= sizeof o.unit))
+		return field(em, ev, "body", _("a field is too long"));
+	memcpy(o.number, number, strlen(number) + 1);
+	if (name == NULL)
+		return field(em, ev, "name", _("is missing"));
+	memcpy(o.name, name, strlen(name) + 1);
+	if (unit != NULL)
+		memcpy(o.unit, unit, strlen(unit) + 1);
+	if (sex != NULL && strcmp(sex, "") != 0 && strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0)
+		return field(em, ev, "sex", _("must be M, F or empty"));
+	o.sex = sex != NULL ? sex[0] : '\0';
+	err_clear(&why);
+	if (officer_valid(&o, &why) != CST_OK)
+		return field(em, ev, "body", why.text);
+	return CST_OK;
+}
+
+static int
 check_login(const struct event *ev, const struct json *body, struct errmsg *em)
 {
 	const char *purpose = json_get_str(body, "purpose");
@@ -96,6 +126,60 @@ check_login(const struct event *ev, const struct json *body, struct errmsg *em)
 	if (json_get(body, "locked_until") != NULL && (json_get_int(body, "locked_until",
 	    &until) != CST_OK || until < 0))
 		return field(em, ev, "locked_until", _("must be a time in ms, 0 or more"));
+	return CST_OK;
+}
+
+/*
+ * record.corrected: what it corrects, and fields the correction may amend, each with text
+ * old and new values (docs/journal.md); a reason and an approving supervisor.
+ */
+static int
+check_corrected(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	static const char *const known[] = { "name", "sex", "ethnicity", "id_number",
+	    "birth_date", "address", "phone", "case_number", "officer1", "officer2" };
+	static const char *const item_known[] = { "description", "quantity", "unit" };
+	const struct json *fields = json_get(body, "fields"), *of = json_get(body, "corrects");
+	const char *reason = json_get_str(body, "reason"), *by = json_get_str(body, "approved_by");
+	const char *terminal = json_get_str(of, "terminal"), *kind = json_get_str(of, "kind");
+	/* An item of a search or of the belongings list, or a registration's field. */
+	int items = kind != NULL && (strcmp(kind, "search.recorded") == 0 ||
+	    strcmp(kind, "belongings.logged") == 0);
+	const char *const *names = items ? item_known : known;
+	size_t nnames = items ? 3 : sizeof known / sizeof known[0];
+	int64_t seq, item;
+	size_t i, k;
+
+	if (kind != NULL && !items && strcmp(kind, "person.registered") != 0)
+		return field(em, ev, "corrects", _("names a kind of event that cannot be "
+		    "corrected"));
+	if (terminal == NULL || !event_valid_id(terminal, strlen(terminal)) ||
+	    json_get_int(of, "seq", &seq) != CST_OK || seq < 1)
+		return field(em, ev, "corrects", _("must name the event corrected (terminal, seq)"));
+	if (json_type(fields) != JSON_ARRAY || json_count(fields) == 0 || json_count(fields) > 16)
+		return field(em, ev, "fields", _("must list 1 to 16 fields"));
+	for (i = 0; i < json_count(fields); i++) {
+		const struct json *f = json_at(fields, i);
+		const char *name = json_get_str(f, "field"), *old = json_get_str(f, "old");
+		const char *new_ = json_get_str(f, "new");
+
+		for (k = 0; name != NULL && k < nnames; k++)
+			if (strcmp(names[k], name) == 0)
+				break;
+		if (name == NULL || k == nnames)
+			return field(em, ev, "fields", _("names a field that cannot be corrected"));
+		if (items && (json_get_int(f, "item", &item) != CST_OK || item < 0 ||
+		    item >= 256))
+			return field(em, ev, "fields", _("must name the item corrected"));
+		if (old == NULL || new_ == NULL || !text_valid(old, 400, 0) ||
+		    !text_valid(new_, 400, 1))
+			return field(em, ev, "fields", _("must give old and new text of at most 400 "
+			    "bytes"));
+	}
+	if (reason == NULL || !text_valid(reason, 400, 1))
+		return field(em, ev, "reason", _("must be 1 to 400 bytes of text"));
+	if (by == NULL || !event_valid_id(by, strlen(by)))
+		return field(em, ev, "approved_by", _("must name the approving supervisor"));
 	return CST_OK;
 }
 
@@ -128,8 +212,12 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 		    "chain"));
 	if (strcmp(ev->kind, "operator.added") == 0)
 		return check_operator_added(ev, body, proof, em);
+	if (strcmp(ev->kind, "officer.added") == 0)
+		return check_officer_added(ev, body, em);
 	if (strncmp(ev->kind, "login.", 6) == 0)
 		return check_login(ev, body, em);
+	if (strcmp(ev->kind, "record.corrected") == 0)
+		return check_corrected(ev, body, em);
 	return CST_OK;
 }
 

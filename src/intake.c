@@ -5,12 +5,16 @@
 #include <string.h>
 
 #include "clock.h"
+#include "correct.h"
 #include "crypto.h"
+#include "db.h"
 #include "ethnic.h"
 #include "hex.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "ids.h"
 #include "json.h"
+#include "officer.h"
 #include "operator.h"
 #include "record.h"
 #include "text.h"
@@ -149,7 +153,7 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	struct idcard id;
 	char why[200];
 
-	if (rec_check_text(err, "name", r->name, IN_NAME_MAX, 1))
+	if (rec_check_chars(err, "name", _("Name"), r->name, IN_NAME_CHARS, 1))
 		return err->em.code;
 	if (r->sex != 'M' && r->sex != 'F')
 		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
@@ -161,7 +165,7 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	    sizeof why) != 0)
 		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
 		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
-	if (rec_check_text(err, "address", r->address, IN_TEXT_MAX, 1))
+	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS, 1))
 		return err->em.code;
 	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
 	    strlen(r->phone) > 20))
@@ -169,8 +173,47 @@ check_person(const struct registration *r, int64_t now, struct intake_error *err
 	return CST_OK;
 }
 
+/*
+ * An officer's number (or, with operators set, an operator's id): once the center keeps a
+ * register, a number not in it is refused; with none yet any number goes (docs/console.md).
+ * Non-zero when refused, as rec_check_code.
+ */
 static int
-check_case(struct intake *in, const struct registration *r, struct intake_error *err)
+check_registered(struct intake *in, struct intake_error *err, const char *field,
+    const char *number, int required, int operators)
+{
+	struct operator op;
+	struct officer o;
+	int64_t n;
+
+	if (number[0] != '\0' && officer_count(in->j, &n, NULL) == CST_OK && n > 0 &&
+	    officer_get(in->j, number, &o, NULL) != CST_OK &&
+	    !(operators && operator_get(in->j, number, &op, NULL) == CST_OK))
+		return rec_refuse(err, field, CST_ERR_NOTFOUND, _("%s is not in the register of "
+		    "officers: pick from the list (number, name or initials), or an administrator "
+		    "adds the officer"), number);
+	return rec_check_code(err, field, number, IN_SHORT_MAX, CODE_MARKS, required);
+}
+
+/* A band typed or read, in its normal form in out ("" when none); refused when it is not one. */
+static int
+band_normal(const char *band, int required, char out[IDS_BAND_MAX + 1],
+    struct intake_error *err)
+{
+	struct errmsg why;
+
+	out[0] = '\0';
+	if (band[0] == '\0')
+		return required ? rec_refuse(err, "band", CST_ERR_ARG, _("required")) : CST_OK;
+	err_clear(&why);
+	if (ids_band(band, out, &why) != CST_OK)
+		return rec_refuse(err, "band", why.code, "%s", why.text);
+	return CST_OK;
+}
+
+static int
+check_case(struct intake *in, const struct registration *r, char band[IDS_BAND_MAX + 1],
+    struct intake_error *err)
 {
 	struct visit v;
 
@@ -178,15 +221,17 @@ check_case(struct intake *in, const struct registration *r, struct intake_error 
 		return err->em.code;
 	if (rec_key_index(intake_reason_keys, 3, r->reason) < 0)
 		return rec_refuse(err, "reason", CST_ERR_ARG, _("required"));
-	if (rec_check_code(err, "officer1", r->officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", r->officer2, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (rec_check_text(err, "cause", r->cause, IN_CAUSE_MAX, 0))
+		return err->em.code;
+	if (check_registered(in, err, "officer1", r->officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", r->officer2, 1, 0))
 		return err->em.code;
 	if (strcmp(r->officer1, r->officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
-	if (rec_check_code(err, "band", r->band, IN_SHORT_MAX, CODE_MARKS, 0))
+	if (band_normal(r->band, 0, band, err))
 		return err->em.code;
-	if (r->band[0] && visit_by_band(in->j, r->band, &v, NULL) == CST_OK)
+	if (band[0] && visit_by_band(in->j, band, &v, NULL) == CST_OK)
 		return rec_refuse(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
 		    "the area"), v.name);
 	return CST_OK;
@@ -223,7 +268,7 @@ int
 intake_register(struct intake *in, const struct registration *r, char visit_out[UUID_LEN + 1],
     struct intake_error *err)
 {
-	char person[UUID_LEN + 1], idn[20];
+	char person[UUID_LEN + 1], idn[20], band[IDS_BAND_MAX + 1];
 	struct idcard id;
 	struct jw w;
 	int64_t now = clock_now_ms();
@@ -233,7 +278,7 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 		snprintf(visit_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
 		return CST_OK;
 	}
-	if (check_person(r, now, err) || check_case(in, r, err))
+	if (check_person(r, now, err) || check_case(in, r, band, err))
 		return err->em.code;
 	idcard_check(r->id_number, now, &id, NULL, 0);
 	snprintf(idn, sizeof idn, "%s", id.number);
@@ -255,13 +300,15 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	rec_kv(&w, "phone", r->phone);
 	rec_kv(&w, "case_number", r->case_number);
 	rec_kv(&w, "reason", r->reason);
+	if (r->cause[0])	/* optional: events before issue 15 have none */
+		rec_kv(&w, "cause", r->cause);
 	jw_key(&w, "serious");
 	jw_bool(&w, r->serious);
 	officers(&w, r->officer1, r->officer2);
 	jw_key(&w, "entry_ts");
 	jw_int(&w, r->entry_ts ? r->entry_ts : now);
-	if (r->band[0])
-		rec_kv(&w, "band", r->band);
+	if (band[0])
+		rec_kv(&w, "band", band);
 	jw_obj_end(&w);
 	return rec_append(in, "person.registered", visit_out, &w, err);
 }
@@ -280,15 +327,16 @@ band_event(struct intake *in, const char *visit, const char *kind, const char *b
 }
 
 int
-intake_bind_band(struct intake *in, const char *visit, const char *band,
+intake_bind_band(struct intake *in, const char *visit, const char *typed,
     struct intake_error *err)
 {
 	struct visit v, other;
+	char band[IDS_BAND_MAX + 1];
 
 	reset_error(err);
 	if (rec_recorded(in, err))
 		return CST_OK;
-	if (rec_check_code(err, "band", band, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (band_normal(typed, 1, band, err))
 		return err->em.code;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;
@@ -321,9 +369,8 @@ check_search(struct intake *in, const struct visit *v, const struct search_recor
 {
 	size_t i;
 
-	(void)in;
-	if (rec_check_code(err, "officer", s->officer, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "witness", s->witness, IN_SHORT_MAX, CODE_MARKS, 1))
+	if (check_registered(in, err, "officer", s->officer, 1, 0) ||
+	    check_registered(in, err, "witness", s->witness, 1, 0))
 		return err->em.code;
 	if (s->officer_sex != v->sex)
 		return rec_refuse(err, "officer_sex", CST_ERR_ARG, _("the searching officer must be of "
@@ -401,7 +448,7 @@ check_belongings(struct intake *in, const char *visit, const struct visit *v,
 	size_t i;
 
 	if (rec_check_code(err, "locker", b->locker, IN_SHORT_MAX, CODE_MARKS, b->nitems > 0) ||
-	    rec_check_code(err, "custodian", b->custodian, IN_SHORT_MAX, CODE_MARKS, 1))
+	    check_registered(in, err, "custodian", b->custodian, 1, 1))
 		return err->em.code;
 	if (strcmp(b->custodian, v->officer1) == 0 || strcmp(b->custodian, v->officer2) == 0)
 		return rec_refuse(err, "custodian", CST_ERR_ARG, _("the custodian may not be one of the "
@@ -525,8 +572,8 @@ intake_move(struct intake *in, const char *visit, const char *room, int interrog
 	if (check_stage(in, visit, interrogation ? ACT_INTERROGATE : ACT_WAIT, &used, err))
 		return err->em.code;
 	if (rec_check_text(err, "room", room, IN_SHORT_MAX, 1) ||
-	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, interrogation))
+	    check_registered(in, err, "officer1", officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", officer2, interrogation, 0))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers interrogate; "
@@ -557,8 +604,8 @@ intake_temp_exit(struct intake *in, const char *visit, const char *purpose,
 	if (rec_key_index(intake_purpose_keys, 4, purpose) < 0)
 		return rec_refuse(err, "purpose", CST_ERR_ARG, _("required"));
 	if (rec_check_text(err, "reason", reason, IN_TEXT_MAX, 1) ||
-	    rec_check_code(err, "officer1", officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
-	    rec_check_code(err, "officer2", officer2, IN_SHORT_MAX, CODE_MARKS, 1))
+	    check_registered(in, err, "officer1", officer1, 1, 0) ||
+	    check_registered(in, err, "officer2", officer2, 1, 0))
 		return err->em.code;
 	if (strcmp(officer1, officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
@@ -660,6 +707,224 @@ intake_override(struct intake *in, const char *visit, enum action a, const char 
 	rec_kv(&w, "missing", why);
 	jw_obj_end(&w);
 	return rec_append(in, "override.granted", visit, &w, err);
+}
+
+/* The registration as recorded, to check a corrected value against the rest of it. */
+static void
+registration_of(const struct visit *v, struct registration *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", v->name);
+	r->sex = v->sex;
+	snprintf(r->ethnicity, sizeof r->ethnicity, "%s", v->ethnicity);
+	snprintf(r->birth_date, sizeof r->birth_date, "%s", v->birth_date);
+	snprintf(r->address, sizeof r->address, "%s", v->address);
+	snprintf(r->id_number, sizeof r->id_number, "%s", v->id_number);
+	snprintf(r->phone, sizeof r->phone, "%s", v->phone);
+	snprintf(r->case_number, sizeof r->case_number, "%s", v->case_number);
+	snprintf(r->reason, sizeof r->reason, "%s", v->reason);
+	snprintf(r->officer1, sizeof r->officer1, "%s", v->officer1);
+	snprintf(r->officer2, sizeof r->officer2, "%s", v->officer2);
+}
+
+/* Sets one field of r to value; "value" names the form's field in refusals. */
+static int
+amend(struct registration *r, const char *field, const char *value, struct intake_error *err)
+{
+	struct { const char *key; char *dst; size_t size; } text[] = {
+		{ "name", r->name, sizeof r->name }, { "ethnicity", r->ethnicity,
+		sizeof r->ethnicity }, { "id_number", r->id_number, sizeof r->id_number },
+		{ "birth_date", r->birth_date, sizeof r->birth_date }, { "address", r->address,
+		sizeof r->address }, { "phone", r->phone, sizeof r->phone }, { "case_number",
+		r->case_number, sizeof r->case_number }, { "officer1", r->officer1,
+		sizeof r->officer1 }, { "officer2", r->officer2, sizeof r->officer2 },
+	};
+	size_t i;
+
+	if (strcmp(field, "sex") == 0) {
+		if (strcmp(value, "M") != 0 && strcmp(value, "F") != 0)
+			return rec_refuse(err, "value", CST_ERR_INPUT, _("M or F"));
+		r->sex = value[0];
+		return CST_OK;
+	}
+	for (i = 0; i < sizeof text / sizeof text[0]; i++)
+		if (strcmp(text[i].key, field) == 0) {
+			if (strlen(value) >= text[i].size)
+				return rec_refuse(err, "value", CST_ERR_INPUT, _("%1$s: at most %2$zu "
+				    "characters"), correct_field_label(field), text[i].size - 1);
+			snprintf(text[i].dst, text[i].size, "%s", value);
+			if (strcmp(field, "id_number") == 0)
+				r->birth_date[0] = '\0';	/* it follows the number */
+			return CST_OK;
+		}
+	return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
+}
+
+/* The person.registered event of a visit: the one a correction refers to. */
+static int
+registered_event(struct intake *in, const char *visit, char terminal[EV_MAX_ID + 1],
+    int64_t *seq, struct intake_error *err)
+{
+	static const char sql[] = "SELECT terminal, seq FROM events WHERE subject = ? AND "
+	    "kind = 'person.registered' ORDER BY ts LIMIT 1";
+	sqlite3_stmt *st;
+	int rc, status;
+
+	if ((status = db_prepare(journal_db(in->j), sql, &st, &err->em)) != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, visit, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(terminal, EV_MAX_ID + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		*seq = sqlite3_column_int64(st, 1);
+		status = CST_OK;
+	} else {
+		status = rc == SQLITE_DONE ? rec_refuse(err, NULL, CST_ERR_NOTFOUND, _("the "
+		    "registration of this visit is not in the journal")) :
+		    db_fail(journal_db(in->j), rc, &err->em, _("reading the journal"));
+	}
+	sqlite3_finalize(st);
+	return status;
+}
+
+/* One amended field; item >= 0: of that item of the event's list. */
+static void
+amended_field(struct jw *w, const char *field, int item, const char *old, const char *new_)
+{
+	jw_obj_begin(w);
+	rec_kv(w, "field", field);
+	if (item >= 0) {
+		jw_key(w, "item");
+		jw_int(w, item);
+	}
+	rec_kv(w, "old", old);
+	rec_kv(w, "new", new_);
+	jw_obj_end(w);
+}
+
+static int
+reason_ok(const char *reason, struct intake_error *err)
+{
+	if (rec_check_chars(err, "reason", _("Reason"), reason, IN_TEXT_CHARS, 1))
+		return err->em.code;
+	if (text_chars(reason) < 4)
+		return rec_refuse(err, "reason", CST_ERR_ARG, _("write the reason out"));
+	return CST_OK;
+}
+
+/* A record.corrected body up to its fields' list, which the caller fills. */
+static void
+correction_begin(struct jw *w, const char *terminal, int64_t seq, const char *kind)
+{
+	jw_init(w);
+	jw_obj_begin(w);
+	jw_key(w, "corrects");
+	jw_obj_begin(w);
+	rec_kv(w, "terminal", terminal);
+	jw_key(w, "seq");
+	jw_int(w, seq);
+	rec_kv(w, "kind", kind);
+	jw_obj_end(w);
+	jw_key(w, "fields");
+	jw_arr_begin(w);
+}
+
+static int
+correction_end(struct intake *in, const char *visit, struct jw *w, const char *reason,
+    const char *supervisor, struct intake_error *err)
+{
+	jw_arr_end(w);
+	rec_kv(w, "reason", reason);
+	rec_kv(w, "approved_by", supervisor);
+	jw_obj_end(w);
+	return rec_append(in, "record.corrected", visit, w, err);
+}
+
+/* A correction of an item of a search or of the belongings list (correct.h, its key). */
+static int
+correct_item(struct intake *in, const char *visit, const struct correct_item *it,
+    const char *key, const char *value, const char *reason, const char *supervisor,
+    const char *password, struct intake_error *err)
+{
+	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1];
+	struct jw w;
+	int64_t seq = 0;
+	int index = 0;
+
+	if (correct_item_event(journal_db(in->j), visit, it, terminal, &seq, &index,
+	    &err->em) != CST_OK)
+		return rec_refuse(err, "field", err->em.code, "%s", err->em.text);
+	if (correct_item_current(in->j, visit, key, old, sizeof old, &err->em) != CST_OK)
+		return err->em.code;
+	if (strcmp(it->field, "description") == 0 ?
+	    rec_check_chars(err, "value", _("Description"), value, IN_TEXT_CHARS, 1) :
+	    rec_check_text(err, "value", value, 15, strcmp(it->field, "quantity") == 0))
+		return err->em.code;
+	if (strcmp(old, value) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("this is the value recorded now"));
+	if (reason_ok(reason, err) != CST_OK)
+		return err->em.code;
+	if (check_supervisor(in, "supervisor", supervisor, password, "correction", err))
+		return err->em.code;
+	correction_begin(&w, terminal, seq, it->search ? "search.recorded" :
+	    "belongings.logged");
+	amended_field(&w, it->field, index, old, value);
+	return correction_end(in, visit, &w, reason, supervisor, err);
+}
+
+int
+intake_correct(struct intake *in, const char *visit, const char *field, const char *value,
+    const char *reason, const char *supervisor, const char *password,
+    struct intake_error *err)
+{
+	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1], unused[UUID_LEN + 1];
+	struct correct_item it;
+	struct registration r;
+	struct idcard id;
+	struct visit v;
+	struct jw w;
+	int64_t seq = 0, now = clock_now_ms();
+
+	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
+	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
+		return err->em.code;
+	if (correct_item_parse(field, &it) == 0)
+		return correct_item(in, visit, &it, field, value, reason, supervisor, password,
+		    err);
+	if (correct_field_index(field) < 0)
+		return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
+	correct_current(&v, field, old, sizeof old);
+	registration_of(&v, &r);
+	if (amend(&r, field, value, err) != CST_OK)
+		return err->em.code;
+	if (strcmp(old, value) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("this is the value recorded now"));
+	/* The new value passes the checks of a registration, against the rest of it. */
+	if (check_person(&r, now, err) != CST_OK ||
+	    rec_check_code(err, "case_number", r.case_number, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer1", r.officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
+	    rec_check_code(err, "officer2", r.officer2, IN_SHORT_MAX, CODE_MARKS, 1)) {
+		err->field = "value";	/* the only value that changed is the one to blame */
+		return err->em.code;
+	}
+	if (strcmp(r.officer1, r.officer2) == 0)
+		return rec_refuse(err, "value", CST_ERR_ARG, _("two different officers escort a "
+		    "person"));
+	idcard_check(r.id_number, now, &id, NULL, 0);
+	if (strcmp(field, "id_number") == 0 &&
+	    person_id_for(in, id.number, unused, err) != CST_OK)
+		return err->em.code;
+	if (reason_ok(reason, err) != CST_OK ||
+	    registered_event(in, visit, terminal, &seq, err) != CST_OK)
+		return err->em.code;
+	if (check_supervisor(in, "supervisor", supervisor, password, "correction", err))
+		return err->em.code;
+	correction_begin(&w, terminal, seq, "person.registered");
+	amended_field(&w, field, -1, old, strcmp(field, "id_number") == 0 ? id.number : value);
+	if (strcmp(field, "id_number") == 0 && strcmp(id.birth, v.birth_date) != 0)
+		amended_field(&w, "birth_date", -1, v.birth_date, id.birth);
+	return correction_end(in, visit, &w, reason, supervisor, err);
 }
 
 static void

@@ -15,10 +15,16 @@
 #include "stage.h"
 #include "uuid.h"
 
-/* Field limits, in bytes of UTF-8. */
-#define IN_NAME_MAX 64
-#define IN_TEXT_MAX 256		/* addresses, findings, notes */
+/*
+ * Field limits, in bytes of UTF-8, and in characters for the texts a clerk types: a byte
+ * limit is 4 bytes a character, so that a Chinese name of IN_NAME_CHARS fits whole.
+ */
+#define IN_NAME_CHARS 32
+#define IN_NAME_MAX (4 * IN_NAME_CHARS)
+#define IN_TEXT_CHARS 100
+#define IN_TEXT_MAX (4 * IN_TEXT_CHARS)	/* addresses, findings, notes */
 #define IN_SHORT_MAX 48		/* officer numbers, case numbers, rooms, lockers, bands */
+#define IN_CAUSE_MAX 120		/* the free-text cause (案由), about 40 characters */
 #define IN_ITEMS_MAX 64		/* items in one search or belongings list */
 #define INTAKE_COLLECTION_ITEMS 5
 
@@ -83,6 +89,7 @@ struct registration {
 	char phone[24];
 	char case_number[IN_SHORT_MAX + 1];
 	char reason[16];		/* intake_reason_keys */
+	char cause[IN_CAUSE_MAX + 1];	/* optional free text, e.g. 涉嫌盗窃 */
 	int serious;			/* the 24 h ceiling applies */
 	char officer1[IN_SHORT_MAX + 1], officer2[IN_SHORT_MAX + 1];
 	int64_t entry_ts;		/* 0: now */
@@ -161,6 +168,20 @@ int intake_exit(struct intake *in, const char *visit, const char *destination,
 /* A supervisor's override of the stage order for one action, with a written reason. */
 int intake_override(struct intake *in, const char *visit, enum action a,
     const char *supervisor, const char *password, const char *reason,
+    struct intake_error *err);
+
+/*
+ * A correction (record.corrected) of one field of a registration (correct.h lists them;
+ * sex is "M" or "F", ethnicity its GB/T 3304 code): the new value passes the checks of a
+ * registration (an ID number its check digit and the sex; its birth date follows it), a
+ * written reason, and a supervisor's approval (purpose "correction"). The event names the
+ * person.registered it corrects and the field's old and new value.
+ * An item's description, quantity or unit (field: its key, correct.h "search.K.I.FIELD" or
+ * "belonging.N.FIELD") is corrected the same way; the event names the search.recorded or
+ * belongings.logged and the item's index in its list.
+ */
+int intake_correct(struct intake *in, const char *visit, const char *field, const char *value,
+    const char *reason, const char *supervisor, const char *password,
     struct intake_error *err);
 
 /* A fingerprint signature's proof: the finger matched 1:1 against the person's enrolled

@@ -10,6 +10,7 @@ static const struct {
 } kinds[] = {
 	{ "terminal.created", N_("terminal created") },
 	{ "operator.added", N_("operator added") },
+	{ "officer.added", N_("officer added") },
 	{ "login.succeeded", N_("login") },
 	{ "login.failed", N_("failed login") },
 	{ "person.registered", N_("entry registration") },
@@ -27,6 +28,7 @@ static const struct {
 	{ "exit.completed", N_("exit") },
 	{ "override.granted", N_("supervisor's override") },
 	{ "signature.made", N_("signature") },
+	{ "record.corrected", N_("record corrected") },
 	{ "location.created", N_("property location created") },
 	{ "item.registered", N_("property item registered") },
 	{ "item.tagged", N_("property tag bound") },
@@ -42,6 +44,9 @@ static const struct {
 	{ "alert.raised", N_("alert raised") },
 	{ "alert.cleared", N_("alert cleared") },
 	{ "alert.acknowledged", N_("alert acknowledged") },
+	{ "item.recoded", N_("property item given a new code") },
+	{ "conflict.detected", N_("conflict detected") },
+	{ "conflict.resolved", N_("conflict resolved") },
 	{ "sync.log_refused", N_("ledger's log refused") },
 	{ "sync.log_trusted", N_("ledger's log trusted again") },
 };

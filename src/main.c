@@ -17,6 +17,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_log_entry,
 	&cmd_rebuild_entry,
 	&cmd_operator_entry,
+	&cmd_officer_entry,
 	&cmd_center_entry,
 	&cmd_export_entry,
 	&cmd_run_entry,

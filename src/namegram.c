@@ -208,6 +208,26 @@ add_initials(struct keys *k, const struct name *nm)
 }
 
 size_t
+namegram_initials(const char *name, char *out, size_t size)
+{
+	char ini[NAME_CHARS];
+	int starts[NAME_CHARS];
+	struct name nm;
+	size_t m, i, k = 0;
+
+	if (size == 0)
+		return 0;
+	if (parse(name, &nm)) {
+		m = initials(&nm, ini, starts);
+		for (i = 0; i < m && k + 1 < size; i++)
+			if (ini[i])
+				out[k++] = ini[i];
+	}
+	out[k] = '\0';
+	return k;
+}
+
+size_t
 namegram_keys(const char *name, char out[][NAMEGRAM_MAX], size_t max)
 {
 	struct keys k = { out, 0, max };

@@ -20,6 +20,11 @@
  */
 size_t namegram_keys(const char *name, char out[][NAMEGRAM_MAX], size_t max);
 /*
+ * The pinyin initials of a whole name, in lower case, into out ("ly" for 刘洋, "zsf" for
+ * 张三丰; characters without a known initial are left out); returns how many.
+ */
+size_t namegram_initials(const char *name, char *out, size_t size);
+/*
  * The one key to look a query up by, into key. Returns 0 and sets *needs_check to 1 when
  * the query is longer than the key (the caller confirms with instr(name, query)), to 0 when
  * the key alone answers it; returns -1 when the query cannot be part of a name (empty, more

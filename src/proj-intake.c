@@ -1,11 +1,15 @@
 /* Projections of the intake loop: visits and what is recorded about them. */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "correct.h"
+#include "ids.h"
 #include "intake.h"
 #include "namegram.h"
 #include "proj.h"
+#include "project.h"
 #include "stage.h"
 
 static int
@@ -59,20 +63,32 @@ index_name(struct project *p, const char *visit, const char *name, struct errmsg
 	return status;
 }
 
+/*
+ * The band of ev's body, in its normal form: a foreign terminal's event is kept as signed,
+ * and its band found as if it had been typed here.
+ */
 static int
-bind_band(struct project *p, const char *visit, const char *band, int64_t ts, struct errmsg *em)
+bind_band(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
 {
-	static const char unbind_other[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
-	    "WHERE band = ?2";
+	static const char unbind_left[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
+	    "WHERE band = ?2 AND exit_ts IS NOT NULL";
 	static const char bind[] = "UPDATE visits SET band = ?2, updated_ts = ?1 WHERE id = ?3";
+	char band[IDS_BAND_MAX + 1];
 	int status;
 
-	if (band == NULL || *band == '\0')
+	if (*proj_str(body, "band") == '\0')
 		return CST_OK;
-	/* A band is on one wrist: binding it here unbinds it wherever it was. */
-	status = proj_exec(p, unbind_other, em, "is", ts, band);
+	ids_band_key(proj_str(body, "band"), band);
+	/*
+	 * A band is on one wrist: a visit that left keeps it no longer. One still in the area
+	 * keeps it too: both records stand, and the conflict is noted for a supervisor.
+	 */
+	status = proj_exec(p, unbind_left, em, "is", ev->ts, band);
 	if (status == CST_OK)
-		status = proj_exec(p, bind, em, "iss", ts, band, visit);
+		status = proj_claim(p, ev, "band", band, em);
+	if (status == CST_OK)
+		status = proj_exec(p, bind, em, "iss", ev->ts, band, ev->subject);
 	return status;
 }
 
@@ -97,10 +113,13 @@ proj_person_registered(struct project *p, const struct event *ev, const struct j
 	    json_str(json_at(officers, 0), NULL) ? json_str(json_at(officers, 0), NULL) : "",
 	    json_str(json_at(officers, 1), NULL) ? json_str(json_at(officers, 1), NULL) : "",
 	    entry, ev->ts, ev->terminal);
+	if (status == CST_OK && proj_str(body, "cause")[0])
+		status = proj_exec(p, "UPDATE visits SET cause = ?2 WHERE id = ?1", em, "ss",
+		    ev->subject, proj_str(body, "cause"));
 	if (status == CST_OK)
 		status = index_name(p, ev->subject, proj_str(body, "name"), em);
 	if (status == CST_OK)
-		status = bind_band(p, ev->subject, proj_str(body, "band"), ev->ts, em);
+		status = bind_band(p, ev, body, em);
 	return status;
 }
 
@@ -108,7 +127,7 @@ int
 proj_band_bound(struct project *p, const struct event *ev, const struct json *body,
     struct errmsg *em)
 {
-	return bind_band(p, ev->subject, proj_str(body, "band"), ev->ts, em);
+	return bind_band(p, ev, body, em);
 }
 
 int
@@ -117,8 +136,14 @@ proj_band_unbound(struct project *p, const struct event *ev, const struct json *
 {
 	static const char sql[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
 	    "WHERE id = ?2 AND band = ?3";
+	char band[IDS_BAND_MAX + 1];
+	int status;
 
-	return proj_exec(p, sql, em, "iss", ev->ts, ev->subject, proj_str(body, "band"));
+	ids_band_key(proj_str(body, "band"), band);
+	status = proj_exec(p, sql, em, "iss", ev->ts, ev->subject, band);
+	if (status == CST_OK)
+		status = proj_unclaim(p, "band", ev->subject, em);
+	return status;
 }
 
 static int64_t
@@ -377,4 +402,123 @@ proj_fingerprint_enrolled(struct project *p, const struct event *ev, const struc
 	    proj_int(body, "quality", 0),
 	    proj_str(body, "format"), proj_str(body, "key_id"), proj_str(body, "sealed"),
 	    ev->operator_, ev->ts, ev->terminal, ev->seq);
+}
+
+/*
+ * A correction: each named field of the visit takes its new value, and what it was is kept
+ * (corrections) for screens and documents. Fields are mapped to columns by this table only;
+ * a field not in it changes nothing (evcheck refuses such an event before it gets here).
+ */
+/*
+ * A correction of an item: the belongings list takes the new value (a search stays as
+ * recorded, documents read its corrections), so does the property room's item that came from
+ * it; the corrections row names the item as this terminal numbers it (correct.h). An item
+ * this journal does not have changes nothing.
+ */
+static int
+corrected_item(struct project *p, const struct event *ev, const struct json *body,
+    const struct json *f, struct errmsg *em)
+{
+	static const char *const cols[][3] = {
+		{ "description",
+		  "UPDATE belongings SET description = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET description = ?1 WHERE source = ?2" },
+		{ "quantity",
+		  "UPDATE belongings SET quantity = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET quantity = ?1 WHERE source = ?2" },
+		{ "unit",
+		  "UPDATE belongings SET unit = ?1 WHERE visit = ?2 AND n = ?3",
+		  "UPDATE prop_items SET unit = ?1 WHERE source = ?2" },
+	};
+	static const char ins[] = "INSERT OR REPLACE INTO corrections (subject, terminal, seq, "
+	    "field, old, new, reason, approved_by, operator, ts) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct json *of = json_get(body, "corrects");
+	const char *field = proj_str(f, "field"), *value = proj_str(f, "new");
+	char key[64], source[160];
+	struct correct_item it;
+	struct errmsg why;
+	int64_t seq = 0, item = -1;
+	size_t k;
+	int status;
+
+	for (k = 0; k < sizeof cols / sizeof cols[0]; k++)
+		if (strcmp(cols[k][0], field) == 0)
+			break;
+	json_get_int(of, "seq", &seq);
+	json_get_int(f, "item", &item);
+	if (k == sizeof cols / sizeof cols[0] || item < 0)
+		return CST_OK;
+	status = correct_item_place(project_db(p), ev->subject, proj_str(of, "kind"),
+	    proj_str(of, "terminal"), seq, (int)item, &it, &why);
+	if (status == CST_ERR_NOTFOUND)
+		return CST_OK;
+	if (status != CST_OK)
+		return err_set(em, status, "%s", why.text);
+	snprintf(it.field, sizeof it.field, "%s", field);
+	correct_item_key(&it, key, sizeof key);
+	if (it.search) {
+		snprintf(source, sizeof source, "search:%s:%d:%d", ev->subject, it.place, it.index);
+	} else {
+		snprintf(source, sizeof source, "belonging:%s:%d", ev->subject, it.place);
+		status = proj_exec(p, cols[k][1], em, "ssi", value, ev->subject,
+		    (int64_t)it.place);
+	}
+	if (status == CST_OK)
+		status = proj_exec(p, cols[k][2], em, "ss", value, source);
+	if (status == CST_OK)
+		status = proj_exec(p, ins, em, "ssissssssi", ev->subject, ev->terminal, ev->seq,
+		    key, proj_str(f, "old"), value, proj_str(body, "reason"),
+		    proj_str(body, "approved_by"), ev->operator_, ev->ts);
+	return status;
+}
+
+int
+proj_record_corrected(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
+{
+	static const char *const sets[][2] = {
+		{ "name", "UPDATE visits SET name = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "sex", "UPDATE visits SET sex = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "ethnicity", "UPDATE visits SET ethnicity = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "id_number", "UPDATE visits SET id_number = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "birth_date", "UPDATE visits SET birth_date = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "address", "UPDATE visits SET address = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "phone", "UPDATE visits SET phone = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "case_number", "UPDATE visits SET case_number = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "officer1", "UPDATE visits SET officer1 = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "officer2", "UPDATE visits SET officer2 = ?1, updated_ts = ?2 WHERE id = ?3" },
+	};
+	static const char ins[] = "INSERT OR REPLACE INTO corrections (subject, terminal, seq, "
+	    "field, old, new, reason, approved_by, operator, ts) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	const struct json *fields = json_get(body, "fields");
+	size_t i, k;
+	int status = CST_OK;
+
+	const char *kind = proj_str(json_get(body, "corrects"), "kind");
+
+	if (strcmp(kind, "search.recorded") == 0 || strcmp(kind, "belongings.logged") == 0) {
+		for (i = 0; status == CST_OK && i < json_count(fields); i++)
+			status = corrected_item(p, ev, body, json_at(fields, i), em);
+		return status;
+	}
+	for (i = 0; status == CST_OK && i < json_count(fields); i++) {
+		const struct json *f = json_at(fields, i);
+		const char *field = proj_str(f, "field"), *value = proj_str(f, "new");
+
+		for (k = 0; k < sizeof sets / sizeof sets[0]; k++)
+			if (strcmp(sets[k][0], field) == 0)
+				break;
+		if (k == sizeof sets / sizeof sets[0])
+			continue;
+		status = proj_exec(p, sets[k][1], em, "sis", value, ev->ts, ev->subject);
+		if (status == CST_OK)
+			status = proj_exec(p, ins, em, "ssissssssi", ev->subject, ev->terminal,
+			    ev->seq, field, proj_str(f, "old"), value, proj_str(body, "reason"),
+			    proj_str(body, "approved_by"), ev->operator_, ev->ts);
+		if (status == CST_OK && k == 0)	/* found by the new name too */
+			status = index_name(p, ev->subject, value, em);
+	}
+	return status;
 }

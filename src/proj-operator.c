@@ -75,20 +75,10 @@ proj_operator_order(struct project *p, const char *terminal, int64_t seq, struct
 	static const char set[] = "UPDATE operator_additions SET pos = (SELECT cursor FROM "
 	    "ledger_order WHERE terminal = ?1 AND seq = ?2) WHERE terminal = ?1 AND seq = ?2 "
 	    "RETURNING id";
-	char id[EV_MAX_ID + 1] = "";
-	sqlite3_stmt *st;
-	int rc, status;
+	char id[EV_MAX_ID + 1];
+	int status = proj_order_learned(p, set, terminal, seq, id, sizeof id, em);
 
-	if ((status = project_stmt(p, set, &st, em)) != CST_OK)
-		return status;
-	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, seq);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(id, sizeof id, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(project_db(p), rc, em, _("updating the projections"));
-	return id[0] != '\0' ? choose(p, id, em) : CST_OK;
+	return status == CST_OK && id[0] != '\0' ? choose(p, id, em) : status;
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ids.h"
 #include "proj.h"
 
 /* Every event of an item is indexed in prop_events, in arrival order. */
@@ -77,10 +78,11 @@ proj_item_registered(struct project *p, const struct event *ev, const struct jso
 	    "'registered', NULL, ?15, ?15, ?16)";
 	const char *visit = proj_str(body, "seized_visit");
 	const char *source = proj_str(body, "source");
-	const char *tag = proj_str(body, "tag");
+	char tag[IDS_TAG_MAX + 1];
 	struct jw photos;
 	int status;
 
+	ids_tag_key(proj_str(body, "tag"), tag);
 	proj_json_text(json_get(body, "photos"), &photos);
 	status = proj_exec(p, sql, em, "sssissssisssssis", ev->subject, proj_str(body, "code"),
 	    proj_str(body, "case_number"), proj_int(body, "case_seq", 0),
@@ -91,6 +93,10 @@ proj_item_registered(struct project *p, const struct event *ev, const struct jso
 	jw_free(&photos);
 	if (status == CST_OK)
 		status = add_step(p, ev, em);
+	if (status == CST_OK)
+		status = proj_claim(p, ev, "code", proj_str(body, "code"), em);
+	if (status == CST_OK)
+		status = proj_claim(p, ev, "tag", tag, em);
 	return status;
 }
 
@@ -99,12 +105,38 @@ proj_item_tagged(struct project *p, const struct event *ev, const struct json *b
     struct errmsg *em)
 {
 	static const char sql[] = "UPDATE prop_items SET tag = ?1 WHERE id = ?2";
-	const char *tag = proj_str(body, "tag");
+	char tag[IDS_TAG_MAX + 1];
 	int status;
 
+	ids_tag_key(proj_str(body, "tag"), tag);
 	status = proj_exec(p, sql, em, "ss", *tag ? tag : NULL, ev->subject);
 	if (status == CST_OK)
 		status = add_step(p, ev, em);
+	if (status == CST_OK)
+		status = proj_unclaim(p, "tag", ev->subject, em);
+	if (status == CST_OK)
+		status = proj_claim(p, ev, "tag", tag, em);
+	return status;
+}
+
+/* A new code for an item whose code another item holds too (a resolved conflict). */
+int
+proj_item_recoded(struct project *p, const struct event *ev, const struct json *body,
+    struct errmsg *em)
+{
+	static const char sql[] = "UPDATE prop_items SET code = ?1, case_seq = ?2 WHERE id = ?3";
+	const char *code = proj_str(body, "code");
+	int status;
+
+	if (*code == '\0')
+		return CST_OK;
+	status = proj_exec(p, sql, em, "sis", code, proj_int(body, "case_seq", 0), ev->subject);
+	if (status == CST_OK)
+		status = add_step(p, ev, em);
+	if (status == CST_OK)
+		status = proj_unclaim(p, "code", ev->subject, em);
+	if (status == CST_OK)
+		status = proj_claim(p, ev, "code", code, em);
 	return status;
 }
 

@@ -155,6 +155,24 @@ proj_query_int(struct project *p, const char *sql, struct errmsg *em, int64_t *o
 	    db_fail(p->db, rc, em, _("reading the projections"));
 }
 
+int
+proj_order_learned(struct project *p, const char *set, const char *terminal, int64_t seq,
+    char *key, size_t size, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	key[0] = '\0';
+	if ((status = project_stmt(p, set, &st, em)) != CST_OK)
+		return status;
+	sqlite3_bind_text(st, 1, terminal, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, seq);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(key, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(p->db, rc, em, _("updating the projections"));
+}
+
 const char *
 proj_str(const struct json *obj, const char *key)
 {
@@ -281,7 +299,9 @@ project_note_order(struct project *p, const char *terminal, int64_t seq, int64_t
 
 	if ((status = proj_exec(p, ins, em, "sii", terminal, seq, cursor)) != CST_OK)
 		return status;
-	return proj_operator_order(p, terminal, seq, em);
+	if ((status = proj_operator_order(p, terminal, seq, em)) != CST_OK)
+		return status;
+	return proj_officer_order(p, terminal, seq, em);
 }
 
 static int
@@ -313,6 +333,7 @@ struct applier {
 static const struct applier appliers[] = {
 	{ "terminal.created", apply_terminal_created },
 	{ "operator.added", proj_operator_added },
+	{ "officer.added", proj_officer_added },
 	{ "login.succeeded", proj_login_succeeded },
 	{ "login.failed", proj_login_failed },
 	{ "person.registered", proj_person_registered },
@@ -330,6 +351,7 @@ static const struct applier appliers[] = {
 	{ "override.granted", proj_override_granted },
 	{ "signature.made", proj_signature_made },
 	{ "fingerprint.enrolled", proj_fingerprint_enrolled },
+	{ "record.corrected", proj_record_corrected },
 	{ "location.created", proj_location_created },
 	{ "item.registered", proj_item_registered },
 	{ "item.tagged", proj_item_tagged },
@@ -345,6 +367,9 @@ static const struct applier appliers[] = {
 	{ "alert.raised", proj_alert_raised },
 	{ "alert.cleared", proj_alert_cleared },
 	{ "alert.acknowledged", proj_alert_acknowledged },
+	{ "item.recoded", proj_item_recoded },
+	{ "conflict.detected", proj_conflict_detected },
+	{ "conflict.resolved", proj_conflict_resolved },
 };
 
 /*
@@ -397,12 +422,15 @@ int
 project_reset(struct project *p, struct errmsg *em)
 {
 	return db_exec(p->db, "DELETE FROM terminals; DELETE FROM operators; "
-	    "DELETE FROM operator_additions; DELETE FROM visits; "
+	    "DELETE FROM operator_additions; DELETE FROM officers; "
+	    "DELETE FROM officer_additions; DELETE FROM visits; "
 	    "DELETE FROM name_grams; DELETE FROM searches; DELETE FROM belongings; "
 	    "DELETE FROM lockers; DELETE FROM collections; DELETE FROM movements; "
 	    "DELETE FROM temp_exits; DELETE FROM signatures; DELETE FROM overrides; "
 	    "DELETE FROM fingerprints; DELETE FROM prop_locations; DELETE FROM prop_items; "
 	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
-	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions",
+	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions; "
+	    "DELETE FROM corrections; "
+	    "DELETE FROM id_claims; DELETE FROM conflicts",
 	    em, _("emptying projections"));
 }

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "ids.h"
 #include "json.h"
 #include "xmalloc.h"
 
@@ -122,16 +123,25 @@ int
 prop_item_by_code(struct journal *j, const char *code, struct prop_item *out,
     struct errmsg *em)
 {
-	return get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
+	int status = get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
 	    "ORDER BY registered_ts LIMIT 1", code, out, em);
+
+	/* Typed in another case (wp-a2026001-001): the code is letters, digits and marks. */
+	if (status == CST_ERR_NOTFOUND)
+		status = get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE code = ? "
+		    "COLLATE NOCASE ORDER BY registered_ts LIMIT 1", code, out, em);
+	return status;
 }
 
 int
 prop_item_by_tag(struct journal *j, const char *tag, struct prop_item *out,
     struct errmsg *em)
 {
+	char key[IDS_TAG_MAX + 1];
+
+	ids_tag_key(tag, key);
 	return get_item(j, "SELECT " ITEM_COLUMNS " FROM prop_items WHERE tag = ? AND "
-	    "status NOT IN " FINAL_SQL " ORDER BY status_ts DESC LIMIT 1", tag, out, em);
+	    "status NOT IN " FINAL_SQL " ORDER BY status_ts DESC LIMIT 1", key, out, em);
 }
 
 int

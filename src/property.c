@@ -1,13 +1,14 @@
 /* The actions of the property room: input checks, status rules, handovers, one event each. */
 #include "property.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
+#include "correct.h"
 #include "i18n.h"
+#include "ids.h"
 #include "json.h"
 #include "record.h"
 #include "text.h"
@@ -74,18 +75,7 @@ property_case_code(const char *case_number, char out[PROP_CODE_MAX + 1])
 int
 property_tag_normal(const char *tag, char out[PROP_TAG_MAX + 1])
 {
-	size_t i, n = strlen(tag);
-
-	/* 4 bytes (a MIFARE UID) to 32 (the longest EPC the UHF driver accepts). */
-	if (n < 8 || n > PROP_TAG_MAX || n % 2 != 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (!isxdigit((unsigned char)tag[i]))
-			return -1;
-		out[i] = (char)toupper((unsigned char)tag[i]);
-	}
-	out[n] = '\0';
-	return 0;
+	return ids_tag(tag, out, NULL) == CST_OK ? 0 : -1;
 }
 
 /* The item, and a refusal when it has left the room for good. */
@@ -140,8 +130,9 @@ check_new_item(struct intake *in, const struct prop_new_item *it, struct visit *
 	return CST_OK;
 }
 
-static int
-next_seq(struct intake *in, const char *case_number, int *seq, struct intake_error *err)
+int
+property_next_seq(struct intake *in, const char *case_number, int *seq,
+    struct intake_error *err)
 {
 	struct prop_item_list l;
 	size_t i;
@@ -181,7 +172,7 @@ register_item(struct intake *in, const struct prop_new_item *it, const char *sou
 		return rec_refuse(err, "tag", CST_ERR_ARG, _("a tag is 8 to 64 hexadecimal digits"));
 	if (tag[0] && check_tag_free(in, tag, "", err))
 		return err->em.code;
-	if (next_seq(in, it->case_number, &seq, err) != CST_OK)
+	if (property_next_seq(in, it->case_number, &seq, err) != CST_OK)
 		return err->em.code;
 	property_item_code(it->case_number, seq, code);
 	if (prop_item_by_code(in->j, code, &other, NULL) == CST_OK)
@@ -716,12 +707,15 @@ static int
 import_searches(struct intake *in, const struct visit *v, size_t *added,
     struct intake_error *err)
 {
-	char source[160], **bodies;
-	size_t n, k, i;
+	static struct correction cs[256];
+	char source[160], key[3][64], **bodies;
+	size_t n, k, i, nc = 0;
 	int status;
 
 	if ((status = visit_searches(in->j, v->id, &bodies, &n, &err->em)) != CST_OK)
 		return status;
+	if (correct_list(in->j, v->id, cs, 256, &nc, NULL) != CST_OK)
+		nc = 0;	/* items go as recorded */
 	for (k = 0; k < n; k++) {
 		struct json *root;
 		const struct json *items;
@@ -732,9 +726,19 @@ import_searches(struct intake *in, const struct visit *v, size_t *added,
 			for (i = 0; status == CST_OK && i < json_count(items); i++) {
 				const struct json *o = json_at(items, i);
 				const char *to = json_get_str(o, "to");
-				const char *d = json_get_str(o, "description");
-				const char *q = json_get_str(o, "quantity");
-				const char *u = json_get_str(o, "unit");
+				struct correct_item at = { 1, (int)k + 1, (int)i, "" };
+				const char *d, *q, *u;
+				int f;
+
+				/* As corrected (record.corrected), when it was. */
+				for (f = 0; f < 3; f++) {
+					snprintf(at.field, sizeof at.field, "%s",
+					    correct_item_fields[f]);
+					correct_item_key(&at, key[f], sizeof key[f]);
+				}
+				d = correct_value(cs, nc, key[0], json_get_str(o, "description"));
+				q = correct_value(cs, nc, key[1], json_get_str(o, "quantity"));
+				u = correct_value(cs, nc, key[2], json_get_str(o, "unit"));
 
 				if (to == NULL || strcmp(to, "property") != 0 || d == NULL)
 					continue;

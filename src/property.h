@@ -59,7 +59,10 @@ struct prop_new_item {
 /* The printed code of an item and of a case (one QR code each). */
 void property_item_code(const char *case_number, int seq, char out[PROP_CODE_MAX + 1]);
 void property_case_code(const char *case_number, char out[PROP_CODE_MAX + 1]);
-/* A tag read or typed, to upper-case hex in out; -1 when it is not 4 to 32 bytes of hex. */
+/* The next free number of an item within its case (1 for the first). */
+int property_next_seq(struct intake *in, const char *case_number, int *seq,
+    struct intake_error *err);
+/* A tag read or typed, to its normal form in out (ids_tag); -1 when it is not one. */
 int property_tag_normal(const char *tag, char out[PROP_TAG_MAX + 1]);
 
 int property_register(struct intake *in, const struct prop_new_item *it,

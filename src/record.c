@@ -41,6 +41,18 @@ rec_check_text(struct intake_error *err, const char *field, const char *s, size_
 }
 
 int
+rec_check_chars(struct intake_error *err, const char *field, const char *label,
+    const char *s, int max_chars, int required)
+{
+	size_t n = text_valid(s, (size_t)-1 / 2, 0) ? text_chars(s) : 0;
+
+	if (n > (size_t)max_chars)
+		return rec_refuse(err, field, CST_ERR_INPUT, _("%1$s: at most %2$d characters; this "
+		    "one has %3$zu"), label, max_chars, n);
+	return rec_check_text(err, field, s, 4 * (size_t)max_chars, required);
+}
+
+int
 rec_check_code(struct intake_error *err, const char *field, const char *s, size_t max,
     const char *marks, int required)
 {

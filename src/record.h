@@ -17,6 +17,12 @@ int rec_refuse(struct intake_error *err, const char *field, int code, const char
 /* Free text: valid UTF-8 without control characters, within max bytes; when required, not blank. */
 int rec_check_text(struct intake_error *err, const char *field, const char *s, size_t max,
     int required);
+/*
+ * Free text as rec_check_text, and at most max_chars characters: an over-long value is
+ * refused (CST_ERR_INPUT) with a message naming the field by its label, never cut.
+ */
+int rec_check_chars(struct intake_error *err, const char *field, const char *label,
+    const char *s, int max_chars, int required);
 /* Letters, digits and the given marks, at most max bytes (numbers, bands, locations). */
 int rec_check_code(struct intake_error *err, const char *field, const char *s, size_t max,
     const char *marks, int required);

@@ -86,6 +86,10 @@ struct ui_field {
 	char error[UI_ERROR_MAX];
 	char note[UI_ERROR_MAX];	/* a hint to the right when there is no error */
 	int hidden;
+	/* Characters typed or pasted past the limit and not taken (or a value form_get could
+	 * not hold whole): the field says so until it is edited, and F2 is refused meanwhile. */
+	int overflow;
+	struct ui_pick *pick;		/* a list that follows what is typed (form_pick) */
 };
 
 struct ui_form {
@@ -107,8 +111,13 @@ struct ui_field *form_choice(struct ui_form *fm, const char *key, const char *la
 struct ui_field *form_button(struct ui_form *fm, const char *key, const char *label);
 struct ui_field *form_field(struct ui_form *fm, const char *key);
 
-/* The field's text as trimmed UTF-8 ("" when absent). */
+/*
+ * The field's text as trimmed UTF-8 ("" when absent). A text that does not fit in size is
+ * never cut silently: the field is marked overflowed (form_overflowed) and buf is "".
+ */
 const char *form_get(struct ui_form *fm, const char *key, char *buf, size_t size);
+/* The key of the first field that overflowed (the focus goes there), or NULL. */
+const char *form_overflowed(struct ui_form *fm);
 void form_set(struct ui_form *fm, const char *key, const char *utf8);
 int form_choice_of(struct ui_form *fm, const char *key);	/* -1 none */
 void form_set_choice(struct ui_form *fm, const char *key, int i);
@@ -122,8 +131,38 @@ void form_draw(struct ui_form *fm, int y, int x, int h, int w);
 /*
  * Tab / Shift-Tab / Up / Down move between fields, Enter moves on and gives UI_SUBMIT on the
  * last field or a button, F2 gives UI_SUBMIT, editing keys edit; UI_UNHANDLED otherwise.
+ * A submit while a field has overflowed is refused (UI_HANDLED, the focus on that field).
  */
 enum ui_result form_key(struct ui_form *fm, int key);
+
+/* ---- Picking from a list that follows what is typed (src/ui-pick.c) ---- */
+
+#define UI_PICK_ROWS 5
+#define UI_PICK_VALUE 72		/* bytes: what the form gives (an officer number) */
+#define UI_PICK_SHOWN 160		/* bytes: what the field shows ("刘洋 010231") */
+
+struct ui_pick_row {
+	char value[UI_PICK_VALUE];
+	char shown[UI_PICK_SHOWN];
+};
+/* The screen's search: at most max rows matching typed (UTF-8); returns how many. */
+typedef int ui_pick_fn(void *arg, const char *typed, struct ui_pick_row *rows, int max);
+
+/*
+ * A text field with a list of matches under it while the clerk types: Up/Down choose,
+ * Enter or Tab picks and moves on; the field then shows the row and form_get gives its
+ * value. Typing over a picked value starts again.
+ */
+struct ui_field *form_pick(struct ui_form *fm, const char *key, const char *label,
+    int max_chars, size_t max_bytes, ui_pick_fn *fn, void *arg);
+/* Sets a pick field to a value as if picked (shown as fn finds it, or the value alone). */
+void form_pick_set(struct ui_form *fm, const char *key, const char *value);
+/*
+ * F5 in the field calls add with what is typed (to add what the list lacks); the list then
+ * says so when nothing matches. arg replaces fn's argument and is freed with the field.
+ */
+typedef void ui_pick_add_fn(void *arg, const char *typed);
+void form_pick_on_add(struct ui_field *f, ui_pick_add_fn *add, void *arg);
 
 /* ---- Tables ---- */
 

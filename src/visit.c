@@ -9,12 +9,13 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "ids.h"
 #include "namegram.h"
 #include "xmalloc.h"
 
 #define VISIT_COLUMNS "id, person_id, name, sex, ethnicity, birth_date, address, id_number, " \
 	"phone, case_number, reason, serious, officer1, officer2, entry_ts, band, stage, " \
-	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note"
+	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note, cause"
 
 static void
 col(sqlite3_stmt *st, int i, char *dst, size_t size)
@@ -57,6 +58,7 @@ read_visit(sqlite3_stmt *st, struct visit *v)
 	col(st, 23, v->terminal, sizeof v->terminal);
 	col(st, 24, v->exit_by, sizeof v->exit_by);
 	col(st, 25, v->exit_note, sizeof v->exit_note);
+	col(st, 26, v->cause, sizeof v->cause);
 }
 
 void
@@ -137,8 +139,12 @@ visit_get(struct journal *j, const char *id, struct visit *out, struct errmsg *e
 int
 visit_by_band(struct journal *j, const char *band, struct visit *out, struct errmsg *em)
 {
+	char key[IDS_BAND_MAX + 1];
+
+	/* Two open visits hold one band only in a conflict (conflicts.h): the first entered. */
+	ids_band_key(band, key);
 	return get_one(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE band = ? AND "
-	    "exit_ts IS NULL", band, out, em);
+	    "exit_ts IS NULL ORDER BY entry_ts, id", key, out, em);
 }
 
 int

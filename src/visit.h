@@ -23,6 +23,7 @@ struct visit {
 	char phone[24];
 	char case_number[IN_SHORT_MAX + 1];
 	char reason[16];
+	char cause[IN_CAUSE_MAX + 1];	/* free text, "" when none */
 	int serious;
 	char officer1[IN_SHORT_MAX + 1], officer2[IN_SHORT_MAX + 1];
 	int64_t entry_ts;

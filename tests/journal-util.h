@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sqlite3.h>
+
+#include "buf.h"
 #include "journal.h"
 #include "terminal.h"
 
@@ -61,6 +64,28 @@ tj_copy_chain(struct terminal *from, struct journal *to)
 	journal_head(to, from->name, &after, h, &em);
 	return journal_chain(from->journal, from->name, after, 1000000, tj_store_one, &c, &em) ==
 	    CST_OK && !c.failed ? 0 : -1;
+}
+
+/* Every row of a query as text, "v1|v2|…|" a line, appended to out (for comparing tables). */
+static inline void
+tj_dump(sqlite3 *db, const char *sql, struct buf *out)
+{
+	sqlite3_stmt *st;
+	int c;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		buf_printf(out, "cannot read: %s\n", sql);
+		return;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (c = 0; c < sqlite3_column_count(st); c++) {
+			const unsigned char *v = sqlite3_column_text(st, c);
+
+			buf_printf(out, "%s|", v ? (const char *)v : "NULL");
+		}
+		buf_add(out, "\n");
+	}
+	sqlite3_finalize(st);
 }
 
 #endif

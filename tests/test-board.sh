@@ -79,7 +79,7 @@ register() {
 	keys 1; expect "$T_REGISTER" "the registration form"
 	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab; type_text 110002
 	keys Tab Tab; sim "em4100 tap $BAND"
 	expect "$BAND" "the band tapped fills the band field"
 	sim "dock present 1 $BAND"; settle
@@ -100,7 +100,7 @@ run_language() {
 	B_TITLE=$(tr_ "Supervision board")
 	B_ALERTS=$(tr_ "Supervision board: open alerts")
 	B_REFUSED=$(tr_ "The supervision board is for supervisors and administrators.")
-	B_KEY=$(tr_ "Enter open  / find  L register  B board  F1 help  F10 log out")
+	B_KEY=$(tr_ "Enter open  / find  L register  B board  C conflicts  F1 help  F10 log out")
 	B_RED=$(tr_ "red")
 	B_ORANGE=$(tr_ "orange")
 	B_NEWRED=$(tr_ "New red alert: %s" | sed 's/%s.*//')

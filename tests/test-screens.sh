@@ -67,7 +67,7 @@ run_language() {
 	keys 1; expect "$T_REGISTER" "the registration form"
 	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$bad"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab; type_text 110002
 	keys Tab Tab; sim "em4100 tap 00000B0001"
 	expect "00000B0001" "a band tapped on the reader fills the band field"
 	sim "dock present 1 00000B0001"; settle	# and it is put in the dock, for the bind

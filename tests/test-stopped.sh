@@ -59,7 +59,7 @@ run_language() {
 	keys 1; expect "$T_REGISTER" "the registration form"
 	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$(idnum 11010519800101001)"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab; type_text 110002
 	keys F2; expect "$T_SIGN" "registered, to signing"
 	type_text 张三丰; keys Enter; expect "$T_VISIT" "signed"
 	keys Escape; expect "张三丰" "the person is in the area"

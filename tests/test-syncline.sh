@@ -12,6 +12,7 @@ sock=custody-syncline-$$
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-syncline-XXXXXX")
 lpid=""
 trap 'tmux -L $sock kill-server 2>/dev/null; tmux -L $sock-2 kill-server 2>/dev/null; [ -n "$lpid" ] && kill $lpid 2>/dev/null; rm -rf "$top"' EXIT
+. "$(dirname "$0")/ledger-lib.sh"
 
 ok() {
 	if [ "$1" -eq 0 ]; then
@@ -35,30 +36,9 @@ wait_for() {
 }
 
 # serve PORT: the ledger in the background; sets port from its log.
-serve() {
-	"$ledger" serve --db "$top/ledger.db" --listen "127.0.0.1:$1" --cert "$top/server.pem" \
-		--key "$top/server.key" 2>"$top/ledger.log" &
-	lpid=$!
-	i=0
-	while [ $i -lt 200 ]; do
-		port=$(sed -n 's/.*on port \([0-9]*\).*/\1/p' "$top/ledger.log")
-		[ -n "$port" ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	echo "the ledger did not start"; cat "$top/ledger.log"
-	return 1
-}
+serve() { ledger_serve "$top" "$top" "$1"; }
 
-cd "$top" || exit 1
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-	-days 2 -subj /CN=custody-test-ca 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
-	-subj /CN=127.0.0.1 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1\n' > ext.cnf
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-	-extfile ext.cnf 2>/dev/null
-cd - >/dev/null || exit 1
+tls_certs "$top" || exit 1
 
 serve 0 || exit 1
 d=$top/t1

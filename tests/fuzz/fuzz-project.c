@@ -29,6 +29,7 @@ static const char *const kinds[] = {
 	"item.checked_out", "item.transferred", "item.released", "disposal.approved",
 	"item.disposed", "inventory.completed", "alert.raised", "alert.cleared",
 	"alert.acknowledged", "role.granted", "zone.added", "key.rotated", "note.added",
+	"record.corrected",
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
