@@ -96,7 +96,7 @@ intake_desk() {
 	keys 1; expect "$T_REGISTER" "the registration form"
 	type_text 张三丰; keys Tab Right Tab; type_text "$T_ETHNIC"; keys Tab
 	type_text "$good"; keys Tab Tab; type_text 北京市东城区东长安街1号; keys Tab Tab
-	type_text A1101012026110001; keys Tab Right Tab Tab; type_text 110001; keys Tab; type_text 110002
+	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab; type_text 110002
 	sleep 1.5	# the tick keeps the draft
 	keys F2
 	expect "$T_SIGN" "the registration is recorded and goes to signing"
