@@ -26,7 +26,7 @@
     "Held by": "使用方",
     "No open conflicts.": "没有待处理的冲突。",
     " · conflicts: %lld (C)": " · 编号冲突：%lld（C）",
-    "Enter open  A open alerts  C conflicts  F5 refresh  F1 help  Esc back": "Enter 打开  A 未解除预警  C 编号冲突  F5 刷新  F1 帮助  Esc 返回",
-    "Enter open  / find  L register  B board  C conflicts  F1 help  F10 log out": "Enter 打开  / 查找  L 台账  B 看板  C 编号冲突  F1 帮助  F10 退出登录",
+    "Enter open  A open alerts  C conflicts  F5 refresh  F1 help  Esc back": "回车 打开  A 未解除预警  C 编号冲突  F5 刷新  F1 帮助  Esc 返回",
+    "Enter open  / find  L register  B board  C conflicts  F1 help  F10 log out": "回车 打开  / 查找  L 台账  B 看板  C 编号冲突  F1 帮助  F10 退出登录",
     "B opens the supervision board: everyone with zone, heart rate and alerts, red first; C the conflicts of ids between terminals.": "B 打开监管看板：显示每个人的区域、心率和预警，红色在前；C 打开终端之间的编号冲突列表。",
 }

@@ -76,23 +76,27 @@ intake_screens() {
 	M_NAME=$(tr_ "Fill in %s." | sed "s/%s/$(tr_ Name)/")
 	expect "$M_NAME" "the name is asked for by its label: \"$M_NAME\""
 	screen | sed -n 23p | grep -qF "$M_NAME"; ok $? "and on the message line"
-	keys Escape; settle
+	keys Escape; settle; keys d; settle
 	# An ID card: its validity is a date as dates are written.
 	sim "idcard insert sex=男 nation=汉 to=20350601"
 	expect "$T_REGISTER" "an ID card opens the registration"
 	expect "2035-06-01" "the card's validity as a date"
 	screen | grep -qF "20350601"; ok $(not $?) "not as 20350601"
-	keys Escape; settle
+	keys Escape; settle; keys d; settle
 
 	# A whole registration: the signing's and the visit's key lines on the way.
 	register_person $BAND 'keyline "F2/Enter sign  PgUp/PgDn read  Esc not now" signing' \
-		'ok $([ "$(last_row)" = "$(squeeze "$(tr_ "Steps %s  PgUp/PgDn scroll  Esc back" |
+		'ok $([ "$(last_row)" = "$(squeeze "$(tr_ "Steps %s  E correct  PgUp/PgDn scroll  Esc back" |
 		sed "s/%s/2 3 4 5 6 7/")")" ]; echo $?) "the visit names the steps by digit at 80 columns"'
 	screen | grep -F 张三丰 | grep -qF "$BAND"; ok $? "the band id is whole in the area list"
 
 	for step in 2 3 4 5 6 7; do
 		keys $step; settle
-		keyline "F1 help  F2 save  Tab next field  Esc back  F10 log out" "step $step"
+		if [ $step = 2 ]; then	# the search opens on its officer field
+			keyline "F1 help  F2 save  Tab pick / next field  F5 add officer  Esc back  F10 log out" "step $step"
+		else
+			keyline "F1 help  F2 save  Tab next field  Esc back  F10 log out" "step $step"
+		fi
 		status_whole "step $step"
 		[ $step = 5 ] && { keys F6; settle; keyline "Tab next field  F2/Enter confirm  Esc cancel" "a dialog"; keys Escape; settle; }
 		keys Escape; settle
@@ -104,11 +108,11 @@ intake_screens() {
 
 	login s1 super-pass-1
 	expect "$T_HOME" "the supervisor's home"
-	keyline "Enter open  / find  L register  B board  F1 help  F10 log out" "the supervisor's home"
+	keyline "Enter open  / find  L register  B board  C conflicts  F1 help  F10 log out" "the supervisor's home"
 	sim "dock telemetry $BAND zone=1 hr=80"
 	sim "dock sos $BAND"
 	keys B; settle; sleep 2.5	# past the flash of the new red alert
-	keyline "Enter open  A open alerts  F5 refresh  F1 help  Esc back" "board"
+	keyline "Enter open  A open alerts  C conflicts  F5 refresh  F1 help  Esc back" "board"
 	B_RED=$(tr_ "red")
 	screen | sed -n 4p | grep -qE "$(tr_ "yellow") *\$"; ok $? "the board's summary line is whole"
 	expect "$(tr_ "SOS")" "the SOS on the person's row"

@@ -56,7 +56,7 @@ run_language() {
 		type_text 张三丰; at 张三丰 "register at ${1}x${2}: after the Chinese name"
 		keys Left; settle; c=$(cursor); w=$(where 张三)
 		ok $([ "$c" = "1 $w" ]; echo $?) "Left: the cursor is one wide character back ($c, $w)"
-		keys Escape; settle; keys F10
+		keys Escape; settle; keys d; settle; keys F10
 	done
 	tmux -L $sock kill-server 2>/dev/null
 }
