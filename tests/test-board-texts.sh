@@ -41,6 +41,19 @@ make_terminal() {
 }
 
 
+# silent_again: up to 10 s for the person's band to be reported silent a second time.
+silent_again() {
+	i=0
+	while [ $i -lt 100 ]; do
+		n=$("$bin" log --data "$d" --kind alert.raised | grep -F "\"about\":\"band:$BAND\"" |
+		    grep -c '"rule":"band_silent"')
+		[ "$n" -ge 2 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
 row_of() { screen | grep -F -- "$1" | head -1; }
 msg_line() { screen | tail -2 | head -1; }
 
@@ -96,8 +109,11 @@ run_language() {
 	expect "$B_STRAY" "an alert about a stray band says \"$B_STRAY\""
 	screen | grep -qF "band:"; ok $(not $?) "no raw \"band:\" prefix"
 
-	# The person's count says what it counts: 2 alerts, 1 of them red.
+	# The person's count says what it counts: 2 alerts, 1 of them red. The band heard again
+	# before its SOS ended its silence (that alert is cleared): the second is the band falling
+	# silent again 5 s later. The stray band's alert is nobody's.
 	keys A; expect "$B_TITLE" "A goes back to the people"
+	silent_again; ok $? "band_silent raised again after the SOS"
 	expect "$B_COUNT" "the person's alerts: \"$B_COUNT\""
 
 	tmux -L $sock resize-window -t t -x 80 -y 24; settle
