@@ -53,6 +53,14 @@ const char *const intake_category_labels[8] = {
 	N_("cash"), N_("phone or electronics"), N_("documents"), N_("valuables"), N_("keys"),
 	N_("clothing"), N_("medicine"), N_("other")
 };
+const char *const intake_search_category_keys[INTAKE_SEARCH_CATEGORIES] = {
+	"cash", "phone", "documents", "valuables", "keys", "clothing", "medicine", "weapon",
+	"drugs", "other"
+};
+const char *const intake_search_category_labels[INTAKE_SEARCH_CATEGORIES] = {
+	N_("cash"), N_("phone or electronics"), N_("documents"), N_("valuables"), N_("keys"),
+	N_("clothing"), N_("medicine"), N_("weapon"), N_("drugs"), N_("other")
+};
 
 const char *
 intake_collection_label(int i)
@@ -390,6 +398,10 @@ check_search(struct intake *in, const struct visit *v, const struct search_recor
 		    rec_check_text(err, "items", s->items[i].quantity, 15, 1) ||
 		    rec_check_text(err, "items", s->items[i].unit, 15, 0))
 			return err->em.code;
+		else if (s->items[i].category[0] != '\0' && rec_key_index(
+		    intake_search_category_keys, INTAKE_SEARCH_CATEGORIES, s->items[i].category) < 0)
+			return rec_refuse(err, "items", CST_ERR_ARG, _("item %zu: choose a category"),
+			    i + 1);
 	return CST_OK;
 }
 
@@ -428,6 +440,8 @@ intake_search(struct intake *in, const char *visit, const struct search_record *
 	jw_arr_begin(&w);
 	for (i = 0; i < s->nitems; i++) {
 		jw_obj_begin(&w);
+		if (s->items[i].category[0] != '\0')
+			rec_kv(&w, "category", s->items[i].category);
 		rec_kv(&w, "description", s->items[i].description);
 		rec_kv(&w, "quantity", s->items[i].quantity);
 		rec_kv(&w, "unit", s->items[i].unit);

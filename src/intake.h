@@ -41,6 +41,10 @@ extern const char *const intake_purpose_keys[4];	/* temporary exit purposes */
 extern const char *const intake_purpose_labels[4];
 extern const char *const intake_category_keys[8];	/* belongings categories */
 extern const char *const intake_category_labels[8];
+/* Categories of an item found in a search: the belongings' and what only case property holds. */
+#define INTAKE_SEARCH_CATEGORIES 10
+extern const char *const intake_search_category_keys[INTAKE_SEARCH_CATEGORIES];
+extern const char *const intake_search_category_labels[INTAKE_SEARCH_CATEGORIES];
 /* The translated label of a key from one of the lists above, or the key itself. */
 const char *intake_label(const char *const *keys, const char *const *labels, size_t n,
     const char *key);
@@ -104,6 +108,7 @@ int intake_bind_band(struct intake *in, const char *visit, const char *band,
 int intake_unbind_band(struct intake *in, const char *visit, struct intake_error *err);
 
 struct search_item {
+	char category[16];		/* intake_search_category_keys; "" when not given */
 	char description[IN_TEXT_MAX + 1];
 	char quantity[16];
 	char unit[16];
