@@ -2,6 +2,7 @@
 #include "intake.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -18,6 +19,7 @@
 #include "operator.h"
 #include "record.h"
 #include "text.h"
+#include "xmalloc.h"
 #include "visit.h"
 
 /* Police numbers, case numbers, lockers, rooms, bands: letters, digits and these. */
@@ -540,6 +542,62 @@ intake_return_belongings(struct intake *in, const char *visit, int to_property,
 	jw_init(&w);
 	jw_obj_begin(&w);
 	rec_kv(&w, "to", to_property ? "property" : "owner");
+	jw_obj_end(&w);
+	return rec_append(in, "belongings.returned", visit, &w, err);
+}
+
+/* Each choice a held belonging of the visit, named once. */
+static int
+check_return(struct intake *in, const char *visit, const struct return_choice *ch, size_t n,
+    struct intake_error *err)
+{
+	struct visit_item *items;
+	size_t have, i, k;
+	int status;
+
+	if (n == 0 || n > IN_RETURN_MAX)
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("choose 1 to %d items"), IN_RETURN_MAX);
+	items = xcalloc(IN_RETURN_MAX, sizeof *items);
+	status = visit_belongings(in->j, visit, items, IN_RETURN_MAX, &have, &err->em);
+	for (i = 0; status == CST_OK && i < n; i++) {
+		for (k = 0; k < have && items[k].n != ch[i].n; k++)
+			;
+		if (k == have || strcmp(items[k].status, "held") != 0)
+			status = rec_refuse(err, NULL, CST_ERR_ARG, _("item %d is not held"),
+			    ch[i].n);
+		for (k = 0; status == CST_OK && k < i; k++)
+			if (ch[k].n == ch[i].n)
+				status = rec_refuse(err, NULL, CST_ERR_ARG, _("item %d is chosen "
+				    "twice"), ch[i].n);
+	}
+	free(items);
+	return status;
+}
+
+int
+intake_return_items(struct intake *in, const char *visit, const struct return_choice *ch,
+    size_t n, struct intake_error *err)
+{
+	struct jw w;
+	size_t i;
+
+	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
+	if (check_return(in, visit, ch, n, err) != CST_OK)
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "items");
+	jw_arr_begin(&w);
+	for (i = 0; i < n; i++) {
+		jw_obj_begin(&w);
+		jw_key(&w, "n");
+		jw_int(&w, ch[i].n);
+		rec_kv(&w, "to", ch[i].to_property ? "property" : "owner");
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
 	jw_obj_end(&w);
 	return rec_append(in, "belongings.returned", visit, &w, err);
 }

@@ -154,6 +154,15 @@ int intake_belongings(struct intake *in, const char *visit, const struct belongi
 /* Every held item returned to the person (to_property 0) or moved to case property. */
 int intake_return_belongings(struct intake *in, const char *visit, int to_property,
     struct intake_error *err);
+/* Where each chosen item goes: the belonging's n (visit_belongings) and its destination. */
+struct return_choice {
+	int n;
+	int to_property;		/* 0: back to the person, 1: case property */
+};
+#define IN_RETURN_MAX 256		/* items in one belongings.returned */
+/* The chosen held items, each to the person or to case property (one event). */
+int intake_return_items(struct intake *in, const char *visit, const struct return_choice *ch,
+    size_t n, struct intake_error *err);
 
 int intake_collect(struct intake *in, const char *visit, const char *item, const char *result,
     int skipped, const char *reason, struct intake_error *err);
