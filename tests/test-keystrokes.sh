@@ -18,8 +18,7 @@ trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; k
 . "$(dirname "$0")/screen-lib.sh"
 . "$(dirname "$0")/desk-lib.sh"
 
-# 70 before issue 15 asked for a choice per returned item and a confirmation (2 keys).
-MAX_KEYS=72
+MAX_KEYS=70
 MAX_CHARS=133
 
 nkeys=0
