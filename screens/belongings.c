@@ -153,6 +153,49 @@ belongings_save(struct form_screen *fs, struct console *c)
 	console_close(c, &fs->base);
 }
 
+/* The draft's list: [[category, description, quantity, unit, notes]…]. */
+static void
+belongings_draft_save(struct form_screen *fs, struct jw *w)
+{
+	struct belongings_list *b = &((struct belongings_screen *)fs)->list;
+	size_t i;
+
+	jw_arr_begin(w);
+	for (i = 0; i < b->nitems; i++) {
+		jw_arr_begin(w);
+		jw_str(w, b->items[i].category);
+		jw_str(w, b->items[i].description);
+		jw_str(w, b->items[i].quantity);
+		jw_str(w, b->items[i].unit);
+		jw_str(w, b->items[i].notes);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+}
+
+/* The draft's list replaces the one the search started. */
+static void
+belongings_draft_load(struct form_screen *fs, const struct json *x)
+{
+	struct belongings_list *b = &((struct belongings_screen *)fs)->list;
+	size_t i;
+
+	b->nitems = 0;
+	for (i = 0; i < json_count(x) && b->nitems < IN_ITEMS_MAX; i++) {
+		const struct json *row = json_at(x, i);
+		struct belonging *d = &b->items[b->nitems];
+
+		if (form_screen_draft_str(row, 0, d->category, sizeof d->category) == 0 &&
+		    intake_label(intake_category_keys, intake_category_labels, 8, d->category) !=
+		    d->category &&
+		    form_screen_draft_str(row, 1, d->description, sizeof d->description) == 0 &&
+		    form_screen_draft_str(row, 2, d->quantity, sizeof d->quantity) == 0 &&
+		    form_screen_draft_str(row, 3, d->unit, sizeof d->unit) == 0 &&
+		    form_screen_draft_str(row, 4, d->notes, sizeof d->notes) == 0)
+			b->nitems++;
+	}
+}
+
 static enum ui_result (*base_key)(struct screen *, struct console *, int);
 
 static enum ui_result
@@ -198,6 +241,9 @@ screen_belongings_new(struct console *c, const char *visit)
 	form_button(&fs->fm, "items", _("Items"));
 	snprintf(form_field(&fs->fm, "items")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
 	prefill(bs, c);
+	fs->draft_save_extra = belongings_draft_save;
+	fs->draft_load_extra = belongings_draft_load;
+	form_screen_draft(fs, c, "belongings", visit);
 	form_screen_check_stage(fs, c);
 	return &fs->base;
 }

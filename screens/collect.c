@@ -300,6 +300,7 @@ screen_collect_new(struct console *c, const char *visit)
 	snprintf(form_field(&fs->fm, "capture")->note, UI_ERROR_MAX, "%s",
 	    _("[Enter: capture with the module]"));
 	load(fs, c);
+	form_screen_draft(fs, c, "collect", visit);
 	form_screen_check_stage(fs, c);
 	return &fs->base;
 }

@@ -221,6 +221,7 @@ approve_ok(void *arg, struct console *c, const char *id, const char *password,
 	snprintf(label, sizeof label, "%s", pick_label(fs->extra, field));
 	if (correct_item_parse(field, &it) == 0)
 		doc = it.search ? DOC_SEARCH : DOC_BELONGINGS;
+	form_screen_recorded(fs);
 	console_close(c, &fs->base);
 	/* The signed form stays as signed; the corrected one is offered for signing again. */
 	if (visit_get(c->in.j, visit, &v, &em) == CST_OK)
@@ -291,6 +292,7 @@ screen_correct_new(struct console *c, const char *visit)
 	    ETHNIC_COUNT, pk->ethnics), ETHNIC_COUNT)->note, UI_ERROR_MAX, "%s",
 	    _("type to pick"));
 	form_text(fm, "reason", _("Reason"), IN_TEXT_CHARS, IN_TEXT_MAX);
+	form_screen_draft(fs, c, "correct", visit);
 	value_fields(fs, picked(fs));
 	return &fs->base;
 }

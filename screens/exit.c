@@ -215,6 +215,7 @@ exit_approved(void *arg, struct console *c, const char *id, const char *password
 	}
 	snprintf(visit, sizeof visit, "%s", fs->visit_id);
 	snprintf(name, sizeof name, "%s", fs->v.name);
+	form_screen_recorded(fs);
 	console_close(c, &fs->base);
 	console_push(c, screen_sign_new(c, visit, DOC_EXIT, "person", name));
 	screen_done(c, &e, _("%s has left the area. The person signs the exit record."), name);
@@ -264,6 +265,7 @@ screen_exit_new(struct console *c, const char *visit)
 	    form_screen_labels(intake_destination_labels, 5, destinations), 5);
 	form_text(&fs->fm, "note", _("Note"), 100, IN_TEXT_MAX);
 	reload(fs, c);
+	form_screen_draft(fs, c, "exit", visit);
 	form_screen_check_stage(fs, c);
 	return &fs->base;
 }

@@ -5,6 +5,8 @@
 #ifndef CUSTODY_FORM_SCREEN_H
 #define CUSTODY_FORM_SCREEN_H
 
+#include "draft.h"
+#include "json.h"
 #include "screens.h"
 #include "visit.h"
 
@@ -31,12 +33,47 @@ struct form_screen {
 	 * each act that leaves the form open. */
 	char action_id[UUID_LEN + 1];
 	char override_id[UUID_LEN + 1];	/* the override dialog's (F6) */
+	/*
+	 * The form's draft (src/draft.h), kept from form_screen_draft on: every field but secrets
+	 * and buttons by key, and what draft_save_extra writes (one JSON value: the lists). It is
+	 * written each second when it changed, dropped when the act is recorded or discarded.
+	 */
+	char draft_kind[DRAFT_KIND_MAX + 1];	/* "" keeps no draft */
+	char draft_subject[DRAFT_SUBJECT_MAX + 1];
+	struct draft_store *drafts;
+	char *draft_clean;		/* the form as it opened, without the action id */
+	char *draft_kept;		/* the draft on disk (NULL: none) */
+	void (*draft_save_extra)(struct form_screen *fs, struct jw *w);
+	/* Restores the lists from what draft_save_extra wrote, checking every bound as input. */
+	void (*draft_load_extra)(struct form_screen *fs, const struct json *extra);
 };
 
 /* The console's intake acting with this form's action id. */
 struct intake form_screen_in(struct form_screen *fs, struct console *c);
 /* The act is recorded and the form stays open: the next save is another act. */
 void form_screen_acted(struct form_screen *fs);
+
+/*
+ * Keeps a draft of this form under (kind, subject: the visit, "" for none): call at the end
+ * of the constructor, when the fields and their first values are in place. A draft kept
+ * before is restored (with its action id, so a save recorded before a crash is not recorded
+ * twice) and the clerk told; a damaged one is dropped with a message.
+ */
+void form_screen_draft(struct form_screen *fs, struct console *c, const char *kind,
+    const char *subject);
+/* The i-th element of a draft's row (a JSON array) into dst when it is a string that fits:
+ * 0; otherwise dst is "" and -1 (the row is skipped by the caller). */
+int form_screen_draft_str(const struct json *row, size_t i, char *dst, size_t size);
+/* The act was recorded outside F2 (a dialog's callback closing the form): no draft now. */
+void form_screen_recorded(struct form_screen *fs);
+
+/*
+ * Leaving a screen with unsaved input: Enter keeps the draft and leaves (FORM_KEEP), D
+ * discards it (FORM_DISCARD), Esc stays (FORM_STAY). text says what would be lost.
+ */
+enum { FORM_KEEP, FORM_DISCARD, FORM_STAY };
+typedef void form_leave_fn(void *arg, struct console *c, int choice);
+struct screen *form_screen_leave_new(const char *text, form_leave_fn *fn, void *arg);
 
 /* Checks the stage rules for fs->action and says why not (F6 offers an override). */
 void form_screen_check_stage(struct form_screen *fs, struct console *c);

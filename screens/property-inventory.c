@@ -27,7 +27,16 @@ struct inv_screen {
 	char action_id[UUID_LEN + 1];	/* recording it, one act from the start */
 	char last[PROP_TAG_MAX + 64];	/* the last discrepancy read */
 	char title[PROP_LOC_MAX + 64];
+	/* The draft (src/draft.h): the first read of each tag, in order, so replaying them and
+	 * the counts of repeated and bad reads gives the same inventory after a crash. */
+	struct draft_store *drafts;
+	char location[DRAFT_SUBJECT_MAX + 1];
+	struct buf tags;		/* "TAG TAG …" */
+	uint64_t kept_reads;		/* reads in the draft on disk (0: none) */
+	int draft_full;			/* more tags than a draft holds: said once */
 };
+
+#define INV_REPLAY_MAX 10000000u	/* repeated or bad reads a draft may ask to replay */
 
 static void
 reader(struct inv_screen *is, struct console *c, int on)
@@ -103,7 +112,18 @@ inv_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 static void
 read_tag(struct inv_screen *is, const char *tag)
 {
-	switch (inventory_read(is->inv, tag)) {
+	enum inventory_read r = inventory_read(is->inv, tag);
+
+	if (r != INV_READ_DUPLICATE && r != INV_READ_BAD) {
+		if (is->tags.len + strlen(tag) + 1 < DRAFT_MAX - 256) {
+			if (is->tags.len > 0)
+				buf_add(&is->tags, " ");
+			buf_add(&is->tags, tag);
+		} else {
+			is->draft_full = 1;
+		}
+	}
+	switch (r) {
 	case INV_READ_UNEXPECTED:
 		snprintf(is->last, sizeof is->last, _("%s: an item recorded elsewhere"), tag);
 		break;
@@ -112,6 +132,157 @@ read_tag(struct inv_screen *is, const char *tag)
 		break;
 	default:
 		break;
+	}
+}
+
+/* ---- the draft: {"v":1,"action":…,"fields":{},"extra":{"reads":N,"bad":N,"tags":"…"}} ---- */
+
+static int
+inv_draft_write(struct inv_screen *is, struct errmsg *em)
+{
+	struct inventory_counts n;
+	struct jw w;
+	char *text;
+	size_t len;
+	int status;
+
+	inventory_counts(is->inv, &n);
+	if (is->drafts == NULL || is->finished || n.reads == is->kept_reads)
+		return CST_OK;
+	if (n.reads == 0)
+		return draft_delete(is->drafts, "inventory", is->location, em);
+	draft_begin(&w, is->action_id);
+	draft_fields_end(&w);
+	jw_key(&w, "extra");
+	jw_obj_begin(&w);
+	jw_key(&w, "reads");
+	jw_int(&w, (int64_t)n.reads);
+	jw_key(&w, "bad");
+	jw_int(&w, (int64_t)n.bad);
+	jw_key(&w, "tags");
+	jw_str(&w, buf_str(&is->tags));
+	jw_obj_end(&w);
+	draft_end(&w);
+	text = jw_take(&w, &len);
+	status = draft_put(is->drafts, "inventory", is->location, text, len, em);
+	free(text);
+	if (status == CST_OK)
+		is->kept_reads = n.reads;
+	return status;
+}
+
+static void
+inv_draft_drop(struct inv_screen *is)
+{
+	if (is->drafts != NULL)
+		draft_delete(is->drafts, "inventory", is->location, NULL);
+	is->drafts = NULL;
+}
+
+/* Replays a kept draft: each tag's first read, then the repeated and the bad reads. */
+static int
+inv_draft_replay(struct inv_screen *is, const struct json *x, struct errmsg *em)
+{
+	const char *tags = json_get_str(x, "tags"), *p, *end;
+	char tag[PROP_TAG_MAX + 1], first[PROP_TAG_MAX + 1] = "";
+	int64_t reads, bad;
+	uint64_t done = 0, i;
+	size_t len;
+
+	if (tags == NULL || json_get_int(x, "reads", &reads) != CST_OK ||
+	    json_get_int(x, "bad", &bad) != CST_OK || reads < 0 || bad < 0 || bad > reads)
+		return err_set(em, CST_ERR_INPUT, "%s", _("the reads are not counted"));
+	for (p = tags; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		len = (size_t)(end - p);
+		if (len == 0 || len > PROP_TAG_MAX)
+			return err_set(em, CST_ERR_INPUT, "%s", _("a tag is not one"));
+		memcpy(tag, p, len);
+		tag[len] = '\0';
+		if (first[0] == '\0')
+			memcpy(first, tag, len + 1);
+		read_tag(is, tag);
+		done++;
+	}
+	if ((uint64_t)reads < done + (uint64_t)bad ||
+	    (uint64_t)reads - done > INV_REPLAY_MAX || (done == 0 && reads > bad))
+		return err_set(em, CST_ERR_INPUT, "%s", _("the reads are not counted"));
+	for (i = 0; i < (uint64_t)reads - done - (uint64_t)bad; i++)
+		inventory_read(is->inv, first);
+	for (i = 0; i < (uint64_t)bad; i++)
+		inventory_read(is->inv, "");
+	return CST_OK;
+}
+
+static void
+inv_draft_restore(struct inv_screen *is, struct console *c)
+{
+	struct inventory_counts n;
+	struct errmsg em;
+	struct draft d;
+	char *text;
+	size_t len;
+	int status;
+
+	memset(&d, 0, sizeof d);
+	status = draft_get(is->drafts, "inventory", is->location, &text, &len, &em);
+	if (status == CST_ERR_NOTFOUND)
+		return;
+	if (status == CST_OK && (status = draft_decode(text, len, &d, &em)) == CST_OK) {
+		status = inv_draft_replay(is, d.extra, &em);
+		if (status == CST_OK)
+			memcpy(is->action_id, d.action_id, sizeof is->action_id);
+	}
+	draft_free(&d);
+	free(text);
+	if (status != CST_OK) {
+		if (status != CST_ERR_CORRUPT)
+			draft_delete(is->drafts, "inventory", is->location, NULL);
+		console_say(c, UI_ERROR, _("The inventory kept here was dropped: %s"), em.text);
+		return;
+	}
+	inventory_counts(is->inv, &n);
+	is->kept_reads = n.reads;
+	console_say(c, UI_OK, _("The inventory in progress was restored: %llu reads, %zu "
+	    "items seen. The reader goes on; F2 records it."), (unsigned long long)n.reads,
+	    n.seen);
+}
+
+static void
+inv_leave(void *arg, struct console *c, int choice)
+{
+	struct inv_screen *is = arg;
+	struct errmsg em;
+
+	if (choice == FORM_STAY)
+		return;
+	if (choice == FORM_DISCARD) {
+		inv_draft_drop(is);
+		console_say(c, UI_OK, "%s", _("Inventory abandoned: nothing was recorded."));
+	} else if (inv_draft_write(is, &em) != CST_OK) {
+		console_say(c, UI_ERROR, "%s", em.text);
+		return;
+	} else {
+		console_say(c, UI_OK, "%s", _("Inventory kept as a draft: it goes on when this "
+		    "location's inventory is opened again. Nothing was recorded."));
+	}
+	console_close(c, &is->base);
+}
+
+static void
+inv_tick(struct screen *s, struct console *c)
+{
+	struct inv_screen *is = (struct inv_screen *)s;
+	struct errmsg em;
+
+	if (inv_draft_write(is, &em) != CST_OK)
+		console_say(c, UI_ERROR, _("The draft cannot be kept: %s"), em.text);
+	else if (is->draft_full == 1) {
+		is->draft_full = 2;
+		console_say(c, UI_WARN, "%s", _("More tags than a draft holds: after a crash, "
+		    "the last ones would have to be read again."));
 	}
 }
 
@@ -127,6 +298,7 @@ finish(struct inv_screen *is, struct console *c)
 		return;
 	}
 	is->finished = 1;
+	inv_draft_drop(is);
 	screen_done(c, &e, "%s", _("Inventory recorded."));
 }
 
@@ -201,8 +373,19 @@ inv_key(struct screen *s, struct console *c, int key)
 		console_push(c, dialog_form_new(_("A tag read by hand"), &fm, tag_ok, is));
 		return UI_HANDLED;
 	}
-	if (key == UI_KEY_ESC)
+	if (key == UI_KEY_ESC) {
+		struct inventory_counts n;
+
+		inventory_counts(is->inv, &n);
+		if (n.reads > 0 && is->drafts != NULL) {
+			console_push(c, form_screen_leave_new(_("The reads of this inventory are "
+			    "not recorded yet. Keep them as a draft (sealed on this terminal) or "
+			    "discard them?"), inv_leave, is));
+			return UI_HANDLED;
+		}
+		inv_draft_drop(is);
 		console_say(c, UI_OK, "%s", _("Inventory abandoned: nothing was recorded."));
+	}
 	return UI_UNHANDLED;
 }
 
@@ -226,13 +409,15 @@ inv_free(struct screen *s)
 	struct inv_screen *is = (struct inv_screen *)s;
 
 	reader(is, NULL, 0);
+	inv_draft_write(is, NULL);	/* a logout or an unlock by someone else: kept */
+	buf_free(&is->tags);
 	inventory_free(is->inv);
 	free(is);
 }
 
 static const struct screen_ops inv_ops = {
 	.title = inv_title, .keys = inv_keys, .draw = inv_draw, .key = inv_key,
-	.free = inv_free, .device = inv_device,
+	.free = inv_free, .device = inv_device, .tick = inv_tick,
 };
 
 struct screen *
@@ -249,6 +434,10 @@ screen_property_inventory_new(struct console *c, const char *location)
 		return NULL;
 	}
 	snprintf(is->title, sizeof is->title, _("Inventory of %s"), location);
+	is->drafts = c->drafts;
+	snprintf(is->location, sizeof is->location, "%s", location);
+	if (is->drafts != NULL)
+		inv_draft_restore(is, c);
 	is->devs = c->devs;
 	reader(is, c, 1);
 	return &is->base;

@@ -124,5 +124,6 @@ screen_property_register_new(struct console *c, const char *case_number)
 	    "0123456789abcdefABCDEF";
 	if (case_number != NULL)
 		form_set(&fs->fm, "case_number", case_number);
+	form_screen_draft(fs, c, "property-register", case_number);
 	return &fs->base;
 }

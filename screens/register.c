@@ -174,5 +174,6 @@ screen_register_new(struct console *c)
 	form_set(fm, "entry_ts", now);
 	form_text(fm, "band", _("Band"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed = CODE_CHARS;
 	form_field(fm, "band")->hint = _("type or tap");
+	form_screen_draft(fs, c, "register", "");
 	return &fs->base;
 }

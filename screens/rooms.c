@@ -57,6 +57,7 @@ screen_move_new(struct console *c, const char *visit)
 	officer_pick_field(&fs->fm, c, "officer2", _("Officer 2"));
 	if (fs->v.stage == STAGE_WAITING)
 		form_set_choice(&fs->fm, "kind", 1);
+	form_screen_draft(fs, c, "move", visit);
 	return &fs->base;
 }
 
@@ -106,6 +107,7 @@ temp_exit_approved(void *arg, struct console *c, const char *id, const char *pas
 	}
 	screen_done(c, &e, _("Temporary exit of %s recorded: open until the return."),
 	    fs->v.name);
+	form_screen_recorded(fs);
 	console_close(c, &fs->base);
 	return 0;
 }
@@ -141,6 +143,7 @@ screen_temp_exit_new(struct console *c, const char *visit)
 	form_text(&fs->fm, "return_ts", _("Back by"), 16, 16)->allowed = "0123456789-: ";
 	when_format_minute(clock_now_ms() + 2 * 3600 * 1000, later);
 	form_set(&fs->fm, "return_ts", later);
+	form_screen_draft(fs, c, "temp-exit", visit);
 	form_screen_check_stage(fs, c);
 	return &fs->base;
 }

@@ -151,6 +151,66 @@ delete_last(struct form_screen *fs, const char *key)
 	return UI_HANDLED;
 }
 
+/* The draft's lists: {"injuries":[[area,description]…],"items":[[description,quantity,unit,
+ * to_property]…]}. */
+static void
+search_draft_save(struct form_screen *fs, struct jw *w)
+{
+	struct search_record *r = &((struct search_screen *)fs)->rec;
+	size_t i;
+
+	jw_obj_begin(w);
+	jw_key(w, "injuries");
+	jw_arr_begin(w);
+	for (i = 0; i < r->ninjuries; i++) {
+		jw_arr_begin(w);
+		jw_str(w, r->injuries[i].area);
+		jw_str(w, r->injuries[i].description);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "items");
+	jw_arr_begin(w);
+	for (i = 0; i < r->nitems; i++) {
+		jw_arr_begin(w);
+		jw_str(w, r->items[i].description);
+		jw_str(w, r->items[i].quantity);
+		jw_str(w, r->items[i].unit);
+		jw_bool(w, r->items[i].to_property);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void
+search_draft_load(struct form_screen *fs, const struct json *x)
+{
+	struct search_record *r = &((struct search_screen *)fs)->rec;
+	const struct json *a = json_get(x, "injuries"), *row;
+	size_t i;
+
+	for (i = 0; i < json_count(a) && r->ninjuries < IN_ITEMS_MAX; i++) {
+		struct injury *in = &r->injuries[r->ninjuries];
+
+		row = json_at(a, i);
+		if (form_screen_draft_str(row, 0, in->area, sizeof in->area) == 0 &&
+		    form_screen_draft_str(row, 1, in->description, sizeof in->description) == 0)
+			r->ninjuries++;
+	}
+	a = json_get(x, "items");
+	for (i = 0; i < json_count(a) && r->nitems < IN_ITEMS_MAX; i++) {
+		struct search_item *it = &r->items[r->nitems];
+
+		row = json_at(a, i);
+		it->to_property = json_type(json_at(row, 3)) == JSON_TRUE;
+		if (form_screen_draft_str(row, 0, it->description, sizeof it->description) == 0 &&
+		    form_screen_draft_str(row, 1, it->quantity, sizeof it->quantity) == 0 &&
+		    form_screen_draft_str(row, 2, it->unit, sizeof it->unit) == 0)
+			r->nitems++;
+	}
+}
+
 static enum ui_result (*base_key)(struct screen *, struct console *, int);
 
 /* The searching officer's sex, once picked from the register, unless the clerk chose one. */
@@ -219,6 +279,9 @@ screen_search_new(struct console *c, const char *visit)
 	snprintf(form_field(&fs->fm, "injuries")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
 	form_button(&fs->fm, "items", _("Items found"));
 	snprintf(form_field(&fs->fm, "items")->note, UI_ERROR_MAX, "%s", _("[Enter: add]"));
+	fs->draft_save_extra = search_draft_save;
+	fs->draft_load_extra = search_draft_load;
+	form_screen_draft(fs, c, "search", visit);
 	form_screen_check_stage(fs, c);
 	return &fs->base;
 }

@@ -19,6 +19,7 @@
 #include "ui.h"
 
 struct console;
+struct draft_store;
 struct rules;
 struct screen;
 struct sync;
@@ -54,6 +55,8 @@ struct console {
 	int rules_watch;	/* this terminal evaluates the rules (it has a dock or zones) */
 	int rules_failing;	/* the last tick failed: said once, not every second */
 	int64_t sync_seen_seq;	/* own journal head at the last tick (0: not looked yet) */
+	struct draft_store *drafts;	/* DATA/drafts.db; NULL when it cannot be opened */
+	struct errmsg drafts_em;	/* why not */
 	char room[EV_MAX_ID + 1];
 	struct operator op;
 	int logged_in;

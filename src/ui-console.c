@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "console.h"
+#include "draft.h"
 #include "i18n.h"
 #include "screens.h"
 #include "text.h"
@@ -32,6 +33,9 @@ console_init(struct console *c, struct terminal *t, const struct config *cfg,
 	if ((c->loop = loop_new()) == NULL)
 		return err_set(em, CST_ERR_INTERNAL, _("cannot start the event loop"));
 	c->last_key_ms = clock_mono_ms();
+	/* Without the drafts the console still works: the clerk is told forms are not kept. */
+	if (draft_open(t->dir, &c->drafts, &c->drafts_em) != CST_OK)
+		console_say(c, UI_ERROR, "%s", c->drafts_em.text);
 	return CST_OK;
 }
 
@@ -57,6 +61,8 @@ console_free(struct console *c)
 	console_rules_stop(c);
 	loop_free(c->loop);
 	c->loop = NULL;
+	draft_close(c->drafts);
+	c->drafts = NULL;
 }
 
 void

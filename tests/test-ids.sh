@@ -86,7 +86,7 @@ run_language() {
 	ok $([ $? -ne 0 ]; echo $?) "t1: and nothing goes to signing"
 	ok $([ "$("$bin" log --data "$d1" --kind person.registered | grep -c .)" = 1 ]; echo $?) \
 		"t1: one person.registered only"
-	keys Escape; expect "$T_HOME" "t1: home again"
+	keys Escape; settle; keys d; expect "$T_HOME" "t1: home again"
 	register 李四 11010519800101003 0a0b0c0d0x
 	expect "$T_BAND_BAD" "t1: a band that is not hex is refused with a clear message"
 	tmux -L $sock kill-server 2>/dev/null
