@@ -79,6 +79,18 @@ items_button(struct form_screen *fs, struct console *c, const char *key)
 }
 
 /* The items the search sent to the belongings start the list. */
+/* A search item's category when the belongings list has it, else "other". */
+static const char *
+belongings_category(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key != NULL && i < 8; i++)
+		if (strcmp(intake_category_keys[i], key) == 0)
+			return key;
+	return "other";
+}
+
 static void
 prefill(struct belongings_screen *bs, struct console *c)
 {
@@ -97,11 +109,14 @@ prefill(struct belongings_screen *bs, struct console *c)
 			for (k = 0; k < json_count(items) && b->nitems < IN_ITEMS_MAX; k++) {
 				const struct json *it = json_at(items, k);
 				const char *to = json_get_str(it, "to");
+				const char *cat = json_get_str(it, "category");
 				struct belonging *d = &b->items[b->nitems];
 
 				if (to == NULL || strcmp(to, "belongings") != 0)
 					continue;
-				snprintf(d->category, sizeof d->category, "other");
+				/* The search's category when the belongings list has it. */
+				snprintf(d->category, sizeof d->category, "%s",
+				    belongings_category(cat));
 				snprintf(d->description, sizeof d->description, "%s",
 				    json_get_str(it, "description") ? json_get_str(it, "description") : "");
 				snprintf(d->quantity, sizeof d->quantity, "%s",

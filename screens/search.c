@@ -11,6 +11,7 @@
 
 static const char *sexes[2];
 static const char *destinations[2];
+static const char *categories[INTAKE_SEARCH_CATEGORIES];
 
 struct search_screen {
 	struct form_screen fs;
@@ -31,9 +32,17 @@ draw_lists(struct form_screen *fs, int y, int x, int h, int w)
 		ui_put(y + row, x, w, line, UI_NORMAL, 0);
 	}
 	for (i = 0; i < r->nitems && row < h; i++, row++) {
-		snprintf(line, sizeof line, _("Item %zu: %s  %s %s  → %s"), i + 1,
-		    r->items[i].description, r->items[i].quantity, r->items[i].unit,
-		    r->items[i].to_property ? _("case property") : _("belongings"));
+		const char *to = r->items[i].to_property ? _("case property") : _("belongings");
+
+		if (r->items[i].category[0] != '\0')
+			snprintf(line, sizeof line, _("Item %zu: [%s] %s  %s %s  → %s"), i + 1,
+			    intake_label(intake_search_category_keys,
+			    intake_search_category_labels, INTAKE_SEARCH_CATEGORIES,
+			    r->items[i].category), r->items[i].description, r->items[i].quantity,
+			    r->items[i].unit, to);
+		else
+			snprintf(line, sizeof line, _("Item %zu: %s  %s %s  → %s"), i + 1,
+			    r->items[i].description, r->items[i].quantity, r->items[i].unit, to);
 		ui_put(y + row, x, w, line, UI_NORMAL, 0);
 	}
 	if (row == 0)
@@ -66,11 +75,15 @@ add_item(void *arg, struct console *c, struct ui_form *fm)
 {
 	struct search_record *r = &((struct search_screen *)arg)->rec;
 	struct search_item *it;
+	int cat = form_choice_of(fm, "category");
 
 	(void)c;
 	if (r->nitems >= IN_ITEMS_MAX)
 		return 0;
 	it = &r->items[r->nitems];
+	/* Optional: an item without one goes to the property room as "other". */
+	snprintf(it->category, sizeof it->category, "%s",
+	    cat >= 0 ? intake_search_category_keys[cat] : "");
 	form_get(fm, "description", it->description, sizeof it->description);
 	form_get(fm, "quantity", it->quantity, sizeof it->quantity);
 	form_get(fm, "unit", it->unit, sizeof it->unit);
@@ -100,6 +113,7 @@ search_button(struct form_screen *fs, struct console *c, const char *key)
 	form_text(&fm, "unit", _("Unit"), 6, 15);
 	form_choice(&fm, "to", _("Goes to"), destinations, 2);
 	form_set_choice(&fm, "to", 0);
+	form_choice(&fm, "category", _("Category"), categories, INTAKE_SEARCH_CATEGORIES);
 	console_push(c, dialog_form_new(_("Add an item found"), &fm, add_item, fs));
 }
 
@@ -256,6 +270,7 @@ screen_search_new(struct console *c, const char *visit)
 	fs->action = ACT_SEARCH;
 	form_screen_labels(sex_keys, 2, sexes);
 	form_screen_labels(to_keys, 2, destinations);
+	form_screen_labels(intake_search_category_labels, INTAKE_SEARCH_CATEGORIES, categories);
 	officer_pick_field(&fs->fm, c, "officer", _("Searching officer"));
 	form_choice(&fs->fm, "officer_sex", _("Officer's sex"), sexes, 2);
 	officer_pick_field(&fs->fm, c, "witness", _("Witness"));

@@ -183,6 +183,36 @@ check_corrected(const struct event *ev, const struct json *body, struct errmsg *
 	return CST_OK;
 }
 
+/* belongings.returned: every held item ("to") or the items named, each with its own "to". */
+static int
+check_returned(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	const struct json *items = json_get(body, "items");
+	const char *to = json_get_str(body, "to");
+	int64_t n;
+	size_t i;
+
+	if (to != NULL && strcmp(to, "owner") != 0 && strcmp(to, "property") != 0)
+		return field(em, ev, "to", _("must be owner or property"));
+	if (items == NULL)
+		return to != NULL ? CST_OK : field(em, ev, "to", _("is missing"));
+	if (json_type(items) != JSON_ARRAY || json_count(items) == 0 || json_count(items) > 256)
+		return field(em, ev, "items", _("must list 1 to 256 items"));
+	for (i = 0; i < json_count(items); i++) {
+		const struct json *it = json_at(items, i);
+		const char *its = json_get_str(it, "to");
+
+		if (json_type(it) == JSON_OBJECT ? json_get_int(it, "n", &n) != CST_OK ||
+		    its == NULL || (strcmp(its, "owner") != 0 && strcmp(its, "property") != 0) :
+		    json_int(it, &n) != CST_OK || to == NULL)
+			return field(em, ev, "items", _("each must be an item's n with where it "
+			    "goes (owner or property)"));
+		if (n < 1)
+			return field(em, ev, "items", _("an item's n is 1 or more"));
+	}
+	return CST_OK;
+}
+
 int
 evcheck_parsed(const struct event *ev, const struct json *body, const unsigned char *center,
     struct authority_proof *proof, struct errmsg *em)
@@ -218,6 +248,8 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 		return check_login(ev, body, em);
 	if (strcmp(ev->kind, "record.corrected") == 0)
 		return check_corrected(ev, body, em);
+	if (strcmp(ev->kind, "belongings.returned") == 0)
+		return check_returned(ev, body, em);
 	return CST_OK;
 }
 

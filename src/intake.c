@@ -2,6 +2,7 @@
 #include "intake.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
@@ -18,6 +19,7 @@
 #include "operator.h"
 #include "record.h"
 #include "text.h"
+#include "xmalloc.h"
 #include "visit.h"
 
 /* Police numbers, case numbers, lockers, rooms, bands: letters, digits and these. */
@@ -52,6 +54,14 @@ const char *const intake_category_keys[8] = {
 const char *const intake_category_labels[8] = {
 	N_("cash"), N_("phone or electronics"), N_("documents"), N_("valuables"), N_("keys"),
 	N_("clothing"), N_("medicine"), N_("other")
+};
+const char *const intake_search_category_keys[INTAKE_SEARCH_CATEGORIES] = {
+	"cash", "phone", "documents", "valuables", "keys", "clothing", "medicine", "weapon",
+	"drugs", "other"
+};
+const char *const intake_search_category_labels[INTAKE_SEARCH_CATEGORIES] = {
+	N_("cash"), N_("phone or electronics"), N_("documents"), N_("valuables"), N_("keys"),
+	N_("clothing"), N_("medicine"), N_("weapon"), N_("drugs"), N_("other")
 };
 
 const char *
@@ -390,6 +400,10 @@ check_search(struct intake *in, const struct visit *v, const struct search_recor
 		    rec_check_text(err, "items", s->items[i].quantity, 15, 1) ||
 		    rec_check_text(err, "items", s->items[i].unit, 15, 0))
 			return err->em.code;
+		else if (s->items[i].category[0] != '\0' && rec_key_index(
+		    intake_search_category_keys, INTAKE_SEARCH_CATEGORIES, s->items[i].category) < 0)
+			return rec_refuse(err, "items", CST_ERR_ARG, _("item %zu: choose a category"),
+			    i + 1);
 	return CST_OK;
 }
 
@@ -428,6 +442,8 @@ intake_search(struct intake *in, const char *visit, const struct search_record *
 	jw_arr_begin(&w);
 	for (i = 0; i < s->nitems; i++) {
 		jw_obj_begin(&w);
+		if (s->items[i].category[0] != '\0')
+			rec_kv(&w, "category", s->items[i].category);
 		rec_kv(&w, "description", s->items[i].description);
 		rec_kv(&w, "quantity", s->items[i].quantity);
 		rec_kv(&w, "unit", s->items[i].unit);
@@ -526,6 +542,62 @@ intake_return_belongings(struct intake *in, const char *visit, int to_property,
 	jw_init(&w);
 	jw_obj_begin(&w);
 	rec_kv(&w, "to", to_property ? "property" : "owner");
+	jw_obj_end(&w);
+	return rec_append(in, "belongings.returned", visit, &w, err);
+}
+
+/* Each choice a held belonging of the visit, named once. */
+static int
+check_return(struct intake *in, const char *visit, const struct return_choice *ch, size_t n,
+    struct intake_error *err)
+{
+	struct visit_item *items;
+	size_t have, i, k;
+	int status;
+
+	if (n == 0 || n > IN_RETURN_MAX)
+		return rec_refuse(err, NULL, CST_ERR_ARG, _("choose 1 to %d items"), IN_RETURN_MAX);
+	items = xcalloc(IN_RETURN_MAX, sizeof *items);
+	status = visit_belongings(in->j, visit, items, IN_RETURN_MAX, &have, &err->em);
+	for (i = 0; status == CST_OK && i < n; i++) {
+		for (k = 0; k < have && items[k].n != ch[i].n; k++)
+			;
+		if (k == have || strcmp(items[k].status, "held") != 0)
+			status = rec_refuse(err, NULL, CST_ERR_ARG, _("item %d is not held"),
+			    ch[i].n);
+		for (k = 0; status == CST_OK && k < i; k++)
+			if (ch[k].n == ch[i].n)
+				status = rec_refuse(err, NULL, CST_ERR_ARG, _("item %d is chosen "
+				    "twice"), ch[i].n);
+	}
+	free(items);
+	return status;
+}
+
+int
+intake_return_items(struct intake *in, const char *visit, const struct return_choice *ch,
+    size_t n, struct intake_error *err)
+{
+	struct jw w;
+	size_t i;
+
+	reset_error(err);
+	if (rec_recorded(in, err))
+		return CST_OK;
+	if (check_return(in, visit, ch, n, err) != CST_OK)
+		return err->em.code;
+	jw_init(&w);
+	jw_obj_begin(&w);
+	jw_key(&w, "items");
+	jw_arr_begin(&w);
+	for (i = 0; i < n; i++) {
+		jw_obj_begin(&w);
+		jw_key(&w, "n");
+		jw_int(&w, ch[i].n);
+		rec_kv(&w, "to", ch[i].to_property ? "property" : "owner");
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
 	jw_obj_end(&w);
 	return rec_append(in, "belongings.returned", visit, &w, err);
 }

@@ -41,6 +41,10 @@ extern const char *const intake_purpose_keys[4];	/* temporary exit purposes */
 extern const char *const intake_purpose_labels[4];
 extern const char *const intake_category_keys[8];	/* belongings categories */
 extern const char *const intake_category_labels[8];
+/* Categories of an item found in a search: the belongings' and what only case property holds. */
+#define INTAKE_SEARCH_CATEGORIES 10
+extern const char *const intake_search_category_keys[INTAKE_SEARCH_CATEGORIES];
+extern const char *const intake_search_category_labels[INTAKE_SEARCH_CATEGORIES];
 /* The translated label of a key from one of the lists above, or the key itself. */
 const char *intake_label(const char *const *keys, const char *const *labels, size_t n,
     const char *key);
@@ -104,6 +108,7 @@ int intake_bind_band(struct intake *in, const char *visit, const char *band,
 int intake_unbind_band(struct intake *in, const char *visit, struct intake_error *err);
 
 struct search_item {
+	char category[16];		/* intake_search_category_keys; "" when not given */
 	char description[IN_TEXT_MAX + 1];
 	char quantity[16];
 	char unit[16];
@@ -149,6 +154,15 @@ int intake_belongings(struct intake *in, const char *visit, const struct belongi
 /* Every held item returned to the person (to_property 0) or moved to case property. */
 int intake_return_belongings(struct intake *in, const char *visit, int to_property,
     struct intake_error *err);
+/* Where each chosen item goes: the belonging's n (visit_belongings) and its destination. */
+struct return_choice {
+	int n;
+	int to_property;		/* 0: back to the person, 1: case property */
+};
+#define IN_RETURN_MAX 256		/* items in one belongings.returned */
+/* The chosen held items, each to the person or to case property (one event). */
+int intake_return_items(struct intake *in, const char *visit, const struct return_choice *ch,
+    size_t n, struct intake_error *err);
 
 int intake_collect(struct intake *in, const char *visit, const char *item, const char *result,
     int skipped, const char *reason, struct intake_error *err);

@@ -236,9 +236,17 @@ proj_belongings_returned(struct project *p, const struct event *ev, const struct
 
 	if (json_type(items) != JSON_ARRAY)
 		status = proj_exec(p, all, em, "ss", to, ev->subject);
-	for (i = 0; status == CST_OK && i < json_count(items); i++)
-		if (json_int(json_at(items, i), &n) == CST_OK)
+	/* An item is its n (to the body's "to") or {"n", "to"} of its own (docs/journal.md). */
+	for (i = 0; status == CST_OK && i < json_count(items); i++) {
+		const struct json *it = json_at(items, i);
+		const char *its = json_get_str(it, "to");
+
+		if (json_type(it) == JSON_OBJECT && json_get_int(it, "n", &n) == CST_OK)
+			status = proj_exec(p, one, em, "ssi", its != NULL && strcmp(its,
+			    "property") == 0 ? "property" : "returned", ev->subject, n);
+		else if (json_int(it, &n) == CST_OK)
 			status = proj_exec(p, one, em, "ssi", to, ev->subject, n);
+	}
 	if (status == CST_OK)
 		status = proj_query_int(p, held, em, &left, 0, "s", ev->subject);
 	if (status == CST_OK && left == 0) {

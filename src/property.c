@@ -743,7 +743,10 @@ import_searches(struct intake *in, const struct visit *v, size_t *added,
 				if (to == NULL || strcmp(to, "property") != 0 || d == NULL)
 					continue;
 				snprintf(source, sizeof source, "search:%s:%zu:%zu", v->id, k + 1, i);
-				status = import_one(in, v, source, "other", d, q ? q : "",
+				/* Its category when the search gave one: import_one maps
+				 * what case property does not know to "other". */
+				status = import_one(in, v, source, json_get_str(o, "category") ?
+				    json_get_str(o, "category") : "other", d, q ? q : "",
 				    u ? u : "", added, err);
 			}
 			json_free(root);

@@ -228,6 +228,36 @@ text_width(const char *s)
 }
 
 void
+text_cut(char *out, size_t size, const char *s, int cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int width = 0, w;
+	uint32_t cp;
+	size_t n, len = 0;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	if (text_width(s) <= cols && strlen(s) < size) {
+		snprintf(out, size, "%s", s);
+		return;
+	}
+	/* Room for "…": one column and three bytes. */
+	while (*p) {
+		n = decode(p, &cp);
+		w = n == 0 ? 1 : wcwidth((wchar_t)cp) < 0 ? 1 : wcwidth((wchar_t)cp);
+		n = n == 0 ? 1 : n;
+		if (width + w > cols - 1 || len + n + 4 > size)
+			break;
+		memcpy(out + len, p, n);
+		len += n;
+		width += w;
+		p += n;
+	}
+	snprintf(out + len, size - len, "%s", "…");
+}
+
+void
 text_pad_right(const char *s, int cols, char *out, size_t outlen)
 {
 	size_t len = strlen(out);

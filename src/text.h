@@ -49,6 +49,8 @@ size_t text_chars(const char *s);
  */
 int text_width(const char *s);
 /* Appends s to out padded with spaces to exactly cols columns (s is not cut). */
+/* s in at most cols display columns into out; a text cut ends with "…" (UTF-8 kept whole). */
+void text_cut(char *out, size_t size, const char *s, int cols);
 void text_pad_right(const char *s, int cols, char *out, size_t outlen);
 
 /* Copies s into out without leading and trailing ASCII and ideographic (U+3000) spaces. */

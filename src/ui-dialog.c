@@ -136,13 +136,18 @@ static void
 confirm_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 {
 	struct confirm *d = (struct confirm *)s;
-	int bw = w - 8 < 64 ? w - 8 : 64, bx = x + (w - bw) / 2, by = y + h / 2 - 3;
+	int bw = w - 8 < 64 ? w - 8 : 64, bx = x + (w - bw) / 2, by;
+	/* The text wraps (a list of what a yes records), as many lines as the screen gives. */
+	int lines = ui_text_lines(d->text, bw - 4);
 
 	(void)c;
-	ui_box(by, bx, 6, bw, UI_NORMAL);
+	if (lines > h - 6)
+		lines = h - 6 > 1 ? h - 6 : 1;
+	by = y + (h - lines - 5) / 2;
+	ui_box(by, bx, lines + 5, bw, UI_NORMAL);
 	ui_put(by, bx + 2, bw - 4, d->title, UI_TITLE, 0);
-	ui_put(by + 2, bx + 2, bw - 4, d->text, UI_NORMAL, 0);
-	ui_put(by + 4, bx + 2, bw - 4, _("[Y] yes    [N] no"), UI_LABEL, 0);
+	ui_text_put(d->text, by + 2, bx + 2, lines, bw - 4, UI_NORMAL);
+	ui_put(by + 3 + lines, bx + 2, bw - 4, _("[Y] yes    [N] no"), UI_LABEL, 0);
 }
 
 static enum ui_result

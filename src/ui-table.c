@@ -47,7 +47,7 @@ draw_row(struct ui_table *t, int row, int y, int x, int w, enum ui_style st)
 		else
 			t->cell(t->arg, row, c, buf, sizeof buf);
 		/* The cell is cut at its width: the column after it keeps its blank separator. */
-		ui_put(y, cx, cw, buf, st, 1);
+		ui_put(y, cx, cw, buf, st, UI_PAD | UI_CUT);
 		if (cx + cw < x + w)
 			ui_put(y, cx + cw, 1, "", st, 1);
 		cx += cw + 1;

@@ -164,6 +164,23 @@ ui_wcwidth(wchar_t c)
 	return w < 0 ? 1 : w;
 }
 
+/* Display columns of text as ui_putw draws it (escapes of controls included). */
+static int
+ui_textw(const wchar_t *text, size_t n)
+{
+	char esc[TEXT_ESCAPE_MAX];
+	int used = 0;
+	size_t i;
+
+	for (i = 0; i < n && text[i]; i++)
+		used += text_escape_cp((unsigned long)text[i], esc) ? (int)strlen(esc) :
+		    ui_wcwidth(text[i]);
+	return used;
+}
+
+static int put_cut(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st,
+    int pad);
+
 int
 ui_putw(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st, int pad)
 {
@@ -175,6 +192,9 @@ ui_putw(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st
 		return 0;
 	if (x + width > COLS)
 		width = COLS - x;
+	/* Cut with an ellipsis: the text keeps one column less and "…" takes it. */
+	if ((pad & UI_CUT) && ui_textw(text, n) > width)
+		return put_cut(y, x, width, text, n, st, pad);
 	attrset(styles[st]);
 	move(y, x);
 	for (i = 0; i < n && text[i]; i++) {
@@ -196,7 +216,19 @@ ui_putw(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st
 		addnwstr(one, 1);
 		used += w;
 	}
-	for (; pad && used < width; used++)
+	for (; (pad & UI_PAD) && used < width; used++)
+		addch(' ');
+	attrset(A_NORMAL);
+	return used;
+}
+
+static int
+put_cut(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st, int pad)
+{
+	int used = ui_putw(y, x, width - 1, text, n, st, 0);
+
+	used += ui_putw(y, x + used, 1, L"…", 1, st, 0);
+	for (attrset(styles[st]); (pad & UI_PAD) && used < width; used++)
 		addch(' ');
 	attrset(A_NORMAL);
 	return used;

@@ -47,9 +47,12 @@ void ui_cursor(int y, int x);	/* where ui_flush leaves it; y < 0 hides it */
 
 /*
  * Draws UTF-8 text at (y, x) in at most width columns, cut by display width (a wide
- * character that does not fit leaves a space), padded with spaces to width when pad is set.
+ * character that does not fit leaves a space), padded with spaces to width when pad has
+ * UI_PAD; with UI_CUT a text that does not fit ends with "…" in its last column.
  * Returns the columns used.
  */
+#define UI_PAD 1
+#define UI_CUT 2
 int ui_put(int y, int x, int width, const char *text, enum ui_style st, int pad);
 /* The same for wide characters (the form's editing buffer). */
 int ui_putw(int y, int x, int width, const wchar_t *text, size_t n, enum ui_style st, int pad);

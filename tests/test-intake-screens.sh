@@ -23,12 +23,17 @@ run_language() {
 	zh_CN) L=zh_CN.UTF-8
 		LIST="←→：刑事案件 / 行政案件 / 其他"; NOMATCH="没有含"; CAUSE="案由"
 		DOCKNOISE="手环座拒绝"; OLDWORDING="签署的是较早版本，见上文"; EARLIER="当时签署的内容"
-		T_REASON_LABEL="原因"; T_REQUIRED="必填" ;;
+		T_REASON_LABEL="原因"; T_REQUIRED="必填"
+		CATPHONE="手机及电子产品"; WAYS="各物品去向"; BACK="退还本人"; TOPROP="转为涉案财物"
+		CONFIRM="按以下去向记录"; TOPERSON="退还本人：" ;;
 	*) L=en_US.UTF-8
 		LIST="Left/Right"
 		NOMATCH="no choice holds"; CAUSE="Cause"
 		DOCKNOISE="dock refused"; OLDWORDING="shown above"; EARLIER="As signed then"
-		T_REASON_LABEL="Reason"; T_REQUIRED="required" ;;
+		T_REASON_LABEL="Reason"; T_REQUIRED="required"
+		CATPHONE="phone or electronics"; WAYS="Where each item goes"; BACK="back to the person"
+		TOPROP="To case property"; CONFIRM="Record where the belongings go"
+		TOPERSON="To the person:" ;;
 	esac
 	. "tests/screens/$lang.txt"
 	d=$(make_terminal "$lang")
@@ -68,7 +73,9 @@ run_language() {
 	keys 2; expect "$T_SEARCH" "the search form"
 	type_text 110003; keys Tab Right Tab; type_text 110004; keys Tab; type_text "$T_HEALTH"
 	keys Tab Tab Enter; expect "$T_ADDITEM" "the add-item dialog"
-	type_text "$T_PHONE"; keys Tab; type_text 1; keys Tab; type_text "$T_UNIT"; keys F2
+	type_text "$T_PHONE"; keys Tab; type_text 1; keys Tab; type_text "$T_UNIT"
+	keys Tab Tab Right Right; settle; keys F2
+	expect "[$CATPHONE] $T_PHONE" "the item found is listed with the category picked"
 	settle; keys F2
 	expect "$T_SIGN" "the search record goes to signing"
 	type_text 张三丰; keys Enter; settle
@@ -84,8 +91,26 @@ run_language() {
 	keys 5; expect "$T_ROOMS" "the rooms form"
 	keys Right Tab; type_text W3; keys Tab; type_text 110001; keys F2
 	settle; expect "W3" "the waiting room"
+	ok $("$bin" log --data "$d" --kind search.recorded | grep -q '"category":"phone"'; echo $?) \
+		"the search record carries the item's category"
 	keys 7; expect "$T_EXIT" "the exit review"
+	keys Enter; expect "$WAYS" "returning belongings asks where each held item goes"
+	screen | grep "$T_PHONE" | grep -qF "$BACK"
+	ok $? "the phone is offered back to the person"
+	keys Right; settle; keys F2
+	expect "$CONFIRM" "a confirmation before anything is recorded"
+	screen | grep -F "$TOPROP" | grep -qF "$T_PHONE"
+	ok $? "the confirmation lists the phone going to case property"
+	keys n; settle
+	ok $([ "$(journal_has "$d" belongings.returned)" -eq 0 ]; echo $?) \
+		"answered no: nothing is recorded"
+	keys Enter; expect "$WAYS" "the return asked again"
+	keys F2; expect "$CONFIRM" "and confirmed"
+	screen | grep -F "$TOPERSON" | grep -qF "$T_PHONE"
+	ok $? "the confirmation lists the phone going back to the person"
 	keys Enter; expect "$T_SIGN" "the receipt goes to signing"
+	ok $([ "$(journal_has "$d" belongings.returned)" -eq 1 ]; echo $?) \
+		"one belongings.returned recorded"
 	type_text 张三丰; keys Enter; settle
 	keys Tab Tab Enter; settle
 	screen | grep -qF "$DOCKNOISE"

@@ -8,6 +8,8 @@
 #include "clock.h"
 #include "biometric.h"
 #include "doc.h"
+#include "evcheck.h"
+#include "event.h"
 #include "hex.h"
 #include "intake.h"
 #include "journal.h"
@@ -187,6 +189,8 @@ test_register(struct intake *in, char visit[UUID_LEN + 1])
 	    field_is(&e, "band"), "a band worn by someone in the area is refused");
 }
 
+static int journal_has(struct journal *j, const char *kind, const char *text);
+
 static void
 test_search_and_belongings(struct intake *in, const char *visit)
 {
@@ -210,15 +214,25 @@ test_search_and_belongings(struct intake *in, const char *visit)
 	snprintf(s.items[0].description, sizeof s.items[0].description, "手机");
 	snprintf(s.items[0].quantity, sizeof s.items[0].quantity, "1");
 	snprintf(s.items[0].unit, sizeof s.items[0].unit, "部");
+	snprintf(s.items[0].category, sizeof s.items[0].category, "spaceship");
+	ok(intake_search(in, visit, &s, &e) == CST_ERR_ARG && field_is(&e, "items"),
+	    "a search item of an unknown category is refused");
+	snprintf(s.items[0].category, sizeof s.items[0].category, "phone");
 	ok(intake_search(in, visit, &s, &e) == CST_OK, "search recorded");
+	ok(journal_has(in->j, "search.recorded", "\"category\":\"phone\""),
+	    "the search item's category is in the event");
 
 	snprintf(b.locker, sizeof b.locker, "L07");
 	snprintf(b.custodian, sizeof b.custodian, "110001");
-	b.nitems = 1;
+	b.nitems = 2;
 	snprintf(b.items[0].category, sizeof b.items[0].category, "phone");
 	snprintf(b.items[0].description, sizeof b.items[0].description, "华为手机 黑色");
 	snprintf(b.items[0].quantity, sizeof b.items[0].quantity, "1");
 	snprintf(b.items[0].unit, sizeof b.items[0].unit, "部");
+	snprintf(b.items[1].category, sizeof b.items[1].category, "keys");
+	snprintf(b.items[1].description, sizeof b.items[1].description, "钥匙");
+	snprintf(b.items[1].quantity, sizeof b.items[1].quantity, "3");
+	snprintf(b.items[1].unit, sizeof b.items[1].unit, "把");
 	ok(intake_belongings(in, visit, &b, &e) == CST_ERR_ARG && field_is(&e, "custodian"),
 	    "a case officer as custodian is refused");
 	snprintf(b.custodian, sizeof b.custodian, "110009");
@@ -226,7 +240,7 @@ test_search_and_belongings(struct intake *in, const char *visit)
 	ok(intake_belongings(in, visit, &b, &e) == CST_ERR_ARG, "an unknown category is refused");
 	snprintf(b.items[0].category, sizeof b.items[0].category, "phone");
 	ok(intake_belongings(in, visit, &b, &e) == CST_OK, "belongings logged");
-	ok(visit_belongings(in->j, visit, items, 4, &n, &e.em) == CST_OK && n == 1 &&
+	ok(visit_belongings(in->j, visit, items, 4, &n, &e.em) == CST_OK && n == 2 &&
 	    strcmp(items[0].status, "held") == 0 && strcmp(items[0].locker, "L07") == 0,
 	    "the item is held in its locker");
 }
@@ -471,6 +485,72 @@ test_action_redo(struct intake *in)
 	    "same id is answered with the recorded one (forms make a new id for each act)");
 }
 
+/* Belongings returned item by item: each to the person or to case property, checked here
+ * and on receipt from another terminal. */
+static void
+test_return_items(struct intake *in, const char *visit)
+{
+	static const char *const bad[] = {
+		"{\"items\":[{\"n\":1}]}", "{\"items\":[1]}", "{\"items\":[]}",
+		"{\"to\":\"away\"}", "{}", "{\"items\":[{\"n\":0,\"to\":\"owner\"}]}",
+		"{\"items\":[{\"n\":1,\"to\":\"moon\"}]}", "{\"items\":\"all\"}",
+	};
+	static const char *const good[] = {
+		"{\"to\":\"owner\"}", "{\"to\":\"property\",\"items\":[1,2]}",
+		"{\"items\":[{\"n\":2,\"to\":\"property\"},{\"n\":1,\"to\":\"owner\"}]}",
+	};
+	struct return_choice one = { 1, 0 }, two[2] = { { 2, 1 }, { 2, 0 } };
+	struct authority_proof proof;
+	struct visit_item items[4];
+	struct intake_error e;
+	struct stage_facts f;
+	struct event ev;
+	struct errmsg em;
+	char what[300];
+	size_t n, i;
+
+	ok(intake_return_items(in, visit, &one, 0, &e) == CST_ERR_ARG, "no item chosen: refused");
+	two[0].n = 9;
+	ok(intake_return_items(in, visit, two, 1, &e) == CST_ERR_ARG, "an item not held by the "
+	    "person: refused");
+	two[0].n = 2;
+	ok(intake_return_items(in, visit, two, 2, &e) == CST_ERR_ARG, "an item chosen twice: "
+	    "refused");
+	ok(intake_return_items(in, visit, &one, 1, &e) == CST_OK, "item 1 back to the person");
+	ok(visit_facts(in->j, visit, ACT_EXIT, &f, &e.em) == CST_OK && f.items_held,
+	    "one item still held: the exit's condition is not met");
+	ok(intake_exit(in, visit, "released", "s1", "super-pass-1", "", &e) != CST_OK,
+	    "no exit while an item is held");
+	ok(intake_return_items(in, visit, &one, 1, &e) == CST_ERR_ARG, "item 1 again: refused, "
+	    "it is not held");
+	ok(intake_return_items(in, visit, two, 1, &e) == CST_OK, "item 2 to case property");
+	ok(visit_belongings(in->j, visit, items, 4, &n, &e.em) == CST_OK && n == 2 &&
+	    strcmp(items[0].status, "returned") == 0 && strcmp(items[1].status, "property") == 0,
+	    "each item went its own way");
+	ok(visit_facts(in->j, visit, ACT_EXIT, &f, &e.em) == CST_OK && !f.items_held,
+	    "none held now");
+	ok(intake_return_belongings(in, visit, 0, &e) == CST_ERR_ARG, "returning all: nothing "
+	    "is left to return");
+	for (i = 0; i < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0]; i++) {
+		const char *body = i < sizeof bad / sizeof bad[0] ? bad[i] :
+		    good[i - sizeof bad / sizeof bad[0]];
+		int status;
+
+		memset(&ev, 0, sizeof ev);
+		snprintf(ev.terminal, sizeof ev.terminal, "tb");
+		snprintf(ev.operator_, sizeof ev.operator_, "c1");
+		snprintf(ev.kind, sizeof ev.kind, "belongings.returned");
+		snprintf(ev.subject, sizeof ev.subject, "%s", visit);
+		event_set_body(&ev, body, strlen(body));
+		err_clear(&em);
+		status = evcheck_event(&ev, NULL, &proof, &em);
+		snprintf(what, sizeof what, "another terminal's belongings.returned %s: %s (%s)",
+		    body, i < sizeof bad / sizeof bad[0] ? "refused" : "accepted", em.text);
+		ok(status == (i < sizeof bad / sizeof bad[0] ? CST_ERR_INPUT : CST_OK), what);
+		event_clear(&ev);
+	}
+}
+
 static void
 test_temp_exit_and_exit(struct intake *in, const char *visit)
 {
@@ -491,7 +571,7 @@ test_temp_exit_and_exit(struct intake *in, const char *visit)
 	ok(intake_temp_return(in, visit, &e) == CST_OK, "back from the hospital");
 	ok(intake_exit(in, visit, "released", "s1", "super-pass-1", "", &e) != CST_OK &&
 	    !e.needs_override, "no exit while belongings are held");
-	ok(intake_return_belongings(in, visit, 0, &e) == CST_OK, "belongings returned");
+	test_return_items(in, visit);
 	ok(intake_exit(in, visit, "released", "s1", "super-pass-1", "", &e) != CST_OK,
 	    "no exit while the band is bound");
 	ok(intake_unbind_band(in, visit, &e) == CST_OK, "band unbound");

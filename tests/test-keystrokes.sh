@@ -93,7 +93,8 @@ run_language() {
 
 	# Exit: belongings back (signed), band off, destination, approval, signed record.
 	k 7; expect "$T_EXIT" "the exit review"
-	k Enter; expect "$T_SIGN" "the receipt goes to signing"
+	# Each held item's way (preset back to the person), then the confirmation of the list.
+	k Enter; settle; k F2; settle; k Enter; expect "$T_SIGN" "the receipt goes to signing"
 	t 张三丰; k Enter; settle
 	k Tab Tab Enter; settle
 	ok $([ "$(journal_has "$d" band.unbound)" = 1 ]; echo $?) "the band is unbound"

@@ -140,7 +140,8 @@ run_language() {
 	# Exit review: return the belongings (signed receipt), unbind, approve.
 	keys 7; expect "$T_EXIT" "the exit review"
 	expect "$T_HELD" "the review shows the belongings still held"
-	keys Enter; expect "$T_SIGN" "the receipt goes to signing"
+	keys Enter; settle; keys F2; settle; keys Enter	# each item's way, then the confirmation
+	expect "$T_SIGN" "the receipt goes to signing"
 	expect "$T_F4" "signing by fingerprint is offered"
 	sleep 1.5	# the last capture's finger leaves the sensor (custody-sim holds a tap 1.5 s)
 	keys F4; expect "$T_FPSIGN" "the signer is asked to press the enrolled finger"
