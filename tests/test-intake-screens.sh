@@ -23,14 +23,14 @@ run_language() {
 	zh_CN) L=zh_CN.UTF-8
 		LIST="←→：刑事案件 / 行政案件 / 其他"; NOMATCH="没有含"; CAUSE="案由"
 		DOCKNOISE="手环座拒绝"; OLDWORDING="签署的是较早版本，见上文"; EARLIER="当时签署的内容"
-		T_REASON_LABEL="原因"; T_REQUIRED="必填"
+		T_REASON_LABEL="原因"; T_REQUIRED="请填写原因"
 		CATPHONE="手机及电子产品"; WAYS="各物品去向"; BACK="退还本人"; TOPROP="转为涉案财物"
 		CONFIRM="按以下去向记录"; TOPERSON="退还本人：" ;;
 	*) L=en_US.UTF-8
 		LIST="Left/Right"
 		NOMATCH="no choice holds"; CAUSE="Cause"
 		DOCKNOISE="dock refused"; OLDWORDING="shown above"; EARLIER="As signed then"
-		T_REASON_LABEL="Reason"; T_REQUIRED="required"
+		T_REASON_LABEL="Reason"; T_REQUIRED="Fill in Reason"
 		CATPHONE="phone or electronics"; WAYS="Where each item goes"; BACK="back to the person"
 		TOPROP="To case property"; CONFIRM="Record where the belongings go"
 		TOPERSON="To the person:" ;;
