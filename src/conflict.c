@@ -102,7 +102,7 @@ query(struct journal *j, const char *sql, const char *arg, size_t max, struct co
     struct errmsg *em)
 {
 	sqlite3_stmt *st;
-	int rc, status;
+	int rc = SQLITE_DONE, status;
 
 	memset(out, 0, sizeof *out);
 	if ((status = db_prepare(journal_db(j), sql, &st, em)) != CST_OK)
