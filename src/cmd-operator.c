@@ -171,28 +171,13 @@ print_operator(void *arg, const struct operator *op)
 static int
 operator_list_cmd(const struct cmd_entry *self, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *data = NULL;
-	char dir[PATH_MAX];
 	struct terminal *t;
 	struct errmsg em;
-	int c, status;
+	int status = cmd_open_data_only(self, argc, argv, TERMINAL_RDONLY, &t);
 
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': data = optarg; break;
-		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
-		default: return cmd_usage(self, _("unknown option"));
-		}
-	}
+	if (status != CMD_OPENED)
+		return status;
 	err_clear(&em);
-	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
-	    terminal_open(dir, TERMINAL_RDONLY, &t, &em) != CST_OK)
-		return cmd_fail(&em);
 	status = operator_each(t->journal, print_operator, NULL, &em);
 	terminal_close(t);
 	return status == CST_OK ? EXIT_OK : cmd_fail(&em);

@@ -1,11 +1,14 @@
 /* What every command shares: exit codes, error printing, the data directory. */
 #include "cmd.h"
 
+#include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "i18n.h"
+#include "terminal.h"
 #include "text.h"
 
 const char *cmd_global_data;
@@ -89,4 +92,34 @@ cmd_data_dir(const char *opt, char *buf, size_t size, struct errmsg *em)
 	if (n >= size)
 		return err_set(em, CST_ERR_ARG, _("the data directory path is too long"));
 	return CST_OK;
+}
+
+int
+cmd_open_data_only(const struct cmd_entry *self, int argc, char **argv, int flags,
+    struct terminal **t)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *data = NULL;
+	char dir[PATH_MAX];
+	struct errmsg em;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': data = optarg; break;
+		case 'h': cmd_print_usage(self, 0); return EXIT_OK;
+		default: return cmd_usage(self, _("unknown option"));
+		}
+	}
+	if (optind != argc)
+		return cmd_usage(self, _("unexpected argument \"%s\""), argv[optind]);
+	err_clear(&em);
+	if (cmd_data_dir(data, dir, sizeof dir, &em) != CST_OK ||
+	    terminal_open(dir, flags, t, &em) != CST_OK)
+		return cmd_fail(&em);
+	return CMD_OPENED;
 }

@@ -55,6 +55,15 @@ void cmd_print_usage(const struct cmd_entry *e, int to_stderr);
  * $XDG_DATA_HOME/custody, else $HOME/.local/share/custody. CST_ERR_ARG when none.
  */
 int cmd_data_dir(const char *opt, char *buf, size_t size, struct errmsg *em);
+struct terminal;
+/*
+ * A command whose only option is --data DIR: parses argv and opens the terminal with flags
+ * (terminal.h). CMD_OPENED with *t set, else the exit status to return (--help, usage, an
+ * error already said).
+ */
+#define CMD_OPENED (-1)
+int cmd_open_data_only(const struct cmd_entry *self, int argc, char **argv, int flags,
+    struct terminal **t);
 struct sync_conf;
 /* The [sync] settings of DIR/custody.conf into cf (defaults when there is none). */
 void cmd_sync_conf(const char *dir, struct sync_conf *cf);
