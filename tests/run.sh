@@ -1,26 +1,40 @@
 #!/bin/sh
 # Runs the test programs of a build and sums their "N passed, N failed" lines.
 # usage: tests/run.sh BUILD_DIR test-name...
+# Screen tests (tests/test-*.sh) mostly wait on the console in tmux: TEST_JOBS of them (default
+# 2) run at once, each alone on its tmux socket and data directory; the fuzz run, which takes
+# both cores, and the C tests run one at a time. Results are printed in the order given.
 build=$1
 shift
 CUSTODY_BUILD=$(cd "$build" && pwd)
 export CUSTODY_BUILD
+jobs=${TEST_JOBS:-2}
 passed=0
 failed=0
-for t in "$@"; do
-	echo "== $t"
-	if [ -f "tests/test-$t.sh" ]; then
-		out=$(sh "tests/test-$t.sh" "$build" $(cat "tests/test-$t.targets" 2>/dev/null) 2>&1)
+out_dir=$(mktemp -d "${TMPDIR:-/tmp}/custody-run-XXXXXX")
+trap 'rm -rf "$out_dir"' EXIT
+
+run_one() {	# run_one NAME: its output in $out_dir/NAME.out, its exit status in NAME.rc
+	if [ -f "tests/test-$1.sh" ]; then
+		sh "tests/test-$1.sh" "$build" $(cat "tests/test-$1.targets" 2>/dev/null) \
+		    >"$out_dir/$1.out" 2>&1
 	else
-		out=$("$build/tests/test-$t" 2>&1)
+		"$build/tests/test-$1" >"$out_dir/$1.out" 2>&1
 	fi
-	rc=$?
+	echo $? >"$out_dir/$1.rc"
+}
+
+report() {	# report NAME: prints what it said and adds its summary line to the totals
+	name=$1
+	echo "== $name"
+	out=$(cat "$out_dir/$name.out")
+	rc=$(cat "$out_dir/$name.rc")
 	printf '%s\n' "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'
 	line=$(printf '%s\n' "$out" | grep '^[0-9]* passed, [0-9]* failed$' | tail -1)
 	if [ -z "$line" ]; then
-		echo "test-$t: no summary line (exit $rc): counted as one failure"
+		echo "test-$name: no summary line (exit $rc): counted as one failure"
 		failed=$((failed + 1))
-		continue
+		return
 	fi
 	echo "$line"
 	p=${line%% passed*}
@@ -29,12 +43,38 @@ for t in "$@"; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-		echo "test-$t: ran no check (a missing tests/test-$t.targets?): counted as one failure"
+		echo "test-$name: ran no check (a missing tests/test-$name.targets?): counted as one failure"
 		failed=$((failed + 1))
 	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "test-$t: exit $rc with no failed check: counted as one failure"
+		echo "test-$name: exit $rc with no failed check: counted as one failure"
 		failed=$((failed + 1))
 	fi
+}
+
+batch=""	# screen tests started and not yet reported
+flush() {
+	[ -n "$batch" ] || return 0
+	wait
+	for b in $batch; do report "$b"; done
+	batch=""
+}
+
+n=0
+for t in "$@"; do
+	if [ -f "tests/test-$t.sh" ] && [ "$t" != fuzz ] && [ "$jobs" -gt 1 ]; then
+		run_one "$t" &
+		batch="$batch $t"
+		n=$((n + 1))
+		[ "$n" -lt "$jobs" ] && continue
+		flush
+		n=0
+		continue
+	fi
+	flush
+	n=0
+	run_one "$t"
+	report "$t"
 done
+flush
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
