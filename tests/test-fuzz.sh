@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds each libFuzzer target with clang and runs it over its corpus plus a short fresh
-# run, so that a parser regression found once stays found. FUZZ_SECONDS per target (default 5: thirty targets; `make fuzz` runs them longer).
+# run, so that a parser regression found once stays found. FUZZ_SECONDS per target (default
+# 5 here, for thirty targets; `make fuzz` runs each longer).
 # usage: tests/test-fuzz.sh BUILD_DIR [target...]   (default: every tests/fuzz/fuzz-*.c)
 build=$1
 shift
