@@ -447,6 +447,16 @@ wrote(struct wire *w, const uint8_t cmd[10])
 	return r;
 }
 
+/*
+ * Read the additional address (读取最新追加信息, 30 03: softs.im's command table) and "no content
+ * for this item" (SW3 91, the same source's status table).  By hand: 00^03^30^03 = 30 and
+ * 00^04^00^00^91 = 95.
+ */
+static const uint8_t extra_cmd[] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x03, 0x30, 0x03,
+    0x30 };
+static const uint8_t no_content[] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x04, 0x00, 0x00,
+    0x91, 0x95 };
+
 static void
 test_silence_and_folding(void)
 {
@@ -501,8 +511,11 @@ test_silence_and_folding(void)
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
-	ok(w.idcards == 1, "the hand-made read answer is an ID card");
-	t = idreader_driver.tick(&r, t + 900 + IDR_POLL_MS, &io);
+	ok(w.idcards == 0 && wrote(&w, extra_cmd), "a resident card read: its additional "
+	    "address is asked (30 03)");
+	idreader_driver.feed(&r, no_content, sizeof no_content, t + 950, &io);
+	ok(w.idcards == 1, "the hand-made read answer is an ID card, without additional address");
+	t = idreader_driver.tick(&r, t + 950 + IDR_POLL_MS, &io);
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
@@ -512,7 +525,9 @@ test_silence_and_folding(void)
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
-	ok(w.idcards == 2, "after the fold window it is a new reading");
+	t = idreader_driver.tick(&r, t + 900 + IDR_ANSWER_MS, &io);
+	ok(w.idcards == 2 && r.stats.timeouts == 4, "after the fold window it is a new reading "
+	    "(emitted when 30 03 goes unanswered)");
 
 	t = idreader_driver.tick(&r, t + 900 + IDR_POLL_MS, &io);
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
@@ -595,7 +610,7 @@ test_sim(void)
 	ok(h.sw3 == IDR_SW_CHECKSUM && h.len == 3, "a bad checksum from the host: 10");
 	say(dev, &io, too_long, sizeof too_long);
 	ok(h.sw3 == IDR_SW_LENGTH, "a length too long for any command: 11");
-	idr_encode_command(0x3003, cmd);
+	idr_encode_command(0x3010, cmd);	/* fingerprint data: not simulated */
 	say(dev, &io, cmd, sizeof cmd);
 	ok(h.sw3 == IDR_SW_COMMAND, "a command it does not know: 21");
 	idr_encode_command(IDR_RESET, cmd);
