@@ -197,7 +197,7 @@ const char *const idcard_doc_keys[IDDOC_COUNT] = {
 	"hkmo_permit", "home_return", "taiwan_permit", "other", "none"
 };
 
-static const char *const doc_labels[IDDOC_COUNT] = {
+const char *const idcard_doc_labels[IDDOC_COUNT] = {
 	N_("resident ID card"), N_("HK/Macao/Taiwan residence permit"),
 	N_("foreign permanent resident ID (2017)"), N_("foreign permanent resident ID (2023)"),
 	N_("PRC passport"), N_("foreign passport"), N_("travel permit to HK/Macao"),
@@ -208,7 +208,7 @@ static const char *const doc_labels[IDDOC_COUNT] = {
 const char *
 idcard_doc_label(int doc)
 {
-	return doc >= 0 && doc < IDDOC_COUNT ? _(doc_labels[doc]) : "?";
+	return doc >= 0 && doc < IDDOC_COUNT ? _(idcard_doc_labels[doc]) : "?";
 }
 
 int

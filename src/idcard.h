@@ -41,6 +41,7 @@ enum idcard_doc {
 
 /* Stable keys in events ("resident", "permit", ..., "none") and translated labels. */
 extern const char *const idcard_doc_keys[IDDOC_COUNT];
+extern const char *const idcard_doc_labels[IDDOC_COUNT];	/* N_(), untranslated */
 const char *idcard_doc_label(int doc);
 /* The document of a key ("" is a resident ID card, as in events before issue 16), or -1. */
 int idcard_doc_find(const char *key);
