@@ -3,7 +3,8 @@
  * 8N1.  Both directions use one framing: the preamble AA AA AA 96 69, a big-endian length
  * that counts everything after it (host: CMD PARA data CHK; reader: SW1 SW2 SW3 data CHK),
  * and CHK, the XOR of the length bytes and everything up to it.  The driver polls for a card
- * (find, select, read base information) and emits DEV_IDCARD.  See docs/devices-idreader.md.
+ * (find, select, read base information, additional address) and emits DEV_IDCARD, each card
+ * type (GA/T 490) in its own layout.  See docs/devices.md.
  */
 #ifndef CUSTODY_IDREADER_H
 #define CUSTODY_IDREADER_H

@@ -182,7 +182,7 @@ check_document(const struct registration *r, int64_t now, int *doc, struct idcar
 		return rec_refuse(err, "pass_number", CST_ERR_ARG, _("letters and digits only"));
 	if (r->doc_issues[0] && (strlen(r->doc_issues) > 2 ||
 	    !text_only(r->doc_issues, "0123456789")))
-		return rec_refuse(err, "doc_issues", CST_ERR_ARG, _("digits, 5 to 20"));
+		return rec_refuse(err, "doc_issues", CST_ERR_ARG, _("two digits"));
 	if (rec_check_chars(err, "doc_note", _("Note"), r->doc_note, IN_TEXT_CHARS,
 	    *doc == IDDOC_NONE))
 		return err->em.code;
