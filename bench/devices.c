@@ -426,8 +426,8 @@ struct rig {
 	struct devices *devs;
 	uint8_t out[RIG_OUT];
 	size_t out_len;
-	struct row rows[FAULT_KINDS];
-	int fault;		/* the row under way */
+	struct row row;
+	int fault;		/* enum fault_kind: the row */
 	enum rig_phase phase;
 	double phase_at;	/* s */
 	int armed;		/* a frame fault waits for the device's next frame */
@@ -709,24 +709,12 @@ rig_row_end(struct rig *r)
 	r->phase = R_IDLE;
 }
 
-/* The next selected row that applies, or R_DONE. */
+/* The row is over: its line, simulator and device layer go. */
 static void
-rig_next_row(struct rig *r)
+rig_finish(struct rig *r)
 {
 	if (r->devs)
 		rig_row_end(r);
-	while (++r->fault < FAULT_KINDS) {
-		struct row *w = &r->rows[r->fault];
-
-		if (!w->run)
-			continue;
-		if (r->fault == F_LENGTH && r->spec->len_at < 0) {
-			w->na = 1;
-			continue;
-		}
-		rig_row_begin(r);
-		return;
-	}
 	r->phase = R_DONE;
 }
 
@@ -778,20 +766,20 @@ rig_clear(struct rig *r)
 static void
 rig_trial_done(struct rig *r)
 {
-	r->rows[r->fault].trials++;
+	r->row.trials++;
 	r->phase = R_NEXT;
 }
 
 static void
 rig_next(struct rig *r)
 {
-	struct row *w = &r->rows[r->fault];
+	struct row *w = &r->row;
 
 	if (w->trials >= recovery_runs)
-		rig_next_row(r);
+		rig_finish(r);
 	else if (r->lost_run >= GIVE_UP) {
 		w->gave_up = 1;
-		rig_next_row(r);
+		rig_finish(r);
 	} else
 		rig_clear(r);
 }
@@ -808,7 +796,7 @@ rig_event(void *arg, int dev, const struct dev_event *ev)
 	what = event_key(r, ev, key, sizeof key);
 	if (what == 0 || r->phase == R_IDLE || r->phase == R_DONE)
 		return;
-	w = &r->rows[r->fault];
+	w = &r->row;
 	if (what == 2 || strcmp(key, r->key) != 0) {
 		if (!rig_seen(r, key) && w->wrong++ == 0)
 			snprintf(w->first_wrong, sizeof w->first_wrong, "%s", key);
@@ -837,7 +825,7 @@ rig_fault_over(struct rig *r)
 {
 	r->fault_end = now_s();
 	if (r->early) {
-		r->rows[r->fault].missed++;	/* the fault hit a frame after the event's */
+		r->row.missed++;	/* the fault hit a frame after the event's */
 		rig_trial_done(r);
 	} else {
 		r->phase = R_WAIT;
@@ -898,7 +886,7 @@ rig_fault_step(struct rig *r, double t)
 		rig_fault_over(r);
 	} else if (!r->silent && r->master >= 0 && t - r->phase_at > DEADLINE_MS / 1000.0) {
 		r->armed = 0;
-		r->rows[r->fault].missed++;		/* no frame came to be hit */
+		r->row.missed++;		/* no frame came to be hit */
 		rig_trial_done(r);
 	}
 }
@@ -911,7 +899,7 @@ rig_step(struct rig *r)
 
 	if (r->phase == R_IDLE || r->phase == R_DONE)
 		return;
-	w = &r->rows[r->fault];
+	w = &r->row;
 	rig_flush(r);
 	if (r->sim_next >= 0 && clock_mono_ms() >= r->sim_next)
 		rig_sim_tick(r);
@@ -933,13 +921,13 @@ rig_step(struct rig *r)
 			rig_present(r);
 		} else if (t - r->phase_at > DEADLINE_MS / 1000.0) {
 			w->dead = 1;
-			rig_next_row(r);
+			rig_finish(r);
 		}
 		break;
 	case R_WARM:
 		if (t - r->phase_at > DEADLINE_MS / 1000.0) {
 			w->dead = 1;
-			rig_next_row(r);
+			rig_finish(r);
 		}
 		break;
 	case R_CLEAR:
@@ -1008,11 +996,11 @@ row_print(const char *dev, const char *fault, struct row *w)
 	printf("\n");
 }
 
-/* Runs the selected rows, the devices at once, and prints the table. */
+/* Runs the selected rows, each on a line of its own, all at once; prints the table. */
 static void
 recovery(int argc, char **argv)
 {
-	static struct rig rigs[RIGS];
+	static struct rig rigs[RIGS][FAULT_KINDS];
 	const char *env = getenv("RECOVERY_RUNS");
 	char dir[] = "/tmp/bench-devices-XXXXXX";
 	struct loop *l = loop_new();
@@ -1029,42 +1017,47 @@ recovery(int argc, char **argv)
 		exit(1);
 	}
 	srand(16);
-	for (i = 0; i < RIGS; i++) {
-		struct rig *r = &rigs[i];
-		const char *name = config_device_names[rig_specs[i].dev];
+	for (i = 0; i < RIGS; i++)
+		for (f = 0; f < FAULT_KINDS; f++) {
+			struct rig *r = &rigs[i][f];
+			const char *name = config_device_names[rig_specs[i].dev];
 
-		r->spec = &rig_specs[i];
-		r->loop = l;
-		r->master = r->slave = -1;
-		r->sim_next = -1;
-		r->maxseen = recovery_runs + 2;
-		r->seen = calloc((size_t)r->maxseen, sizeof *r->seen);
-		snprintf(r->link, sizeof r->link, "%s/%s", dir, name);
-		for (f = 0; f < FAULT_KINDS; f++)
-			r->rows[f].run = row_selected(name, fault_names[f], argc, argv);
-		r->fault = -1;
-		rig_next_row(r);
-	}
+			r->spec = &rig_specs[i];
+			r->fault = f;
+			r->phase = R_DONE;
+			r->row.run = row_selected(name, fault_names[f], argc, argv);
+			r->row.na = f == F_LENGTH && r->spec->len_at < 0;
+			if (!r->row.run || r->row.na)
+				continue;
+			r->loop = l;
+			r->master = r->slave = -1;
+			r->sim_next = -1;
+			r->maxseen = recovery_runs + 2;
+			r->seen = calloc((size_t)r->maxseen, sizeof *r->seen);
+			snprintf(r->link, sizeof r->link, "%s/%s-%s", dir, name, fault_names[f]);
+			rig_row_begin(r);
+		}
 	while (busy) {
 		loop_run_once(l, 1);
 		busy = 0;
-		for (i = 0; i < RIGS; i++) {
-			rig_step(&rigs[i]);
-			busy |= rigs[i].phase != R_DONE;
-		}
+		for (i = 0; i < RIGS; i++)
+			for (f = 0; f < FAULT_KINDS; f++) {
+				rig_step(&rigs[i][f]);
+				busy |= rigs[i][f].phase != R_DONE;
+			}
 	}
-	printf("  %d trials a row (RECOVERY_RUNS), %.0f s; ms from the end of the fault to the "
-	    "first event\n  carrying what was presented; wrong: events carrying what never was\n",
-	    recovery_runs, now_s() - t0);
+	printf("  %d trials a row (RECOVERY_RUNS), the rows at once, %.0f s; ms from the end of "
+	    "the fault\n  to the first event carrying what was presented; wrong: carrying what "
+	    "never was\n", recovery_runs, now_s() - t0);
 	printf("  %-12s %-10s %4s %4s %4s %5s %4s %8s %8s %8s\n", "device", "fault", "runs", "ok",
 	    "lost", "wrong", "dup", "p50", "p99", "max");
-	for (i = 0; i < RIGS; i++) {
-		for (f = 0; f < FAULT_KINDS; f++)
-			if (rigs[i].rows[f].run)
+	for (i = 0; i < RIGS; i++)
+		for (f = 0; f < FAULT_KINDS; f++) {
+			if (rigs[i][f].row.run)
 				row_print(config_device_names[rig_specs[i].dev], fault_names[f],
-				    &rigs[i].rows[f]);
-		free(rigs[i].seen);
-	}
+				    &rigs[i][f].row);
+			free(rigs[i][f].seen);
+		}
 	rmdir(dir);
 	loop_free(l);
 }
