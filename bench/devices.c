@@ -340,8 +340,8 @@ uhf_line_rate(void)
  * new (a tag, a card, a band; for the fingerprint module the bench asks TemplateNum), makes
  * one fault, and times from the end of the fault to the first event from the device layer
  * that carries what was presented.  An event carrying something never presented is wrong.
- * The six devices run at once, each its rows one after the other; every row starts from a
- * fresh line, simulator and device layer.  Bytes are written unpaced: wire time not counted.
+ * Every row (device x fault) has a line, simulator and device layer of its own, and all rows
+ * run at once on one poll loop.  Bytes are written unpaced: the wire time is not counted.
  */
 
 enum fault_kind {
@@ -449,7 +449,7 @@ static void rig_event(void *arg, int dev, const struct dev_event *ev);
 static void rig_fault_over(struct rig *r);
 static void rig_trial_done(struct rig *r);
 
-/* The k-th presentation: the simulator's command (NULL: none) and the key of its event. */
+/* The k-th presentation: the simulator's command ("": none) and the key of its event. */
 static const char *
 presentation(const struct rig *r, unsigned k, char *cmd, size_t cmdsz)
 {
