@@ -13,7 +13,7 @@ static void
 out_frame(struct dock *d, uint8_t type, uint8_t seq, const uint8_t *payload, size_t len)
 {
 	uint8_t f[DOCK_FRAME_MAX];
-	size_t n = dock_encode_frame(type, seq, payload, len, f);
+	size_t n = dock_encode_frame_v(d->ver, type, seq, payload, len, f);
 
 	/* Full only after hundreds of frames in one read: that ACK is lost, the dock resends. */
 	if (n == 0 || d->out_len + n > sizeof d->out)
@@ -309,6 +309,8 @@ is_repeat(struct dock *d, const struct dock_frame *f)
 	    d->session == (uint16_t)(f->payload[2] << 8 | f->payload[3]);
 }
 
+static void learn_version(struct dock *d, uint8_t ver);
+
 static void
 on_frame(void *arg, const struct dock_frame *f, int good)
 {
@@ -318,6 +320,7 @@ on_frame(void *arg, const struct dock_frame *f, int good)
 		nak(d, f->seq, DOCK_NAK_CRC);
 		return;
 	}
+	learn_version(d, f->ver);
 	d->last_rx = d->now;
 	d->silence_told = 0;
 	if (f->type == DOCK_T_ACK) {
@@ -383,8 +386,54 @@ tx_add(struct dock *d, uint8_t type, const uint8_t *payload, size_t len)
 	t->used = 1;
 	t->type = type;
 	t->seq = d->next_seq++;
-	t->len = dock_encode_frame(type, t->seq, payload, len, t->frame);
+	t->len = dock_encode_frame_v(d->ver, type, t->seq, payload, len, t->frame);
 	return t;
+}
+
+static int
+hello_queued(const struct dock *d)
+{
+	int i;
+
+	for (i = 0; i < DOCK_TX_MAX; i++)
+		if (d->tx[i].used && d->tx[i].type == DOCK_T_HOST_HELLO)
+			return 1;
+	return 0;
+}
+
+/*
+ * The dock's first good frame tells its version (section 4).  A version 2 dock: from now on
+ * a version 1 header is a false start, not a frame.  A version 1 dock (one in the field):
+ * we write version 1 to it, the frames we hold included, and ask for its HELLO again, since
+ * it could not read the version 2 HOST_HELLO.
+ */
+static void
+learn_version(struct dock *d, uint8_t ver)
+{
+	uint8_t f[DOCK_FRAME_MAX], rev = DOCK_REVISION;
+	size_t hdr;
+	int i;
+
+	if (ver == DOCK_VERSION) {
+		d->parser.versions = DOCK_READ_V2;
+		return;
+	}
+	if (d->ver == ver)
+		return;
+	hdr = dock_header_len(d->ver);
+	for (i = 0; i < DOCK_TX_MAX; i++) {
+		struct dock_tx *t = &d->tx[i];
+
+		if (!t->used)
+			continue;
+		t->len = dock_encode_frame_v(ver, t->type, t->seq, t->frame + hdr, t->frame[5], f);
+		memcpy(t->frame, f, t->len);
+	}
+	d->ver = ver;
+	d->have_session = 0;		/* another dock than the one we may have heard */
+	d->rx_seq = -1;
+	if (!hello_queued(d))
+		tx_add(d, DOCK_T_HOST_HELLO, &rev, 1);
 }
 
 static void
@@ -397,6 +446,8 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 	while (d->tx[0].used)
 		tx_fail(d, &d->tx[0], DOCK_R_LINK);
 	dock_parser_reset(&d->parser);
+	d->parser.versions = DOCK_READ_V1 | DOCK_READ_V2;	/* until the dock shows which */
+	d->ver = DOCK_VERSION;
 	d->out_len = 0;
 	d->next_seq = 0;
 	d->rx_seq = -1;
@@ -455,6 +506,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	tx_timeouts(d);
 	if (!d->silence_told && now >= d->last_rx + DOCK_SILENCE_MS) {
 		d->silence_told = 1;
+		d->parser.versions = DOCK_READ_V1 | DOCK_READ_V2;	/* it may be another dock */
 		memset(&ev, 0, sizeof ev);
 		ev.kind = DEV_ERROR;
 		ev.ts = now;
