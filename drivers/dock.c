@@ -108,16 +108,22 @@ request_kind(uint8_t type)
 	return -1;
 }
 
-static void
-dock_event(struct dock *d, struct dev_event *ev, enum dev_dock_what what)
+void
+dock_event_init(struct dev_event *ev, int64_t now, enum dev_dock_what what)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->kind = DEV_DOCK;
-	ev->ts = d->now;
+	ev->ts = now;
 	ev->dock.what = what;
 	ev->dock.battery = -1;
 	ev->dock.zone = -1;
 	ev->dock.command = -1;
+}
+
+static void
+dock_event(struct dock *d, struct dev_event *ev, enum dev_dock_what what)
+{
+	dock_event_init(ev, d->now, what);
 }
 
 /* A command ends without a RESULT from the dock (timeout, NAK, reopened line). */
@@ -178,23 +184,23 @@ on_nak(struct dock *d, const struct dock_frame *f)
 	}
 }
 
-static void
-on_hello(struct dock *d, const struct dock_hello *h)
+void
+dock_emit_hello(const struct dev_io *io, int64_t now, uint8_t ver, const struct dock_hello *h)
 {
 	struct dev_event ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.kind = DEV_INFO;
-	ev.ts = d->now;
+	ev.ts = now;
 	snprintf(ev.text, sizeof ev.text, "dock %.32s fw %.32s, %d slots, v%d.%d",
-	    h->dock_id, h->firmware, h->slots, DOCK_VERSION, h->revision);
-	d->io->emit(d->io->arg, &ev);
-	dock_event(d, &ev, DOCK_HELLO);
+	    h->dock_id, h->firmware, h->slots, ver, h->revision);
+	io->emit(io->arg, &ev);
+	dock_event_init(&ev, now, DOCK_HELLO);
 	snprintf(ev.dock.dock_id, sizeof ev.dock.dock_id, "%s", h->dock_id);
 	snprintf(ev.dock.firmware, sizeof ev.dock.firmware, "%s", h->firmware);
 	snprintf(ev.text, sizeof ev.text, "%s", h->firmware);
 	ev.dock.slots = h->slots;
-	d->io->emit(d->io->arg, &ev);
+	io->emit(io->arg, &ev);
 }
 
 static void
@@ -209,8 +215,8 @@ on_band(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
 	d->io->emit(d->io->arg, &ev);
 }
 
-static void
-on_telemetry(struct dock *d, const struct dock_telemetry *m)
+void
+dock_emit_telemetry(const struct dev_io *io, int64_t now, const struct dock_telemetry *m)
 {
 	struct dev_event ev;
 	int i;
@@ -218,14 +224,14 @@ on_telemetry(struct dock *d, const struct dock_telemetry *m)
 	for (i = 0; i < m->n; i++) {
 		const struct dock_sample *s = &m->s[i];
 
-		dock_event(d, &ev, DOCK_TELEMETRY);
+		dock_event_init(&ev, now, DOCK_TELEMETRY);
 		dock_id_hex(s->id, s->id_len, ev.id);
 		ev.dock.zone = s->zone == 0xffff ? -1 : s->zone;
 		ev.dock.heart_rate = s->heart_rate;
 		ev.dock.battery = s->battery == 0xff ? -1 : s->battery;
 		ev.dock.flags = s->flags;
 		ev.dock.band_ms = m->base_ms ? m->base_ms + s->dt : 0;
-		d->io->emit(d->io->arg, &ev);
+		io->emit(io->arg, &ev);
 	}
 }
 
@@ -273,7 +279,7 @@ apply(struct dock *d, const struct dock_frame *f)
 			return -1;
 		d->have_session = 1;
 		d->session = m.hello.session;
-		on_hello(d, &m.hello);
+		dock_emit_hello(d->io, d->now, d->ver, &m.hello);
 		return 0;
 	case DOCK_T_HEARTBEAT:
 		return dock_heartbeat_get(f->payload, f->len, &up);
@@ -286,7 +292,7 @@ apply(struct dock *d, const struct dock_frame *f)
 	case DOCK_T_TELEMETRY:
 		if (dock_telemetry_get(f->payload, f->len, &m.tm) != 0)
 			return -1;
-		on_telemetry(d, &m.tm);
+		dock_emit_telemetry(d->io, d->now, &m.tm);
 		return 0;
 	case DOCK_T_RESULT:
 		if (dock_result_get(f->payload, f->len, &m.result) != 0)

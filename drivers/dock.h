@@ -177,6 +177,11 @@ int dock_result_get(const uint8_t *p, size_t n, struct dock_result *m);
 size_t dock_command_put(uint8_t type, const struct dock_command *m, uint8_t *out);
 int dock_command_get(uint8_t type, const uint8_t *p, size_t n, struct dock_command *m);
 
+/* The events of a HELLO (DEV_INFO, DOCK_HELLO) and of a TELEMETRY (one per sample). */
+void dock_event_init(struct dev_event *ev, int64_t now, enum dev_dock_what what);
+void dock_emit_hello(const struct dev_io *io, int64_t now, uint8_t ver, const struct dock_hello *h);
+void dock_emit_telemetry(const struct dev_io *io, int64_t now, const struct dock_telemetry *m);
+
 /* Upper-case hex of a band id (2 * n + 1 bytes); hex to bytes (0, or -1 if not 2..32 digits). */
 void dock_id_hex(const uint8_t *id, size_t n, char *out);
 int dock_id_parse(const char *hex, uint8_t id[DOCK_BAND_ID_MAX], uint8_t *n);
