@@ -40,6 +40,7 @@ struct sim_dock {
 	uint8_t native;			/* the firmware's frame version: 2, or 1 (a dock of the field) */
 	uint8_t ver;			/* the version it writes: native, or 1 to a version 1 host */
 	int badlen;			/* the next ACK or NAK goes with its LEN corrupted */
+	int net;			/* a gateway on the network: frames go once, never ACKed */
 	int started;
 	int64_t boot, now;
 	uint16_t session;
@@ -141,6 +142,8 @@ flush(struct sim_dock *s, const struct sim_io *io)
 			s->tries++;
 			s->resend = 0;
 			s->due = s->now + DOCK_ACK_MS;
+			if (s->net)
+				pop(s);		/* a datagram is sent once (section 14) */
 		} else {
 			break;
 		}
@@ -667,6 +670,29 @@ sim_command(void *st, int argc, char **argv, int64_t now, const struct sim_io *i
 	flush(s, io);
 	return rc;
 }
+
+/* The positioning gateway on the network: no slots, its frames sent once each, unACKed. */
+static void
+gateway_init(void *st)
+{
+	struct sim_dock *s = st;
+
+	sim_init(st);
+	s->net = 1;
+	boot(s, 0);
+}
+
+const struct sim_device sim_gateway = {
+	.name = "gateway",
+	.baud = 115200,
+	.state_size = sizeof(struct sim_dock),
+	.usage = "gateway telemetry BAND zone=Z [hr=H] [battery=B] [badge]\ngateway sos BAND\n"
+	    "gateway strap BAND\ngateway silent\ngateway talk\ngateway stream N\n",
+	.init = gateway_init,
+	.from_host = sim_from_host,
+	.tick = sim_tick,
+	.command = sim_command,
+};
 
 const struct sim_device sim_dock = {
 	.name = "dock",
