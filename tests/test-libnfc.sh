@@ -8,20 +8,8 @@ simbin=$(cd "$build" && pwd)/custody-sim
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-libnfc-XXXXXX")
 simpid=""
 trap 'kill $simpid 2>/dev/null; rm -rf "$top"' EXIT
-passed=0
-failed=0
-ok() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL $2"; fi; }
-
-# wait_file FILE PATTERN SECONDS: until the pattern is in the file.
-wait_file() {
-	i=0
-	while [ $i -lt $(($3 * 20)) ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
+lang=C
+. "$(dirname "$0")/sim-lib.sh"
 
 # uid_of FILE: the hex digits of its "UID (NFCID1):" line, upper case.
 uid_of() {

@@ -782,22 +782,21 @@ test_sim_commands(void)
 		static const uint8_t iso4[] = { 0x32, 0x0D, 0x85, 0x15, 0x8A, 0x85, 0x08, 0xB2, 0x85,
 			0x01, 0xDA };
 		static const uint8_t shortf[] = { 0x32, 0x02, 0x00, 0x0B }, item3[] = { 0x32, 0x03, 0x00 };
+		static const struct {
+			const uint8_t *d;
+			size_t n;
+		} items[] = {
+			{ field, sizeof field }, { timing, sizeof timing }, { com, sizeof com },
+			{ a106, sizeof a106 }, { a212, sizeof a212 }, { typeb, sizeof typeb },
+			{ iso4, sizeof iso4 },
+		};
+		size_t i;
 		int all = 1;
 
-		say(t, field, sizeof field);
-		all &= acked(rf_ok, 1);
-		say(t, timing, sizeof timing);
-		all &= acked(rf_ok, 1);
-		say(t, com, sizeof com);
-		all &= acked(rf_ok, 1);
-		say(t, a106, sizeof a106);
-		all &= acked(rf_ok, 1);
-		say(t, a212, sizeof a212);
-		all &= acked(rf_ok, 1);
-		say(t, typeb, sizeof typeb);
-		all &= acked(rf_ok, 1);
-		say(t, iso4, sizeof iso4);
-		all &= acked(rf_ok, 1);
+		for (i = 0; i < sizeof items / sizeof *items; i++) {
+			say(t, items[i].d, items[i].n);
+			all &= acked(rf_ok, 1);
+		}
 		ok(all, "RFConfiguration items 01, 02, 04, 0A, 0B, 0C and 0D are answered");
 		say(t, shortf, sizeof shortf);
 		all = refused();
