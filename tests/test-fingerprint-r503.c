@@ -56,6 +56,30 @@ await(struct pair *p, enum dev_finger_what what, int64_t ms)
 	return last_finger(p, what) >= 0;
 }
 
+/* The driver and the simulated module (an AS608 until told), started. */
+static void
+start_pair(struct pair *p)
+{
+	mark = 0;
+	pair_open(p, &fingerprint_driver, &sim_fingerprint, 0);
+	pair_run(p, 500);
+}
+
+/* Two taps of finger with the lift between: 1 when FP_ENROLLED came. */
+static int
+two_taps(struct pair *p, const char *finger)
+{
+	char line[64], err[256];
+
+	snprintf(line, sizeof line, "tap %s", finger);
+	pair_command(p, line, err, sizeof err);
+	if (!await(p, FP_LIFT, 3000))
+		return 0;
+	pair_run(p, p->now + 1600);
+	pair_command(p, line, err, sizeof err);
+	return await(p, FP_ENROLLED, 5000);
+}
+
 static void
 test_r503_in_memory(void)
 {
@@ -65,9 +89,7 @@ test_r503_in_memory(void)
 	uint8_t led[4];
 	int i;
 
-	mark = 0;
-	pair_open(&p, &fingerprint_driver, &sim_fingerprint, 0);
-	pair_run(&p, 500);
+	start_pair(&p);
 	ok(last_finger(&p, FP_COUNT) >= 0 && !info_with(&p, "1536"), "an AS608 starts as before");
 	ok(pair_command(&p, "model r503", err, sizeof err) == 0, "the module becomes an R503");
 	pair_run(&p, 1500);
@@ -83,11 +105,7 @@ test_r503_in_memory(void)
 	sim_fingerprint_led(p.dev_state, led);
 	ok(led[0] == FP_LED_BREATHING && led[2] == FP_LED_BLUE,
 	    "the ring breathes blue while a finger is awaited");
-	pair_command(&p, "tap alice", err, sizeof err);
-	ok(await(&p, FP_LIFT, 3000), "asks to lift");
-	pair_run(&p, p.now + 1600);
-	pair_command(&p, "tap alice", err, sizeof err);
-	ok(await(&p, FP_ENROLLED, 5000), "enrolled");
+	ok(two_taps(&p, "alice"), "two taps, a lift between: enrolled");
 	i = last_finger(&p, FP_ENROLLED);
 	ok(i >= 0 && p.events[i].finger.tpl_len == 1536, "with the R503's 1536-byte template");
 	ok(i >= 0 && p.events[i].finger.page == 5, "at page 5, the first free in the index table");
@@ -124,16 +142,10 @@ test_no_led(void)
 	uint8_t led[4];
 	int i;
 
-	mark = 0;
-	pair_open(&p, &fingerprint_driver, &sim_fingerprint, 0);
-	pair_run(&p, 500);
+	start_pair(&p);
 	pair_command(&p, "library 0 bob", err, sizeof err);
 	ok(pair_request(&p, &rq) == 0 && await(&p, FP_PLACE, 2000), "AS608: enrolment starts");
-	pair_command(&p, "tap bob", err, sizeof err);
-	await(&p, FP_LIFT, 3000);
-	pair_run(&p, p.now + 1600);
-	pair_command(&p, "tap bob", err, sizeof err);
-	ok(await(&p, FP_ENROLLED, 5000), "and ends without a ring");
+	ok(two_taps(&p, "bob"), "and ends without a ring");
 	i = last_finger(&p, FP_ENROLLED);
 	ok(i >= 0 && p.events[i].finger.tpl_len == 512 && p.events[i].finger.page == 1,
 	    "512 bytes at page 1, the first free");
