@@ -6,6 +6,8 @@
 #include "crypto.h"
 #include "hex.h"
 #include "i18n.h"
+#include "idcard.h"
+#include "intake.h"
 #include "officer.h"
 #include "operator.h"
 #include "text.h"
@@ -183,6 +185,63 @@ check_corrected(const struct event *ev, const struct json *body, struct errmsg *
 	return CST_OK;
 }
 
+/*
+ * person.registered: the document a person is registered by (issue 16). A body with one of
+ * the document's keys passes the checks of a registration here (intake_check_document, the
+ * event's time as now); one without them is a resident ID card's, as before, whose number
+ * when present is checked alone.
+ */
+static int
+check_registered(const struct event *ev, const struct json *body, struct errmsg *em)
+{
+	static const char *const documented[] = { "doc_type", "nationality", "name_en",
+	    "pass_number", "doc_issues", "doc_note" };
+	struct registration r;
+	struct {
+		const char *key;
+		char *dst;
+		size_t size;
+	} keys[] = {
+		{ "id_number", r.id_number, sizeof r.id_number },
+		{ "birth_date", r.birth_date, sizeof r.birth_date },
+		{ "doc_type", r.doc_type, sizeof r.doc_type },
+		{ "nationality", r.nationality, sizeof r.nationality },
+		{ "name_en", r.name_en, sizeof r.name_en },
+		{ "pass_number", r.pass_number, sizeof r.pass_number },
+		{ "doc_issues", r.doc_issues, sizeof r.doc_issues },
+		{ "doc_note", r.doc_note, sizeof r.doc_note },
+	};
+	const char *sex = json_get_str(body, "sex");
+	struct intake_error err;
+	struct idcard id;
+	char why[200];
+	size_t i, has = 0;
+	int doc;
+
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *s = json_get_str(body, keys[i].key);
+
+		if (json_get(body, keys[i].key) == NULL)
+			continue;
+		if (s == NULL || strlen(s) >= keys[i].size)
+			return field(em, ev, keys[i].key, _("must be text, and not too long"));
+		memcpy(keys[i].dst, s, strlen(s) + 1);
+	}
+	for (i = 0; i < sizeof documented / sizeof documented[0]; i++)
+		has += json_get(body, documented[i]) != NULL;
+	if (has == 0) {
+		if (r.id_number[0] && idcard_check(r.id_number, ev->ts, NULL, why, sizeof why) != 0)
+			return field(em, ev, "id_number", why);
+		return CST_OK;
+	}
+	r.sex = sex != NULL && (strcmp(sex, "M") == 0 || strcmp(sex, "F") == 0) ? sex[0] : '?';
+	memset(&err, 0, sizeof err);
+	if (intake_check_document(&r, ev->ts, &doc, &id, &err) != CST_OK)
+		return field(em, ev, err.field != NULL ? err.field : "body", err.em.text);
+	return CST_OK;
+}
+
 /* belongings.returned: every held item ("to") or the items named, each with its own "to". */
 static int
 check_returned(const struct event *ev, const struct json *body, struct errmsg *em)
@@ -250,6 +309,8 @@ evcheck_parsed(const struct event *ev, const struct json *body, const unsigned c
 		return check_corrected(ev, body, em);
 	if (strcmp(ev->kind, "belongings.returned") == 0)
 		return check_returned(ev, body, em);
+	if (strcmp(ev->kind, "person.registered") == 0)
+		return check_registered(ev, body, em);
 	return CST_OK;
 }
 

@@ -157,9 +157,9 @@ check_supervisor(struct intake *in, const char *field, const char *id, const cha
 	return CST_OK;
 }
 
-/* The document and what it carries; *doc and id (the checked number) filled. */
-static int
-check_document(const struct registration *r, int64_t now, int *doc, struct idcard *id,
+/* The document and what it carries; *doc and id (the checked number) filled (intake.h). */
+int
+intake_check_document(const struct registration *r, int64_t now, int *doc, struct idcard *id,
     struct intake_error *err)
 {
 	char why[200], nat[4];
@@ -212,7 +212,7 @@ check_person(const struct registration *r, int64_t now, int *doc, struct idcard 
 		return err->em.code;
 	if (r->sex != 'M' && r->sex != 'F')
 		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
-	if (check_document(r, now, doc, id, err))
+	if (intake_check_document(r, now, doc, id, err))
 		return err->em.code;
 	/* Ethnicity is a citizen's (resident ID, passport...); foreigners have none. */
 	if (!idcard_doc_foreign(*doc) && ethnic_find(r->ethnicity) < 0)

@@ -112,6 +112,18 @@ struct registration {
 	char band[IN_SHORT_MAX + 1];	/* optional */
 };
 
+struct idcard;
+/*
+ * The document of a registration: its type, the number by the type's rules (birth date and
+ * sex against a number that encodes them), nationality, English name, pass number, times
+ * issued and the no-document note. CST_OK with *doc and *id filled, or a refusal naming the
+ * field. Registrations and corrections use it, and so does the check of another terminal's
+ * person.registered (src/evcheck.c).
+ */
+int intake_check_document(const struct registration *r, int64_t now, int *doc,
+    struct idcard *id, struct intake_error *err);
+
+
 int intake_register(struct intake *in, const struct registration *r,
     char visit_out[UUID_LEN + 1], struct intake_error *err);
 

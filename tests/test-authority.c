@@ -19,6 +19,7 @@
 #include "terminal.h"
 #include "text.h"
 #include "util.h"
+#include "visit.h"
 
 #define T2026 1780000000000LL	/* the real center's clock */
 #define T2001 978307200000LL	/* the impostor's clock */
@@ -341,6 +342,84 @@ test_foreign_text(void)
 	t_result_free(&r);
 }
 
+/*
+ * Another terminal's registration by a document (issue 16) passes the checks of a local one:
+ * a forged body with a bad number for its type, an unknown type, a nationality that is not
+ * three letters, a residence permit's number not of 81-83 or a person without a document
+ * and without the note is stored, not applied, with the field named.
+ */
+static int
+forge_document(const char *visit, const char *doc_keys, char *why, size_t size)
+{
+	char body[1024];
+
+	snprintf(body, sizeof body, "{\"person_id\":\"p-%s\",\"name\":\"史约翰\",\"sex\":\"M\","
+	    "\"ethnicity\":\"\",\"birth_date\":\"1979-05-15\",\"address\":\"北京市朝阳区\","
+	    "\"phone\":\"\",%s,\"case_number\":\"A-1\",\"reason\":\"summons\","
+	    "\"officers\":[\"110001\",\"110002\"]}", visit, doc_keys);
+	return forge(&rb, ta->journal, "c5", "person.registered", visit, body, why, size);
+}
+
+static void
+test_foreign_documents(void)
+{
+	static const struct {
+		const char *keys, *field;
+	} bad[] = {
+		{ "\"id_number\":\"911124197905150017\",\"doc_type\":\"foreign2023\","
+		  "\"nationality\":\"USA\",\"name_en\":\"SMITH JOHN\"", "id_number" },
+		{ "\"id_number\":\"911124197905150016\",\"doc_type\":\"martian\","
+		  "\"nationality\":\"USA\"", "doc_type" },
+		{ "\"id_number\":\"911124197905150016\",\"doc_type\":\"foreign2023\","
+		  "\"nationality\":\"U5A\"", "nationality" },
+		{ "\"id_number\":\"911124197905150016\",\"doc_type\":\"foreign2023\"",
+		  "nationality" },
+		{ "\"id_number\":\"110101199003078034\",\"doc_type\":\"permit\","
+		  "\"pass_number\":\"H0123456\"", "id_number" },
+		{ "\"id_number\":\"X12\",\"doc_type\":\"passport\",\"nationality\":\"USA\"",
+		  "id_number" },
+		{ "\"id_number\":\"\",\"doc_type\":\"none\"", "doc_note" },
+		{ "\"id_number\":\"\",\"doc_type\":\"none\",\"doc_note\":\"不肯说\","
+		  "\"pass_number\":\"H0123456789012345678901234567890\"", "pass_number" },
+		{ "\"id_number\":\"110101199003078035\"", "id_number" },
+	};
+	char visit[64], why[ERRMSG_MAX], what[300];
+	struct visit v;
+	struct errmsg em;
+	size_t i;
+
+	clock_set_ms(T2026 + 300000);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(visit, sizeof visit, "doc-bad-%zu", i);
+		int stored = forge_document(visit, bad[i].keys, why, sizeof why) == CST_OK;
+
+		snprintf(what, sizeof what, "a foreign registration with %.120s: stored, not "
+		    "applied, %s named (%.80s)", bad[i].keys, bad[i].field, why);
+		ok(stored && t_has(why, bad[i].field) &&
+		    visit_get(ta->journal, visit, &v, &em) != CST_OK, what);
+	}
+	ok(forge_document("doc-y", "\"id_number\":\"911124197905150016\",\"doc_type\":"
+	    "\"foreign2023\",\"nationality\":\"USA\",\"name_en\":\"SMITH JOHN\","
+	    "\"doc_issues\":\"01\"", why, sizeof why) == CST_OK && why[0] == '\0' &&
+	    visit_get(ta->journal, "doc-y", &v, &em) == CST_OK &&
+	    strcmp(v.doc_type, "foreign2023") == 0 && strcmp(v.nationality, "USA") == 0 &&
+	    strcmp(v.name_en, "SMITH JOHN") == 0, "a foreign 2023 card's registration is applied "
+	    "with its nationality and English name");
+	ok(forge_document("doc-j", "\"id_number\":\"810000198506150012\",\"doc_type\":"
+	    "\"permit\",\"pass_number\":\"H01234567\",\"doc_issues\":\"02\"", why, sizeof why) ==
+	    CST_OK && t_has(why, "birth_date"), "a residence permit whose number says a man of 1985 "
+	    "registered as born 1979: refused by the cross-check");
+	ok(forge_document("doc-none", "\"id_number\":\"\",\"doc_type\":\"none\",\"doc_note\":"
+	    "\"本人拒绝提供，身份待核实\"", why, sizeof why) == CST_OK && why[0] == '\0' &&
+	    visit_get(ta->journal, "doc-none", &v, &em) == CST_OK &&
+	    strcmp(v.doc_type, "none") == 0 && t_has(v.doc_note, "身份待核实"),
+	    "a person without a document, with the note: applied");
+	ok(forge_document("doc-res", "\"id_number\":\"11010119900307803X\"", why, sizeof why) ==
+	    CST_OK && why[0] == '\0' && visit_get(ta->journal, "doc-res", &v, &em) == CST_OK &&
+	    strcmp(v.doc_type, "resident") == 0, "a resident card's body as before issue 16 (a "
+	    "valid number, no document keys): applied as a resident ID card");
+}
+
 static void
 test_escape(void)
 {
@@ -624,6 +703,7 @@ main(void)
 	test_admin_present();
 	test_foreign_lockout();
 	test_foreign_text();
+	test_foreign_documents();
 	test_escape();
 	test_cutover();
 	test_tofu();
