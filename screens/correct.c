@@ -15,10 +15,13 @@
 #include "when.h"
 #include "xmalloc.h"
 
-/* The registration's fields a clerk corrects (sex and ethnicity as choices). */
+/*
+ * The registration's fields a clerk corrects (sex and ethnicity as choices); the document's
+ * only where they apply to the visit's document (correct_field_applies).
+ */
 static const char *const reg_fields[] = {
 	"name", "sex", "ethnicity", "id_number", "address", "phone", "case_number", "officer1",
-	"officer2"
+	"officer2", "nationality", "name_en", "pass_number", "doc_issues", "doc_note"
 };
 #define REG_FIELDS (int)(sizeof reg_fields / sizeof reg_fields[0])
 #define PICK_MAX (REG_FIELDS + 3 * 2 * IN_ITEMS_MAX)
@@ -274,11 +277,13 @@ screen_correct_new(struct console *c, const char *visit)
 	fs->free_extra = free;
 	pk->c = c;
 	for (i = 0; i < REG_FIELDS; i++) {
-		snprintf(pk->keys[i], sizeof pk->keys[0], "%s", reg_fields[i]);
-		snprintf(pk->labels[i], sizeof pk->labels[0], "%s",
+		if (!correct_field_applies(&fs->v, reg_fields[i]))
+			continue;
+		snprintf(pk->keys[pk->n], sizeof pk->keys[0], "%s", reg_fields[i]);
+		snprintf(pk->labels[pk->n], sizeof pk->labels[0], "%s",
 		    correct_field_label(reg_fields[i]));
+		pk->n++;
 	}
-	pk->n = REG_FIELDS;
 	pick_items(pk, c, visit);
 	for (i = 0; i < pk->n; i++)
 		pk->shown[i] = pk->labels[i];

@@ -8,16 +8,20 @@
 
 #include "db.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "json.h"
 
 const char *const correct_field_keys[CORRECT_FIELDS] = {
 	"name", "sex", "ethnicity", "id_number", "birth_date", "address", "phone",
-	"case_number", "officer1", "officer2"
+	"case_number", "officer1", "officer2", "nationality", "name_en", "pass_number",
+	"doc_issues", "doc_note"
 };
 
 static const char *const field_labels[CORRECT_FIELDS] = {
 	N_("Name"), N_("Sex"), N_("Ethnicity"), N_("ID number"), N_("Birth date"),
-	N_("Address"), N_("Phone"), N_("Case number"), N_("Officer 1"), N_("Officer 2")
+	N_("Address"), N_("Phone"), N_("Case number"), N_("Officer 1"), N_("Officer 2"),
+	N_("Nationality"), N_("English name"), N_("Pass number"), N_("Times issued"),
+	N_("Why no document")
 };
 
 int
@@ -56,9 +60,30 @@ correct_current(const struct visit *v, const char *key, char *out, size_t size)
 	case 7: s = v->case_number; break;
 	case 8: s = v->officer1; break;
 	case 9: s = v->officer2; break;
+	case 10: s = v->nationality; break;
+	case 11: s = v->name_en; break;
+	case 12: s = v->pass_number; break;
+	case 13: s = v->doc_issues; break;
+	case 14: s = v->doc_note; break;
 	default: break;
 	}
 	snprintf(out, size, "%s", s);
+}
+
+int
+correct_field_applies(const struct visit *v, const char *key)
+{
+	char now[IN_TEXT_MAX + 1];
+	int doc = idcard_doc_find(v->doc_type);
+
+	correct_current(v, key, now, sizeof now);
+	if (now[0] != '\0' || correct_field_index(key) < 10)
+		return 1;
+	if (strcmp(key, "nationality") == 0 || strcmp(key, "name_en") == 0)
+		return idcard_doc_foreign(doc);
+	if (strcmp(key, "pass_number") == 0 || strcmp(key, "doc_issues") == 0)
+		return doc == IDDOC_PERMIT || doc == IDDOC_FOREIGN2023;
+	return doc == IDDOC_NONE;
 }
 
 static void

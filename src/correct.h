@@ -16,12 +16,18 @@
 #include "visit.h"
 
 /* The fields a correction may amend, in the order the correction form lists them. */
-#define CORRECT_FIELDS 10
+#define CORRECT_FIELDS 15
 extern const char *const correct_field_keys[CORRECT_FIELDS];
 /* The index of a field key, or -1. */
 int correct_field_index(const char *key);
 /* A field's translated label (the registration form's). */
 const char *correct_field_label(const char *key);
+/*
+ * Whether a field applies to the visit's document (issue 16): nationality and English name
+ * to foreign documents, pass number and times issued to residence permits and 2023 foreign
+ * cards, the note to a person without one; every field with a value applies.
+ */
+int correct_field_applies(const struct visit *v, const char *key);
 /* A field's value in the visit as recorded now ("" for an unknown field). */
 void correct_current(const struct visit *v, const char *key, char *out, size_t size);
 

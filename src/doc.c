@@ -8,6 +8,7 @@
 #include "correct.h"
 #include "crypto.h"
 #include "ethnic.h"
+#include "idcard.h"
 #include "hex.h"
 #include "i18n.h"
 #include "json.h"
@@ -89,6 +90,8 @@ shown_value(const char *field, const char *raw, char *out, size_t size)
 		snprintf(out, size, "%s", sex_label(raw[0]));
 	else if (strcmp(field, "ethnicity") == 0 && (eth = ethnic_find(raw)) >= 0)
 		snprintf(out, size, "%s", ethnic_name((size_t)eth));
+	else if (strcmp(field, "nationality") == 0 && idcard_country(raw) != NULL)
+		snprintf(out, size, "%s (%s)", idcard_country(raw), raw);	/* 美国 (USA) */
 	else
 		snprintf(out, size, "%s", raw);
 }
@@ -150,6 +153,42 @@ who(struct journal *j, const char *number_or_id, char out[OFFICER_SHOWN_MAX])
 	return out;
 }
 
+/* A line of the document's when it has a value (or a correction). */
+static void
+document_line(struct buf *b, const char *label, const char *field, const char *value,
+    const struct correction *cs, size_t n)
+{
+	char shown[IN_TEXT_MAX + 64];
+
+	if (value[0] == '\0' && correct_first(cs, n, field) == NULL)
+		return;
+	shown_value(field, value, shown, sizeof shown);
+	field_line(b, label, field, shown, cs, n);
+}
+
+/*
+ * The document a person was registered by (issue 16): a resident ID card's number as
+ * before; another document's type, number, nationality, English name, pass number and
+ * times issued where present; for a person without one, why.
+ */
+static void
+document_lines(struct buf *b, const struct visit *v, const struct correction *cs, size_t n)
+{
+	int doc = idcard_doc_find(v->doc_type);
+
+	if (doc == IDDOC_RESIDENT) {
+		field_line(b, _("ID number"), "id_number", v->id_number, cs, n);
+		return;
+	}
+	line(b, _("Document"), idcard_doc_label(doc));
+	document_line(b, _("Document number"), "id_number", v->id_number, cs, n);
+	document_line(b, _("Nationality"), "nationality", v->nationality, cs, n);
+	document_line(b, _("English name"), "name_en", v->name_en, cs, n);
+	document_line(b, _("Pass number"), "pass_number", v->pass_number, cs, n);
+	document_line(b, _("Times issued"), "doc_issues", v->doc_issues, cs, n);
+	document_line(b, _("Why no document"), "doc_note", v->doc_note, cs, n);
+}
+
 static void
 render_registration(struct journal *j, const struct visit *v, struct buf *b)
 {
@@ -169,7 +208,7 @@ render_registration(struct journal *j, const struct visit *v, struct buf *b)
 	field_line(b, _("Ethnicity"), "ethnicity", eth >= 0 ? ethnic_name((size_t)eth) :
 	    v->ethnicity, cs, n);
 	field_line(b, _("Birth date"), "birth_date", v->birth_date, cs, n);
-	field_line(b, _("ID number"), "id_number", v->id_number, cs, n);
+	document_lines(b, v, cs, n);
 	field_line(b, _("Address"), "address", v->address, cs, n);
 	field_line(b, _("Phone"), "phone", v->phone, cs, n);
 	field_line(b, _("Case number"), "case_number", v->case_number, cs, n);

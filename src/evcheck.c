@@ -139,7 +139,8 @@ static int
 check_corrected(const struct event *ev, const struct json *body, struct errmsg *em)
 {
 	static const char *const known[] = { "name", "sex", "ethnicity", "id_number",
-	    "birth_date", "address", "phone", "case_number", "officer1", "officer2" };
+	    "birth_date", "address", "phone", "case_number", "officer1", "officer2",
+	    "nationality", "name_en", "pass_number", "doc_issues", "doc_note" };
 	static const char *const item_known[] = { "description", "quantity", "unit" };
 	const struct json *fields = json_get(body, "fields"), *of = json_get(body, "corrects");
 	const char *reason = json_get_str(body, "reason"), *by = json_get_str(body, "approved_by");

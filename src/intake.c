@@ -886,6 +886,10 @@ amend(struct registration *r, const char *field, const char *value, struct intak
 		sizeof r->address }, { "phone", r->phone, sizeof r->phone }, { "case_number",
 		r->case_number, sizeof r->case_number }, { "officer1", r->officer1,
 		sizeof r->officer1 }, { "officer2", r->officer2, sizeof r->officer2 },
+		{ "nationality", r->nationality, sizeof r->nationality }, { "name_en", r->name_en,
+		sizeof r->name_en }, { "pass_number", r->pass_number, sizeof r->pass_number },
+		{ "doc_issues", r->doc_issues, sizeof r->doc_issues }, { "doc_note", r->doc_note,
+		sizeof r->doc_note },
 	};
 	size_t i;
 
@@ -1025,6 +1029,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
     struct intake_error *err)
 {
 	char terminal[EV_MAX_ID + 1], old[IN_TEXT_MAX + 1], unused[UUID_LEN + 1];
+	char upper[IN_TEXT_MAX + 1];
 	struct correct_item it;
 	struct registration r;
 	struct idcard id;
@@ -1045,6 +1050,16 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 		return rec_refuse(err, "field", CST_ERR_ARG, _("%s cannot be corrected"), field);
 	correct_current(&v, field, old, sizeof old);
 	registration_of(&v, &r);
+	/* Codes are recorded in capitals, as a registration records them. */
+	if (strcmp(field, "nationality") == 0 || strcmp(field, "pass_number") == 0) {
+		size_t i;
+
+		snprintf(upper, sizeof upper, "%s", value);
+		for (i = 0; upper[i]; i++)
+			if (upper[i] >= 'a' && upper[i] <= 'z')
+				upper[i] = (char)(upper[i] - 'a' + 'A');
+		value = upper;
+	}
 	if (amend(&r, field, value, err) != CST_OK)
 		return err->em.code;
 	if (strcmp(old, value) == 0)

@@ -506,6 +506,12 @@ proj_record_corrected(struct project *p, const struct event *ev, const struct js
 		{ "case_number", "UPDATE visits SET case_number = ?1, updated_ts = ?2 WHERE id = ?3" },
 		{ "officer1", "UPDATE visits SET officer1 = ?1, updated_ts = ?2 WHERE id = ?3" },
 		{ "officer2", "UPDATE visits SET officer2 = ?1, updated_ts = ?2 WHERE id = ?3" },
+		/* The document (issue 16). */
+		{ "nationality", "UPDATE visits SET nationality = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "name_en", "UPDATE visits SET name_en = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "pass_number", "UPDATE visits SET pass_number = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "doc_issues", "UPDATE visits SET doc_issues = ?1, updated_ts = ?2 WHERE id = ?3" },
+		{ "doc_note", "UPDATE visits SET doc_note = ?1, updated_ts = ?2 WHERE id = ?3" },
 	};
 	static const char ins[] = "INSERT OR REPLACE INTO corrections (subject, terminal, seq, "
 	    "field, old, new, reason, approved_by, operator, ts) "

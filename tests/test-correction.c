@@ -288,6 +288,128 @@ test_items(struct intake *in, const char *visit)
 	buf_free(&doc);
 }
 
+/*
+ * Documents other than a resident ID card (issue 16): the registration form shows the
+ * document's type, number, nationality, English name, pass number, times issued or the note
+ * of a person without one; each can be corrected with the checks of a registration (the
+ * number by the visit's document type), and the form shows the correction.
+ */
+static void
+register_doc(struct intake *in, const char *doc_type, const char *number, const char *nat,
+    const char *name_en, char visit[UUID_LEN + 1])
+{
+	struct registration r;
+	struct intake_error e;
+	char what[160];
+
+	fill(&r, "史约翰", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "%s", doc_type);
+	snprintf(r.id_number, sizeof r.id_number, "%s", number);
+	snprintf(r.nationality, sizeof r.nationality, "%s", nat);
+	snprintf(r.name_en, sizeof r.name_en, "%s", name_en);
+	r.ethnicity[0] = '\0';
+	if (strcmp(doc_type, "foreign2023") == 0) {
+		snprintf(r.doc_issues, sizeof r.doc_issues, "01");
+		snprintf(r.birth_date, sizeof r.birth_date, "1979-05-15");
+	} else if (strcmp(doc_type, "none") == 0) {
+		snprintf(r.ethnicity, sizeof r.ethnicity, "01");
+		snprintf(r.doc_note, sizeof r.doc_note, "本人拒绝提供");
+	}
+	snprintf(r.case_number, sizeof r.case_number, "A110101202611%04zu", strlen(doc_type));
+	snprintf(what, sizeof what, "registered by %s", doc_type);
+	ok(intake_register(in, &r, visit, &e) == CST_OK, what);
+	if (e.em.code != CST_OK)
+		fprintf(stderr, "  %s: %s\n", e.field ? e.field : "", e.em.text);
+}
+
+static int
+corrected(struct intake *in, const char *visit, const char *field, const char *value)
+{
+	struct intake_error e;
+
+	if (intake_correct(in, visit, field, value, "证件信息录错", "s1", "super-pass-1", &e) ==
+	    CST_OK)
+		return 1;
+	fprintf(stderr, "  %s %s: %s\n", field, value, e.em.text);
+	return 0;
+}
+
+static void
+test_documents(struct intake *in, const char *resident)
+{
+	struct buf doc = { NULL, 0, 0 };
+	struct visit v;
+	struct errmsg em;
+	char y[UUID_LEN + 1], none[UUID_LEN + 1], other[19];
+	const char *t;
+
+	register_doc(in, "foreign2023", "911124197905150016", "usa", "SMITH JOHN", y);
+	register_doc(in, "none", "", "", "", none);
+	render(in->j, y, DOC_REGISTRATION, &doc);
+	t = buf_str(&doc);
+	ok(t_has(t, "Document     foreign permanent resident ID (2023)\n") &&
+	    t_has(t, "Document number 911124197905150016\n") &&
+	    t_has(t, "Nationality  United States (USA)\n") &&
+	    t_has(t, "English name SMITH JOHN\n") && t_has(t, "Times issued 01\n") &&
+	    !t_has(t, "Why no document") && !t_has(t, "Pass number") && !t_has(t, "ID number"),
+	    "the form of a 2023 foreign card: its type, number, nationality by name, English name "
+	    "and times issued, and nothing it does not have");
+	render(in->j, none, DOC_REGISTRATION, &doc);
+	t = buf_str(&doc);
+	ok(t_has(t, "Document     no document\n") && t_has(t, "Why no document 本人拒绝提供\n") &&
+	    !t_has(t, "Document number") && !t_has(t, "Nationality"),
+	    "the form of a person without a document: the note of why, no number");
+	render(in->j, resident, DOC_REGISTRATION, &doc);
+	t = buf_str(&doc);
+	ok(t_has(t, "\nID number    ") && !t_has(t, "Document") && !t_has(t, "Nationality"),
+	    "a resident ID card's form is as before");
+
+	/* Corrections by the visit's document's rules. */
+	ok(refused(in, y, "id_number", "911124197905150017", "证件信息录错", "s1", "super-pass-1",
+	    "value"), "a 2023 card's number with a wrong check digit: refused");
+	make_id("11010519800101003", other);
+	ok(refused(in, y, "id_number", other, "证件信息录错", "s1", "super-pass-1", "value"),
+	    "a resident's number for a 2023 foreign card: refused (it starts with 9)");
+	ok(refused(in, y, "nationality", "U5", "证件信息录错", "s1", "super-pass-1", "value"),
+	    "a nationality that is not 3 letters: refused");
+	ok(refused(in, y, "nationality", "", "证件信息录错", "s1", "super-pass-1", "value"),
+	    "a foreign card's nationality cannot be emptied");
+	ok(refused(in, y, "doc_issues", "123", "证件信息录错", "s1", "super-pass-1", "value"),
+	    "times issued of three digits: refused");
+	ok(refused(in, y, "name_en", "SMITH JOHN PAUL GEORGE RINGO STARR THE THIRD", "证件信息录错",
+	    "s1", "super-pass-1", "value"), "an English name over 32 characters: refused");
+	ok(refused(in, none, "doc_note", "", "证件信息录错", "s1", "super-pass-1", "value"),
+	    "the note of a person without a document cannot be emptied");
+	ok(refused(in, none, "id_number", "E12345678", "证件信息录错", "s1", "super-pass-1",
+	    "value"), "a number for a person without a document: refused");
+	make_id("91112419790515002", other);
+	ok(corrected(in, y, "id_number", other) && corrected(in, y, "nationality", "can") &&
+	    corrected(in, y, "name_en", "SMITH JOHN PAUL") && corrected(in, y, "doc_issues", "02") &&
+	    corrected(in, none, "doc_note", "自称无证件，待指纹比对核实"),
+	    "the number, nationality, English name, times issued and note are corrected");
+	ok(visit_get(in->j, y, &v, &em) == CST_OK && strcmp(v.id_number, other) == 0 &&
+	    strcmp(v.nationality, "CAN") == 0 && strcmp(v.name_en, "SMITH JOHN PAUL") == 0 &&
+	    strcmp(v.doc_issues, "02") == 0 && strcmp(v.birth_date, "1979-05-15") == 0,
+	    "the visit holds them (the nationality in capitals; the birth date typed stays)");
+	render(in->j, y, DOC_REGISTRATION, &doc);
+	t = buf_str(&doc);
+	ok(t_has(t, "Nationality  Canada (CAN) (corrected; was United States (USA);") &&
+	    t_has(t, "English name SMITH JOHN PAUL (corrected; was SMITH JOHN;") &&
+	    t_has(t, "Times issued 02 (corrected; was 01;"),
+	    "the form shows each corrected value with what it was");
+	render(in->j, none, DOC_REGISTRATION, &doc);
+	ok(t_has(buf_str(&doc), "Why no document 自称无证件，待指纹比对核实 (corrected; was "
+	    "本人拒绝提供;"), "and the corrected note");
+	ok(visit_get(in->j, resident, &v, &em) == CST_OK &&
+	    !correct_field_applies(&v, "nationality") && !correct_field_applies(&v, "doc_note") &&
+	    correct_field_applies(&v, "name") && visit_get(in->j, y, &v, &em) == CST_OK &&
+	    correct_field_applies(&v, "nationality") && correct_field_applies(&v, "pass_number") &&
+	    !correct_field_applies(&v, "doc_note") && visit_get(in->j, none, &v, &em) == CST_OK &&
+	    correct_field_applies(&v, "doc_note") && !correct_field_applies(&v, "nationality"),
+	    "the correction form offers the document's fields that apply to the visit's document");
+	buf_free(&doc);
+}
+
 static void
 dump(struct journal *j, struct buf *out)
 {
@@ -368,6 +490,7 @@ main(void)
 	test_checks(&in, visit);
 	test_correct(&in, visit);
 	test_items(&in, visit);
+	test_documents(&in, visit);
 	test_rebuild_and_foreign(t1, t2);
 	test_forged(t3, visit);
 	terminal_close(t1);
