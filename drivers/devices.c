@@ -147,9 +147,18 @@ static void
 io_emit(void *arg, const struct dev_event *ev)
 {
 	struct line *ln = arg;
+	struct dev_event corrected;
 
-	if (ln->d->cb.event)
-		ln->d->cb.event(ln->d->cb.arg, ln->dev, ev);
+	if (ln->d->cb.event == NULL)
+		return;
+	/* a tag's RSSI is dBm at the module's chip input: this module's correction makes it
+	 * comparable across modules (custody.conf(5), [device.uhf] rssi_offset) */
+	if (ev->kind == DEV_TAG && ev->tag.rssi != 0 && ln->conf.rssi_offset != 0) {
+		corrected = *ev;
+		corrected.tag.rssi += ln->conf.rssi_offset;
+		ev = &corrected;
+	}
+	ln->d->cb.event(ln->d->cb.arg, ln->dev, ev);
 }
 
 static void
