@@ -7,7 +7,7 @@
     "dB added to the RSSI the UHF module reports, which is measured at its chip input: this module's correction (M100 modules read about 17 to 23 dB off).": "超高频模块上报的 RSSI（芯片输入端测得）加上的分贝数，即本模块的校正值（M100 模块约偏 17 至 23 dB）。",
     "F2 finish and record  F3 reader  T tag  W power  F4 CSV  Esc abandon": "F2 完成并记录  F3 读写器  T 标签  W 功率  F4 CSV  Esc 放弃",
     "Transmit power: %d.%02d dBm": "发射功率：%d.%02d dBm",
-    "the module takes %d to %d dBm": "模块只接受 %d 至 %d dBm",
+    "%d to %d dBm": "%d 至 %d dBm",
     "The UHF reader is not connected, or busy: the power was not set.": "超高频读写器未连接或正忙：功率未设置。",
     "Setting the transmit power…": "正在设置发射功率…",
     "The module now transmits at %d.%02d dBm.": "模块发射功率现为 %d.%02d dBm。",

@@ -371,7 +371,7 @@ power_ok(void *arg, struct console *c, struct ui_form *fm)
 	    dbm * 100 > UHF_POWER_MAX + 0.5) {
 		char msg[96];
 
-		snprintf(msg, sizeof msg, _("the module takes %d to %d dBm"), UHF_POWER_MIN / 100,
+		snprintf(msg, sizeof msg, _("%d to %d dBm"), UHF_POWER_MIN / 100,
 		    UHF_POWER_MAX / 100);
 		form_error(fm, "dbm", msg);
 		return 1;
