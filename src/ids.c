@@ -4,19 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hex.h"
 #include "i18n.h"
-
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int
 separator(char c)
@@ -39,7 +28,7 @@ hex_digits(const char *in, char *out, size_t max)
 			return -1;
 		if (separator(c))
 			continue;
-		if ((v = hex_value(c)) < 0)
+		if ((v = hex_nibble(c)) < 0)
 			return -1;
 		if (n < max)
 			out[n] = up[v];
@@ -177,19 +166,11 @@ ids_band_matches(const struct ids_band_read *r, const char *band)
 void
 ids_band_printed(const char *band, char out[IDS_PRINTED_MAX])
 {
-	uint8_t b[5];
-	size_t i;
+	unsigned char b[5];
 
 	out[0] = '\0';
-	if (strlen(band) != 10)
+	if (strlen(band) != 10 || hex_decode(band, 10, b, 5) != 0)
 		return;
-	for (i = 0; i < 5; i++) {
-		int hi = hex_value(band[2 * i]), lo = hex_value(band[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return;
-		b[i] = (uint8_t)(hi << 4 | lo);
-	}
 	snprintf(out, IDS_PRINTED_MAX, "%010lu · %03u,%05u",
 	    (unsigned long)b[1] << 24 | (unsigned long)b[2] << 16 | (unsigned long)b[3] << 8 | b[4],
 	    (unsigned)b[2], (unsigned)(b[3] << 8 | b[4]));

@@ -676,6 +676,18 @@ static const struct golden_setting g_settings[] = {
 	  { 0xbb, 0x01, 0xb7, 0x00, 0x02, 0x07, 0xd0, 0x91, 0x7e }, 7, 9 },
 };
 
+/* Whether the simulated module s answers the host's n bytes with exactly want. */
+static int
+sim_answers(void *s, const uint8_t *cmd, size_t n, const uint8_t *want, size_t wn)
+{
+	struct capture c;
+	struct sim_io io = { capture_send, &c };
+
+	memset(&c, 0, sizeof c);
+	sim_uhf.from_host(s, cmd, n, 0, &io);
+	return c.n == wn && memcmp(c.b, want, wn) == 0;
+}
+
 static void
 test_sim_settings(void)
 {
@@ -688,8 +700,6 @@ test_sim_settings(void)
 	static const uint8_t hop_01[] = { 0xbb, 0x00, 0xad, 0x00, 0x01, 0x01, 0xaf, 0x7e };
 	static const uint8_t mode_f5[] = { 0xbb, 0x00, 0xf5, 0x00, 0x01, 0x01, 0xf7, 0x7e };
 	struct pair p;
-	struct capture c;
-	struct sim_io io = { capture_send, &c };
 	size_t i;
 	void *s;
 
@@ -699,34 +709,22 @@ test_sim_settings(void)
 		const struct golden_setting *g = &g_settings[i];
 		char what[96];
 
-		memset(&c, 0, sizeof c);
-		sim_uhf.from_host(s, g->cmd, g->cmd_len, 0, &io);
 		snprintf(what, sizeof what, "sim: %s, as in the manual", g->what);
-		ok(c.n == g->rsp_len && memcmp(c.b, g->rsp, c.n) == 0, what);
+		ok(sim_answers(s, g->cmd, g->cmd_len, g->rsp, g->rsp_len), what);
 	}
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, power_out_of_range, sizeof power_out_of_range, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0, "sim: 30 dBm refused: error 17");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, g_settings[6].cmd, g_settings[6].cmd_len, 0, &io);
-	ok(c.n == g_settings[6].rsp_len && memcmp(c.b, g_settings[6].rsp, c.n) == 0,
+	ok(sim_answers(s, power_out_of_range, sizeof power_out_of_range, err17, sizeof err17),
+	    "sim: 30 dBm refused: error 17");
+	ok(sim_answers(s, g_settings[6].cmd, g_settings[6].cmd_len, g_settings[6].rsp,
+	    g_settings[6].rsp_len),
 	    "sim: and its power is still 20 dBm");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, region_5, sizeof region_5, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0, "sim: region 05 refused");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, query_dr64, sizeof query_dr64, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0, "sim: Query with DR 64/3 refused");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, hop_01, sizeof hop_01, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0, "sim: hopping 01 refused");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, mode_f5, sizeof mode_f5, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0,
+	ok(sim_answers(s, region_5, sizeof region_5, err17, sizeof err17), "sim: region 05 refused");
+	ok(sim_answers(s, query_dr64, sizeof query_dr64, err17, sizeof err17),
+	    "sim: Query with DR 64/3 refused");
+	ok(sim_answers(s, hop_01, sizeof hop_01, err17, sizeof err17), "sim: hopping 01 refused");
+	ok(sim_answers(s, mode_f5, sizeof mode_f5, err17, sizeof err17),
 	    "sim: F5, not in the M100 manual, is a command error");
-	memset(&c, 0, sizeof c);
-	sim_uhf.from_host(s, (const uint8_t *)"\xbb\x00\xb7\x00\x01\x00\xb8\x7e", 8, 0, &io);
-	ok(c.n == sizeof err17 && memcmp(c.b, err17, c.n) == 0, "sim: a get with a parameter: 17");
+	ok(sim_answers(s, (const uint8_t *)"\xbb\x00\xb7\x00\x01\x00\xb8\x7e", 8, err17,
+	    sizeof err17), "sim: a get with a parameter: 17");
 	pair_close(&p);
 }
 
