@@ -182,6 +182,9 @@ on_ready(void *arg, int fd, short revents)
 	}
 	if (ln->ser && (revents & (POLLHUP | POLLERR | POLLNVAL)))
 		lose(ln, revents & POLLHUP ? "hang-up" : "line error");
+	else if (ln->ser && rounds > 0)
+		/* What came may move the driver's next time: half a frame's gap, an answer's wait. */
+		retick(ln, ln->drv->tick(ln->state, clock_mono_ms(), &ln->io));
 }
 
 static void

@@ -172,8 +172,8 @@ struct dev_request {
 /*
  * A protocol: one per file.  The state is state_size bytes the caller allocates and zeroes.
  * start is called each time the line opens (after a reconnect too) and may write the
- * device's wake-up or configuration; tick is called when the time it last returned has come
- * (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
+ * device's wake-up or configuration; tick is called when the time it last returned has come,
+ * and after each feed and request (so it acts only on what is due) (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
  * returns 0, or -1 when the device cannot do that (wrong kind) or is busy.
  */
 struct dev_driver {

@@ -1280,6 +1280,38 @@ test_sim_noise(void)
 	ok(fs.n >= 1 && fs.f[0].type == DOCK_T_ACK, "after 3000 rounds of noise the dock still ACKs a HOST_HELLO");
 }
 
+static const struct dev_stats *sr_stats;
+static uint64_t sr_bad_before;
+static int sr_half_dropped(struct simrun *r) { (void)r; return sr_stats->bad_frame > sr_bad_before; }
+
+/*
+ * Half a frame and then a quiet line: the driver asks to be ticked DOCK_GAP_MS after the last
+ * byte to drop it, and the device layer must ask the driver for its next time after every feed,
+ * not only after a tick or a request (it did not: the half frame waited for the dock's own
+ * retransmission at 250 ms, or the heartbeat, or the 15 s silence timer).
+ */
+static void
+test_pty_half_frame_expires(void)
+{
+	int64_t t0;
+	int dropped;
+
+	simrun_start(&sr, NULL);
+	simrun_wait(&sr, 3000, sr_hello);
+	sr_from = sr.n;
+	sr_stats = devices_stats(sr.devs, CONF_DEV_DOCK);
+	simrun_say(&sr, "dock half");
+	simrun_wait(&sr, 300, NULL);	/* the simulator reads its control FIFO */
+	sr_bad_before = sr_stats->bad_frame;
+	t0 = clock_mono_ms();
+	simrun_say(&sr, "dock present 2 0A0B0C0E");
+	dropped = simrun_wait(&sr, 200, sr_half_dropped);
+	ok(dropped, "pty: half a frame on a quiet line is dropped at its gap, before a retransmission");
+	printf("# pty: half frame dropped after %lld ms\n", (long long)(clock_mono_ms() - t0));
+	ok(simrun_wait(&sr, 3000, sr_present), "pty: the retransmitted BAND_PRESENT arrives");
+	simrun_stop(&sr);
+}
+
 int
 main(void)
 {
@@ -1304,5 +1336,6 @@ main(void)
 	test_sim_version_1();
 	test_sim_badlen();
 	test_pty_badlen();
+	test_pty_half_frame_expires();
 	return t_done();
 }
