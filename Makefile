@@ -170,7 +170,7 @@ DEB_PKGS = gcc make pkg-config libc6-dev libsqlite3-dev libsodium-dev libserialp
 	tmux clang libclang-rt-14-dev mandoc man-db \
 	libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql openssl curl libcurl4-openssl-dev libssl-dev \
 	libqrencode-dev libpng-dev zbar-tools librsvg2-bin fiu-utils libfiu-dev \
-	golang-go golang-golang-x-mod-dev
+	golang-go golang-golang-x-mod-dev libnfc-bin libnfc-examples
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "devices.h"
 #include "dock.h"
+#include "dock-udp.h"
 #include "em4100.h"
 #include "fingerprint.h"
 #include "idreader.h"
@@ -41,6 +42,8 @@ struct devices {
 	struct loop *loop;
 	struct devices_callbacks cb;
 	struct line lines[CONF_DEVICES];
+	struct dock_udp *gateway;	/* [gateway]: the dock's telemetry over UDP, NULL none */
+	char gateway_error[ERRMSG_MAX];
 };
 
 const struct dev_driver *
@@ -188,6 +191,9 @@ on_ready(void *arg, int fd, short revents)
 	}
 	if (ln->ser && (revents & (POLLHUP | POLLERR | POLLNVAL)))
 		lose(ln, revents & POLLHUP ? "hang-up" : "line error");
+	else if (ln->ser && rounds > 0)
+		/* What came may move the driver's next time: half a frame's gap, an answer's wait. */
+		retick(ln, ln->drv->tick(ln->state, clock_mono_ms(), &ln->io));
 }
 
 static void
@@ -245,7 +251,33 @@ devices_new(struct loop *l, const struct config *c, const struct devices_callbac
 		ln->st = LINE_RECONNECTING;
 		try_open(ln);
 	}
+	if (c->gateway.listen[0] != '\0') {
+		struct errmsg em = { 0 };
+
+		/* Its events are the dock's: the same callback, through the dock's line. */
+		if (dock_udp_open(l, &c->gateway, &d->lines[CONF_DEV_DOCK].io, &d->gateway,
+		    &em) != CST_OK)
+			snprintf(d->gateway_error, sizeof d->gateway_error, "%s", em.text);
+	}
 	return d;
+}
+
+const char *
+devices_gateway_error(const struct devices *d)
+{
+	return d ? d->gateway_error : "";
+}
+
+const struct dock_net_stats *
+devices_gateway_stats(const struct devices *d)
+{
+	return d && d->gateway ? dock_udp_stats(d->gateway) : NULL;
+}
+
+int
+devices_gateway_port(const struct devices *d)
+{
+	return d && d->gateway ? dock_udp_port(d->gateway) : -1;
 }
 
 void
@@ -255,6 +287,7 @@ devices_free(struct devices *d)
 
 	if (d == NULL)
 		return;
+	dock_udp_free(d->gateway);
 	for (i = 0; i < CONF_DEVICES; i++) {
 		struct line *ln = &d->lines[i];
 

@@ -8,6 +8,7 @@
 #define CUSTODY_DEVICES_H
 
 #include "config.h"
+#include "dock-net.h"
 #include "driver.h"
 #include "loop.h"
 
@@ -38,6 +39,14 @@ enum dev_line_state devices_state(const struct devices *d, int dev);
 /* The last reason the line was lost or could not be opened ("" if none). */
 const char *devices_error(const struct devices *d, int dev);
 const struct dev_stats *devices_stats(const struct devices *d, int dev);
+/*
+ * The positioning gateway over UDP ([gateway] in custody.conf): why it could not be opened
+ * ("" when it is open or not configured), its counters (NULL when not open), its port.
+ * BIND, UNBIND and LOCATE are not available over it (devices_request goes to the serial dock).
+ */
+const char *devices_gateway_error(const struct devices *d);
+const struct dock_net_stats *devices_gateway_stats(const struct devices *d);
+int devices_gateway_port(const struct devices *d);
 /* 0, or -1 when the device is not connected or its driver refuses the request. */
 int devices_request(struct devices *d, int dev, const struct dev_request *rq);
 

@@ -1,5 +1,5 @@
 /*
- * The dock protocol's framing and messages (docs/dock-protocol.md): the CRC, the frame
+ * The dock protocol's framing and messages (docs/dock-protocol.md): the CRCs, the frame
  * encoder, a parser that resynchronises on the next A5 5A, and a codec per message.  Shared by
  * the driver, the simulated dock, the tests and the benchmarks.
  */
@@ -22,32 +22,63 @@ dock_crc16(const uint8_t *p, size_t n)
 	return crc;
 }
 
+/* CRC-8/SMBUS: poly 0x07, init 0x00, not reflected, no final XOR (check "123456789": 0xF4). */
+uint8_t
+dock_crc8(const uint8_t *p, size_t n)
+{
+	uint8_t crc = 0;
+	int i;
+
+	while (n-- > 0) {
+		crc ^= *p++;
+		for (i = 0; i < 8; i++)
+			crc = crc & 0x80 ? (uint8_t)(crc << 1 ^ 0x07) : (uint8_t)(crc << 1);
+	}
+	return crc;
+}
+
+size_t
+dock_header_len(uint8_t ver)
+{
+	return ver == DOCK_VERSION_1 ? DOCK_HEADER_V1 : DOCK_HEADER;
+}
+
+size_t
+dock_encode_frame_v(uint8_t ver, uint8_t type, uint8_t seq, const uint8_t *payload, size_t len,
+    uint8_t out[DOCK_FRAME_MAX])
+{
+	size_t hdr = dock_header_len(ver);
+	uint16_t crc;
+
+	if (len > DOCK_PAYLOAD_MAX || (ver != DOCK_VERSION && ver != DOCK_VERSION_1))
+		return 0;
+	out[0] = DOCK_SOF1;
+	out[1] = DOCK_SOF2;
+	out[2] = ver;
+	out[3] = type;
+	out[4] = seq;
+	out[5] = (uint8_t)len;
+	if (ver == DOCK_VERSION)
+		out[6] = dock_crc8(out + 2, 4);		/* VER TYPE SEQ LEN */
+	if (len > 0)
+		memcpy(out + hdr, payload, len);
+	crc = dock_crc16(out + 2, hdr - 2 + len);	/* VER through the payload */
+	out[hdr + len] = (uint8_t)(crc >> 8);
+	out[hdr + len + 1] = (uint8_t)crc;
+	return hdr + len + 2;
+}
+
 size_t
 dock_encode_frame(uint8_t type, uint8_t seq, const uint8_t *payload, size_t len,
     uint8_t out[DOCK_FRAME_MAX])
 {
-	uint16_t crc;
-
-	if (len > DOCK_PAYLOAD_MAX)
-		return 0;
-	out[0] = DOCK_SOF1;
-	out[1] = DOCK_SOF2;
-	out[2] = DOCK_VERSION;
-	out[3] = type;
-	out[4] = seq;
-	out[5] = (uint8_t)len;
-	if (len > 0)
-		memcpy(out + DOCK_HEADER, payload, len);
-	crc = dock_crc16(out + 2, DOCK_HEADER - 2 + len);	/* VER through the payload */
-	out[DOCK_HEADER + len] = (uint8_t)(crc >> 8);
-	out[DOCK_HEADER + len + 1] = (uint8_t)crc;
-	return DOCK_HEADER + len + 2;
+	return dock_encode_frame_v(DOCK_VERSION, type, seq, payload, len, out);
 }
 
 void
 dock_parser_reset(struct dock_parser *p)
 {
-	p->len = 0;
+	p->len = 0;		/* the versions it reads are its owner's choice, kept */
 }
 
 /* Forgets the first byte of the buffer: the rest may hold the next frame's header. */
@@ -58,16 +89,25 @@ drop_one(struct dock_parser *p)
 	p->len--;
 }
 
+static int
+reads_version(const struct dock_parser *p, uint8_t ver)
+{
+	unsigned v = p->versions ? p->versions : DOCK_READ_V2;
+
+	return ver < 8 && (v >> ver & 1);
+}
+
 /*
  * Reads what the buffer holds: skips bytes that cannot start a frame, rejects a header with
- * another version or a length over the maximum at once, and after a bad CRC looks for the
- * next header inside the rejected bytes rather than after them.
+ * a version it does not read, a length over the maximum or (version 2) a bad header check at
+ * once, and after a bad CRC looks for the next header inside the rejected bytes rather than
+ * after them.
  */
 static void
 scan(struct dock_parser *p, struct dev_stats *st, dock_frame_fn *fn, void *arg)
 {
 	struct dock_frame f;
-	size_t need;
+	size_t need, hdr;
 	int good;
 
 	while (p->len > 0) {
@@ -78,23 +118,27 @@ scan(struct dock_parser *p, struct dev_stats *st, dock_frame_fn *fn, void *arg)
 		}
 		if (p->len < 3)
 			return;
-		if (p->buf[2] != DOCK_VERSION ||
-		    (p->len >= DOCK_HEADER && p->buf[5] > DOCK_PAYLOAD_MAX)) {
+		hdr = dock_header_len(p->buf[2]);
+		if (!reads_version(p, p->buf[2]) ||
+		    (p->len >= DOCK_HEADER_V1 && p->buf[5] > DOCK_PAYLOAD_MAX) ||
+		    (hdr == DOCK_HEADER && p->len >= DOCK_HEADER &&
+		    dock_crc8(p->buf + 2, 4) != p->buf[6])) {
 			st->bad_frame++;
 			drop_one(p);
 			continue;
 		}
-		if (p->len < DOCK_HEADER)
+		if (p->len < hdr)
 			return;
-		need = DOCK_HEADER + p->buf[5] + 2;
+		need = hdr + p->buf[5] + 2;
 		if (p->len < need)
 			return;
 		good = dock_crc16(p->buf + 2, need - 4) ==
 		    (uint16_t)(p->buf[need - 2] << 8 | p->buf[need - 1]);
+		f.ver = p->buf[2];
 		f.type = p->buf[3];
 		f.seq = p->buf[4];
 		f.len = p->buf[5];
-		f.payload = p->buf + DOCK_HEADER;
+		f.payload = p->buf + hdr;
 		if (good)
 			st->frames++;
 		else

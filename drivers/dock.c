@@ -13,7 +13,7 @@ static void
 out_frame(struct dock *d, uint8_t type, uint8_t seq, const uint8_t *payload, size_t len)
 {
 	uint8_t f[DOCK_FRAME_MAX];
-	size_t n = dock_encode_frame(type, seq, payload, len, f);
+	size_t n = dock_encode_frame_v(d->ver, type, seq, payload, len, f);
 
 	/* Full only after hundreds of frames in one read: that ACK is lost, the dock resends. */
 	if (n == 0 || d->out_len + n > sizeof d->out)
@@ -108,16 +108,22 @@ request_kind(uint8_t type)
 	return -1;
 }
 
-static void
-dock_event(struct dock *d, struct dev_event *ev, enum dev_dock_what what)
+void
+dock_event_init(struct dev_event *ev, int64_t now, enum dev_dock_what what)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->kind = DEV_DOCK;
-	ev->ts = d->now;
+	ev->ts = now;
 	ev->dock.what = what;
 	ev->dock.battery = -1;
 	ev->dock.zone = -1;
 	ev->dock.command = -1;
+}
+
+static void
+dock_event(struct dock *d, struct dev_event *ev, enum dev_dock_what what)
+{
+	dock_event_init(ev, d->now, what);
 }
 
 /* A command ends without a RESULT from the dock (timeout, NAK, reopened line). */
@@ -178,23 +184,46 @@ on_nak(struct dock *d, const struct dock_frame *f)
 	}
 }
 
-static void
-on_hello(struct dock *d, const struct dock_hello *h)
+void
+dock_emit_hello(const struct dev_io *io, int64_t now, uint8_t ver, const struct dock_hello *h)
 {
 	struct dev_event ev;
 
 	memset(&ev, 0, sizeof ev);
 	ev.kind = DEV_INFO;
-	ev.ts = d->now;
+	ev.ts = now;
 	snprintf(ev.text, sizeof ev.text, "dock %.32s fw %.32s, %d slots, v%d.%d",
-	    h->dock_id, h->firmware, h->slots, DOCK_VERSION, h->revision);
-	d->io->emit(d->io->arg, &ev);
-	dock_event(d, &ev, DOCK_HELLO);
+	    h->dock_id, h->firmware, h->slots, ver, h->revision);
+	io->emit(io->arg, &ev);
+	dock_event_init(&ev, now, DOCK_HELLO);
 	snprintf(ev.dock.dock_id, sizeof ev.dock.dock_id, "%s", h->dock_id);
 	snprintf(ev.dock.firmware, sizeof ev.dock.firmware, "%s", h->firmware);
 	snprintf(ev.text, sizeof ev.text, "%s", h->firmware);
 	ev.dock.slots = h->slots;
-	d->io->emit(d->io->arg, &ev);
+	io->emit(io->arg, &ev);
+}
+
+/*
+ * The dock announces its slots again after each HELLO and after an announcement it gave up
+ * (docs/dock-protocol.md, section 8): what the host already knew is not news to the clerk.
+ */
+static int
+band_is_news(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
+{
+	struct dock_slot *s = &d->slot[b->slot];
+	int same = s->id_len == b->id_len && memcmp(s->id, b->id, b->id_len) == 0;
+	int news;
+
+	if (what == DOCK_PRESENT) {
+		news = !(s->known == 2 && same);
+		s->known = 2;
+		s->id_len = b->id_len;
+		memcpy(s->id, b->id, b->id_len);
+	} else {
+		news = s->known != 1;
+		s->known = 1;
+	}
+	return news;
 }
 
 static void
@@ -202,6 +231,10 @@ on_band(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
 {
 	struct dev_event ev;
 
+	if (!band_is_news(d, b, what)) {
+		d->stats.folded++;
+		return;
+	}
 	dock_event(d, &ev, what);
 	ev.dock.slot = b->slot;
 	ev.dock.battery = b->battery == 0xff ? -1 : b->battery;
@@ -209,8 +242,8 @@ on_band(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
 	d->io->emit(d->io->arg, &ev);
 }
 
-static void
-on_telemetry(struct dock *d, const struct dock_telemetry *m)
+void
+dock_emit_telemetry(const struct dev_io *io, int64_t now, const struct dock_telemetry *m)
 {
 	struct dev_event ev;
 	int i;
@@ -218,14 +251,14 @@ on_telemetry(struct dock *d, const struct dock_telemetry *m)
 	for (i = 0; i < m->n; i++) {
 		const struct dock_sample *s = &m->s[i];
 
-		dock_event(d, &ev, DOCK_TELEMETRY);
+		dock_event_init(&ev, now, DOCK_TELEMETRY);
 		dock_id_hex(s->id, s->id_len, ev.id);
 		ev.dock.zone = s->zone == 0xffff ? -1 : s->zone;
 		ev.dock.heart_rate = s->heart_rate;
 		ev.dock.battery = s->battery == 0xff ? -1 : s->battery;
 		ev.dock.flags = s->flags;
 		ev.dock.band_ms = m->base_ms ? m->base_ms + s->dt : 0;
-		d->io->emit(d->io->arg, &ev);
+		io->emit(io->arg, &ev);
 	}
 }
 
@@ -273,7 +306,11 @@ apply(struct dock *d, const struct dock_frame *f)
 			return -1;
 		d->have_session = 1;
 		d->session = m.hello.session;
-		on_hello(d, &m.hello);
+		if (d->slots_session != m.hello.session + 1) {
+			memset(d->slot, 0, sizeof d->slot);	/* another boot: it tells all again */
+			d->slots_session = m.hello.session + 1;
+		}
+		dock_emit_hello(d->io, d->now, d->ver, &m.hello);
 		return 0;
 	case DOCK_T_HEARTBEAT:
 		return dock_heartbeat_get(f->payload, f->len, &up);
@@ -286,7 +323,7 @@ apply(struct dock *d, const struct dock_frame *f)
 	case DOCK_T_TELEMETRY:
 		if (dock_telemetry_get(f->payload, f->len, &m.tm) != 0)
 			return -1;
-		on_telemetry(d, &m.tm);
+		dock_emit_telemetry(d->io, d->now, &m.tm);
 		return 0;
 	case DOCK_T_RESULT:
 		if (dock_result_get(f->payload, f->len, &m.result) != 0)
@@ -309,6 +346,8 @@ is_repeat(struct dock *d, const struct dock_frame *f)
 	    d->session == (uint16_t)(f->payload[2] << 8 | f->payload[3]);
 }
 
+static void learn_version(struct dock *d, uint8_t ver);
+
 static void
 on_frame(void *arg, const struct dock_frame *f, int good)
 {
@@ -318,6 +357,7 @@ on_frame(void *arg, const struct dock_frame *f, int good)
 		nak(d, f->seq, DOCK_NAK_CRC);
 		return;
 	}
+	learn_version(d, f->ver);
 	d->last_rx = d->now;
 	d->silence_told = 0;
 	if (f->type == DOCK_T_ACK) {
@@ -383,8 +423,54 @@ tx_add(struct dock *d, uint8_t type, const uint8_t *payload, size_t len)
 	t->used = 1;
 	t->type = type;
 	t->seq = d->next_seq++;
-	t->len = dock_encode_frame(type, t->seq, payload, len, t->frame);
+	t->len = dock_encode_frame_v(d->ver, type, t->seq, payload, len, t->frame);
 	return t;
+}
+
+static int
+hello_queued(const struct dock *d)
+{
+	int i;
+
+	for (i = 0; i < DOCK_TX_MAX; i++)
+		if (d->tx[i].used && d->tx[i].type == DOCK_T_HOST_HELLO)
+			return 1;
+	return 0;
+}
+
+/*
+ * The dock's first good frame tells its version (section 4).  A version 2 dock: from now on
+ * a version 1 header is a false start, not a frame.  A version 1 dock (one in the field):
+ * we write version 1 to it, the frames we hold included, and ask for its HELLO again, since
+ * it could not read the version 2 HOST_HELLO.
+ */
+static void
+learn_version(struct dock *d, uint8_t ver)
+{
+	uint8_t f[DOCK_FRAME_MAX], rev = DOCK_REVISION;
+	size_t hdr;
+	int i;
+
+	if (ver == DOCK_VERSION) {
+		d->parser.versions = DOCK_READ_V2;
+		return;
+	}
+	if (d->ver == ver)
+		return;
+	hdr = dock_header_len(d->ver);
+	for (i = 0; i < DOCK_TX_MAX; i++) {
+		struct dock_tx *t = &d->tx[i];
+
+		if (!t->used)
+			continue;
+		t->len = dock_encode_frame_v(ver, t->type, t->seq, t->frame + hdr, t->frame[5], f);
+		memcpy(t->frame, f, t->len);
+	}
+	d->ver = ver;
+	d->have_session = 0;		/* another dock than the one we may have heard */
+	d->rx_seq = -1;
+	if (!hello_queued(d))
+		tx_add(d, DOCK_T_HOST_HELLO, &rev, 1);
 }
 
 static void
@@ -397,6 +483,8 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 	while (d->tx[0].used)
 		tx_fail(d, &d->tx[0], DOCK_R_LINK);
 	dock_parser_reset(&d->parser);
+	d->parser.versions = DOCK_READ_V1 | DOCK_READ_V2;	/* until the dock shows which */
+	d->ver = DOCK_VERSION;
 	d->out_len = 0;
 	d->next_seq = 0;
 	d->rx_seq = -1;
@@ -455,6 +543,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	tx_timeouts(d);
 	if (!d->silence_told && now >= d->last_rx + DOCK_SILENCE_MS) {
 		d->silence_told = 1;
+		d->parser.versions = DOCK_READ_V1 | DOCK_READ_V2;	/* it may be another dock */
 		memset(&ev, 0, sizeof ev);
 		ev.kind = DEV_ERROR;
 		ev.ts = now;

@@ -1,8 +1,8 @@
 /*
  * The wristband dock and positioning gateway, our own protocol (docs/dock-protocol.md), 115200
- * 8N1.  Every frame is A5 5A, version, type, seq, length, up to 240 bytes of payload and a
- * CRC-16/CCITT-FALSE; each side ACKs every frame but ACK/NAK, retransmits its own until ACKed,
- * and applies a repeated seq only once.  dock-frame.c has the framing and the message codecs
+ * 8N1.  Every frame is A5 5A, version, type, seq, length, a header check (CRC-8, version 2),
+ * up to 240 bytes of payload and a CRC-16/CCITT-FALSE; each side ACKs every frame but ACK/NAK,
+ * retransmits its own until ACKed, and applies a repeated seq only once.  dock-frame.c has the framing and the message codecs
  * (shared with the simulator and tests), dock.c the driver.
  */
 #ifndef CUSTODY_DOCK_H
@@ -12,9 +12,11 @@
 
 #define DOCK_SOF1 0xA5
 #define DOCK_SOF2 0x5A
-#define DOCK_VERSION 1		/* the frame format; in every frame */
+#define DOCK_VERSION 2		/* the frame format we write; in every frame */
+#define DOCK_VERSION_1 1	/* the format of docks in the field before the header check */
 #define DOCK_REVISION 0		/* the message set's minor revision, in the hellos */
-#define DOCK_HEADER 6		/* SOF1 SOF2 VER TYPE SEQ LEN */
+#define DOCK_HEADER 7		/* SOF1 SOF2 VER TYPE SEQ LEN HCS */
+#define DOCK_HEADER_V1 6	/* SOF1 SOF2 VER TYPE SEQ LEN */
 #define DOCK_PAYLOAD_MAX 240
 #define DOCK_FRAME_MAX (DOCK_HEADER + DOCK_PAYLOAD_MAX + 2)
 #define DOCK_BAND_ID_MAX 16	/* bytes of a band or badge id */
@@ -68,7 +70,7 @@ enum dock_reason {
 
 /* A frame as read; payload points into the parser's buffer, valid during the callback. */
 struct dock_frame {
-	uint8_t type, seq, len;
+	uint8_t ver, type, seq, len;
 	const uint8_t *payload;
 };
 
@@ -78,16 +80,28 @@ struct dock_frame {
  */
 typedef void dock_frame_fn(void *arg, const struct dock_frame *f, int good);
 
+/* The versions a parser reads: bit v for version v; 0 reads version 2 only. */
+#define DOCK_READ_V1 (1u << DOCK_VERSION_1)
+#define DOCK_READ_V2 (1u << DOCK_VERSION)
+
 struct dock_parser {
 	uint8_t buf[DOCK_FRAME_MAX];
 	size_t len;
 	int64_t last_byte;
+	unsigned versions;		/* DOCK_READ_V1 | DOCK_READ_V2; 0: DOCK_READ_V2 */
 };
 
 uint16_t dock_crc16(const uint8_t *p, size_t n);
+/* CRC-8/SMBUS (poly 0x07, init 0): the header check of VER TYPE SEQ LEN. */
+uint8_t dock_crc8(const uint8_t *p, size_t n);
 /* Writes a whole frame to out; returns its length, or 0 when len is over DOCK_PAYLOAD_MAX. */
 size_t dock_encode_frame(uint8_t type, uint8_t seq, const uint8_t *payload, size_t len,
     uint8_t out[DOCK_FRAME_MAX]);
+/* The same in version ver (DOCK_VERSION_1 for a dock of the field; 0 if ver is unknown). */
+size_t dock_encode_frame_v(uint8_t ver, uint8_t type, uint8_t seq, const uint8_t *payload,
+    size_t len, uint8_t out[DOCK_FRAME_MAX]);
+/* The header length of a version's frames: 6 or 7. */
+size_t dock_header_len(uint8_t ver);
 
 void dock_parser_reset(struct dock_parser *p);
 /* Feeds bytes split anywhere; fn for each complete frame; counts drops in st. */
@@ -163,6 +177,11 @@ int dock_result_get(const uint8_t *p, size_t n, struct dock_result *m);
 size_t dock_command_put(uint8_t type, const struct dock_command *m, uint8_t *out);
 int dock_command_get(uint8_t type, const uint8_t *p, size_t n, struct dock_command *m);
 
+/* The events of a HELLO (DEV_INFO, DOCK_HELLO) and of a TELEMETRY (one per sample). */
+void dock_event_init(struct dev_event *ev, int64_t now, enum dev_dock_what what);
+void dock_emit_hello(const struct dev_io *io, int64_t now, uint8_t ver, const struct dock_hello *h);
+void dock_emit_telemetry(const struct dev_io *io, int64_t now, const struct dock_telemetry *m);
+
 /* Upper-case hex of a band id (2 * n + 1 bytes); hex to bytes (0, or -1 if not 2..32 digits). */
 void dock_id_hex(const uint8_t *id, size_t n, char *out);
 int dock_id_parse(const char *hex, uint8_t id[DOCK_BAND_ID_MAX], uint8_t *n);
@@ -180,14 +199,24 @@ struct dock_tx {
 	uint8_t frame[DOCK_FRAME_MAX];
 };
 
+/* What the host knows of one slot, so that the dock's announcing again is not news. */
+struct dock_slot {
+	uint8_t known;			/* 0 unknown, 1 empty, 2 holds id */
+	uint8_t id_len;
+	uint8_t id[DOCK_BAND_ID_MAX];
+};
+
 struct dock {
 	struct dock_parser parser;
 	struct dev_stats stats;
+	uint8_t ver;			/* the version we write: 2, or 1 for a dock of the field */
 	struct dock_tx tx[DOCK_TX_MAX];	/* in the order they were queued */
 	uint8_t next_seq;
 	int rx_seq;			/* the dock's last applied seq, -1 none */
 	int have_session;
 	uint16_t session;
+	int slots_session;		/* 1 + the session slot[] was learnt in, 0 none */
+	struct dock_slot slot[256];	/* 1..255 */
 	int64_t last_rx;		/* the dock's last good frame */
 	int silence_told;
 	int flushing;

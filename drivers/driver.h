@@ -20,7 +20,7 @@ enum dev_event_kind {
 	DEV_TAP,		/* a band or card was presented to a reader: id */
 	DEV_TAG,		/* a UHF tag was read: id (EPC), tag */
 	DEV_FINGER,		/* a fingerprint step or result: finger */
-	DEV_IDCARD,		/* a resident ID card was read: idcard */
+	DEV_IDCARD,		/* an ID card (of any type) was read: idcard */
 	DEV_DOCK,		/* a wristband dock or gateway message: dock */
 	DEV_ERROR,		/* the device answered a request with an error: text, code */
 	DEV_SETTING,		/* a device's setting read or set: setting */
@@ -76,6 +76,20 @@ struct dev_idcard {
 	char authority[64];	/* 15 UCS-2 characters */
 	char valid_from[12];	/* YYYYMMDD */
 	char valid_to[12];	/* YYYYMMDD or 长期 */
+	/*
+	 * The card type (GA/T 490, bytes 248-249 of the text): ' ' a resident ID card, 'J' a
+	 * residence permit of Hong Kong, Macao or Taiwan residents, 'I' a foreign permanent
+	 * resident ID card of 2017, 'Y' one of 2023.  The fields below are "" where the type
+	 * has none; name is the Chinese name (may be "" on 'I' and 'Y').
+	 */
+	char type;
+	char name_en[192];	/* 'I': 60 characters; 'Y': 35 + 11 */
+	char nationality[8];	/* 'I', 'Y': ISO 3166-1 alpha-3 (GB/T 2659) */
+	char pass_number[24];	/* 'J': the travel permit's number, 9 characters */
+	char issues[8];		/* 'J': times issued; 'Y': times renewed (two digits) */
+	char version[8];	/* 'I': the card's version */
+	char previous[12];	/* 'Y': the link to the number of a card of 2017 */
+	char address_extra[224];	/* the latest additional address (30 03), "" for none */
 	const uint8_t *photo;	/* the photo bytes as received (wlt), valid during the callback */
 	size_t photo_len;
 };
@@ -175,8 +189,8 @@ struct dev_request {
 /*
  * A protocol: one per file.  The state is state_size bytes the caller allocates and zeroes.
  * start is called each time the line opens (after a reconnect too) and may write the
- * device's wake-up or configuration; tick is called when the time it last returned has come
- * (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
+ * device's wake-up or configuration; tick is called when the time it last returned has come,
+ * and after each feed and request (so it acts only on what is due) (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
  * returns 0, or -1 when the device cannot do that (wrong kind) or is busy.
  */
 struct dev_driver {

@@ -212,7 +212,9 @@ enum fp_job { J_NONE, J_START, J_ENROLL, J_SEARCH, J_MATCH, J_COUNT, J_EMPTY };
 
 enum fp_step {
 	S_IDLE,
-	S_VFY, S_SYSPARA, S_COUNT, S_EMPTY,
+	S_VFY, S_SYSPARA, S_PRODINFO, S_LEDPROBE, S_COUNT, S_EMPTY,
+	S_INDEX,		/* ReadIndexTable for a free page */
+	S_LED,			/* AuraLedConfig during a capture, then led_next */
 	S_FINGER,		/* GenImg until 00 */
 	S_LIFT,			/* GenImg until 02 */
 	S_TZ, S_MATCH, S_REG, S_STORE, S_UPCHAR,
@@ -220,8 +222,20 @@ enum fp_step {
 	S_SEARCH, S_DOWNCHAR
 };
 
+enum fp_led { LED_UNKNOWN, LED_YES, LED_NO };
+
+struct fingerprint;
+struct dev_io;
+typedef void fp_next_fn(struct fingerprint *f, int64_t now, const struct dev_io *io);
+
 struct fingerprint {
 	struct fp_parser parser;
+	enum fp_led led;	/* does the module take AuraLedConfig (R503)? */
+	fp_next_fn *led_next;	/* what follows the LED command */
+	enum dev_finger_what pend_what;	/* the result that waits for its LED colour */
+	struct dev_finger pend;
+	int index_page;		/* ReadIndexTable page asked for */
+	size_t tpl_size;	/* template bytes, from ReadProdInfo; 0 while unknown */
 	enum fp_job job;
 	enum fp_step step;
 	int press;		/* 1 or 2; 0 while waiting for a clear sensor */
@@ -241,6 +255,7 @@ struct fingerprint {
 	size_t cmd_len;
 	size_t data_size;	/* bytes per data packet */
 	int library;		/* pages, from ReadSysPara; 1000 until it answers */
+	int want_page;		/* the enrolment's page, or FP_PAGE_FREE */
 	size_t tpl_len;
 	uint8_t tpl[FP_TPL_MAX];
 };
@@ -288,6 +303,53 @@ finish(struct fingerprint *f)
 	f->poll_at = -1;
 }
 
+static void send_cmd(struct fingerprint *f, enum fp_step step, uint8_t ins,
+    const uint8_t *params, size_t n, int64_t now, const struct dev_io *io);
+
+/*
+ * The ring of an R503 (AuraLedConfig, manual v1.2.2): breathing blue while a finger is awaited,
+ * green or red flashes for the result.  A module that refused it at start gets none, and the
+ * request goes on at once.
+ */
+static void
+led_then(struct fingerprint *f, uint8_t ctrl, uint8_t colour, fp_next_fn *next, int64_t now,
+    const struct dev_io *io)
+{
+	uint8_t q[4];
+
+	if (f->led != LED_YES) {
+		next(f, now, io);
+		return;
+	}
+	q[0] = ctrl;
+	q[1] = ctrl == FP_LED_BREATHING ? 0x80 : 0x20;	/* speed */
+	q[2] = colour;
+	q[3] = ctrl == FP_LED_BREATHING ? 0 : 3;	/* 0: for ever; flashes: three */
+	f->led_next = next;
+	send_cmd(f, S_LED, FP_INS_AURALED, q, sizeof q, now, io);
+}
+
+static void
+emit_pending(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	struct dev_finger d = f->pend;
+
+	finish(f);	/* before the event: its handler may make the next request */
+	emit_finger(io, now, f->pend_what, &d);
+}
+
+/* A capture's result: its colour on the ring first, then the event. */
+static void
+conclude(struct fingerprint *f, enum dev_finger_what what, const struct dev_finger *d,
+    int64_t now, const struct dev_io *io)
+{
+	int good = what == FP_ENROLLED || what == FP_FOUND || what == FP_MATCH;
+
+	f->pend = *d;
+	f->pend_what = what;
+	led_then(f, FP_LED_FLASHING, good ? FP_LED_GREEN : FP_LED_RED, emit_pending, now, io);
+}
+
 static void
 fail(struct fingerprint *f, uint8_t code, int64_t now, const struct dev_io *io)
 {
@@ -295,22 +357,29 @@ fail(struct fingerprint *f, uint8_t code, int64_t now, const struct dev_io *io)
 
 	enum fp_job job = f->job;
 
-	finish(f);	/* before the event: its handler may make the next request */
 	if (job == J_START) {
+		finish(f);
 		emit_error(io, now, code, code == FP_ERR_NO_ANSWER ? "no answer" :
 		    code == FP_ERR_PASSWORD ? "wrong password" : "refused");
-	} else {
-		memset(&d, 0, sizeof d);
-		d.code = code;
-		d.page = f->page;
-		emit_finger(io, now, FP_FAILED, &d);
+		return;
 	}
+	memset(&d, 0, sizeof d);
+	d.code = code;
+	d.page = f->page;
+	if (code == FP_ERR_NO_ANSWER || job == J_COUNT || job == J_EMPTY) {
+		f->pend = d;
+		f->pend_what = FP_FAILED;
+		emit_pending(f, now, io);	/* a silent module gets no LED command */
+		return;
+	}
+	conclude(f, FP_FAILED, &d, now, io);
 }
 
 static int64_t
 answer_ms(uint8_t ins)
 {
-	return ins == FP_INS_SEARCH || ins == FP_INS_STORE || ins == FP_INS_EMPTY ? FP_SLOW_MS : FP_ANSWER_MS;
+	return ins == FP_INS_SEARCH || ins == FP_INS_STORE || ins == FP_INS_EMPTY ? FP_SLOW_MS :
+	    FP_ANSWER_MS;
 }
 
 /* State first, bytes last: the line may answer before write returns. */
@@ -457,6 +526,70 @@ got_syspara(struct fingerprint *f, const uint8_t *c, int64_t now, const struct d
 	io->emit(io->arg, &ev);
 }
 
+/* ReadProdInfo (R503): the module's own template size bounds every upload. */
+static void
+got_prodinfo(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	struct dev_event ev;
+	char model[17];
+	size_t i;
+
+	f->tpl_size = (size_t)c[43] << 8 | c[44];
+	for (i = 0; i < 16 && c[1 + i] >= 0x20 && c[1 + i] < 0x7f; i++)
+		model[i] = (char)c[1 + i];
+	model[i] = '\0';
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_INFO;
+	ev.ts = now;
+	if (f->tpl_size == 0 || f->tpl_size > FP_TPL_MAX)
+		snprintf(ev.text, sizeof ev.text, "fingerprint module %.16s: %zu-byte templates, "
+		    "not 1 to %d", model, f->tpl_size, FP_TPL_MAX);
+	else
+		snprintf(ev.text, sizeof ev.text, "fingerprint module %.16s: %zu-byte templates",
+		    model, f->tpl_size);
+	io->emit(io->arg, &ev);
+}
+
+/* The first free page of the index table's page f->index_page, or -1. */
+static int
+free_slot(const struct fingerprint *f, const uint8_t *bits)
+{
+	int i, slot;
+
+	for (i = 0; i < FP_INDEX_PAGE; i++) {
+		slot = f->index_page * FP_INDEX_PAGE + i;
+		if (slot >= f->library)
+			return -1;
+		if (!(bits[i / 8] & (1u << (i % 8))))	/* bit i of byte i/8, low bit first */
+			return slot;
+	}
+	return -1;
+}
+
+static void
+send_index(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	uint8_t page = (uint8_t)f->index_page;
+
+	send_cmd(f, S_INDEX, FP_INS_READINDEX, &page, 1, now, io);
+}
+
+static void enroll_begins(struct fingerprint *f, int64_t now, const struct dev_io *io);
+
+static void
+got_index(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	int slot = free_slot(f, c + 1);
+
+	if (slot >= 0) {
+		f->page = slot;
+		enroll_begins(f, now, io);
+	} else if (++f->index_page < 4 && f->index_page * FP_INDEX_PAGE < f->library)
+		send_index(f, now, io);
+	else
+		fail(f, FP_ERR_FULL, now, io);
+}
+
 static void
 got_count(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
 {
@@ -475,6 +608,10 @@ ack_len(enum fp_step step)
 	switch (step) {
 	case S_SYSPARA:
 		return 17;
+	case S_PRODINFO:
+		return 1 + FP_PRODINFO_LEN;
+	case S_INDEX:
+		return 33;
 	case S_COUNT:
 	case S_MATCH:
 		return 3;
@@ -514,8 +651,7 @@ got_match(struct fingerprint *f, uint8_t code, int score, int64_t now, const str
 	}
 	memset(&d, 0, sizeof d);
 	d.score = score;
-	finish(f);
-	emit_finger(io, now, code == FP_OK ? FP_MATCH : FP_NO_MATCH, &d);
+	conclude(f, code == FP_OK ? FP_MATCH : FP_NO_MATCH, &d, now, io);
 }
 
 static void
@@ -532,8 +668,7 @@ got_search(struct fingerprint *f, const uint8_t *c, int64_t now, const struct de
 		d.page = c[1] << 8 | c[2];
 		d.score = c[3] << 8 | c[4];
 	}
-	finish(f);
-	emit_finger(io, now, c[0] == FP_OK ? FP_FOUND : FP_NOT_FOUND, &d);
+	conclude(f, c[0] == FP_OK ? FP_FOUND : FP_NOT_FOUND, &d, now, io);
 }
 
 static void
@@ -544,6 +679,39 @@ upload_begins(struct fingerprint *f, int64_t now)
 	f->overflow = 0;
 	f->drops = f->parser.stats.bad_checksum + f->parser.stats.bad_frame;
 	f->deadline = now + FP_ANSWER_MS;
+}
+
+/*
+ * The answers that do not end a request when refused: ReadSysPara, ReadProdInfo and the LED
+ * probe at start (clones and older modules lack them: FC, or silence), and the LED during a
+ * capture.  code is FP_ERR_NO_ANSWER when the module said nothing.
+ */
+static void
+optional_answer(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_io *io)
+{
+	static const uint8_t off[4] = { FP_LED_OFF, 0, FP_LED_BLUE, 0 };
+
+	switch (f->step) {
+	case S_SYSPARA:
+		if (c[0] == FP_OK)
+			got_syspara(f, c, now, io);
+		send_simple(f, S_PRODINFO, FP_INS_READPRODINFO, now, io);
+		break;
+	case S_PRODINFO:
+		if (c[0] == FP_OK)
+			got_prodinfo(f, c, now, io);
+		send_cmd(f, S_LEDPROBE, FP_INS_AURALED, off, sizeof off, now, io);
+		break;
+	case S_LEDPROBE:
+		f->led = c[0] == FP_OK ? LED_YES : LED_NO;
+		send_simple(f, S_COUNT, FP_INS_TEMPLATENUM, now, io);
+		break;
+	default:		/* S_LED */
+		if (c[0] != FP_OK)
+			f->led = LED_NO;	/* and the request goes on without it */
+		f->led_next(f, now, io);
+		break;
+	}
 }
 
 /* An answer to cmd whose code is not "no finger" where that is expected. */
@@ -575,10 +743,9 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 		got_search(f, c, now, io);
 		return;
 	}
-	if (f->step == S_SYSPARA) {
-		if (code == FP_OK)
-			got_syspara(f, c, now, io);
-		send_simple(f, S_COUNT, FP_INS_TEMPLATENUM, now, io);	/* clones may lack it */
+	if (f->step == S_SYSPARA || f->step == S_PRODINFO || f->step == S_LEDPROBE ||
+	    f->step == S_LED) {
+		optional_answer(f, c, now, io);
 		return;
 	}
 	if (code != FP_OK) {
@@ -604,6 +771,9 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	case S_STORE:
 		send_buffer(f, S_UPCHAR, FP_INS_UPCHAR, 1, now, io);
 		break;
+	case S_INDEX:
+		got_index(f, c, now, io);
+		break;
 	case S_UPCHAR:
 		upload_begins(f, now);
 		break;
@@ -617,6 +787,13 @@ got_ack(struct fingerprint *f, const uint8_t *c, int64_t now, const struct dev_i
 	}
 }
 
+/* An upload's bound: the template size the module gave, else the largest we hold. */
+static size_t
+upload_max(const struct fingerprint *f)
+{
+	return f->tpl_size > 0 && f->tpl_size < FP_TPL_MAX ? f->tpl_size : FP_TPL_MAX;
+}
+
 static void
 got_data(struct fingerprint *f, const struct fp_packet *pk, int64_t now,
     const struct dev_io *io)
@@ -626,8 +803,8 @@ got_data(struct fingerprint *f, const struct fp_packet *pk, int64_t now,
 
 	if (f->step != S_UPDATA)
 		return;		/* the rest of an upload we gave up on */
-	if (n > FP_TPL_MAX - f->tpl_len) {
-		n = FP_TPL_MAX - f->tpl_len;
+	if (n > upload_max(f) - f->tpl_len) {
+		n = upload_max(f) - f->tpl_len;
 		f->overflow = 1;
 	}
 	memcpy(f->tpl + f->tpl_len, pk->content, n);
@@ -636,7 +813,7 @@ got_data(struct fingerprint *f, const struct fp_packet *pk, int64_t now,
 	if (pk->pid != FP_PID_END)
 		return;
 	if (f->overflow) {
-		fail(f, FP_ERR_UPLOAD, now, io);	/* larger than any module's template */
+		fail(f, FP_ERR_UPLOAD, now, io);	/* larger than the module's template */
 		return;
 	}
 	if (f->parser.stats.bad_checksum + f->parser.stats.bad_frame != f->drops) {
@@ -652,8 +829,7 @@ got_data(struct fingerprint *f, const struct fp_packet *pk, int64_t now,
 	d.score = f->score;
 	d.tpl = f->tpl;
 	d.tpl_len = f->tpl_len;
-	finish(f);
-	emit_finger(io, now, FP_ENROLLED, &d);
+	conclude(f, FP_ENROLLED, &d, now, io);
 }
 
 static void
@@ -681,6 +857,25 @@ on_packet(void *arg, const struct fp_packet *pk, int64_t now)
 	got_ack(f, pk->content, now, x->io);
 }
 
+/* Two presses with a lift between: deliberate. */
+static void
+press_one(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	want_finger(f, 1, now, io);
+}
+
+static void
+enroll_begins(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	led_then(f, FP_LED_BREATHING, FP_LED_BLUE, press_one, now, io);
+}
+
+static void
+send_downchar(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	send_buffer(f, S_DOWNCHAR, FP_INS_DOWNCHAR, 2, now, io);
+}
+
 static void
 driver_start(void *st, int64_t now, const struct dev_io *io)
 {
@@ -693,23 +888,57 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 		f->data_size = FP_DATA_SIZE;
 	if (f->library == 0)
 		f->library = 1000;
+	f->led = LED_UNKNOWN;
+	f->tpl_size = 0;	/* another module may be on the line now */
 	finish(f);
 	f->job = J_START;
 	send_cmd(f, S_VFY, FP_INS_VFYPWD, password, sizeof password, now, io);
 }
 
+/*
+ * The R503 sends the single byte 0x55 when it is ready after power-on or SoftRst (manual
+ * v1.2.2, "Power-on delay time"): the module on the line is new, or has lost its buffers, so
+ * a request under way ends (FP_FAILED, FF) and start runs again.
+ */
+static void
+ready(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	if (f->job != J_NONE && f->job != J_START)
+		fail(f, FP_ERR_NO_ANSWER, now, io);
+	driver_start(f, now, io);
+}
+
 static void
 driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct dev_io *io)
 {
+	struct fingerprint *f = st;
 	struct ctx x = { st, io };
+	size_t i, from = 0;
 
-	fp_parser_feed(&((struct fingerprint *)st)->parser, bytes, n, now, on_packet, &x);
+	for (i = 0; i < n; i++) {
+		if (bytes[i] != FP_READY)
+			continue;
+		fp_parser_feed(&f->parser, bytes + from, i - from, now, on_packet, &x);
+		from = i;
+		if (f->parser.len > 0)
+			continue;	/* inside a packet it is content */
+		from = i + 1;
+		ready(f, now, io);
+	}
+	fp_parser_feed(&f->parser, bytes + from, n - from, now, on_packet, &x);
 }
 
 static void
 timed_out(struct fingerprint *f, int64_t now, const struct dev_io *io)
 {
+	static const uint8_t silent[1] = { FP_ERR_NO_ANSWER };
+
 	f->parser.stats.timeouts++;
+	if (f->step == S_PRODINFO || f->step == S_LEDPROBE || f->step == S_LED) {
+		f->deadline = -1;	/* one send: a module without them may stay silent */
+		optional_answer(f, silent, now, io);
+		return;
+	}
 	if (f->tries < FP_TRIES)
 		resend(f, now, io);
 	else
@@ -757,17 +986,21 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 		return -1;
 	switch (rq->kind) {
 	case DEV_RQ_FP_ENROLL:
-		if (rq->page < 0 || rq->page >= f->library)
+		if (rq->page != FP_PAGE_FREE && (rq->page < 0 || rq->page >= f->library))
 			return -1;
 		f->job = J_ENROLL;
 		f->page = rq->page;
 		f->quality = 0;
-		want_finger(f, 1, now, io);	/* two presses with a lift between: deliberate */
+		f->index_page = 0;
+		if (rq->page == FP_PAGE_FREE)
+			send_index(f, now, io);	/* the module's own table says which is free */
+		else
+			enroll_begins(f, now, io);
 		return 0;
 	case DEV_RQ_FP_SEARCH:
 		f->job = J_SEARCH;
 		f->page = -1;
-		want_clear(f, now, io);
+		led_then(f, FP_LED_BREATHING, FP_LED_BLUE, want_clear, now, io);
 		return 0;
 	case DEV_RQ_FP_MATCH:
 		if (rq->tpl == NULL || rq->tpl_len == 0 || rq->tpl_len > FP_TPL_MAX)
@@ -776,7 +1009,7 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 		f->tpl_len = rq->tpl_len;
 		f->job = J_MATCH;
 		f->page = -1;
-		send_buffer(f, S_DOWNCHAR, FP_INS_DOWNCHAR, 2, now, io);
+		led_then(f, FP_LED_BREATHING, FP_LED_BLUE, send_downchar, now, io);
 		return 0;
 	case DEV_RQ_FP_COUNT:
 		f->job = J_COUNT;

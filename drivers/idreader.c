@@ -2,6 +2,7 @@
  * The SAM_A ID card reader: the AA AA AA 96 69 frame reader (both directions), the card's
  * UCS-2 base information text, and the driver that polls find, select, read.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -177,24 +178,68 @@ idr_encode_answer(int sw3, const uint8_t *data, size_t n, uint8_t *out, size_t o
 	return idr_encode(out + 7, 3 + n, out, outsz);
 }
 
-/* The text: where each field lies (bytes), and what it may hold. */
-enum kind { TEXT, DIGITS, DATE, DATE_OR_LONG, IDNUM };
+/*
+ * The text: where each field lies (bytes) by card type, and what it may hold.  GA/T 490 puts
+ * the card type at bytes 248-249; each type has its own layout (docs/devices.md, with the
+ * sources of each).
+ */
+enum kind { TEXT, DIGITS, DATE, DATE_OR_LONG, IDNUM, FPR15, ALPHA3, CODE };
 
-static const struct {
+struct slot {
+	enum idr_field f;
 	size_t off, size;
 	enum kind kind;
-	size_t chars;		/* DIGITS: exactly this many */
-} fields[IDR_FIELDS] = {
-	[IDR_NAME] = { 0, 30, TEXT, 0 },
-	[IDR_SEX] = { 30, 2, DIGITS, 1 },
-	[IDR_NATION] = { 32, 4, DIGITS, 2 },
-	[IDR_BIRTH] = { 36, 16, DATE, 0 },
-	[IDR_ADDRESS] = { 52, 70, TEXT, 0 },
-	[IDR_ID] = { 122, 36, IDNUM, 0 },
-	[IDR_AUTHORITY] = { 158, 30, TEXT, 0 },
-	[IDR_FROM] = { 188, 16, DATE, 0 },
-	[IDR_TO] = { 204, 16, DATE_OR_LONG, 0 },
-};				/* then 36 reserved bytes: 256 */
+	size_t chars;		/* DIGITS: exactly this many; CODE: at least this many */
+	int required;		/* TEXT: not empty */
+};
+
+/* Resident ID card: 36 reserved bytes after the validity (the type is 0000 or 2000). */
+static const struct slot resident[] = {
+	{ IDR_NAME, 0, 30, TEXT, 0, 1 }, { IDR_SEX, 30, 2, DIGITS, 1, 0 },
+	{ IDR_NATION, 32, 4, DIGITS, 2, 0 }, { IDR_BIRTH, 36, 16, DATE, 0, 0 },
+	{ IDR_ADDRESS, 52, 70, TEXT, 0, 0 }, { IDR_ID, 122, 36, IDNUM, 0, 0 },
+	{ IDR_AUTHORITY, 158, 30, TEXT, 0, 0 }, { IDR_FROM, 188, 16, DATE, 0, 0 },
+	{ IDR_TO, 204, 16, DATE_OR_LONG, 0, 0 },
+};
+
+/* 'J': the resident layout without ethnicity, then the pass number and times issued. */
+static const struct slot permit[] = {
+	{ IDR_NAME, 0, 30, TEXT, 0, 1 }, { IDR_SEX, 30, 2, DIGITS, 1, 0 },
+	{ IDR_BIRTH, 36, 16, DATE, 0, 0 }, { IDR_ADDRESS, 52, 70, TEXT, 0, 0 },
+	{ IDR_ID, 122, 36, IDNUM, 0, 0 }, { IDR_AUTHORITY, 158, 30, TEXT, 0, 0 },
+	{ IDR_FROM, 188, 16, DATE, 0, 0 }, { IDR_TO, 204, 16, DATE_OR_LONG, 0, 0 },
+	{ IDR_PASS, 220, 18, CODE, 8, 0 }, { IDR_ISSUES, 238, 4, DIGITS, 2, 0 },
+};
+
+/* 'I' (2017): English name first, the 15-character number, nationality, Chinese name. */
+static const struct slot foreign2017[] = {
+	{ IDR_NAME_EN, 0, 120, TEXT, 0, 1 }, { IDR_SEX, 120, 2, DIGITS, 1, 0 },
+	{ IDR_ID, 122, 30, FPR15, 0, 0 }, { IDR_NATIONALITY, 152, 6, ALPHA3, 0, 0 },
+	{ IDR_NAME, 158, 30, TEXT, 0, 0 }, { IDR_FROM, 188, 16, DATE, 0, 0 },
+	{ IDR_TO, 204, 16, DATE, 0, 0 }, { IDR_BIRTH, 220, 16, DATE, 0, 0 },
+	{ IDR_VERSION, 236, 4, DIGITS, 2, 0 }, { IDR_AUTHORITY, 240, 8, DIGITS, 4, 0 },
+};
+
+/* 'Y' (2023): the resident layout's places, renewals where ethnicity was, English name. */
+static const struct slot foreign2023[] = {
+	{ IDR_NAME, 0, 30, TEXT, 0, 0 }, { IDR_SEX, 30, 2, DIGITS, 1, 0 },
+	{ IDR_ISSUES, 32, 4, DIGITS, 2, 0 }, { IDR_BIRTH, 36, 16, DATE, 0, 0 },
+	{ IDR_NAME_EN, 52, 70, TEXT, 0, 1 }, { IDR_ID, 122, 36, IDNUM, 0, 0 },
+	{ IDR_FROM, 188, 16, DATE, 0, 0 }, { IDR_TO, 204, 16, DATE_OR_LONG, 0, 0 },
+	{ IDR_NAME_EN2, 220, 22, TEXT, 0, 0 }, { IDR_NATIONALITY, 242, 6, ALPHA3, 0, 0 },
+	{ IDR_PREVIOUS, 250, 6, TEXT, 0, 0 },
+};
+
+#define SLOTS(a) a, sizeof a / sizeof a[0]
+
+static const struct layout {
+	char type;
+	const struct slot *slots;
+	size_t n;
+} layouts[] = {
+	{ ' ', SLOTS(resident) }, { 'J', SLOTS(permit) }, { 'I', SLOTS(foreign2017) },
+	{ 'Y', SLOTS(foreign2023) },
+};
 
 static unsigned
 ucs2_at(const uint8_t *text, size_t off, size_t i)
@@ -202,13 +247,55 @@ ucs2_at(const uint8_t *text, size_t off, size_t i)
 	return text[off + 2 * i] | (unsigned)text[off + 2 * i + 1] << 8;
 }
 
+unsigned
+idr_text_type(const uint8_t text[IDR_TEXT])
+{
+	unsigned t = ucs2_at(text, IDR_TYPE_OFF, 0);
+
+	return t == 0 ? ' ' : t;
+}
+
+static const struct layout *
+layout_of(unsigned type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+		if ((unsigned)(unsigned char)layouts[i].type == type)
+			return &layouts[i];
+	return NULL;
+}
+
+static const struct slot *
+slot_of(const struct layout *l, enum idr_field f)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++)
+		if (l->slots[i].f == f)
+			return &l->slots[i];
+	return NULL;
+}
+
+int
+idr_text_set_type(uint8_t text[IDR_TEXT], char type)
+{
+	unsigned t = type == '\0' ? ' ' : (unsigned char)type;
+
+	if (layout_of(t) == NULL)
+		return -1;
+	text[IDR_TYPE_OFF] = (uint8_t)t;
+	text[IDR_TYPE_OFF + 1] = 0;
+	return 0;
+}
+
 /* Characters of a field once its trailing space padding is dropped. */
 static size_t
-field_chars(const uint8_t *text, size_t f)
+field_chars(const uint8_t *text, size_t off, size_t size)
 {
-	size_t n = fields[f].size / 2;
+	size_t n = size / 2;
 
-	while (n > 0 && ucs2_at(text, fields[f].off, n - 1) == ' ')
+	while (n > 0 && ucs2_at(text, off, n - 1) == ' ')
 		n--;
 	return n;
 }
@@ -217,6 +304,12 @@ static int
 is_digit(unsigned u)
 {
 	return u >= '0' && u <= '9';
+}
+
+static int
+is_upper(unsigned u)
+{
+	return u >= 'A' && u <= 'Z';
 }
 
 /* A character a card's text may hold: printable, not a surrogate half, not a non-character. */
@@ -244,22 +337,31 @@ date_valid(const uint8_t *text, size_t off)
 	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+/* Whether the n characters at off are all digits (from i on) or upper-case letters (before). */
 static int
-field_valid(const uint8_t *text, size_t f)
+letters_then_digits(const uint8_t *text, size_t off, size_t letters, size_t n)
 {
-	size_t n = field_chars(text, f), off = fields[f].off, i;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (i < letters ? !is_upper(ucs2_at(text, off, i)) : !is_digit(ucs2_at(text, off, i)))
+			return 0;
+	return 1;
+}
+
+static int
+slot_valid(const uint8_t *text, const struct slot *s)
+{
+	size_t n = field_chars(text, s->off, s->size), off = s->off, i;
 
 	for (i = 0; i < n; i++)
 		if (!printable(ucs2_at(text, off, i)))
 			return 0;
-	switch (fields[f].kind) {
+	switch (s->kind) {
 	case TEXT:
-		return f != IDR_NAME || n > 0;
+		return !s->required || n > 0;
 	case DIGITS:
-		for (i = 0; i < n; i++)
-			if (!is_digit(ucs2_at(text, off, i)))
-				return 0;
-		return n == fields[f].chars;
+		return n == s->chars && letters_then_digits(text, off, 0, n);
 	case DATE_OR_LONG:	/* 长期: valid for life */
 		if (n == 2 && ucs2_at(text, off, 0) == 0x957f && ucs2_at(text, off, 1) == 0x671f)
 			return 1;
@@ -267,22 +369,29 @@ field_valid(const uint8_t *text, size_t f)
 	case DATE:
 		return n == 8 && date_valid(text, off);
 	case IDNUM:
-		for (i = 0; i < 17 && i < n; i++)
-			if (!is_digit(ucs2_at(text, off, i)))
+		return n == 18 && letters_then_digits(text, off, 0, 17) &&
+		    (is_digit(ucs2_at(text, off, 17)) || ucs2_at(text, off, 17) == 'X');
+	case FPR15:		/* three letters of the nationality, twelve digits */
+		return n == 15 && letters_then_digits(text, off, 3, 15);
+	case ALPHA3:
+		return n == 3 && letters_then_digits(text, off, 3, 3);
+	case CODE:		/* letters and digits */
+		for (i = 0; i < n; i++)
+			if (!is_digit(ucs2_at(text, off, i)) && !is_upper(ucs2_at(text, off, i)))
 				return 0;
-		return n == 18 && (is_digit(ucs2_at(text, off, 17)) || ucs2_at(text, off, 17) == 'X');
+		return n >= s->chars;
 	}
 	return 0;
 }
 
-/* UTF-8 of a field already checked by field_valid, cut (never mid-character) to fit out. */
+/* UTF-8 of n characters at off, already checked, cut (never mid-character) to fit out. */
 static void
-field_utf8(const uint8_t *text, size_t f, char *out, size_t outsz)
+chars_utf8(const uint8_t *text, size_t off, size_t n, char *out, size_t outsz)
 {
-	size_t n = field_chars(text, f), i, o = 0;
+	size_t i, o = strlen(out);
 
 	for (i = 0; i < n; i++) {
-		unsigned u = ucs2_at(text, fields[f].off, i);
+		unsigned u = ucs2_at(text, off, i);
 		size_t len = u < 0x80 ? 1 : u < 0x800 ? 2 : 3;
 
 		if (o + len >= outsz)
@@ -301,26 +410,65 @@ field_utf8(const uint8_t *text, size_t f, char *out, size_t outsz)
 	out[o] = 0;
 }
 
+/* Where a field goes in a decoded card, and its size. */
+static char *
+field_dest(struct dev_idcard *c, enum idr_field f, size_t *size)
+{
+#define D(m) (*size = sizeof c->m, c->m)
+	switch (f) {
+	case IDR_NAME: return D(name);
+	case IDR_SEX: return D(sex);
+	case IDR_NATION: return D(ethnicity);
+	case IDR_BIRTH: return D(birth);
+	case IDR_ADDRESS: return D(address);
+	case IDR_ID: return D(id_number);
+	case IDR_AUTHORITY: return D(authority);
+	case IDR_FROM: return D(valid_from);
+	case IDR_TO: return D(valid_to);
+	case IDR_NAME_EN: case IDR_NAME_EN2: return D(name_en);
+	case IDR_NATIONALITY: return D(nationality);
+	case IDR_PASS: return D(pass_number);
+	case IDR_ISSUES: return D(issues);
+	case IDR_VERSION: return D(version);
+	case IDR_PREVIOUS: return D(previous);
+	case IDR_FIELDS: break;
+	}
+#undef D
+	*size = 0;
+	return NULL;
+}
+
 int
 idr_text_decode(const uint8_t text[IDR_TEXT], struct dev_idcard *out)
 {
-	struct {
-		char *s;
-		size_t size;
-	} dst[IDR_FIELDS] = {
-		{ out->name, sizeof out->name }, { out->sex, sizeof out->sex },
-		{ out->ethnicity, sizeof out->ethnicity }, { out->birth, sizeof out->birth },
-		{ out->address, sizeof out->address }, { out->id_number, sizeof out->id_number },
-		{ out->authority, sizeof out->authority },
-		{ out->valid_from, sizeof out->valid_from }, { out->valid_to, sizeof out->valid_to },
-	};
-	size_t f;
+	unsigned type = idr_text_type(text);
+	const struct layout *l = layout_of(type);
+	const struct slot *en2;
+	size_t i, size;
+	char *d;
 
-	for (f = 0; f < IDR_FIELDS; f++)
-		if (!field_valid(text, f))
+	if (l == NULL) {
+		out->type = type > 0x20 && type < 0x7f ? (char)type : '?';
+		return IDR_DECODE_TYPE;
+	}
+	for (i = 0; i < l->n; i++)
+		if (!slot_valid(text, &l->slots[i]))
 			return -1;
-	for (f = 0; f < IDR_FIELDS; f++)
-		field_utf8(text, f, dst[f].s, dst[f].size);
+	memset(out->name, 0, offsetof(struct dev_idcard, address_extra) -
+	    offsetof(struct dev_idcard, name));
+	out->type = l->type;
+	en2 = slot_of(l, IDR_NAME_EN2);
+	for (i = 0; i < l->n; i++) {
+		const struct slot *s = &l->slots[i];
+		size_t n = field_chars(text, s->off, s->size);
+
+		/* The first part of a name that goes on is taken whole, spaces and all. */
+		if (s->f == IDR_NAME_EN && en2 != NULL &&
+		    field_chars(text, en2->off, en2->size) > 0)
+			n = s->size / 2;
+		if ((d = field_dest(out, s->f, &size)) != NULL)
+			chars_utf8(text, s->off, n, d, size);
+	}
 	return 0;
 }
 
@@ -356,31 +504,78 @@ utf8_next(const unsigned char **sp)
 	return u;
 }
 
+/*
+ * UTF-8 into the size bytes at dst as UCS-2, padded with spaces, going on into the size2
+ * bytes at dst2 (may be NULL): 0, or -1 (dst untouched by the caller's copy) when it does not
+ * fit or is not UTF-8 of the BMP.
+ */
+static int
+put_utf8(const char *utf8, uint8_t *dst, size_t size, uint8_t *dst2, size_t size2)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t i = 0, total = size + (dst2 != NULL ? size2 : 0);
+
+	while (*s) {
+		long u = utf8_next(&s);
+		uint8_t *p;
+
+		if (u < 0 || u > 0xffff || 2 * i >= total)	/* UCS-2 holds the BMP only */
+			return -1;
+		p = 2 * i < size ? dst + 2 * i : dst2 + 2 * i - size;
+		p[0] = (uint8_t)u;
+		p[1] = (uint8_t)(u >> 8);
+		i++;
+	}
+	for (; 2 * i < total; i++) {
+		uint8_t *p = 2 * i < size ? dst + 2 * i : dst2 + 2 * i - size;
+
+		p[0] = ' ';
+		p[1] = 0;
+	}
+	return 0;
+}
+
 int
 idr_field_encode(enum idr_field f, const char *utf8, uint8_t text[IDR_TEXT])
 {
-	const unsigned char *s = (const unsigned char *)utf8;
-	uint8_t save[70];		/* the largest field, the address */
-	size_t off = fields[f].off, size = fields[f].size, i = 0;
+	const struct layout *l = layout_of(idr_text_type(text));
+	const struct slot *s = slot_of(l, f);
+	const struct slot *s2 = f == IDR_NAME_EN ? slot_of(l, IDR_NAME_EN2) : NULL;
+	uint8_t save[IDR_TEXT];
 
-	memcpy(save, text + off, size);
-	while (*s) {
-		long u = utf8_next(&s);
+	if (s == NULL)
+		return -1;
+	memcpy(save, text, IDR_TEXT);
+	if (put_utf8(utf8, text + s->off, s->size, s2 ? text + s2->off : NULL,
+	    s2 ? s2->size : 0) != 0 || !slot_valid(text, s) || (s2 && !slot_valid(text, s2))) {
+		memcpy(text, save, IDR_TEXT);
+		return -1;
+	}
+	return 0;
+}
 
-		if (u < 0 || u > 0xffff || 2 * i >= size) {	/* UCS-2 holds the BMP only */
-			memcpy(text + off, save, size);
-			return -1;
-		}
-		text[off + 2 * i] = (uint8_t)u;
-		text[off + 2 * i + 1] = (uint8_t)(u >> 8);
-		i++;
-	}
-	for (; 2 * i < size; i++) {
-		text[off + 2 * i] = ' ';
-		text[off + 2 * i + 1] = 0;
-	}
-	if (!field_valid(text, f)) {
-		memcpy(text + off, save, size);
+/* The additional address: one address field, as on the card. */
+static const struct slot extra_slot = { IDR_ADDRESS, 0, IDR_EXTRA, TEXT, 0, 0 };
+
+int
+idr_extra_decode(const uint8_t *data, size_t n, struct dev_idcard *out)
+{
+	if (n != IDR_EXTRA || !slot_valid(data, &extra_slot))
+		return -1;
+	out->address_extra[0] = '\0';
+	chars_utf8(data, 0, field_chars(data, 0, IDR_EXTRA), out->address_extra,
+	    sizeof out->address_extra);
+	return 0;
+}
+
+int
+idr_extra_encode(const char *utf8, uint8_t data[IDR_EXTRA])
+{
+	uint8_t save[IDR_EXTRA];
+
+	memcpy(save, data, IDR_EXTRA);
+	if (put_utf8(utf8, data, IDR_EXTRA, NULL, 0) != 0 || !slot_valid(data, &extra_slot)) {
+		memcpy(data, save, IDR_EXTRA);
 		return -1;
 	}
 	return 0;
@@ -452,22 +647,65 @@ got_samid(struct idreader *r, const uint8_t *data, size_t n)
 	r->io->emit(r->io->arg, &ev);
 }
 
-/* The read base information answer: text length, photo length, text, photo. */
+static void
+emit_card(struct idreader *r)
+{
+	struct dev_event ev;
+
+	r->last_error = 0;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_IDCARD;
+	ev.ts = r->now;
+	ev.idcard = &r->card;
+	r->io->emit(r->io->arg, &ev);
+}
+
+/* A card of a type we have no layout for: said once, by its type character. */
+static void
+unknown_type(struct idreader *r, const uint8_t *text)
+{
+	struct dev_event ev;
+
+	r->stats.bad_frame++;
+	if (r->last_error == IDR_SW_WRONG_CARD)
+		return;
+	r->last_error = IDR_SW_WRONG_CARD;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_ERROR;
+	ev.ts = r->now;
+	ev.code = IDR_SW_WRONG_CARD;
+	snprintf(ev.text, sizeof ev.text, "read card: card type '%c' (%02X %02X) not supported",
+	    r->card.type, (unsigned)text[IDR_TYPE_OFF], (unsigned)text[IDR_TYPE_OFF + 1]);
+	r->io->emit(r->io->arg, &ev);
+}
+
+/*
+ * The read base information answer: text length, photo length, text, photo.  A card with an
+ * address (resident, 'J') is emitted once its additional address has been asked for.
+ */
 static void
 got_card(struct idreader *r, const uint8_t *data, size_t n)
 {
-	struct dev_event ev;
 	size_t tlen, plen;
+	int rc;
 
 	tlen = n >= 4 ? (size_t)data[0] << 8 | data[1] : 0;
 	plen = n >= 4 ? (size_t)data[2] << 8 | data[3] : 0;
-	if (tlen != IDR_TEXT || plen > IDR_PHOTO || n != 4 + tlen + plen ||
-	    idr_text_decode(data + 4, &r->card) != 0) {
+	if (tlen != IDR_TEXT || plen > IDR_PHOTO || n != 4 + tlen + plen) {
 		r->stats.bad_frame++;
 		return;
 	}
-	r->card.photo = data + 4 + tlen;
+	if ((rc = idr_text_decode(data + 4, &r->card)) != 0) {
+		if (rc == IDR_DECODE_TYPE)
+			unknown_type(r, data + 4);
+		else
+			r->stats.bad_frame++;
+		return;
+	}
+	memcpy(r->photo, data + 4 + tlen, plen);	/* the parser's buffer serves 30 03 next */
+	r->card.photo = r->photo;
 	r->card.photo_len = plen;
+	r->card.address_extra[0] = '\0';
 	if (strcmp(r->card.id_number, r->last_id) == 0 &&
 	    r->now - r->last_read <= IDR_FOLD_MS) {
 		r->stats.folded++;	/* a reader that finds a card still lying on it */
@@ -476,12 +714,19 @@ got_card(struct idreader *r, const uint8_t *data, size_t n)
 	}
 	memcpy(r->last_id, r->card.id_number, sizeof r->last_id);
 	r->last_read = r->now;
-	r->last_error = 0;
-	memset(&ev, 0, sizeof ev);
-	ev.kind = DEV_IDCARD;
-	ev.ts = r->now;
-	ev.idcard = &r->card;
-	r->io->emit(r->io->arg, &ev);
+	if (r->card.type == ' ' || r->card.type == 'J')
+		r->next = IDR_READ_EXTRA;
+	else
+		emit_card(r);
+}
+
+/* The answer to 30 03: 90 and the address, or 91 for none; the card goes out either way. */
+static void
+got_extra(struct idreader *r, int sw3, const uint8_t *data, size_t n)
+{
+	if (sw3 == IDR_SW_OK && idr_extra_decode(data, n, &r->card) != 0)
+		r->stats.bad_frame++;	/* the card without it, rather than no card */
+	emit_card(r);
 }
 
 /* Whether an answer fits the command waited for: a late answer to another one is ignored. */
@@ -501,6 +746,8 @@ plausible(int cmd, int sw3, size_t n)
 		return sw3 == IDR_SW_OK && n == 8;
 	case IDR_READ_BASE:
 		return sw3 == IDR_SW_OK && n >= 4;
+	case IDR_READ_EXTRA:
+		return sw3 == IDR_SW_OK && n == IDR_EXTRA;
 	}
 	return 0;
 }
@@ -539,6 +786,9 @@ answer(struct idreader *r, int sw3, const uint8_t *data, size_t n)
 			got_card(r, data, n);
 		else
 			emit_error(r, sw3, "read card");
+		break;
+	case IDR_READ_EXTRA:
+		got_extra(r, sw3, data, n);
 		break;
 	}
 	r->next_poll = r->now + IDR_POLL_MS;
@@ -600,6 +850,8 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	idr_parser_tick(&r->parser, now);
 	if (r->wait != 0 && now >= r->deadline) {
 		r->stats.timeouts++;	/* asked again at the next poll */
+		if (r->wait == IDR_READ_EXTRA)
+			emit_card(r);	/* the card is read; only its extra address is missing */
 		r->wait = 0;
 		r->next_poll = now + IDR_POLL_MS;
 	}

@@ -3,7 +3,8 @@
  * 8N1.  Both directions use one framing: the preamble AA AA AA 96 69, a big-endian length
  * that counts everything after it (host: CMD PARA data CHK; reader: SW1 SW2 SW3 data CHK),
  * and CHK, the XOR of the length bytes and everything up to it.  The driver polls for a card
- * (find, select, read base information) and emits DEV_IDCARD.  See docs/devices-idreader.md.
+ * (find, select, read base information, additional address) and emits DEV_IDCARD, each card
+ * type (GA/T 490) in its own layout.  See docs/devices.md.
  */
 #ifndef CUSTODY_IDREADER_H
 #define CUSTODY_IDREADER_H
@@ -27,6 +28,8 @@
 #define IDR_FIND 0x2001
 #define IDR_SELECT 0x2002
 #define IDR_READ_BASE 0x3001
+#define IDR_READ_EXTRA 0x3003	/* the latest additional address (读追加住址信息) */
+#define IDR_EXTRA 70		/* its answer's data: one address field, 35 UCS-2 characters */
 
 /* SW3, the SAM's status of an answer (SW1 SW2 relay the card's and are 00 00 here). */
 #define IDR_SW_OK 0x90
@@ -34,9 +37,11 @@
 #define IDR_SW_CHECKSUM 0x10	/* the SAM got a frame with a bad CHK */
 #define IDR_SW_LENGTH 0x11	/* ... with a bad length */
 #define IDR_SW_COMMAND 0x21	/* ... with an unknown command or parameter */
+#define IDR_SW_WRONG_CARD 0x40	/* unrecognised card (also: a card type we cannot read) */
 #define IDR_SW_READ_FAILED 0x41
 #define IDR_SW_NOT_FOUND 0x80
 #define IDR_SW_NOT_SELECTED 0x81
+#define IDR_SW_NO_CONTENT 0x91	/* no content for this item: a card without additional address */
 
 #define IDR_POLL_MS 300		/* find card this often while idle */
 #define IDR_ANSWER_MS 500	/* status, SAM id, find, select: answer due within */
@@ -76,19 +81,40 @@ size_t idr_encode_command(int cmd, uint8_t out[IDR_CMD_FRAME]);
 /* A reader's answer 00 00 sw3 data; returns its size or 0. */
 size_t idr_encode_answer(int sw3, const uint8_t *data, size_t n, uint8_t *out, size_t outsz);
 
-/* The fields of the base information text, in card order. */
+/*
+ * The fields of the base information text.  Which lie where depends on the card type at
+ * bytes 248-249 (GA/T 490): see the layouts in idreader.c and docs/devices.md.
+ */
 enum idr_field {
 	IDR_NAME, IDR_SEX, IDR_NATION, IDR_BIRTH, IDR_ADDRESS, IDR_ID, IDR_AUTHORITY,
-	IDR_FROM, IDR_TO, IDR_FIELDS
+	IDR_FROM, IDR_TO, IDR_NAME_EN, IDR_NAME_EN2, IDR_NATIONALITY, IDR_PASS, IDR_ISSUES,
+	IDR_VERSION, IDR_PREVIOUS, IDR_FIELDS
 };
 
-/* Decodes the 256-byte text into out's strings (photo untouched); 0, or -1 when malformed. */
-int idr_text_decode(const uint8_t text[IDR_TEXT], struct dev_idcard *out);
+#define IDR_TYPE_OFF 248	/* the card type, one UCS-2 character */
+#define IDR_DECODE_TYPE (-2)	/* idr_text_decode: a card type we do not know */
+
 /*
- * Writes a UTF-8 value into its field of text, padded with spaces: 0, or -1 when it is not
- * valid UTF-8, does not fit, or is not what the field holds (digits, a date...).
+ * Decodes the 256-byte text by the layout of its card type into out's strings (photo and
+ * address_extra untouched): 0; -1 when malformed; IDR_DECODE_TYPE when the type is unknown
+ * (out->type then holds the type character, or '?' when it is not printable ASCII).
+ */
+int idr_text_decode(const uint8_t text[IDR_TEXT], struct dev_idcard *out);
+/* The card type of a text: ' ' (also for 00 00), 'J', 'I', 'Y', or what else it holds. */
+unsigned idr_text_type(const uint8_t text[IDR_TEXT]);
+/* Sets the type of a text ('\0' or ' ': resident): 0, or -1 for a type without layout. */
+int idr_text_set_type(uint8_t text[IDR_TEXT], char type);
+/*
+ * Writes a UTF-8 value into its field of text, by the layout of the text's type, padded with
+ * spaces: 0, or -1 when it is not valid UTF-8, does not fit, is not what the field holds
+ * (digits, a date...), or the type has no such field.  On a 'Y' card IDR_NAME_EN takes up to
+ * 46 characters, the 36th on in IDR_NAME_EN2.
  */
 int idr_field_encode(enum idr_field f, const char *utf8, uint8_t text[IDR_TEXT]);
+/* Decodes the 70-byte answer of 30 03 into out (address_extra): 0, or -1 when malformed. */
+int idr_extra_decode(const uint8_t *data, size_t n, struct dev_idcard *out);
+/* Writes an additional address into the 70 bytes of a 30 03 answer: 0 or -1 as above. */
+int idr_extra_encode(const char *utf8, uint8_t data[IDR_EXTRA]);
 /* Formats the SAM's 16-byte management number as readers show it ("05.01-..."). */
 void idr_samid_format(const uint8_t id[IDR_SAMID], char *out, size_t outsz);
 
@@ -104,6 +130,7 @@ struct idreader {
 	char last_id[20];	/* the ID number of the last card read, and when */
 	int64_t last_read;
 	struct dev_idcard card;
+	uint8_t photo[IDR_PHOTO];	/* the card's photo, kept while its extra address is read */
 	int64_t now;		/* of the bytes being fed, for the frame callback */
 	const struct dev_io *io;
 };

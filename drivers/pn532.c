@@ -220,28 +220,38 @@ pn532_encode_frame(uint8_t tfi, const uint8_t *data, size_t n, uint8_t *out, siz
 	return k;
 }
 
-/* SENS_RES (ATQA) and SEL_RES (SAK) of a plain card of each UID size: MIFARE Classic 1K for
- * single size, Ultralight for double; neither sets SAK bit 6, so no ATS follows. */
+/* SENS_RES (ATQA) and SEL_RES (SAK) of a plain card of each UID size (ISO/IEC 14443-3, 6.5.2:
+ * ATQA bits 8-7 give the UID size): MIFARE Classic 1K for single size, Ultralight for double,
+ * a triple-size card that is neither; none sets SAK bit 6, so no ATS follows. */
+size_t
+pn532_target_data(const uint8_t *uid, size_t uid_len, uint8_t *d)
+{
+	if (uid_len != 4 && uid_len != 7 && uid_len != 10)
+		return 0;
+	d[0] = 1;		/* Tg */
+	d[1] = 0x00;
+	d[2] = uid_len == 4 ? 0x04 : uid_len == 7 ? 0x44 : 0x84;
+	d[3] = uid_len == 4 ? 0x08 : 0x00;
+	d[4] = (uint8_t)uid_len;
+	memcpy(d + 5, uid, uid_len);
+	return 5 + uid_len;
+}
+
 size_t
 pn532_encode_target(const uint8_t *uid, size_t uid_len, uint8_t *out, size_t outsz)
 {
 	uint8_t d[7 + PN532_UID_MAX];
+	size_t k;
 
 	d[0] = PN532_CMD_LIST_TARGET + 1;
 	if (uid_len == 0) {
 		d[1] = 0;
 		return pn532_encode_frame(PN532_TFI_CHIP, d, 2, out, outsz);
 	}
-	if (uid_len != 4 && uid_len != 7 && uid_len != 10)
+	if ((k = pn532_target_data(uid, uid_len, d + 2)) == 0)
 		return 0;
 	d[1] = 1;		/* NbTg */
-	d[2] = 1;		/* Tg */
-	d[3] = 0x00;
-	d[4] = uid_len == 4 ? 0x04 : uid_len == 7 ? 0x44 : 0x84;
-	d[5] = uid_len == 4 ? 0x08 : 0x00;
-	d[6] = (uint8_t)uid_len;
-	memcpy(d + 7, uid, uid_len);
-	return pn532_encode_frame(PN532_TFI_CHIP, d, 7 + uid_len, out, outsz);
+	return pn532_encode_frame(PN532_TFI_CHIP, d, 2 + k, out, outsz);
 }
 
 /* The driver. */

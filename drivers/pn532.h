@@ -14,10 +14,29 @@
 #define PN532_TFI_CHIP 0xD5	/* PN532 to host */
 #define PN532_TFI_ERROR 0x7F	/* the application-level error frame */
 
+/* Command codes (UM0701-02 chapter 7; the answer's code is one more). */
+#define PN532_CMD_DIAGNOSE 0x00
 #define PN532_CMD_GET_FIRMWARE 0x02
+#define PN532_CMD_GET_STATUS 0x04
+#define PN532_CMD_READ_REGISTER 0x06
+#define PN532_CMD_WRITE_REGISTER 0x08
+#define PN532_CMD_SET_PARAMETERS 0x12
 #define PN532_CMD_SAM_CONFIG 0x14
+#define PN532_CMD_POWER_DOWN 0x16
 #define PN532_CMD_RF_CONFIG 0x32
+#define PN532_CMD_DATA_EXCHANGE 0x40
+#define PN532_CMD_COMMUNICATE_THRU 0x42
+#define PN532_CMD_DESELECT 0x44
 #define PN532_CMD_LIST_TARGET 0x4A
+#define PN532_CMD_RELEASE 0x52
+#define PN532_CMD_SELECT 0x54
+#define PN532_CMD_AUTO_POLL 0x60
+
+/* Status byte of the In* commands (UM0701-02 section 7.1, error codes). */
+#define PN532_ST_OK 0x00
+#define PN532_ST_TIMEOUT 0x01	/* the target has not answered */
+#define PN532_ST_MIFARE_AUTH 0x14	/* MIFARE authentication error */
+#define PN532_ST_CONTEXT 0x27	/* command not acceptable in the current context */
 
 #define PN532_BODY_MAX 265	/* TFI + 264 data bytes: the chip's frame buffer */
 #define PN532_FRAME_MAX (8 + PN532_BODY_MAX + 2)	/* an extended frame, with room */
@@ -67,6 +86,9 @@ int64_t pn532_parser_tick(struct pn532_parser *ps, int64_t now, pn532_frame_fn *
  * or 0 when it does not fit in outsz or n is over the protocol's maximum. */
 size_t pn532_encode_frame(uint8_t tfi, const uint8_t *data, size_t n, uint8_t *out,
     size_t outsz);
+/* One ISO 14443A target's data as InListPassiveTarget and InAutoPoll give it: Tg 1, SENS_RES,
+ * SEL_RES, NFCIDLength, NFCID1 (5 + uid_len bytes into d); 0 if uid_len is not 4, 7 or 10. */
+size_t pn532_target_data(const uint8_t *uid, size_t uid_len, uint8_t *d);
 /* The InListPassiveTarget answer (D5 4B) for one ISO 14443A card, or NbTg=0 if uid_len is 0. */
 size_t pn532_encode_target(const uint8_t *uid, size_t uid_len, uint8_t *out, size_t outsz);
 

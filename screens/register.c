@@ -7,12 +7,14 @@
 #include "form-screen.h"
 #include "officer-pick.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "when.h"
 
 static const char *sexes[2];
 static const char *yes_no[2];
 static const char *reasons[3];
 static const char *ethnics[ETHNIC_COUNT];
+static const char *docs[IDDOC_COUNT];
 
 static void
 read_form(struct ui_form *fm, struct registration *r)
@@ -40,6 +42,13 @@ read_form(struct ui_form *fm, struct registration *r)
 	form_get(fm, "officer1", r->officer1, sizeof r->officer1);
 	form_get(fm, "officer2", r->officer2, sizeof r->officer2);
 	form_get(fm, "band", r->band, sizeof r->band);
+	i = form_choice_of(fm, "doc_type");
+	snprintf(r->doc_type, sizeof r->doc_type, "%s", idcard_doc_keys[i >= 0 ? i : 0]);
+	form_get(fm, "nationality", r->nationality, sizeof r->nationality);
+	form_get(fm, "name_en", r->name_en, sizeof r->name_en);
+	form_get(fm, "pass_number", r->pass_number, sizeof r->pass_number);
+	form_get(fm, "doc_issues", r->doc_issues, sizeof r->doc_issues);
+	form_get(fm, "doc_note", r->doc_note, sizeof r->doc_note);
 	form_get(fm, "entry_ts", buf, sizeof buf);
 	if (buf[0] && when_parse(buf, &r->entry_ts) != 0)
 		r->entry_ts = -1;
@@ -94,7 +103,7 @@ fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcar
 	char date[11], case_no[IN_SHORT_MAX + 1];
 	int e = ethnic_find(card->ethnicity);
 
-	form_set(fm, "name", card->name);
+	form_set(fm, "name", card->name[0] ? card->name : card->name_en);
 	if (strcmp(card->sex, "1") == 0 || strcmp(card->sex, "2") == 0)
 		form_set_choice(fm, "sex", card->sex[0] == '1' ? 0 : 1);
 	if (e >= 0)
@@ -103,6 +112,13 @@ fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcar
 	card_date(card->birth, date);
 	form_set(fm, "birth_date", date);
 	form_set(fm, "address", card->address);
+	/* The card's type and what its layout carries (drivers/idreader.c). */
+	form_set_choice(fm, "doc_type", idcard_doc_of_card(card->type) >= 0 ?
+	    idcard_doc_of_card(card->type) : 0);
+	form_set(fm, "nationality", card->nationality);
+	form_set(fm, "name_en", card->name_en);
+	form_set(fm, "pass_number", card->pass_number);
+	form_set(fm, "doc_issues", card->issues);
 	card_date(card->valid_to, date);	/* a date as dates are written; 长期 as it is */
 	if (form_get(fm, "case_number", case_no, sizeof case_no)[0] == '\0')
 		form_focus(fm, "case_number");	/* the card filled the person: the case is next */
@@ -158,7 +174,8 @@ screen_register_new(struct console *c)
 	form_choice(fm, "ethnicity", _("Ethnicity"),
 	    form_screen_labels(ethnic_names, ETHNIC_COUNT, ethnics), ETHNIC_COUNT)->hint =
 	    _("type to pick");
-	form_text(fm, "id_number", _("ID number"), 18, 18)->allowed = "0123456789xX";
+	form_text(fm, "id_number", _("ID number"), 18, 30)->allowed =
+	    "0123456789xXABCDEFGHIJKLMNOPQRSTUVWYZabcdefghijklmnopqrstuvwyz-";
 	form_text(fm, "birth_date", _("Birth date"), 10, 10)->hint = _("from the ID number");
 	form_field(fm, "birth_date")->allowed = "0123456789-";
 	form_text(fm, "address", _("Address"), 100, IN_TEXT_MAX);
@@ -177,6 +194,17 @@ screen_register_new(struct console *c)
 	form_set(fm, "entry_ts", now);
 	form_text(fm, "band", _("Band"), IN_SHORT_MAX, IN_SHORT_MAX)->allowed = CODE_CHARS;
 	form_field(fm, "band")->hint = _("type or tap");
+	/* The document (issue 16): last, so the fields a clerk knows keep their places. */
+	form_choice(fm, "doc_type", _("Document"),
+	    form_screen_labels(idcard_doc_labels, IDDOC_COUNT, docs), IDDOC_COUNT);
+	form_set_choice(fm, "doc_type", IDDOC_RESIDENT);
+	form_text(fm, "nationality", _("Nationality"), 3, 3)->allowed =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	form_field(fm, "nationality")->hint = _("CHN, USA, CAN...");
+	form_text(fm, "name_en", _("English name"), 40, IN_NAME_MAX);
+	form_text(fm, "pass_number", _("Pass number"), 12, 12)->allowed = CODE_CHARS;
+	form_text(fm, "doc_issues", _("Times issued"), 2, 2)->allowed = "0123456789";
+	form_text(fm, "doc_note", _("Why no document"), 60, IN_TEXT_MAX);
 	form_screen_draft(fs, c, "register", "");
 	return &fs->base;
 }

@@ -14,7 +14,7 @@
 
 #define BIOKEY_FILE "biometric.key"
 #define BIO_FINGERS 10
-#define BIO_TPL_MAX 1024		/* a template's bytes (the R30x upload is 512 or 768) */
+#define BIO_TPL_MAX 1536		/* a template's bytes: the R503 uploads 1,536, the R30x 512 */
 #define BIO_SEALED_MAX (BIO_TPL_MAX + CRY_SEAL_OVERHEAD)
 #define BIO_KEY_ID_LEN 16		/* hex digits naming a key without revealing it */
 

@@ -169,6 +169,13 @@ static const struct key config_keys[] = {
 	    N_("Serial port of the wristband dock and positioning gateway (empty: none).")),
 	LINE("device.idcard", CONF_DEV_IDCARD,
 	    N_("Serial port of the resident ID card reader (empty: none).")),
+	STR(C, "gateway", "listen", gateway.listen, "",
+	    N_("Address and UDP port the positioning gateway sends its telemetry to, such as "
+	    "0.0.0.0:4601 (empty: none).")),
+	INT(C, "gateway", "id", gateway.id, 0, 65535, 1,
+	    N_("The gateway's number in its datagrams.")),
+	STR(C, "gateway", "key", gateway.key, "",
+	    N_("File of the gateway's key: 64 hex digits, readable by this user only.")),
 };
 #undef LINE
 #undef HOLD

@@ -66,6 +66,13 @@ struct config_supervision {
 	int64_t fault_hold_ms;			/* a device fault clears after this long without */
 };
 
+/* [gateway]: a positioning gateway sending its telemetry over UDP (docs/dock-protocol.md §14). */
+struct config_gateway {
+	char listen[64];	/* "ADDRESS:PORT" to receive on, "" none */
+	int id;			/* the gateway's number in its datagrams */
+	char key[256];		/* the file of its 32-byte key, 64 hex digits, mode 0600 */
+};
+
 struct config {
 	int64_t idle_lock_ms;	/* [console] idle_lock: lock after this long without a key; 0 never */
 	char language[16];	/* [console] language: "" means from the locale */
@@ -73,6 +80,7 @@ struct config {
 	int64_t lockout_ms;	/* [login] lockout */
 	int max_stay_hours;	/* [stages] max_stay_hours (informational for now) */
 	struct config_line dev[CONF_DEVICES];
+	struct config_gateway gateway;
 	/* [property] hold_cash .. hold_other: days an item may be held before an alert, in the
 	 * order of prop_category_keys (src/property.h); checkout_grace after a due return. */
 	int hold_days[CONF_PROP_CATEGORIES];

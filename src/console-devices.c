@@ -288,4 +288,7 @@ console_devices_start(struct console *c)
 	struct devices_callbacks cb = { on_device_event, on_device_state, c };
 
 	c->devs = devices_new(c->loop, &c->cfg, &cb);
+	if (devices_gateway_error(c->devs)[0] != '\0')
+		console_say(c, UI_ERROR, _("The positioning gateway is not heard: %s"),
+		    devices_gateway_error(c->devs));
 }

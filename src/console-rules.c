@@ -18,7 +18,8 @@
 static int
 watches(const struct console *c)
 {
-	return c->cfg.dev[CONF_DEV_DOCK].port[0] != '\0' || c->cfg.nzones > 0;
+	return c->cfg.dev[CONF_DEV_DOCK].port[0] != '\0' || c->cfg.gateway.listen[0] != '\0' ||
+	    c->cfg.nzones > 0;
 }
 
 void

@@ -14,6 +14,8 @@ _Static_assert(CRY_PK_BYTES == crypto_sign_PUBLICKEYBYTES, "public key size");
 _Static_assert(CRY_SK_BYTES == crypto_sign_SECRETKEYBYTES, "secret key size");
 _Static_assert(CRY_SEED_BYTES == crypto_sign_SEEDBYTES, "seed size");
 _Static_assert(CRY_SIG_BYTES == crypto_sign_BYTES, "signature size");
+_Static_assert(CRY_AUTH_BYTES == crypto_auth_BYTES && CRY_AUTH_KEY_BYTES == crypto_auth_KEYBYTES,
+    "HMAC-SHA-512-256 sizes");
 _Static_assert(CRY_PWHASH_BYTES == crypto_pwhash_STRBYTES, "password hash size");
 
 int
@@ -79,6 +81,20 @@ void
 cry_random(void *buf, size_t n)
 {
 	randombytes_buf(buf, n);
+}
+
+void
+cry_auth(const unsigned char key[CRY_AUTH_KEY_BYTES], const void *msg, size_t n,
+    unsigned char tag[CRY_AUTH_BYTES])
+{
+	crypto_auth(tag, msg, n, key);
+}
+
+int
+cry_auth_verify(const unsigned char key[CRY_AUTH_KEY_BYTES], const void *msg, size_t n,
+    const unsigned char tag[CRY_AUTH_BYTES])
+{
+	return crypto_auth_verify(tag, msg, n, key) == 0;
 }
 
 int

@@ -38,6 +38,15 @@ void cry_sign(const unsigned char sk[CRY_SK_BYTES], const void *msg, size_t n,
 int cry_verify(const unsigned char pk[CRY_PK_BYTES], const void *msg, size_t n,
     const unsigned char sig[CRY_SIG_BYTES]);
 
+/* HMAC-SHA-512-256 (libsodium crypto_auth): a message's tag under a 32-byte key. */
+#define CRY_AUTH_KEY_BYTES 32
+#define CRY_AUTH_BYTES 32
+void cry_auth(const unsigned char key[CRY_AUTH_KEY_BYTES], const void *msg, size_t n,
+    unsigned char tag[CRY_AUTH_BYTES]);
+/* 1 when tag is msg's tag under key (compared in constant time), else 0. */
+int cry_auth_verify(const unsigned char key[CRY_AUTH_KEY_BYTES], const void *msg, size_t n,
+    const unsigned char tag[CRY_AUTH_BYTES]);
+
 void cry_random(void *buf, size_t n);
 /* Constant-time equality of two n-byte buffers: 1 when equal. */
 int cry_equal(const void *a, const void *b, size_t n);

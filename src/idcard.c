@@ -189,3 +189,217 @@ idcard_cross_check(const struct idcard *id, const char *birth_or_null, char sex,
 		    "the ID number, which is a woman's (its 17th digit is even)"));
 	return 0;
 }
+
+/* Documents: keys, labels, and the rules of each number. */
+
+const char *const idcard_doc_keys[IDDOC_COUNT] = {
+	"resident", "permit", "foreign2017", "foreign2023", "passport_cn", "passport",
+	"hkmo_permit", "home_return", "taiwan_permit", "other", "none"
+};
+
+const char *const idcard_doc_labels[IDDOC_COUNT] = {
+	N_("resident ID card"), N_("HK/Macao/Taiwan residence permit"),
+	N_("foreign permanent resident ID (2017)"), N_("foreign permanent resident ID (2023)"),
+	N_("PRC passport"), N_("foreign passport"), N_("travel permit to HK/Macao"),
+	N_("HK/Macao home return permit"), N_("Taiwan compatriot permit"), N_("other document"),
+	N_("no document")
+};
+
+const char *
+idcard_doc_label(int doc)
+{
+	return doc >= 0 && doc < IDDOC_COUNT ? _(idcard_doc_labels[doc]) : "?";
+}
+
+int
+idcard_doc_find(const char *key)
+{
+	int i;
+
+	if (key == NULL || key[0] == '\0')
+		return IDDOC_RESIDENT;
+	for (i = 0; i < IDDOC_COUNT; i++)
+		if (strcmp(idcard_doc_keys[i], key) == 0)
+			return i;
+	return -1;
+}
+
+int
+idcard_doc_of_card(char type)
+{
+	switch (type) {
+	case ' ': case '\0': return IDDOC_RESIDENT;
+	case 'J': return IDDOC_PERMIT;
+	case 'I': return IDDOC_FOREIGN2017;
+	case 'Y': return IDDOC_FOREIGN2023;
+	}
+	return -1;
+}
+
+int
+idcard_doc_encodes_person(int doc)
+{
+	return doc == IDDOC_RESIDENT || doc == IDDOC_PERMIT;
+}
+
+int
+idcard_doc_foreign(int doc)
+{
+	return doc == IDDOC_FOREIGN2017 || doc == IDDOC_FOREIGN2023 || doc == IDDOC_PASSPORT;
+}
+
+/* Whether n matches a pattern: 'A' a letter, '9' a digit, 'X' either, else itself. */
+static int
+shaped(const char *n, const char *pattern)
+{
+	for (; *pattern; pattern++, n++) {
+		int letter = *n >= 'A' && *n <= 'Z', digit = *n >= '0' && *n <= '9';
+
+		if ((*pattern == 'A' && !letter) || (*pattern == '9' && !digit) ||
+		    (*pattern == 'X' && !letter && !digit) ||
+		    (*pattern != 'A' && *pattern != '9' && *pattern != 'X' && *n != *pattern))
+			return 0;
+	}
+	return *n == '\0';
+}
+
+/* Upper-cased and trimmed into n (size bytes); 0, or -1 when it has other than ASCII. */
+static int
+normal_code(const char *s, char *n, size_t size)
+{
+	size_t i;
+
+	text_trim(s, n, size);
+	for (i = 0; n[i]; i++) {
+		if ((unsigned char)n[i] >= 0x80)
+			return -1;
+		if (n[i] >= 'a' && n[i] <= 'z')
+			n[i] = (char)(n[i] - 'a' + 'A');
+	}
+	return 0;
+}
+
+static int
+hand_typed(int doc, const char *n, char *why, size_t len)
+{
+	switch (doc) {
+	case IDDOC_FOREIGN2017:	/* 3 letters of the nationality, 12 digits */
+		if (!shaped(n, "AAA999999999999"))
+			return say(why, len, _("the number of a 2017 foreign permanent resident ID "
+			    "has 3 letters and 12 digits"));
+		return 0;
+	case IDDOC_PASSPORT_CN:	/* E or G, then 8: a letter or digit and 7 digits */
+		if (!shaped(n, "EX9999999") && !shaped(n, "G99999999"))
+			return say(why, len, _("a PRC passport number is E and 8 letters or digits "
+			    "(E12345678, EA1234567), or G and 8 digits"));
+		return 0;
+	case IDDOC_HKMO_PERMIT:
+		if (!shaped(n, "CX9999999"))
+			return say(why, len, _("a travel permit to HK/Macao is C and 8 letters or "
+			    "digits (C12345678)"));
+		return 0;
+	case IDDOC_HOME_RETURN:
+		if (!shaped(n, "H99999999") && !shaped(n, "M99999999") &&
+		    !shaped(n, "H9999999999") && !shaped(n, "M9999999999"))
+			return say(why, len, _("a home return permit is H or M and 8 or 10 digits"));
+		return 0;
+	case IDDOC_TAIWAN_PERMIT:
+		if (!shaped(n, "99999999") && !shaped(n, "9999999999"))
+			return say(why, len, _("a Taiwan compatriot permit has 8 or 10 digits"));
+		return 0;
+	case IDDOC_PASSPORT:
+	case IDDOC_OTHER: {
+		size_t i, max = doc == IDDOC_PASSPORT ? 20 : 30;
+
+		for (i = 0; n[i]; i++)
+			if (!(n[i] >= 'A' && n[i] <= 'Z') && !(n[i] >= '0' && n[i] <= '9') &&
+			    !(doc == IDDOC_OTHER && n[i] == '-'))
+				return say(why, len, _("letters and digits only"));
+		if (i < 5 || i > max)
+			return say(why, len, _("a document number has 5 to %zu letters or digits"),
+			    max);
+		return 0;
+	}
+	}
+	return say(why, len, _("unknown document type"));
+}
+
+int
+idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, char *why,
+    size_t why_len)
+{
+	char n[96];
+	struct idcard id;
+
+	memset(&id, 0, sizeof id);
+	if (normal_code(s, n, sizeof n) != 0)
+		return say(why, why_len, _("letters and digits only"));
+	if (doc == IDDOC_NONE && n[0] != '\0')
+		return say(why, why_len, _("no document: leave the number empty"));
+	if (doc != IDDOC_NONE && n[0] == '\0')
+		return say(why, why_len, _("required"));
+	if (doc == IDDOC_RESIDENT || doc == IDDOC_PERMIT) {
+		if (idcard_check(s, now_ms, &id, why, why_len) != 0)
+			return -1;
+		if (doc == IDDOC_PERMIT && (id.number[0] != '8' || id.number[1] < '1' ||
+		    id.number[1] > '3'))
+			return say(why, why_len, _("the number of a residence permit of HK, Macao or "
+			    "Taiwan residents starts with 81, 82 or 83"));
+	} else if (doc == IDDOC_FOREIGN2023) {
+		/* 9, then 16 digits and the check of GB 11643 (ISO 7064 MOD 11-2) */
+		if (!shaped(n, "99999999999999999X") || n[0] != '9' ||
+		    (n[17] != 'X' && (n[17] < '0' || n[17] > '9')))
+			return say(why, why_len, _("the number of a 2023 foreign permanent resident ID "
+			    "has 18 characters: 9 and 16 digits, then a digit or X"));
+		if (check_char(n) != n[17])
+			return say(why, why_len, _("the check digit of the ID number does not match: "
+			    "one of the characters is mistyped"));
+		memcpy(id.number, n, LEN + 1);
+	} else if (doc != IDDOC_NONE) {
+		if (hand_typed(doc, n, why, why_len) != 0)
+			return -1;
+		snprintf(id.number, sizeof id.number, "%.*s", (int)sizeof id.number - 1, n);
+	}
+	if (out != NULL)
+		*out = id;
+	return 0;
+}
+
+/* The common nationalities of people in custody, with their names (GB/T 2659, ISO 3166-1). */
+static const struct {
+	char code[4];
+	const char *name;
+} countries[] = {
+	{ "CHN", N_("China") }, { "USA", N_("United States") }, { "CAN", N_("Canada") },
+	{ "GBR", N_("United Kingdom") }, { "AUS", N_("Australia") }, { "DEU", N_("Germany") },
+	{ "FRA", N_("France") }, { "RUS", N_("Russia") }, { "JPN", N_("Japan") },
+	{ "KOR", N_("South Korea") }, { "PRK", N_("North Korea") }, { "VNM", N_("Viet Nam") },
+	{ "MMR", N_("Myanmar") }, { "LAO", N_("Laos") }, { "THA", N_("Thailand") },
+	{ "KHM", N_("Cambodia") }, { "MYS", N_("Malaysia") }, { "SGP", N_("Singapore") },
+	{ "PHL", N_("Philippines") }, { "IDN", N_("Indonesia") }, { "IND", N_("India") },
+	{ "PAK", N_("Pakistan") }, { "NPL", N_("Nepal") }, { "MNG", N_("Mongolia") },
+	{ "KAZ", N_("Kazakhstan") }, { "NGA", N_("Nigeria") }, { "BRA", N_("Brazil") },
+};
+
+int
+idcard_nationality(const char *s, char out[4], char *why, size_t why_len)
+{
+	char n[16];
+
+	if (normal_code(s, n, sizeof n) != 0 || !shaped(n, "AAA"))
+		return say(why, why_len, _("a nationality is 3 letters (ISO 3166-1: CHN, USA, "
+		    "CAN...)"));
+	memcpy(out, n, 4);
+	return 0;
+}
+
+const char *
+idcard_country(const char *alpha3)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof countries / sizeof countries[0]; i++)
+		if (strcmp(countries[i].code, alpha3) == 0)
+			return _(countries[i].name);
+	return NULL;
+}

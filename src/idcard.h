@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 struct idcard {
-	char number[19];	/* 18 characters, upper-case X */
+	char number[32];	/* 18 characters, upper-case X (other documents: up to 30) */
 	char birth[11];		/* YYYY-MM-DD */
 	char sex;		/* 'M' or 'F' */
 	char region[7];		/* the first six digits */
@@ -27,5 +27,44 @@ int idcard_check(const char *s, int64_t now_ms, struct idcard *out, char *why, s
  */
 int idcard_cross_check(const struct idcard *id, const char *birth_or_null, char sex, char *why,
     size_t why_len);
+
+/*
+ * The documents a person is registered by: the cards an ID reader reads (resident ID card,
+ * residence permit of Hong Kong, Macao and Taiwan residents 'J', foreign permanent resident
+ * ID cards of 2017 'I' and 2023 'Y'), documents typed by hand, and none at all.
+ */
+enum idcard_doc {
+	IDDOC_RESIDENT, IDDOC_PERMIT, IDDOC_FOREIGN2017, IDDOC_FOREIGN2023, IDDOC_PASSPORT_CN,
+	IDDOC_PASSPORT, IDDOC_HKMO_PERMIT, IDDOC_HOME_RETURN, IDDOC_TAIWAN_PERMIT, IDDOC_OTHER,
+	IDDOC_NONE, IDDOC_COUNT
+};
+
+/* Stable keys in events ("resident", "permit", ..., "none") and translated labels. */
+extern const char *const idcard_doc_keys[IDDOC_COUNT];
+extern const char *const idcard_doc_labels[IDDOC_COUNT];	/* N_(), untranslated */
+const char *idcard_doc_label(int doc);
+/* The document of a key ("" is a resident ID card, as in events before issue 16), or -1. */
+int idcard_doc_find(const char *key);
+/* The document of a card read by its type (' ', 'J', 'I', 'Y'), or -1. */
+int idcard_doc_of_card(char type);
+/* Whether the document's number encodes the birth date and sex (resident ID, 'J'). */
+int idcard_doc_encodes_person(int doc);
+/* Whether the document names a nationality (foreign cards and passports). */
+int idcard_doc_foreign(int doc);
+
+/*
+ * Checks a number by the rules of its document (docs/devices.md, docs/console.md): 0 and out
+ * (number normalised to upper case; birth and sex only where the number encodes them, else
+ * "" and '\0'), or -1 with a translated message in why.  IDDOC_NONE takes "" only.
+ */
+int idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, char *why,
+    size_t why_len);
+/*
+ * A nationality: three letters of ISO 3166-1 alpha-3 (lower case made upper) into out: 0,
+ * or -1 with why.  Any three letters are taken; idcard_country names the common ones.
+ */
+int idcard_nationality(const char *s, char out[4], char *why, size_t why_len);
+/* The translated name of a common alpha-3 code, or NULL. */
+const char *idcard_country(const char *alpha3);
 
 #endif

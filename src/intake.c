@@ -157,30 +157,96 @@ check_supervisor(struct intake *in, const char *field, const char *id, const cha
 	return CST_OK;
 }
 
+/* The document and what it carries; *doc and id (the checked number) filled. */
 static int
-check_person(const struct registration *r, int64_t now, struct intake_error *err)
+check_document(const struct registration *r, int64_t now, int *doc, struct idcard *id,
+    struct intake_error *err)
 {
-	struct idcard id;
-	char why[200];
+	char why[200], nat[4];
 
+	if ((*doc = idcard_doc_find(r->doc_type)) < 0)
+		return rec_refuse(err, "doc_type", CST_ERR_ARG, _("required"));
+	if (idcard_doc_check(*doc, r->id_number, now, id, why, sizeof why) != 0)
+		return rec_refuse(err, "id_number", CST_ERR_ARG, "%s", why);
+	if (idcard_doc_encodes_person(*doc) && idcard_cross_check(id, r->birth_date[0] ?
+	    r->birth_date : NULL, r->sex, why, sizeof why) != 0)
+		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id->birth) != 0 ?
+		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
+	if ((idcard_doc_foreign(*doc) || r->nationality[0]) &&
+	    idcard_nationality(r->nationality, nat, why, sizeof why) != 0)
+		return rec_refuse(err, "nationality", CST_ERR_ARG, "%s", why);
+	if (rec_check_chars(err, "name_en", _("English name"), r->name_en, IN_NAME_CHARS, 0))
+		return err->em.code;
+	if (r->pass_number[0] && (strlen(r->pass_number) > 12 ||
+	    !text_only(r->pass_number, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+		return rec_refuse(err, "pass_number", CST_ERR_ARG, _("letters and digits only"));
+	if (r->doc_issues[0] && (strlen(r->doc_issues) > 2 ||
+	    !text_only(r->doc_issues, "0123456789")))
+		return rec_refuse(err, "doc_issues", CST_ERR_ARG, _("two digits"));
+	if (rec_check_chars(err, "doc_note", _("Note"), r->doc_note, IN_TEXT_CHARS,
+	    *doc == IDDOC_NONE))
+		return err->em.code;
+	return CST_OK;
+}
+
+/* A birth date typed where no number gives one: a real date, or none. */
+static int
+check_typed_birth(const char *birth, struct intake_error *err)
+{
+	int y, m, d;
+	char tail;
+
+	if (birth[0] == '\0')
+		return CST_OK;
+	if (sscanf(birth, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(birth) != 10 ||
+	    m < 1 || m > 12 || d < 1 || d > 31 || y < 1880)
+		return rec_refuse(err, "birth_date", CST_ERR_ARG, _("YYYY-MM-DD"));
+	return CST_OK;
+}
+
+static int
+check_person(const struct registration *r, int64_t now, int *doc, struct idcard *id,
+    struct intake_error *err)
+{
 	if (rec_check_chars(err, "name", _("Name"), r->name, IN_NAME_CHARS, 1))
 		return err->em.code;
 	if (r->sex != 'M' && r->sex != 'F')
 		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
-	if (ethnic_find(r->ethnicity) < 0)
+	if (check_document(r, now, doc, id, err))
+		return err->em.code;
+	/* Ethnicity is a citizen's (resident ID, passport...); foreigners have none. */
+	if (!idcard_doc_foreign(*doc) && ethnic_find(r->ethnicity) < 0)
 		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
-	if (idcard_check(r->id_number, now, &id, why, sizeof why) != 0)
-		return rec_refuse(err, "id_number", CST_ERR_ARG, "%s", why);
-	if (idcard_cross_check(&id, r->birth_date[0] ? r->birth_date : NULL, r->sex, why,
-	    sizeof why) != 0)
-		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id.birth) != 0 ?
-		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
+	if (idcard_doc_foreign(*doc) && r->ethnicity[0] && ethnic_find(r->ethnicity) < 0)
+		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
+	if (!idcard_doc_encodes_person(*doc) && check_typed_birth(r->birth_date, err))
+		return err->em.code;
 	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS, 1))
 		return err->em.code;
 	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
 	    strlen(r->phone) > 20))
 		return rec_refuse(err, "phone", CST_ERR_ARG, _("digits, 5 to 20"));
 	return CST_OK;
+}
+
+/* The document's keys of a registration body: none for a resident ID card, as before. */
+static void
+document_keys(struct jw *w, const struct registration *r, int doc)
+{
+	char nat[4] = "";
+
+	if (doc != IDDOC_RESIDENT)
+		rec_kv(w, "doc_type", idcard_doc_keys[doc]);
+	if (r->nationality[0] && idcard_nationality(r->nationality, nat, NULL, 0) == 0)
+		rec_kv(w, "nationality", nat);
+	if (r->name_en[0])
+		rec_kv(w, "name_en", r->name_en);
+	if (r->pass_number[0])
+		rec_kv(w, "pass_number", r->pass_number);
+	if (r->doc_issues[0])
+		rec_kv(w, "doc_issues", r->doc_issues);
+	if (r->doc_note[0])
+		rec_kv(w, "doc_note", r->doc_note);
 }
 
 /*
@@ -260,6 +326,10 @@ person_id_for(struct intake *in, const char *id_number, char out[UUID_LEN + 1],
 	int status;
 
 	out[0] = '\0';
+	if (id_number[0] == '\0') {	/* no document: nothing to know them again by */
+		uuid_new(out);
+		return CST_OK;
+	}
 	status = visit_find(in->j, id_number, 50, &l, &err->em);
 	for (i = 0; status == CST_OK && i < l.n; i++) {
 		if (strcmp(l.v[i].id_number, id_number) != 0)
@@ -281,24 +351,23 @@ int
 intake_register(struct intake *in, const struct registration *r, char visit_out[UUID_LEN + 1],
     struct intake_error *err)
 {
-	char person[UUID_LEN + 1], idn[20], band[IDS_BAND_MAX + 1];
+	char person[UUID_LEN + 1], band[IDS_BAND_MAX + 1];
 	struct idcard id;
 	struct jw w;
 	int64_t now = clock_now_ms();
+	int doc = IDDOC_RESIDENT;
 
 	reset_error(err);
 	if (rec_recorded(in, err)) {
 		snprintf(visit_out, UUID_LEN + 1, "%.*s", UUID_LEN, err->subject);
 		return CST_OK;
 	}
-	if (check_person(r, now, err) || check_case(in, r, band, err))
+	if (check_person(r, now, &doc, &id, err) || check_case(in, r, band, err))
 		return err->em.code;
-	idcard_check(r->id_number, now, &id, NULL, 0);
-	snprintf(idn, sizeof idn, "%s", id.number);
 	if (r->entry_ts > now + 60000 || (r->entry_ts && r->entry_ts < now - 86400000LL))
 		return rec_refuse(err, "entry_ts", CST_ERR_ARG, _("the entry time must be within the "
 		    "last 24 hours"));
-	if (person_id_for(in, idn, person, err) != CST_OK)
+	if (person_id_for(in, id.number, person, err) != CST_OK)
 		return err->em.code;
 	uuid_new(visit_out);
 	jw_init(&w);
@@ -307,10 +376,11 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	rec_kv(&w, "name", r->name);
 	rec_kv(&w, "sex", r->sex == 'M' ? "M" : "F");
 	rec_kv(&w, "ethnicity", r->ethnicity);
-	rec_kv(&w, "birth_date", id.birth);
+	rec_kv(&w, "birth_date", idcard_doc_encodes_person(doc) ? id.birth : r->birth_date);
 	rec_kv(&w, "address", r->address);
-	rec_kv(&w, "id_number", idn);
+	rec_kv(&w, "id_number", id.number);
 	rec_kv(&w, "phone", r->phone);
+	document_keys(&w, r, doc);
 	rec_kv(&w, "case_number", r->case_number);
 	rec_kv(&w, "reason", r->reason);
 	if (r->cause[0])	/* optional: events before issue 15 have none */
@@ -796,6 +866,12 @@ registration_of(const struct visit *v, struct registration *r)
 	snprintf(r->address, sizeof r->address, "%s", v->address);
 	snprintf(r->id_number, sizeof r->id_number, "%s", v->id_number);
 	snprintf(r->phone, sizeof r->phone, "%s", v->phone);
+	snprintf(r->doc_type, sizeof r->doc_type, "%s", v->doc_type);
+	snprintf(r->nationality, sizeof r->nationality, "%s", v->nationality);
+	snprintf(r->name_en, sizeof r->name_en, "%s", v->name_en);
+	snprintf(r->pass_number, sizeof r->pass_number, "%s", v->pass_number);
+	snprintf(r->doc_issues, sizeof r->doc_issues, "%s", v->doc_issues);
+	snprintf(r->doc_note, sizeof r->doc_note, "%s", v->doc_note);
 	snprintf(r->case_number, sizeof r->case_number, "%s", v->case_number);
 	snprintf(r->reason, sizeof r->reason, "%s", v->reason);
 	snprintf(r->officer1, sizeof r->officer1, "%s", v->officer1);
@@ -958,6 +1034,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 	struct visit v;
 	struct jw w;
 	int64_t seq = 0, now = clock_now_ms();
+	int doc = IDDOC_RESIDENT;
 
 	reset_error(err);
 	if (rec_recorded(in, err))
@@ -976,7 +1053,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 	if (strcmp(old, value) == 0)
 		return rec_refuse(err, "value", CST_ERR_ARG, _("this is the value recorded now"));
 	/* The new value passes the checks of a registration, against the rest of it. */
-	if (check_person(&r, now, err) != CST_OK ||
+	if (check_person(&r, now, &doc, &id, err) != CST_OK ||
 	    rec_check_code(err, "case_number", r.case_number, IN_SHORT_MAX, CODE_MARKS, 1) ||
 	    rec_check_code(err, "officer1", r.officer1, IN_SHORT_MAX, CODE_MARKS, 1) ||
 	    rec_check_code(err, "officer2", r.officer2, IN_SHORT_MAX, CODE_MARKS, 1)) {
@@ -986,7 +1063,6 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 	if (strcmp(r.officer1, r.officer2) == 0)
 		return rec_refuse(err, "value", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
-	idcard_check(r.id_number, now, &id, NULL, 0);
 	if (strcmp(field, "id_number") == 0 &&
 	    person_id_for(in, id.number, unused, err) != CST_OK)
 		return err->em.code;
@@ -997,7 +1073,8 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 		return err->em.code;
 	correction_begin(&w, terminal, seq, "person.registered");
 	amended_field(&w, field, -1, old, strcmp(field, "id_number") == 0 ? id.number : value);
-	if (strcmp(field, "id_number") == 0 && strcmp(id.birth, v.birth_date) != 0)
+	if (strcmp(field, "id_number") == 0 && idcard_doc_encodes_person(doc) &&
+	    strcmp(id.birth, v.birth_date) != 0)
 		amended_field(&w, "birth_date", -1, v.birth_date, id.birth);
 	return correction_end(in, visit, &w, reason, supervisor, err);
 }

@@ -89,8 +89,20 @@ struct registration {
 	char ethnicity[4];		/* GB/T 3304 code */
 	char birth_date[11];		/* YYYY-MM-DD */
 	char address[IN_TEXT_MAX + 1];
-	char id_number[20];
+	char id_number[32];		/* the document's number ("" for none) */
 	char phone[24];
+	/*
+	 * The document (idcard_doc_keys; "" a resident ID card, as before issue 16), and what
+	 * it carries: nationality (alpha-3) of foreign documents, an English name, a residence
+	 * permit's pass number and times issued (or a 2023 card's renewals); for "none" a note
+	 * of why there is none (required).
+	 */
+	char doc_type[16];
+	char nationality[4];
+	char name_en[IN_NAME_MAX + 1];
+	char pass_number[24];
+	char doc_issues[4];
+	char doc_note[IN_TEXT_MAX + 1];
 	char case_number[IN_SHORT_MAX + 1];
 	char reason[16];		/* intake_reason_keys */
 	char cause[IN_CAUSE_MAX + 1];	/* optional free text, e.g. 涉嫌盗窃 */

@@ -116,6 +116,16 @@ proj_person_registered(struct project *p, const struct event *ev, const struct j
 	if (status == CST_OK && proj_str(body, "cause")[0])
 		status = proj_exec(p, "UPDATE visits SET cause = ?2 WHERE id = ?1", em, "ss",
 		    ev->subject, proj_str(body, "cause"));
+	/* The document (issue 16); a body without it is a resident ID card's. */
+	if (status == CST_OK && (json_get(body, "doc_type") != NULL ||
+	    json_get(body, "nationality") != NULL || json_get(body, "name_en") != NULL ||
+	    json_get(body, "pass_number") != NULL || json_get(body, "doc_note") != NULL))
+		status = proj_exec(p, "UPDATE visits SET doc_type = ?2, nationality = ?3, "
+		    "name_en = ?4, pass_number = ?5, doc_issues = ?6, doc_note = ?7 WHERE id = ?1",
+		    em, "sssssss", ev->subject, proj_str(body, "doc_type")[0] ?
+		    proj_str(body, "doc_type") : "resident", proj_str(body, "nationality"),
+		    proj_str(body, "name_en"), proj_str(body, "pass_number"),
+		    proj_str(body, "doc_issues"), proj_str(body, "doc_note"));
 	if (status == CST_OK)
 		status = index_name(p, ev->subject, proj_str(body, "name"), em);
 	if (status == CST_OK)

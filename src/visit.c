@@ -15,7 +15,8 @@
 
 #define VISIT_COLUMNS "id, person_id, name, sex, ethnicity, birth_date, address, id_number, " \
 	"phone, case_number, reason, serious, officer1, officer2, entry_ts, band, stage, " \
-	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note, cause"
+	"stage_ts, room, locker, temp_out, exit_ts, destination, terminal, exit_by, exit_note, cause, " \
+	"doc_type, nationality, name_en, pass_number, doc_issues, doc_note"
 
 static void
 col(sqlite3_stmt *st, int i, char *dst, size_t size)
@@ -59,6 +60,12 @@ read_visit(sqlite3_stmt *st, struct visit *v)
 	col(st, 24, v->exit_by, sizeof v->exit_by);
 	col(st, 25, v->exit_note, sizeof v->exit_note);
 	col(st, 26, v->cause, sizeof v->cause);
+	col(st, 27, v->doc_type, sizeof v->doc_type);
+	col(st, 28, v->nationality, sizeof v->nationality);
+	col(st, 29, v->name_en, sizeof v->name_en);
+	col(st, 30, v->pass_number, sizeof v->pass_number);
+	col(st, 31, v->doc_issues, sizeof v->doc_issues);
+	col(st, 32, v->doc_note, sizeof v->doc_note);
 }
 
 void

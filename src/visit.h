@@ -20,8 +20,11 @@ struct visit {
 	char ethnicity[4];
 	char birth_date[11];
 	char address[IN_TEXT_MAX + 1];
-	char id_number[20];
+	char id_number[32];
 	char phone[24];
+	/* The document (issue 16): "resident" for registrations without one. */
+	char doc_type[16], nationality[4], name_en[IN_NAME_MAX + 1], pass_number[24];
+	char doc_issues[4], doc_note[IN_TEXT_MAX + 1];
 	char case_number[IN_SHORT_MAX + 1];
 	char reason[16];
 	char cause[IN_CAUSE_MAX + 1];	/* free text, "" when none */

@@ -445,9 +445,12 @@ test_cutover(void)
 	    "ALTER TABLE operators DROP COLUMN added_by; "
 	    "ALTER TABLE operators DROP COLUMN legacy; "
 	    "DELETE FROM local WHERE name = 'authority.from'; "
-	    /* and without the migrations after it (0009 to 0013) */
+	    /* and without the migrations after it (0009 to 0014) */
 	    "DROP TABLE id_claims; DROP TABLE conflicts; DROP TABLE corrections; "
 	    "ALTER TABLE visits DROP COLUMN cause; "
+	    "ALTER TABLE visits DROP COLUMN doc_type; ALTER TABLE visits DROP COLUMN nationality; "
+	    "ALTER TABLE visits DROP COLUMN name_en; ALTER TABLE visits DROP COLUMN pass_number; "
+	    "ALTER TABLE visits DROP COLUMN doc_issues; ALTER TABLE visits DROP COLUMN doc_note; "
 	    "DROP TABLE officer_additions; DROP TABLE officers; "
 	    "DELETE FROM schema_version WHERE version >= 8", NULL, NULL, NULL) == SQLITE_OK,
 	    "the journal's schema as it was before 0008-authority.sql");

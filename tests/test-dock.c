@@ -8,37 +8,47 @@
 
 #include "devpair.h"
 #include "dock.h"
+#include "simrun.h"
 #include "t.h"
 
 extern const struct sim_device sim_dock;
 
 /* The worked examples of docs/dock-protocol.md, section 9 (each checked there by hand). */
-static const uint8_t g_ack[] = { 0xA5, 0x5A, 0x01, 0x01, 0x07, 0x00, 0x5C, 0xD3 };
-static const uint8_t g_ack_0[] = { 0xA5, 0x5A, 0x01, 0x01, 0x00, 0x00, 0xC5, 0x44 };
-static const uint8_t g_nak[] = { 0xA5, 0x5A, 0x01, 0x02, 0x07, 0x01, 0x01, 0xF0, 0xB5 };
-static const uint8_t g_host_hello[] = { 0xA5, 0x5A, 0x01, 0x20, 0x00, 0x01, 0x00, 0xBF, 0x22 };
-static const uint8_t g_hello[] = { 0xA5, 0x5A, 0x01, 0x10, 0x00, 0x12, 0x00, 0x04, 0x12, 0x34,
+static const uint8_t g_ack[] = { 0xA5, 0x5A, 0x02, 0x01, 0x07, 0x00, 0x2C, 0x43, 0x45 };
+static const uint8_t g_ack_0[] = { 0xA5, 0x5A, 0x02, 0x01, 0x00, 0x00, 0x47, 0x1B, 0x18 };
+static const uint8_t g_nak[] = { 0xA5, 0x5A, 0x02, 0x02, 0x07, 0x01, 0x96, 0x01, 0x05, 0xA2 };
+static const uint8_t g_host_hello[] = { 0xA5, 0x5A, 0x02, 0x20, 0x00, 0x01, 0x68, 0x00, 0x38,
+    0x57 };
+static const uint8_t g_hello[] = { 0xA5, 0x5A, 0x02, 0x10, 0x00, 0x12, 0xF0, 0x00, 0x04, 0x12,
+    0x34, 0x07, 0x44, 0x4F, 0x43, 0x4B, 0x2D, 0x30, 0x31, 0x05, 0x31, 0x2E, 0x30, 0x2E, 0x33, 0x46,
+    0xEE };
+static const uint8_t g_heartbeat[] = { 0xA5, 0x5A, 0x02, 0x11, 0x01, 0x04, 0xEC, 0x00, 0x00, 0x01,
+    0x2C, 0x7C, 0x4A };
+static const uint8_t g_present[] = { 0xA5, 0x5A, 0x02, 0x12, 0x02, 0x0B, 0x43, 0x02, 0x57, 0x08,
+    0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x50, 0xE8 };
+static const uint8_t g_bind[] = { 0xA5, 0x5A, 0x02, 0x21, 0x01, 0x11, 0x66, 0x02, 0x00, 0x0E, 0x56,
+    0x32, 0x30, 0x32, 0x34, 0x31, 0x31, 0x32, 0x33, 0x2D, 0x30, 0x30, 0x34, 0x32, 0x11, 0x87 };
+static const uint8_t g_result[] = { 0xA5, 0x5A, 0x02, 0x15, 0x03, 0x0E, 0x5B, 0x01, 0x21, 0x00,
+    0x00, 0x02, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0xA9, 0xF3 };
+static const uint8_t g_telemetry[] = { 0xA5, 0x5A, 0x02, 0x14, 0x04, 0x23, 0x98, 0x01, 0x8B, 0xCF,
+    0xE5, 0x68, 0x00, 0x02, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x00, 0x0C, 0x48,
+    0x57, 0x00, 0x00, 0x00, 0x04, 0x0A, 0x0B, 0x0C, 0x0D, 0x00, 0x03, 0x00, 0x40, 0x81, 0x00, 0xFA,
+    0x01, 0x35 };
+static const uint8_t g_removed[] = { 0xA5, 0x5A, 0x02, 0x13, 0x05, 0x0A, 0x44, 0x02, 0x08, 0xE0,
+    0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x17, 0x25 };
+static const uint8_t g_unbind[] = { 0xA5, 0x5A, 0x02, 0x22, 0x02, 0x0A, 0xA5, 0x00, 0x08, 0xE0,
+    0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x9C, 0xB2 };
+static const uint8_t g_locate[] = { 0xA5, 0x5A, 0x02, 0x23, 0x03, 0x0B, 0xDC, 0x00, 0x08, 0xE0,
+    0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x0A, 0x5D, 0xEC };
+static const uint8_t g_refused[] = { 0xA5, 0x5A, 0x02, 0x15, 0x06, 0x0E, 0x1A, 0x02, 0x22, 0x01,
+    0x05, 0x00, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x68, 0x9B };
+
+/* Section 9's version 1 examples, as a dock of the field still sends them. */
+static const uint8_t g1_hello[] = { 0xA5, 0x5A, 0x01, 0x10, 0x00, 0x12, 0x00, 0x04, 0x12, 0x34,
     0x07, 'D', 'O', 'C', 'K', '-', '0', '1', 0x05, '1', '.', '0', '.', '3', 0x14, 0x64 };
-static const uint8_t g_heartbeat[] = { 0xA5, 0x5A, 0x01, 0x11, 0x01, 0x04, 0x00, 0x00, 0x01,
-    0x2C, 0xE3, 0x8E };
-static const uint8_t g_present[] = { 0xA5, 0x5A, 0x01, 0x12, 0x02, 0x0B, 0x02, 0x57, 0x08, 0xE0,
+static const uint8_t g1_ack_0[] = { 0xA5, 0x5A, 0x01, 0x01, 0x00, 0x00, 0xC5, 0x44 };
+static const uint8_t g1_present[] = { 0xA5, 0x5A, 0x01, 0x12, 0x02, 0x0B, 0x02, 0x57, 0x08, 0xE0,
     0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0xD7, 0xC1 };
-static const uint8_t g_bind[] = { 0xA5, 0x5A, 0x01, 0x21, 0x01, 0x11, 0x02, 0x00, 0x0E, 'V',
-    '2', '0', '2', '4', '1', '1', '2', '3', '-', '0', '0', '4', '2', 0x85, 0x70 };
-static const uint8_t g_result[] = { 0xA5, 0x5A, 0x01, 0x15, 0x03, 0x0E, 0x01, 0x21, 0x00, 0x00,
-    0x02, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0xE5, 0x8D };
-static const uint8_t g_telemetry[] = { 0xA5, 0x5A, 0x01, 0x14, 0x04, 0x23, 0x01, 0x8B, 0xCF,
-    0xE5, 0x68, 0x00, 0x02, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x00, 0x0C,
-    0x48, 0x57, 0x00, 0x00, 0x00, 0x04, 0x0A, 0x0B, 0x0C, 0x0D, 0x00, 0x03, 0x00, 0x40, 0x81,
-    0x00, 0xFA, 0x69, 0x35 };
-static const uint8_t g_removed[] = { 0xA5, 0x5A, 0x01, 0x13, 0x05, 0x0A, 0x02, 0x08, 0xE0, 0x04,
-    0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x10, 0xF3 };
-static const uint8_t g_unbind[] = { 0xA5, 0x5A, 0x01, 0x22, 0x02, 0x0A, 0x00, 0x08, 0xE0, 0x04,
-    0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0xB8, 0x8D };
-static const uint8_t g_locate[] = { 0xA5, 0x5A, 0x01, 0x23, 0x03, 0x0B, 0x00, 0x08, 0xE0, 0x04,
-    0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0x0A, 0x37, 0xEE };
-static const uint8_t g_refused[] = { 0xA5, 0x5A, 0x01, 0x15, 0x06, 0x0E, 0x02, 0x22, 0x01, 0x05,
-    0x00, 0x08, 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C, 0xDB, 0x8C };
 
 static const uint8_t band[8] = { 0xE0, 0x04, 0x01, 0x50, 0xA3, 0x2B, 0x19, 0x7C };
 #define BAND_HEX "E0040150A32B197C"
@@ -222,12 +232,12 @@ test_golden_decode(void)
 	ok(e->kind == DEV_DOCK && e->dock.what == DOCK_HELLO && e->dock.slots == 4 &&
 	    strcmp(e->dock.dock_id, "DOCK-01") == 0 && strcmp(e->dock.firmware, "1.0.3") == 0,
 	    "HELLO: DOCK_HELLO with dock id, slots and firmware");
-	ok(h.nwrote == 8 && memcmp(h.wrote, "\xA5\x5A\x01\x01\x00\x00", 6) == 0,
+	ok(h.nwrote == sizeof g_ack_0 && memcmp(h.wrote, g_ack_0, sizeof g_ack_0) == 0,
 	    "HELLO is ACKed with its seq");
 
 	h.nwrote = 0;
 	host_feed(&h, g_heartbeat, sizeof g_heartbeat, 1100);
-	ok(h.n == 2 && h.nwrote == 8 && h.wrote[4] == 1, "HEARTBEAT: no event, ACKed");
+	ok(h.n == 2 && h.nwrote == 9 && h.wrote[4] == 1, "HEARTBEAT: no event, ACKed");
 
 	host_feed(&h, g_present, sizeof g_present, 1200);
 	e = &h.ev[2];
@@ -383,12 +393,13 @@ test_faults(void)
 	    "a wrong version is a bad frame, the rest garbage");
 
 	/* A length over 240 is refused at once: the frame right after it is read. */
-	memcpy(buf, "\xA5\x5A\x01\x10\x00\xF1", 6);
-	memcpy(buf + 6, g_heartbeat, sizeof g_heartbeat);
+	memcpy(buf, "\xA5\x5A\x02\x10\x00\xF1", 6);
+	buf[6] = dock_crc8(buf + 2, 4);
+	memcpy(buf + 7, g_heartbeat, sizeof g_heartbeat);
 	memset(&p, 0, sizeof p);
 	memset(&st, 0, sizeof st);
 	memset(&fs, 0, sizeof fs);
-	dock_parse(&p, &st, buf, 6 + sizeof g_heartbeat, 0, collect_frame, &fs);
+	dock_parse(&p, &st, buf, 7 + sizeof g_heartbeat, 0, collect_frame, &fs);
 	ok(fs.n == 1 && fs.f[0].type == DOCK_T_HEARTBEAT && st.bad_frame == 1,
 	    "an oversized length is a bad frame and does not swallow the next");
 
@@ -399,12 +410,13 @@ test_faults(void)
 	host_feed(&h, buf, sizeof g_present, 10);
 	ok(h.n == 0 && h.d.stats.bad_checksum == 1, "a bad CRC is dropped and counted");
 	ok(h.nwrote == sizeof g_nak && h.wrote[3] == DOCK_T_NAK && h.wrote[4] == 2 &&
-	    h.wrote[6] == DOCK_NAK_CRC, "a bad CRC is NAKed with the seq as read");
+	    h.wrote[7] == DOCK_NAK_CRC, "a bad CRC is NAKed with the seq as read");
 
 	/* Half a frame, then a whole one: the whole one is read, the half counted. */
 	host_open(&h, 0);
 	memcpy(buf, g_telemetry, 20);
-	buf[5] = 200;		/* half of a long frame */
+	buf[5] = 200;		/* half of a long frame, its header checked */
+	buf[6] = dock_crc8(buf + 2, 4);
 	memcpy(buf + 20, g_present, sizeof g_present);
 	memcpy(buf + 20 + sizeof g_present, g_removed, sizeof g_removed);
 	n = 20 + sizeof g_present + sizeof g_removed;
@@ -443,6 +455,99 @@ test_faults(void)
 	ok(h.n == 2, "and the next frame is read");
 }
 
+/* The header check: its CRC, its strength over the header, and what it changes on the line. */
+static void
+test_header_check(void)
+{
+	uint8_t buf[2 * DOCK_FRAME_MAX], hdr[5];
+	struct host h;
+	size_t i, n;
+	int a, b, c, missed = 0;
+
+	ok(dock_crc8((const uint8_t *)"123456789", 9) == 0xF4, "CRC-8/SMBUS of \"123456789\" is 0xF4");
+	ok(g_present[6] == dock_crc8(g_present + 2, 4), "HCS is the CRC-8 of VER TYPE SEQ LEN");
+	/* Every error of 1, 2 or 3 bits in VER TYPE SEQ LEN HCS is seen (40 bits, 10 700 cases). */
+	for (a = 0; a < 40; a++)
+		for (b = a; b < 40; b++)
+			for (c = b; c < 40; c++) {
+				memcpy(hdr, g_present + 2, 5);
+				hdr[a / 8] ^= (uint8_t)(0x80 >> a % 8);
+				if (b > a)
+					hdr[b / 8] ^= (uint8_t)(0x80 >> b % 8);
+				if (c > b)
+					hdr[c / 8] ^= (uint8_t)(0x80 >> c % 8);
+				missed += dock_crc8(hdr, 4) == hdr[4];
+			}
+	ok(missed == 0, "every 1-, 2- and 3-bit error of the header fails its check");
+
+	/*
+	 * A corrupted LEN (the ACK's 00 made 40: 64 bytes claimed) right before a good frame.
+	 * Version 1 held the frame behind it until 72 bytes or a 50 ms silence had passed;
+	 * the header check rejects the false length at its 7th byte and the frame is read at once.
+	 */
+	host_open(&h, 0);
+	memcpy(buf, g_ack_0, sizeof g_ack_0);
+	buf[5] ^= 0x40;
+	memcpy(buf + sizeof g_ack_0, g_present, sizeof g_present);
+	n = sizeof g_ack_0 + sizeof g_present;
+	for (i = 0; i < n; i++) {
+		host_feed(&h, buf + i, 1, 10);
+		if (h.d.stats.bad_frame == 1)
+			break;
+	}
+	ok(i == 6, "a corrupted length is refused at the 7th byte of its frame");
+	host_feed(&h, buf + i + 1, n - i - 1, 10);
+	ok(h.n == 1 && h.ev[0].dock.what == DOCK_PRESENT && h.d.parser.len == 0,
+	    "the frame behind a corrupted length is read at once, without waiting for the gap");
+
+	/* The same with the length bit in the frame's own TYPE or SEQ: also refused at once. */
+	host_open(&h, 0);
+	memcpy(buf, g_present, sizeof g_present);
+	buf[4] ^= 0x04;
+	memcpy(buf + sizeof g_present, g_removed, sizeof g_removed);
+	host_feed(&h, buf, sizeof g_present + sizeof g_removed, 10);
+	ok(h.n == 1 && h.ev[0].dock.what == DOCK_REMOVED && h.d.stats.bad_checksum == 0 &&
+	    h.d.stats.bad_frame == 1, "a corrupted SEQ is a bad header: no NAK of a false seq");
+}
+
+/* A dock of the field speaks version 1: the host reads it and answers in version 1. */
+static void
+test_version_1(void)
+{
+	struct host h;
+	uint8_t buf[2 * DOCK_FRAME_MAX];
+	struct dev_request rq;
+	size_t n;
+
+	host_open(&h, 0);
+	host_feed(&h, g1_hello, sizeof g1_hello, 10);
+	ok(h.n == 2 && h.ev[1].dock.what == DOCK_HELLO, "a version 1 HELLO is read");
+	ok(h.nwrote >= sizeof g1_ack_0 && memcmp(h.wrote + h.nwrote - sizeof g1_ack_0, g1_ack_0,
+	    sizeof g1_ack_0) == 0, "and ACKed in version 1");
+	ok(h.d.ver == DOCK_VERSION_1, "the host writes version 1 to this dock");
+	h.nwrote = 0;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_DOCK_LOCATE;
+	rq.slot = 2;
+	dock_driver.request(&h.d, &rq, 20, &h.io);
+	n = dock_encode_frame_v(DOCK_VERSION_1, DOCK_T_ACK, 0, NULL, 0, buf);
+	host_feed(&h, buf, n, 20);	/* the re-sent HOST_HELLO is ACKed: the command goes */
+	ok(h.nwrote > 0 && h.wrote[2] == DOCK_VERSION_1, "its commands go in version 1");
+	host_feed(&h, g1_present, sizeof g1_present, 30);
+	ok(h.n == 3 && h.ev[2].dock.what == DOCK_PRESENT, "version 1 frames go on being read");
+
+	/* A version 2 dock: once its first frame is read, a version 1 header is a false start. */
+	host_open(&h, 0);
+	host_feed(&h, g_hello, sizeof g_hello, 10);
+	ok(h.d.ver == DOCK_VERSION && h.d.parser.versions == DOCK_READ_V2,
+	    "after a version 2 frame the host reads version 2 only");
+	memcpy(buf, "\xA5\x5A\x01\x10\x00\x40", 6);	/* a v1 header claiming 64 bytes */
+	memcpy(buf + 6, g_present, sizeof g_present);
+	host_feed(&h, buf, 6 + sizeof g_present, 20);
+	ok(h.n == 3 && h.ev[2].dock.what == DOCK_PRESENT, "a version 1 false start holds nothing");
+
+}
+
 /* Repeats are ACKed again and applied once; a malformed payload is NAKed. */
 static void
 test_repeats(void)
@@ -455,7 +560,7 @@ test_repeats(void)
 	host_feed(&h, g_present, sizeof g_present, 10);
 	host_feed(&h, g_present, sizeof g_present, 260);
 	ok(h.n == 1 && h.d.stats.folded == 1, "a repeated seq is applied once");
-	ok(h.nwrote == 16 && h.wrote[8 + 3] == DOCK_T_ACK && h.wrote[8 + 4] == 2,
+	ok(h.nwrote == 18 && h.wrote[9 + 3] == DOCK_T_ACK && h.wrote[9 + 4] == 2,
 	    "and ACKed both times");
 	host_feed(&h, g_removed, sizeof g_removed, 300);
 	ok(h.n == 2, "the next seq is applied");
@@ -478,12 +583,12 @@ test_repeats(void)
 	p[1] = 0x30;
 	n = dock_encode_frame(DOCK_T_REMOVED, 4, p, 2, buf);
 	host_feed(&h, buf, n, 10);
-	ok(h.n == 0 && h.nwrote == 9 && h.wrote[3] == DOCK_T_NAK &&
-	    h.wrote[6] == DOCK_NAK_MALFORMED, "a payload that does not decode is NAKed");
+	ok(h.n == 0 && h.nwrote == 10 && h.wrote[3] == DOCK_T_NAK &&
+	    h.wrote[7] == DOCK_NAK_MALFORMED, "a payload that does not decode is NAKed");
 	n = dock_encode_frame(0x77, 5, NULL, 0, buf);
 	h.nwrote = 0;
 	host_feed(&h, buf, n, 20);
-	ok(h.nwrote == 9 && h.wrote[6] == DOCK_NAK_TYPE, "an unknown type is NAKed");
+	ok(h.nwrote == 10 && h.wrote[7] == DOCK_NAK_TYPE, "an unknown type is NAKed");
 }
 
 /* The host's commands: retransmission, NAK, busy, give-up. */
@@ -984,9 +1089,12 @@ test_sim_by_hand(void)
 	read_frames(cap.out, cap.n, &fs);
 	ok(fs.n == 1 && fs.f[0].type == DOCK_T_ACK, "HOST_HELLO is ACKed (HELLO waits its turn)");
 	{
-		int i, results = 0, hellos = 0, order = 1;
+		int i, results = 0, hellos = 0, others = 0, order = 1;
 
-		/* The RESULT (sent at 401) 3 more times, given up, then the HELLO 1 + 3 times. */
+		/*
+		 * The RESULT (sent at 401) 3 more times, given up, then the HELLO 1 + 3 times,
+		 * then the slots announced after it (section 8).
+		 */
 		for (i = 0; i < 12; i++)
 			sim_dock.tick(state, 450 + DOCK_ACK_MS * (i + 1), &io);
 		read_frames(cap.out, cap.n, &fs);
@@ -995,10 +1103,147 @@ test_sim_by_hand(void)
 			hellos += fs.f[i].type == DOCK_T_HELLO;
 			if (fs.f[i].type == DOCK_T_RESULT && hellos > 0)
 				order = 0;
+			if (fs.f[i].type != DOCK_T_RESULT && fs.f[i].type != DOCK_T_HELLO &&
+			    (fs.f[i].type != DOCK_T_PRESENT || hellos < 4))
+				others++;
 		}
-		ok(results == 3 && hellos == 4 && order && fs.n == 8,
+		ok(results == 3 && hellos == 4 && order && others == 0,
 		    "an unACKed frame goes 1 + 3 times, then is given up for the next");
 	}
+}
+
+/* The driver against a simulated dock of the field (version 1), and a version 1 host. */
+static void
+test_sim_version_1(void)
+{
+	static uint8_t state[1 << 16];
+	struct capture cap;
+	struct sim_io io = { capture_send, &cap };
+	struct frames fs;
+	struct pair p;
+	char err[256], *argv[2] = { "version", "1" };
+	uint8_t buf[DOCK_FRAME_MAX], rev = 0;
+	size_t n;
+
+	pair_open(&p, &dock_driver, &sim_dock, 1000);
+	ok(pair_command(&p, "version 1", err, sizeof err) == 0, "version 1: a dock of the field");
+	ok(pair_command(&p, "version 3", err, sizeof err) == -1, "version 3 refused");
+	pair_run(&p, 1100);
+	ok(count_what(&p, DOCK_HELLO) == 1, "a dock swapped on an open line is not heard at once");
+	/* After the silence the host reads version 1 again; the next HEARTBEAT is heard. */
+	pair_run(&p, 1000 + DOCK_SILENCE_MS + DOCK_HEARTBEAT_MS + 1000);
+	ok(count_what(&p, DOCK_HELLO) == 2 &&
+	    ((struct dock *)p.drv_state)->ver == DOCK_VERSION_1,
+	    "after a silence it is heard, asked for its HELLO, and written to in version 1");
+	pair_command(&p, "present 1 0A0B0C0D", err, sizeof err);
+	pair_run(&p, p.now + 100);
+	request(&p, DEV_RQ_DOCK_BIND, 1, "", "V1");
+	pair_run(&p, p.now + 200);
+	ok(count_what(&p, DOCK_PRESENT) == 1 && count_what(&p, DOCK_DONE) == 1 &&
+	    p.drv->stats(p.drv_state)->bad_checksum == 0, "present and bind work in version 1");
+	pair_close(&p);
+
+	/* A version 2 dock and a version 1 host: ACK and HELLO in version 1. */
+	memset(state, 0, sizeof state);
+	memset(&cap, 0, sizeof cap);
+	sim_dock.init(state);
+	sim_dock.tick(state, 0, &io);
+	cap.n = 0;
+	n = dock_encode_frame_v(DOCK_VERSION_1, DOCK_T_HOST_HELLO, 0, &rev, 1, buf);
+	sim_dock.from_host(state, buf, n, 10, &io);
+	ok(cap.n >= 8 && cap.out[2] == DOCK_VERSION_1 && cap.out[3] == DOCK_T_ACK,
+	    "a version 2 dock answers a version 1 HOST_HELLO in version 1");
+	sim_dock.tick(state, 10 + DOCK_ACK_MS, &io);
+	{
+		struct dock_parser ps;
+		struct dev_stats st;
+
+		memset(&ps, 0, sizeof ps);
+		memset(&st, 0, sizeof st);
+		memset(&fs, 0, sizeof fs);
+		ps.versions = DOCK_READ_V1;
+		dock_parse(&ps, &st, cap.out, cap.n, 0, collect_frame, &fs);
+		ok(fs.n >= 2 && fs.f[1].type == DOCK_T_HELLO && st.bad_frame == 0,
+		    "and its HELLO too");
+	}
+	ok(sim_dock.command(state, 2, argv, 20, &io, err, sizeof err) == 0, "version 1 by script");
+}
+
+/* The simulated dock corrupts the LEN of its ACK: the RESULT right behind it is not held. */
+static void
+test_sim_badlen(void)
+{
+	struct pair p;
+	char err[256];
+	const struct dev_event *e;
+
+	pair_open(&p, &dock_driver, &sim_dock, 1000);
+	pair_run(&p, 1100);
+	pair_command(&p, "present 1 0A0B0C0D", err, sizeof err);
+	pair_run(&p, 1200);
+	ok(pair_command(&p, "badlen", err, sizeof err) == 0, "badlen");
+	request(&p, DEV_RQ_DOCK_BIND, 1, "", "V1");
+	e = last_what(&p, DOCK_DONE);
+	ok(e != NULL && e->ts == 1200 && p.drv->stats(p.drv_state)->bad_frame == 1,
+	    "the bind's RESULT behind an ACK with a corrupted length is read at once");
+	pair_close(&p);
+}
+
+/*
+ * The same over a pty, custody-sim against the terminal's device layer: the time from the
+ * request to its answer.  Version 1 waited for the 50 ms gap.
+ */
+static struct simrun sr;
+static int sr_from;
+
+static int
+sr_what(enum dev_dock_what what)
+{
+	int i;
+
+	for (i = sr_from; i < sr.n && i < SIM_EVENTS; i++)
+		if (sr.devof[i] == CONF_DEV_DOCK && sr.events[i].kind == DEV_DOCK &&
+		    sr.events[i].dock.what == what)
+			return i;
+	return -1;
+}
+
+static int sr_present(struct simrun *r) { (void)r; return sr_what(DOCK_PRESENT) >= 0; }
+static int sr_done(struct simrun *r) { (void)r; return sr_what(DOCK_DONE) >= 0; }
+static int sr_hello(struct simrun *r) { (void)r; return sr_what(DOCK_HELLO) >= 0; }
+
+static void
+test_pty_badlen(void)
+{
+	struct dev_request rq;
+	const struct dev_stats *st;
+	int64_t t0;
+	int i;
+	uint64_t bad;
+
+	simrun_start(&sr, NULL);
+	simrun_wait(&sr, 3000, sr_hello);
+	sr_from = sr.n;
+	simrun_say(&sr, "dock present 1 0A0B0C0D");
+	ok(simrun_wait(&sr, 3000, sr_present), "pty: the band is present");
+	simrun_say(&sr, "dock badlen");
+	simrun_wait(&sr, 300, NULL);	/* the simulator reads its control FIFO */
+	st = devices_stats(sr.devs, CONF_DEV_DOCK);
+	bad = st->bad_frame;
+	sr_from = sr.n;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_DOCK_BIND;
+	rq.slot = 1;
+	snprintf(rq.visit, sizeof rq.visit, "V1");
+	t0 = clock_mono_ms();
+	ok(devices_request(sr.devs, CONF_DEV_DOCK, &rq) == 0, "pty: bind sent");
+	simrun_wait(&sr, 2000, sr_done);
+	i = sr_what(DOCK_DONE);
+	ok(i >= 0 && sr.events[i].ts - t0 < DOCK_GAP_MS && st->bad_frame == bad + 1,
+	    "pty: the answer behind a corrupted length comes before the 50 ms gap");
+	if (i >= 0)
+		printf("# pty: answered after %lld ms\n", (long long)(sr.events[i].ts - t0));
+	simrun_stop(&sr);
 }
 
 /* The simulated dock on random bytes mixed with good frames: still answers afterwards. */
@@ -1041,6 +1286,87 @@ test_sim_noise(void)
 	ok(fs.n >= 1 && fs.f[0].type == DOCK_T_ACK, "after 3000 rounds of noise the dock still ACKs a HOST_HELLO");
 }
 
+static const struct dev_stats *sr_stats;
+static uint64_t sr_bad_before;
+static int sr_half_dropped(struct simrun *r) { (void)r; return sr_stats->bad_frame > sr_bad_before; }
+
+/*
+ * Half a frame and then a quiet line: the driver asks to be ticked DOCK_GAP_MS after the last
+ * byte to drop it, and the device layer must ask the driver for its next time after every feed,
+ * not only after a tick or a request (it did not: the half frame waited for the dock's own
+ * retransmission at 250 ms, or the heartbeat, or the 15 s silence timer).
+ */
+static void
+test_pty_half_frame_expires(void)
+{
+	int64_t t0;
+	int dropped;
+
+	simrun_start(&sr, NULL);
+	simrun_wait(&sr, 3000, sr_hello);
+	sr_from = sr.n;
+	sr_stats = devices_stats(sr.devs, CONF_DEV_DOCK);
+	simrun_say(&sr, "dock half");
+	simrun_wait(&sr, 300, NULL);	/* the simulator reads its control FIFO */
+	sr_bad_before = sr_stats->bad_frame;
+	t0 = clock_mono_ms();
+	simrun_say(&sr, "dock present 2 0A0B0C0E");
+	dropped = simrun_wait(&sr, 200, sr_half_dropped);
+	ok(dropped, "pty: half a frame on a quiet line is dropped at its gap, before a retransmission");
+	printf("# pty: half frame dropped after %lld ms\n", (long long)(clock_mono_ms() - t0));
+	ok(simrun_wait(&sr, 3000, sr_present), "pty: the retransmitted BAND_PRESENT arrives");
+	simrun_stop(&sr);
+}
+
+/* How many DOCK events of this kind for this band since sr_from. */
+static int
+sr_count(enum dev_dock_what what, const char *id)
+{
+	int i, n = 0;
+
+	for (i = sr_from; i < sr.n && i < SIM_EVENTS; i++)
+		if (sr.devof[i] == CONF_DEV_DOCK && sr.events[i].kind == DEV_DOCK &&
+		    sr.events[i].dock.what == what && strcmp(sr.events[i].id, id) == 0)
+			n++;
+	return n;
+}
+
+static int sr_news(struct simrun *r)
+{
+	(void)r;
+	return sr_count(DOCK_PRESENT, "0A0B0C0F") > 0 && sr_count(DOCK_REMOVED, "0A0B0C0D") > 0;
+}
+
+/*
+ * The line goes away for 2 s; meanwhile one band is put in and another taken out. The dock
+ * gives up each announcement after four sends (about 1 s); the host that opens the line again
+ * must still learn both (section 8: the dock announces its slots again after HOST_HELLO), and
+ * must not hear again of the band it already knew.
+ */
+static void
+test_pty_outage_resync(void)
+{
+	simrun_start(&sr, NULL);
+	simrun_wait(&sr, 3000, sr_hello);
+	simrun_say(&sr, "dock present 1 0A0B0C0D");
+	simrun_say(&sr, "dock present 2 0A0B0C0E");
+	sr_from = sr.n;
+	ok(simrun_wait(&sr, 3000, sr_present), "outage: the bands are present before");
+	simrun_wait(&sr, 300, NULL);
+	sr_from = sr.n;
+	simrun_say(&sr, "dock unplug 2");
+	simrun_wait(&sr, 300, NULL);
+	simrun_say(&sr, "dock present 3 0A0B0C0F");
+	simrun_say(&sr, "dock remove 1");
+	ok(simrun_wait(&sr, 6000, sr_news),
+	    "outage: the band put in and the band taken out are known after the line is back");
+	simrun_wait(&sr, 500, NULL);
+	ok(sr_count(DOCK_PRESENT, "0A0B0C0E") == 0,
+	    "outage: the band that stayed in its slot is not announced to the clerk again");
+	ok(sr_count(DOCK_PRESENT, "0A0B0C0F") == 1, "outage: the new band is announced once");
+	simrun_stop(&sr);
+}
+
 int
 main(void)
 {
@@ -1050,6 +1376,8 @@ main(void)
 	test_codec_bounds();
 	test_splits();
 	test_faults();
+	test_header_check();
+	test_version_1();
 	test_repeats();
 	test_host_retransmit();
 	test_sim_happy();
@@ -1060,5 +1388,10 @@ main(void)
 	test_sim_stream();
 	test_sim_script();
 	test_sim_by_hand();
+	test_sim_version_1();
+	test_sim_badlen();
+	test_pty_badlen();
+	test_pty_half_frame_expires();
+	test_pty_outage_resync();
 	return t_done();
 }

@@ -54,6 +54,9 @@ static const uint8_t rule_vfypwd[] = { 0xef, 0x01, 0xff, 0xff, 0xff, 0xff, 0x01,
     0x13, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1b };
 static const uint8_t rule_ack_ok[] = { 0xef, 0x01, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00, 0x03,
     0x00, 0x00, 0x0a };
+/* "FC: unsupported command" (R503 manual p. 10): 07 + 0003 + FC = 0x0106. */
+static const uint8_t rule_ack_unsupported[] = { 0xef, 0x01, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00,
+    0x03, 0xfc, 0x01, 0x06 };
 /* TempleteNum's answer, 0 ok and N = 0x012c (300): 07 + 0005 + 00 + 01 + 2c = 0x39. */
 static const uint8_t rule_ack_count[] = { 0xef, 0x01, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00, 0x05,
     0x00, 0x01, 0x2c, 0x00, 0x39 };
@@ -690,8 +693,14 @@ test_driver_by_hand(void)
 	ok(r.events == 1 && r.ev.kind == DEV_INFO && strstr(r.ev.text, "library 200") &&
 	    strstr(r.ev.text, "128-byte") && strstr(r.ev.text, "FFFFFFFF"),
 	    "the captured answer is the module's info");
-	ok(r.writes == 3 && r.len == sizeof golden_templatenum &&
-	    memcmp(r.last, golden_templatenum, r.len) == 0, "then the manual's TempleteNum");
+	ok(r.writes == 3 && r.last[9] == FP_INS_READPRODINFO, "then ReadProdInfo");
+	fingerprint_driver.feed(st, rule_ack_unsupported, sizeof rule_ack_unsupported, 22, &io);
+	ok(r.writes == 4 && r.last[9] == FP_INS_AURALED && r.last[10] == FP_LED_OFF,
+	    "refused (an older module): the LED probe, ring off");
+	fingerprint_driver.feed(st, rule_ack_unsupported, sizeof rule_ack_unsupported, 24, &io);
+	ok(r.writes == 5 && r.len == sizeof golden_templatenum &&
+	    memcmp(r.last, golden_templatenum, r.len) == 0,
+	    "refused too: no LED, then the manual's TempleteNum");
 	fingerprint_driver.feed(st, rule_ack_count, sizeof rule_ack_count, 30, &io);
 	ok(r.events == 2 && r.ev.finger.what == FP_COUNT && r.ev.finger.count == 300, "count 300");
 	ok(fingerprint_driver.request(st, &rq, 40, &io) == -1,
@@ -705,7 +714,7 @@ test_driver_by_hand(void)
 	ok(fingerprint_driver.tick(st, 50 + FP_GAP_MS, &io) == 40 + FP_ANSWER_MS &&
 	    fingerprint_driver.stats(st)->bad_frame == 1, "the half answer is a bad frame");
 	ok(fingerprint_driver.tick(st, 40 + FP_ANSWER_MS, &io) == 40 + 2 * FP_ANSWER_MS &&
-	    r.writes == 5 && r.last[9] == FP_INS_GENIMG && fingerprint_driver.stats(st)->timeouts == 1,
+	    r.writes == 7 && r.last[9] == FP_INS_GENIMG && fingerprint_driver.stats(st)->timeouts == 1,
 	    "no answer in time: GenImg again");
 }
 

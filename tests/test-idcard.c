@@ -263,6 +263,82 @@ test_cross_check(void)
 	ok(idcard_cross_check(&id, "1985-11-12", 'F', NULL, 0) == -1, "nor on refusal");
 }
 
+/* Each document by its own rules: good and bad numbers. */
+static void
+test_documents(void)
+{
+	static const struct {
+		int doc;
+		const char *number;
+		int good;
+		const char *what;
+	} v[] = {
+		{ IDDOC_RESIDENT, "11010119900307803X", 1, "resident: a good number" },
+		{ IDDOC_PERMIT, "810000198506150012", 1, "J: 81, a good check digit" },
+		{ IDDOC_PERMIT, "820000199001010029", 1, "J: 82 (Macao)" },
+		{ IDDOC_PERMIT, "830000198002020031", 1, "J: 83 (Taiwan)" },
+		{ IDDOC_PERMIT, "11010119900307803X", 0, "J: a resident's number is no permit's" },
+		{ IDDOC_PERMIT, "810000198506150013", 0, "J: a wrong check digit" },
+		{ IDDOC_FOREIGN2023, "911124197905150016", 1, "Y: 9, MOD 11-2 check" },
+		{ IDDOC_FOREIGN2023, "911124197905150017", 0, "Y: a wrong check digit" },
+		{ IDDOC_FOREIGN2023, "11010119900307803X", 0, "Y: a resident's number" },
+		{ IDDOC_FOREIGN2023, "91112419790515001", 0, "Y: 17 characters" },
+		{ IDDOC_FOREIGN2017, "CAN110079051501", 1, "I: 3 letters, 12 digits" },
+		{ IDDOC_FOREIGN2017, "can110079051501", 1, "I: lower case taken" },
+		{ IDDOC_FOREIGN2017, "CA1110079051501", 0, "I: 2 letters" },
+		{ IDDOC_FOREIGN2017, "CAN11007905150", 0, "I: 11 digits" },
+		{ IDDOC_PASSPORT_CN, "E12345678", 1, "PRC passport E and 8 digits" },
+		{ IDDOC_PASSPORT_CN, "EA1234567", 1, "PRC passport EA and 7 digits" },
+		{ IDDOC_PASSPORT_CN, "G12345678", 1, "PRC passport G and 8 digits" },
+		{ IDDOC_PASSPORT_CN, "E1234567", 0, "PRC passport: 7 after E" },
+		{ IDDOC_PASSPORT_CN, "P12345678", 0, "PRC passport: P" },
+		{ IDDOC_PASSPORT, "533380006", 1, "foreign passport, 9 characters" },
+		{ IDDOC_PASSPORT, "AB12", 0, "foreign passport, 4 characters" },
+		{ IDDOC_PASSPORT, "AB12-3456", 0, "foreign passport with a dash" },
+		{ IDDOC_PASSPORT, "A1234567890123456789", 1, "foreign passport, 20" },
+		{ IDDOC_PASSPORT, "A12345678901234567890", 0, "foreign passport, 21" },
+		{ IDDOC_HKMO_PERMIT, "C12345678", 1, "往来港澳通行证 C and 8" },
+		{ IDDOC_HKMO_PERMIT, "H12345678", 0, "往来港澳通行证 starts with C" },
+		{ IDDOC_HOME_RETURN, "H12345678", 1, "回乡证 H and 8 digits" },
+		{ IDDOC_HOME_RETURN, "M1234567801", 1, "回乡证 M and 10 digits" },
+		{ IDDOC_HOME_RETURN, "H123456789", 0, "回乡证 H and 9 digits" },
+		{ IDDOC_TAIWAN_PERMIT, "12345678", 1, "台胞证 8 digits" },
+		{ IDDOC_TAIWAN_PERMIT, "1234567801", 1, "台胞证 10 digits" },
+		{ IDDOC_TAIWAN_PERMIT, "T1234567", 0, "台胞证 with a letter" },
+		{ IDDOC_OTHER, "XZ-2024-001", 1, "other: letters, digits, dashes" },
+		{ IDDOC_OTHER, "护照", 0, "other: not ASCII" },
+		{ IDDOC_NONE, "", 1, "none: no number" },
+		{ IDDOC_NONE, "E12345678", 0, "none: with a number" },
+		{ IDDOC_PASSPORT, "", 0, "a passport without number" },
+	};
+	struct idcard id;
+	char why[200], c[4];
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		why[0] = '\0';
+		ok((idcard_doc_check(v[i].doc, v[i].number, now, &id, why, sizeof why) == 0) ==
+		    v[i].good && (v[i].good || why[0] != '\0'), v[i].what);
+	}
+	ok(idcard_doc_check(IDDOC_FOREIGN2017, " can110079051501 ", now, &id, NULL, 0) == 0 &&
+	    strcmp(id.number, "CAN110079051501") == 0 && id.sex == 0 && id.birth[0] == '\0',
+	    "a hand-typed number is upper-cased; it encodes no birth or sex");
+	ok(idcard_doc_check(IDDOC_PERMIT, "810000198506150012", now, &id, NULL, 0) == 0 &&
+	    id.sex == 'M' && strcmp(id.birth, "1985-06-15") == 0, "a J number encodes birth and sex");
+	ok(idcard_doc_encodes_person(IDDOC_RESIDENT) && idcard_doc_encodes_person(IDDOC_PERMIT) &&
+	    !idcard_doc_encodes_person(IDDOC_FOREIGN2023) && !idcard_doc_encodes_person(IDDOC_NONE),
+	    "only resident and J numbers encode the person");
+	ok(idcard_doc_find("") == IDDOC_RESIDENT && idcard_doc_find("none") == IDDOC_NONE &&
+	    idcard_doc_find("visa") == -1, "keys: \"\" is a resident card (old events)");
+	ok(idcard_doc_of_card('Y') == IDDOC_FOREIGN2023 && idcard_doc_of_card('J') == IDDOC_PERMIT &&
+	    idcard_doc_of_card(' ') == IDDOC_RESIDENT && idcard_doc_of_card('Z') == -1,
+	    "a card's type is its document");
+	ok(idcard_nationality("can", c, NULL, 0) == 0 && strcmp(c, "CAN") == 0 &&
+	    idcard_nationality("XQZ", c, NULL, 0) == 0 && idcard_nationality("CA", c, NULL, 0) != 0 &&
+	    idcard_nationality("C4N", c, NULL, 0) != 0, "nationality: any 3 letters");
+	ok(idcard_country("CAN") != NULL && idcard_country("XQZ") == NULL, "common ones named");
+}
+
 int
 main(void)
 {
@@ -281,5 +357,6 @@ main(void)
 	test_check_digit();
 	test_message_buffers();
 	test_cross_check();
+	test_documents();
 	return t_done();
 }

@@ -447,6 +447,16 @@ wrote(struct wire *w, const uint8_t cmd[10])
 	return r;
 }
 
+/*
+ * Read the additional address (读取最新追加信息, 30 03: softs.im's command table) and "no content
+ * for this item" (SW3 91, the same source's status table).  By hand: 00^03^30^03 = 30 and
+ * 00^04^00^00^91 = 95.
+ */
+static const uint8_t extra_cmd[] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x03, 0x30, 0x03,
+    0x30 };
+static const uint8_t no_content[] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x04, 0x00, 0x00,
+    0x91, 0x95 };
+
 static void
 test_silence_and_folding(void)
 {
@@ -501,8 +511,11 @@ test_silence_and_folding(void)
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
-	ok(w.idcards == 1, "the hand-made read answer is an ID card");
-	t = idreader_driver.tick(&r, t + 900 + IDR_POLL_MS, &io);
+	ok(w.idcards == 0 && wrote(&w, extra_cmd), "a resident card read: its additional "
+	    "address is asked (30 03)");
+	idreader_driver.feed(&r, no_content, sizeof no_content, t + 950, &io);
+	ok(w.idcards == 1, "the hand-made read answer is an ID card, without additional address");
+	t = idreader_driver.tick(&r, t + 950 + IDR_POLL_MS, &io);
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
@@ -512,7 +525,9 @@ test_silence_and_folding(void)
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
 	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
-	ok(w.idcards == 2, "after the fold window it is a new reading");
+	t = idreader_driver.tick(&r, t + 900 + IDR_ANSWER_MS, &io);
+	ok(w.idcards == 2 && r.stats.timeouts == 4, "after the fold window it is a new reading "
+	    "(emitted when 30 03 goes unanswered)");
 
 	t = idreader_driver.tick(&r, t + 900 + IDR_POLL_MS, &io);
 	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
@@ -595,7 +610,7 @@ test_sim(void)
 	ok(h.sw3 == IDR_SW_CHECKSUM && h.len == 3, "a bad checksum from the host: 10");
 	say(dev, &io, too_long, sizeof too_long);
 	ok(h.sw3 == IDR_SW_LENGTH, "a length too long for any command: 11");
-	idr_encode_command(0x3003, cmd);
+	idr_encode_command(0x3010, cmd);	/* fingerprint data: not simulated */
 	say(dev, &io, cmd, sizeof cmd);
 	ok(h.sw3 == IDR_SW_COMMAND, "a command it does not know: 21");
 	idr_encode_command(IDR_RESET, cmd);
@@ -697,6 +712,97 @@ test_sim_words(void)
 	ok(sim_card_says("人", "汉", &card) != 0, "a sex that is no sex is refused");
 }
 
+/* The last card the pair's driver emitted, after the script's insert and a few polls. */
+static const struct dev_idcard *
+read_inserted(struct pair *p, const char *script, int64_t *until)
+{
+	char err[256];
+	int before = pair_count(p, DEV_IDCARD);
+
+	if (pair_command(p, "remove", err, sizeof err) != 0 ||
+	    pair_command(p, script, err, sizeof err) != 0)
+		return NULL;
+	*until += 4000;
+	pair_run(p, *until);
+	if (pair_count(p, DEV_IDCARD) != before + 1 || p->events[p->n - 1].kind != DEV_IDCARD)
+		return NULL;
+	return p->events[p->n - 1].idcard;
+}
+
+/* Each card type of GA/T 490 through the driver, against the simulator presenting it. */
+static void
+test_card_types(void)
+{
+	const struct dev_idcard *c;
+	struct pair p;
+	char err[256];
+	int64_t t = 2000;
+
+	pair_open(&p, &idreader_driver, &sim_idcard, 1000);
+	pair_run(&p, t);
+	c = read_inserted(&p, "insert type=Y en=SMITH_JOHN_ALEXANDER_MACDONALD_OF_ARDNAMURCH "
+	    "issues=02 nation=CAN", &t);
+	ok(c != NULL && c->type == 'Y', "a foreign permanent resident ID card of 2023 (Y) is read");
+	ok(c && strcmp(c->id_number, "911124197905150016") == 0 && strcmp(c->name, "史约翰") == 0 &&
+	    strcmp(c->issues, "02") == 0 && strcmp(c->nationality, "CAN") == 0 &&
+	    c->ethnicity[0] == '\0' && c->address[0] == '\0',
+	    "in its own layout: renewals where ethnicity was, no address");
+	ok(c && strcmp(c->name_en, "SMITH JOHN ALEXANDER MACDONALD OF ARDNAMURCH") == 0,
+	    "its English name of 46 characters, the 36th on from bytes 220-241");
+	c = read_inserted(&p, "insert type=I", &t);
+	ok(c != NULL && c->type == 'I' && strcmp(c->id_number, "CAN110079051501") == 0 &&
+	    strcmp(c->name_en, "SMITH JOHN") == 0 && strcmp(c->nationality, "CAN") == 0 &&
+	    strcmp(c->name, "史约翰") == 0 && strcmp(c->birth, "19790515") == 0 &&
+	    strcmp(c->valid_to, "20270616") == 0 && strcmp(c->version, "01") == 0 &&
+	    strcmp(c->authority, "1100") == 0,
+	    "a foreign permanent resident ID card of 2017 (I) is read in its layout");
+	c = read_inserted(&p, "insert type=J pass=H87654321 issues=03", &t);
+	ok(c != NULL && c->type == 'J' && strcmp(c->id_number, "810000198506150012") == 0 &&
+	    strcmp(c->pass_number, "H87654321") == 0 && strcmp(c->issues, "03") == 0 &&
+	    strcmp(c->name, "陈大文") == 0 && c->ethnicity[0] == '\0' &&
+	    c->address_extra[0] == '\0',
+	    "a residence permit of Hong Kong residents (J): its pass number and times issued");
+	c = read_inserted(&p, "insert extra=北京市西城区西长安街1号", &t);
+	ok(c != NULL && c->type == ' ' && strcmp(c->address, "北京市东城区景山前街4号") == 0 &&
+	    strcmp(c->address_extra, "北京市西城区西长安街1号") == 0,
+	    "a resident card with an additional address: both addresses");
+	c = read_inserted(&p, "insert name=李四 id=44030619851120456X", &t);
+	ok(c != NULL && c->type == ' ' && c->address_extra[0] == '\0', "and one without");
+	ok(pair_command(&p, "insert type=Q", err, sizeof err) != 0, "the simulator knows no type Q");
+	pair_close(&p);
+}
+
+/* A card whose type has no layout: one clear error naming the type, never a card. */
+static void
+test_unknown_type(void)
+{
+	uint8_t answer[IDR_FRAME_MAX];
+	struct wire w = { 0 };
+	struct dev_io io = { wire_write, wire_emit, &w };
+	struct idreader r;
+	size_t n = read_answer(answer), i;
+	uint8_t x;
+
+	answer[14 + IDR_TYPE_OFF] = 'Z';	/* the type, and CHK made to match */
+	x = 0;
+	for (i = 5; i + 1 < n; i++)
+		x ^= answer[i];
+	answer[n - 1] = x;
+	memset(&r, 0, sizeof r);
+	idreader_init(&r);
+	r.io = &io;
+	r.ready = 1;
+	r.wait = IDR_READ_BASE;
+	r.deadline = 5000;
+	idreader_driver.feed(&r, answer, n, 100, &io);
+	ok(w.idcards == 0 && w.errors == 1 && w.last_code == IDR_SW_WRONG_CARD,
+	    "a card of unknown type Z is refused with an error (code 40), not read");
+	ok(r.card.type == 'Z', "the error names the type");
+	r.wait = IDR_READ_BASE;
+	idreader_driver.feed(&r, answer, n, 400, &io);
+	ok(w.errors == 1 && r.stats.bad_frame == 2, "said once while it lies there, counted each time");
+}
+
 int
 main(void)
 {
@@ -709,5 +815,7 @@ main(void)
 	test_silence_and_folding();
 	test_sim();
 	test_sim_words();
+	test_card_types();
+	test_unknown_type();
 	return t_done();
 }

@@ -189,6 +189,85 @@ test_register(struct intake *in, char visit[UUID_LEN + 1])
 	    field_is(&e, "band"), "a band worn by someone in the area is refused");
 }
 
+/* Registration by each document, typed or read, and with none (issue 16). */
+static void
+test_register_documents(struct intake *in)
+{
+	struct intake_error e;
+	struct registration r;
+	struct visit v;
+	char visit[UUID_LEN + 1];
+
+	fill_registration(&r, "史约翰", "91112419790515001");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "id_number"),
+	    "a 2023 foreign card's number is not a resident ID number");
+	snprintf(r.doc_type, sizeof r.doc_type, "foreign2023");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "nationality"),
+	    "a foreign document needs a nationality");
+	snprintf(r.nationality, sizeof r.nationality, "can");
+	snprintf(r.name_en, sizeof r.name_en, "SMITH JOHN");
+	r.ethnicity[0] = '\0';
+	r.sex = 'F';		/* its number says nothing of sex: no cross-check */
+	ok(intake_register(in, &r, visit, &e) == CST_OK, "a 2023 foreign permanent resident "
+	    "(Y) is registered, without ethnicity");
+	ok(visit_get(in->j, visit, &v, &e.em) == CST_OK && strcmp(v.doc_type, "foreign2023") == 0
+	    && strcmp(v.nationality, "CAN") == 0 && strcmp(v.name_en, "SMITH JOHN") == 0 &&
+	    strcmp(v.id_number, "911124197905150016") == 0 && v.birth_date[0] == '\0',
+	    "the visit shows the document, nationality and English name");
+
+	fill_registration(&r, "陈大文", "81000019850615001");
+	snprintf(r.doc_type, sizeof r.doc_type, "permit");
+	snprintf(r.pass_number, sizeof r.pass_number, "H12345678");
+	snprintf(r.doc_issues, sizeof r.doc_issues, "01");
+	r.sex = 'F';
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "sex"),
+	    "a residence permit's number encodes the sex: checked");
+	r.sex = 'M';
+	ok(intake_register(in, &r, visit, &e) == CST_OK && visit_get(in->j, visit, &v, &e.em) ==
+	    CST_OK && strcmp(v.pass_number, "H12345678") == 0 && strcmp(v.doc_issues, "01") == 0 &&
+	    strcmp(v.birth_date, "1985-06-15") == 0, "a residence permit (J) keeps its pass "
+	    "number and times issued");
+
+	fill_registration(&r, "约翰", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "passport");
+	snprintf(r.id_number, sizeof r.id_number, "AB12");
+	snprintf(r.nationality, sizeof r.nationality, "USA");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "id_number"),
+	    "a foreign passport number of 4 characters is refused");
+	snprintf(r.id_number, sizeof r.id_number, "533380006");
+	snprintf(r.birth_date, sizeof r.birth_date, "1980-13-01");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "birth_date"),
+	    "a typed birth date is checked where no number gives one");
+	snprintf(r.birth_date, sizeof r.birth_date, "1975-04-01");
+	ok(intake_register(in, &r, visit, &e) == CST_OK && visit_get(in->j, visit, &v, &e.em) ==
+	    CST_OK && strcmp(v.doc_type, "passport") == 0 && strcmp(v.birth_date, "1975-04-01")
+	    == 0, "a foreign passport typed by hand, with the typed birth date");
+
+	fill_registration(&r, "李某", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "passport_cn");
+	snprintf(r.id_number, sizeof r.id_number, "e12345678");
+	ok(intake_register(in, &r, visit, &e) == CST_OK && visit_get(in->j, visit, &v, &e.em) ==
+	    CST_OK && strcmp(v.id_number, "E12345678") == 0, "a PRC passport, upper-cased");
+
+	fill_registration(&r, "无名氏", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "none");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "id_number"),
+	    "no document, but a number typed: refused");
+	r.id_number[0] = '\0';
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "doc_note"),
+	    "no document needs a note of why");
+	snprintf(r.doc_note, sizeof r.doc_note, "本人拒绝提供证件，身份待核");
+	ok(intake_register(in, &r, visit, &e) == CST_OK && visit_get(in->j, visit, &v, &e.em) ==
+	    CST_OK && strcmp(v.doc_type, "none") == 0 && v.id_number[0] == '\0' &&
+	    strcmp(v.doc_note, "本人拒绝提供证件，身份待核") == 0,
+	    "a person with no document is registered, the note recorded");
+	ok(intake_register(in, &r, (char[UUID_LEN + 1]){ 0 }, &e) == CST_OK,
+	    "two people without documents are two people");
+	snprintf(r.doc_type, sizeof r.doc_type, "visa");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "doc_type"),
+	    "an unknown document type is refused");
+}
+
 static int journal_has(struct journal *j, const char *kind, const char *text);
 
 static void
@@ -755,6 +834,7 @@ main(void)
 	test_find(in.j);
 	test_band_lookup(&in);
 	test_action_redo(&in);
+	test_register_documents(&in);
 	test_rebuild(in.j);
 	terminal_close(t);
 	t_rmrf(dir);

@@ -586,7 +586,7 @@ test_sim_alone(void)
 	struct sent s;
 	struct sim_io io = { sim_capture, &s };
 	uint8_t frame[64];
-	static const uint8_t diag[] = { 0x00, 0x00 };	/* Diagnose: not simulated */
+	static const uint8_t tginit[] = { 0x8C, 0x00 };	/* TgInitAsTarget: not simulated */
 	char err[256];
 	char a0[] = "hold", a1[] = "9EB36E66";
 	char *argv[] = { a0, a1 };
@@ -624,12 +624,16 @@ test_sim_alone(void)
 	frame[7] ^= 0x01;
 	memset(&s, 0, sizeof s);
 	sim_pn532.from_host(st, frame, sizeof list_cmd, 8, &io);
-	ok(s.n == 1 && sent_is(&s, 0, nack, sizeof nack), "a bad checksum from the host: NACK");
-	n = pn532_encode_frame(0xD4, diag, 2, frame, sizeof frame);
+	ok(s.n == 0, "a bad data checksum from the host: ignored, no ACK (UM0701-02 6.2.3)");
+	memcpy(frame, list_cmd, sizeof list_cmd);
+	frame[4] ^= 0x01;
+	sim_pn532.from_host(st, frame, sizeof list_cmd, 8, &io);
+	ok(s.n == 0, "a bad length checksum: ignored too");
+	n = pn532_encode_frame(0xD4, tginit, sizeof tginit, frame, sizeof frame);
 	memset(&s, 0, sizeof s);
 	sim_pn532.from_host(st, frame, n, 9, &io);
 	ok(s.n == 2 && sent_is(&s, 0, ack, sizeof ack) && sent_is(&s, 1, errf, sizeof errf),
-	    "a command it does not simulate: ACK, then the error frame");
+	    "a command it does not simulate (TgInitAsTarget): ACK, then the error frame");
 	memset(&s, 0, sizeof s);
 	sim_pn532.from_host(st, gfv_resp, sizeof gfv_resp, 10, &io);
 	ok(s.n == 0, "a frame with the chip's own TFI is ignored");
@@ -645,6 +649,345 @@ test_sim_alone(void)
 		    sent_is(&s, 3, errf, sizeof errf),
 		    "type B finds no type A card; MaxTg 3 is the error frame");
 	}
+}
+
+/* The simulated chip's command set: one command in, its ACK and its answer body compared. */
+static uint8_t cmd_st[4096];
+static struct sent cmd_sent;
+
+static void
+say(int64_t now, const uint8_t *d, size_t n)
+{
+	struct sim_io io = { sim_capture, &cmd_sent };
+	uint8_t frame[300];
+	size_t k = pn532_encode_frame(0xD4, d, n, frame, sizeof frame);
+
+	memset(&cmd_sent, 0, sizeof cmd_sent);
+	sim_pn532.from_host(cmd_st, frame, k, now, &io);
+}
+
+/* The i-th frame sent is D5 and body. */
+static int
+sent_body(int i, const uint8_t *body, size_t n)
+{
+	uint8_t frame[300];
+	size_t k = pn532_encode_frame(0xD5, body, n, frame, sizeof frame);
+
+	return sent_is(&cmd_sent, i, frame, k);
+}
+
+/* ACK, then D5 and body: the whole answer to one command. */
+static int
+acked(const uint8_t *body, size_t n)
+{
+	return cmd_sent.n == 2 && sent_is(&cmd_sent, 0, ack, sizeof ack) && sent_body(1, body, n);
+}
+
+static int
+refused(void)
+{
+	return cmd_sent.n == 2 && sent_is(&cmd_sent, 0, ack, sizeof ack) &&
+	    sent_is(&cmd_sent, 1, errf, sizeof errf);
+}
+
+static void
+sim_say(int64_t now, const char *verb, const char *uid)
+{
+	struct sim_io io = { sim_capture, &cmd_sent };
+	char a0[16], a1[32], err[256];
+	char *argv[] = { a0, a1 };
+
+	snprintf(a0, sizeof a0, "%s", verb);
+	snprintf(a1, sizeof a1, "%s", uid ? uid : "");
+	memset(&cmd_sent, 0, sizeof cmd_sent);
+	if (sim_pn532.command(cmd_st, uid ? 2 : 1, argv, now, &io, err, sizeof err) != 0)
+		printf("# sim command %s: %s\n", verb, err);
+	sim_pn532.tick(cmd_st, now, &io);	/* as custody-sim does after every command */
+}
+
+static void
+test_sim_commands(void)
+{
+	/* Diagnose 00 with libnfc's test data, the frame by hand: LEN 09 + LCS F7 = 0x100;
+	 * D5+01+00+6C+69+62+6E+66+63 = 0x344, + DCS BC = 0x400. */
+	static const uint8_t diag_cmd[] = { 0x00, 0x00, 'l', 'i', 'b', 'n', 'f', 'c' };
+	static const uint8_t diag_resp[] = { 0x00, 0x00, 0xFF, 0x09, 0xF7, 0xD5, 0x01, 0x00, 0x6C,
+		0x69, 0x62, 0x6E, 0x66, 0x63, 0xBC, 0x00 };
+	static const uint8_t sam[] = { 0x14, 0x01 }, sam_ok[] = { 0x15 };
+	static const uint8_t list[] = { 0x4A, 0x01, 0x00 };
+	static const uint8_t rf_ok[] = { 0x33 };
+	struct sim_io io = { sim_capture, &cmd_sent };
+	int64_t t = 0;
+
+	sim_pn532.init(cmd_st);
+	sim_pn532.from_host(cmd_st, pn532_wakeup, PN532_WAKEUP_LEN, t, &io);
+	say(t, diag_cmd, sizeof diag_cmd);
+	ok(cmd_sent.n == 2 && sent_is(&cmd_sent, 1, diag_resp, sizeof diag_resp),
+	    "Diagnose 00 (communication line test) echoes NumTst and the data, as libnfc checks");
+	{
+		static const uint8_t rom[] = { 0x00, 0x01 }, ram[] = { 0x00, 0x02 };
+		static const uint8_t antenna[] = { 0x00, 0x07, 0x00 }, polling[] = { 0x00, 0x04 };
+		static const uint8_t good[] = { 0x01, 0x00 };
+		int all = 1;
+
+		say(t, rom, 2);
+		all &= acked(good, 2);
+		say(t, ram, 2);
+		all &= acked(good, 2);
+		say(t, antenna, 3);
+		all &= acked(good, 2);
+		ok(all, "Diagnose ROM, RAM and antenna tests pass");
+		say(t, polling, 2);
+		ok(refused(), "Diagnose 04 (not simulated): the error frame");
+	}
+	say(t, sam, sizeof sam);
+	ok(acked(sam_ok, 1), "SAMConfiguration normal mode, without the timeout byte");
+
+	/* MaxRetries: at power-on MxRtyPassiveActivation is FF and the chip waits for a card */
+	say(++t, list, sizeof list);
+	ok(cmd_sent.n == 1 && sent_is(&cmd_sent, 0, ack, sizeof ack),
+	    "retries FF, no card: InListPassiveTarget is ACKed and not answered");
+	sim_pn532.tick(cmd_st, t + 5000, &io);
+	ok(cmd_sent.n == 1, "five seconds later still no answer");
+	sim_say(t + 5000, "tap", "9EB36E66");
+	ok(cmd_sent.n == 1 && sent_is(&cmd_sent, 0, list_resp4, sizeof list_resp4),
+	    "the card comes: the waiting command answers with it");
+	sim_say(t + 6000, "lift", NULL);
+	say(t + 6000, list, sizeof list);
+	memset(&cmd_sent, 0, sizeof cmd_sent);
+	sim_pn532.from_host(cmd_st, ack, sizeof ack, t + 6001, &io);
+	sim_say(t + 6002, "hold", "9EB36E66");
+	ok(cmd_sent.n == 0, "an ACK from the host aborts the waiting command (6.2.1.3)");
+	sim_say(t + 6003, "lift", NULL);
+	{
+		static const uint8_t rty2[] = { 0x32, 0x05, 0xFF, 0x01, 0x02 };
+
+		say(t + 6004, rty2, sizeof rty2);
+		ok(acked(rf_ok, 1), "RFConfiguration 05 MaxRetries FF 01 02");
+		say(t + 6005, list, sizeof list);
+		ok(cmd_sent.n == 2 && sent_is(&cmd_sent, 1, list_none, sizeof list_none),
+		    "with a count, no card: NbTg 0 at once");
+	}
+
+	/* the other RFConfiguration items, each of its own length */
+	{
+		static const uint8_t field[] = { 0x32, 0x01, 0x00 };
+		static const uint8_t timing[] = { 0x32, 0x02, 0x00, 0x0B, 0x0A };
+		static const uint8_t com[] = { 0x32, 0x04, 0x00 };
+		static const uint8_t a106[] = { 0x32, 0x0A, 0x59, 0xF4, 0x3F, 0x11, 0x4D, 0x85, 0x61,
+			0x6F, 0x26, 0x62, 0x87 };
+		static const uint8_t a212[] = { 0x32, 0x0B, 0x69, 0xFF, 0x3F, 0x11, 0x41, 0x85, 0x61,
+			0x6F };
+		static const uint8_t typeb[] = { 0x32, 0x0C, 0xFF, 0x04, 0x85 };
+		static const uint8_t iso4[] = { 0x32, 0x0D, 0x85, 0x15, 0x8A, 0x85, 0x08, 0xB2, 0x85,
+			0x01, 0xDA };
+		static const uint8_t shortf[] = { 0x32, 0x02, 0x00, 0x0B }, item3[] = { 0x32, 0x03, 0x00 };
+		static const struct {
+			const uint8_t *d;
+			size_t n;
+		} items[] = {
+			{ field, sizeof field }, { timing, sizeof timing }, { com, sizeof com },
+			{ a106, sizeof a106 }, { a212, sizeof a212 }, { typeb, sizeof typeb },
+			{ iso4, sizeof iso4 },
+		};
+		size_t i;
+		int all = 1;
+
+		for (i = 0; i < sizeof items / sizeof *items; i++) {
+			say(t, items[i].d, items[i].n);
+			all &= acked(rf_ok, 1);
+		}
+		ok(all, "RFConfiguration items 01, 02, 04, 0A, 0B, 0C and 0D are answered");
+		say(t, shortf, sizeof shortf);
+		all = refused();
+		say(t, item3, sizeof item3);
+		ok(all && refused(), "an item of the wrong length, or no such item: the error frame");
+	}
+
+	/* SetParameters, ReadRegister, WriteRegister, GetGeneralStatus */
+	{
+		static const uint8_t setp[] = { 0x12, 0x14 }, setp_ok[] = { 0x13 };
+		static const uint8_t wr[] = { 0x08, 0x63, 0x02, 0x80, 0x63, 0x03, 0x80, 0x12, 0x34, 0x5A };
+		static const uint8_t wr_ok[] = { 0x09 };
+		static const uint8_t rd[] = { 0x06, 0x63, 0x02, 0x63, 0x03, 0x63, 0x04, 0x63, 0x05,
+			0x12, 0x34, 0x12, 0x35 };
+		static const uint8_t rd_ok[] = { 0x07, 0x80, 0x80, 0x80, 0x00, 0x5A, 0x00 };
+		static const uint8_t rd_odd[] = { 0x06, 0x63 }, gs[] = { 0x04 };
+		static const uint8_t gs_ok[] = { 0x05, 0x00, 0x00, 0x00, 0x00 };
+
+		say(t, setp, sizeof setp);
+		ok(acked(setp_ok, 1), "SetParameters 14 (auto ATR_RES, auto RATS)");
+		say(t, wr, sizeof wr);
+		ok(acked(wr_ok, 1), "WriteRegister of three registers");
+		say(t, rd, sizeof rd);
+		ok(acked(rd_ok, sizeof rd_ok),
+		    "ReadRegister gives the written values, TxControl's power-on 80, 00 elsewhere");
+		say(t, rd_odd, sizeof rd_odd);
+		ok(refused(), "ReadRegister with half an address: the error frame");
+		say(t, gs, sizeof gs);
+		ok(acked(gs_ok, sizeof gs_ok), "GetGeneralStatus: no error, field off, no target");
+	}
+
+	/* a MIFARE Ultralight (7-byte UID): READ 30 through InDataExchange, as nfc-poll pings */
+	{
+		static const uint8_t read0[] = { 0x40, 0x01, 0x30, 0x00 };
+		static const uint8_t pages[] = { 0x41, 0x00, 0x04, 0x7B, 0xCB, 0x3C, 0x51, 0x96, 0x22,
+			0x80, 0x65, 0x48, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+		static const uint8_t read_tg2[] = { 0x40, 0x02, 0x30, 0x00 };
+		static const uint8_t ctx[] = { 0x41, 0x27 }, gone[] = { 0x41, 0x01 };
+		static const uint8_t diag6[] = { 0x00, 0x06 };
+		static const uint8_t present[] = { 0x01, 0x00 }, absent[] = { 0x01, 0x01 };
+
+		say(t, read0, sizeof read0);
+		ok(acked(ctx, 2), "InDataExchange before any target: status 27");
+		sim_say(t, "hold", "047BCB51962280");
+		say(t, list, sizeof list);
+		ok(cmd_sent.n == 2 && sent_is(&cmd_sent, 1, list_resp7, sizeof list_resp7),
+		    "the Ultralight is listed, byte for byte");
+		say(t, read0, sizeof read0);
+		ok(acked(pages, sizeof pages),
+		    "READ 0: pages 0-3, UID with BCC0 3C (88^04^7B^CB) and BCC1 65, internal 48");
+		say(t, read_tg2, sizeof read_tg2);
+		ok(acked(ctx, 2), "InDataExchange to target 2, which is not there: status 27");
+		say(t, diag6, sizeof diag6);
+		ok(acked(present, 2), "Diagnose 06: the card is present");
+		sim_say(t, "lift", NULL);
+		say(t, read0, sizeof read0);
+		ok(acked(gone, 2), "the card lifted: status 01, timeout");
+		say(t, diag6, sizeof diag6);
+		ok(acked(absent, 2), "Diagnose 06: the card is gone");
+	}
+
+	/* a MIFARE Classic 1K (4-byte UID): authenticate with the transport key, read */
+	{
+		static const uint8_t auth[] = { 0x40, 0x01, 0x60, 0x04, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+			0xFF, 0x9E, 0xB3, 0x6E, 0x66 };
+		static const uint8_t badkey[] = { 0x40, 0x01, 0x60, 0x04, 0xA0, 0xA1, 0xA2, 0xA3, 0xA4,
+			0xA5, 0x9E, 0xB3, 0x6E, 0x66 };
+		static const uint8_t rd7[] = { 0x40, 0x01, 0x30, 0x07 }, rd8[] = { 0x40, 0x01, 0x30, 0x08 };
+		static const uint8_t trailer[] = { 0x41, 0x00, 0, 0, 0, 0, 0, 0, 0xFF, 0x07, 0x80, 0x69,
+			0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+		static const uint8_t okst[] = { 0x41, 0x00 }, autherr[] = { 0x41, 0x14 };
+		static const uint8_t thru[] = { 0x42, 0x26 }, thru_none[] = { 0x43, 0x01 };
+
+		sim_say(t, "hold", "9EB36E66");
+		say(t, list, sizeof list);
+		say(t, auth, sizeof auth);
+		ok(acked(okst, 2), "MIFARE AUTH A on block 4 with FF FF FF FF FF FF: status 00");
+		say(t, rd7, sizeof rd7);
+		ok(acked(trailer, sizeof trailer), "READ 7: the sector trailer, access bits FF 07 80 69");
+		say(t, rd8, sizeof rd8);
+		ok(acked(autherr, 2), "READ 8, another sector: status 14");
+		say(t, badkey, sizeof badkey);
+		ok(acked(autherr, 2), "AUTH with another key: status 14");
+
+		/* InDeselect, InRelease, InSelect */
+		{
+			static const uint8_t desel[] = { 0x44, 0x00 }, rel1[] = { 0x52, 0x01 };
+			static const uint8_t sel1[] = { 0x54, 0x01 };
+			static const uint8_t desel_ok[] = { 0x45, 0x00 }, rel_ok[] = { 0x53, 0x00 };
+			static const uint8_t rel_ctx[] = { 0x53, 0x27 }, sel_ctx[] = { 0x55, 0x27 };
+
+			say(t, desel, sizeof desel);
+			ok(acked(desel_ok, 2), "InDeselect 0 (all): status 00");
+			say(t, rel1, sizeof rel1);
+			ok(acked(rel_ok, 2), "InRelease 1: status 00");
+			say(t, rel1, sizeof rel1);
+			ok(acked(rel_ctx, 2), "InRelease 1 again: no such target, status 27");
+			say(t, sel1, sizeof sel1);
+			ok(acked(sel_ctx, 2), "InSelect 1 after the release: status 27");
+		}
+		say(t, thru, sizeof thru);
+		ok(acked(thru_none, 2), "InCommunicateThru with no target listed: status 01");
+	}
+
+	/* InAutoPoll: the card held answers at once; with none, after PollNr x types x Period */
+	{
+		static const uint8_t poll_forever[] = { 0x60, 0xFF, 0x02, 0x20, 0x10 };
+		static const uint8_t found[] = { 0x61, 0x01, 0x10, 0x09, 0x01, 0x00, 0x04, 0x08, 0x04,
+			0x9E, 0xB3, 0x6E, 0x66 };
+		static const uint8_t poll2[] = { 0x60, 0x02, 0x01, 0x10, 0x11 };
+		static const uint8_t none[] = { 0x61, 0x00 };
+		static const uint8_t bad_period[] = { 0x60, 0x02, 0x10, 0x10 };
+
+		say(t, poll_forever, sizeof poll_forever);
+		ok(acked(found, sizeof found),
+		    "InAutoPoll types 20 and 10, the Classic held: found as type 10 (MIFARE)");
+		sim_say(t, "lift", NULL);
+		t = 100000;
+		say(t, poll2, sizeof poll2);
+		ok(cmd_sent.n == 1, "InAutoPoll, no card: only the ACK");
+		memset(&cmd_sent, 0, sizeof cmd_sent);
+		sim_pn532.tick(cmd_st, t + 599, &io);
+		ok(cmd_sent.n == 0, "599 ms: still polling (2 polls x 2 types x 150 ms = 600 ms)");
+		ok(sim_pn532.tick(cmd_st, t + 599, &io) == t + 600, "the simulator wakes at 600 ms");
+		sim_pn532.tick(cmd_st, t + 600, &io);
+		ok(cmd_sent.n == 1 && sent_body(0, none, sizeof none), "600 ms: NbTg 0");
+		say(t + 601, bad_period, sizeof bad_period);
+		ok(refused(), "InAutoPoll with Period 10 (over 0F): the error frame");
+	}
+
+	/* PowerDown: answered, then asleep until the HSU wake-up if WakeUpEnable allows it */
+	{
+		static const uint8_t pd_hsu[] = { 0x16, 0xF0 }, pd_int0[] = { 0x16, 0x01 };
+		static const uint8_t pd_ok[] = { 0x17, 0x00 }, fw[] = { 0x02 };
+
+		say(t, pd_hsu, sizeof pd_hsu);
+		ok(acked(pd_ok, 2), "PowerDown F0: ACK, status 00");
+		say(t, fw, sizeof fw);
+		ok(cmd_sent.n == 0, "powered down: a command without the wake-up is not heard");
+		sim_pn532.from_host(cmd_st, pn532_wakeup, PN532_WAKEUP_LEN, t, &io);
+		say(t, fw, sizeof fw);
+		ok(cmd_sent.n == 2 && sent_is(&cmd_sent, 1, gfv_resp, sizeof gfv_resp),
+		    "woken by 55 on the HSU, it answers again");
+		say(t, pd_int0, sizeof pd_int0);
+		sim_pn532.from_host(cmd_st, pn532_wakeup, PN532_WAKEUP_LEN, t, &io);
+		say(t, fw, sizeof fw);
+		ok(cmd_sent.n == 0, "PowerDown with only INT0 enabled: the HSU cannot wake it");
+	}
+}
+
+/* A chip that ACKs and answers RFConfiguration but keeps MaxRetries at FF. */
+static void
+ignore_rf_from_host(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct sim_io *io)
+{
+	static const uint8_t rf_head[] = { 0xD4, 0x32, 0x05 };
+	size_t i;
+
+	for (i = 0; i + sizeof rf_head <= n; i++)
+		if (memcmp(bytes + i, rf_head, sizeof rf_head) == 0) {
+			io->send(io->arg, pn532_ack, sizeof pn532_ack);
+			io->send(io->arg, rf_resp, sizeof rf_resp);
+			return;
+		}
+	sim_pn532.from_host(st, bytes, n, now, io);
+}
+
+static void
+test_max_retries(void)
+{
+	struct sim_device deaf = sim_pn532;
+	const struct dev_stats *st;
+	struct pair p;
+	char err[256];
+
+	pair_open(&p, &pn532_driver, &sim_pn532, 0);
+	st = p.drv->stats(p.drv_state);
+	pair_run(&p, 5000);
+	ok(p.n == 1 && st->timeouts == 0,
+	    "the driver's MaxRetries is taken: five seconds of empty field, no timeout");
+	pair_close(&p);
+
+	deaf.from_host = ignore_rf_from_host;
+	pair_open(&p, &pn532_driver, &deaf, 0);
+	st = p.drv->stats(p.drv_state);
+	pair_run(&p, 5000);
+	ok(st->timeouts >= 5,
+	    "a chip left at retries FF: the polls wait for a card and time out (what it prevents)");
+	ok(pair_command(&p, "tap 9EB36E66", err, sizeof err) == 0, "tap on that chip");
+	pair_run(&p, 6000);
+	ok(p.n >= 2 && p.events[p.n - 1].kind == DEV_TAP, "even so the card is read: never stuck");
+	pair_close(&p);
 }
 
 static void
@@ -806,6 +1149,8 @@ main(void)
 	test_faults();
 	test_driver();
 	test_sim_alone();
+	test_sim_commands();
+	test_max_retries();
 	test_pair();
 	test_each_frame_faulted();
 	return t_done();

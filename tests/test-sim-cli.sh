@@ -8,20 +8,7 @@ simbin=$(cd "$build" && pwd)/custody-sim
 top=$(mktemp -d "${TMPDIR:-/tmp}/custody-simcli-XXXXXX")
 simpid=""
 trap 'kill $simpid 2>/dev/null; rm -rf "$top"' EXIT
-passed=0
-failed=0
-ok() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL [$lang] $2"; fi; }
-
-# wait_file FILE PATTERN: up to 3 s for it in the file.
-wait_file() {
-	i=0
-	while [ $i -lt 60 ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/sim-lib.sh"
 
 for lang in "$@"; do
 	case $lang in

@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE		/* cfmakeraw */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <getopt.h>
 #include <locale.h>
 #include <poll.h>
@@ -15,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "dock-net.h"
+#include "dock-udp.h"
 #include "i18n.h"
 #include "sim.h"
 #include "xmalloc.h"
@@ -31,6 +35,7 @@ extern const struct sim_device sim_idcard;
 extern const struct sim_device sim_fingerprint;
 extern const struct sim_device sim_uhf;
 extern const struct sim_device sim_dock;
+extern const struct sim_device sim_gateway;
 
 static const struct sim_device *const all_devices[] = {
 	&sim_pn532,
@@ -39,6 +44,7 @@ static const struct sim_device *const all_devices[] = {
 	&sim_uhf,
 	&sim_dock,
 	&sim_idcard,
+	&sim_gateway,		/* its frames go over UDP with --gateway; its pty carries nothing */
 };
 #define NDEV (sizeof all_devices / sizeof *all_devices)
 
@@ -69,6 +75,14 @@ static struct {
 	int quit;
 	int verbose;
 } sim;
+
+/* --gateway: the gateway's datagrams, sealed with its key, to the terminal's UDP port. */
+static struct {
+	int fd;			/* -1: no --gateway */
+	uint16_t id;
+	uint8_t key[DOCK_NET_KEY];
+	uint64_t sent, failed;
+} gw = { -1, 1, { 0 }, 0, 0 };
 
 static volatile sig_atomic_t got_signal;
 
@@ -156,6 +170,64 @@ unplug(struct simdev *d, int64_t until)
 	d->back_at = until;
 }
 
+/*
+ * One datagram per frame; the counter is the wall clock in microseconds, so that it still
+ * grows after a restart of the simulator (docs/dock-protocol.md, section 14).
+ */
+static void
+gateway_send(const uint8_t *frame, size_t n)
+{
+	static uint64_t last;
+	struct timespec ts;
+	uint8_t d[DOCK_NET_MAX];
+	uint64_t counter;
+	size_t len;
+
+	if (gw.fd < 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	counter = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	if (counter <= last)
+		counter = last + 1;
+	last = counter;
+	if ((len = dock_net_seal(gw.key, gw.id, counter, frame, n, d)) == 0 ||
+	    send(gw.fd, d, len, 0) != (ssize_t)len)
+		gw.failed++;
+	else
+		gw.sent++;
+}
+
+static void
+gateway_open(const char *spec, const char *keyfile)
+{
+	struct addrinfo hints, *res = NULL;
+	struct errmsg em = { 0 };
+	char host[64];
+	const char *colon = strrchr(spec, ':');
+
+	if (keyfile == NULL || dock_udp_read_key(keyfile, gw.key, &em) != CST_OK) {
+		fprintf(stderr, _("custody-sim: --gateway needs --gateway-key FILE: %s\n"),
+		    em.text[0] ? em.text : "-");
+		exit(1);
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (colon == NULL || (size_t)(colon - spec) >= sizeof host) {
+		fprintf(stderr, _("custody-sim: --gateway %s is not ADDRESS:PORT\n"), spec);
+		exit(2);
+	}
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0 ||
+	    (gw.fd = socket(res->ai_family, SOCK_DGRAM, 0)) < 0 ||
+	    connect(gw.fd, res->ai_addr, res->ai_addrlen) != 0) {
+		fprintf(stderr, _("custody-sim: --gateway %s: cannot send there\n"), spec);
+		exit(1);
+	}
+	freeaddrinfo(res);
+}
+
 /* A frame from the device: the pending fault applies, then it waits for the line. */
 static void
 dev_send(void *arg, const uint8_t *frame, size_t n)
@@ -164,6 +236,10 @@ dev_send(void *arg, const uint8_t *frame, size_t n)
 	uint8_t copy[2048];
 	const uint8_t *p = frame;
 
+	if (d->dev == &sim_gateway) {
+		gateway_send(frame, n);
+		return;
+	}
 	if (d->master < 0)
 		return;		/* unplugged: the bytes go nowhere, as on a pulled cable */
 	if (d->fault != FAULT_NONE && n > 0) {
@@ -417,7 +493,10 @@ next_deadline(void)
 
 	for (i = 0; i < NDEV; i++) {
 		struct simdev *d = &sim.devs[i];
-		int64_t t = d->master < 0 ? d->back_at : d->next_tick;
+		int64_t t = d->next_tick;
+
+		if (d->master < 0 && (t < 0 || d->back_at < t))
+			t = d->back_at;
 
 		if (d->master >= 0 && d->qlen && sim.realtime)
 			t = clock_mono_ms() + 1;
@@ -458,7 +537,10 @@ one_round(struct input *ins, int nin, int max_wait)
 		struct simdev *d = &sim.devs[k];
 
 		if (d->master < 0) {
+			/* A pulled cable does not stop the device: it goes on, talking to nobody. */
 			if (d->back_at && now >= d->back_at && plug(d) == 0)
+				ticked(d, now);
+			else if (d->next_tick >= 0 && now >= d->next_tick)
 				ticked(d, now);
 			continue;
 		}
@@ -486,7 +568,8 @@ static void
 usage(void)
 {
 	fputs(_("usage: custody-sim [--links DIR] [--realtime] [--script FILE] [--control FIFO]\n"
-	    "                   [--verbose]\n"), stderr);
+	    "                   [--verbose] [--gateway ADDRESS:PORT --gateway-key FILE\n"
+	    "                   [--gateway-id N]]\n"), stderr);
 	exit(2);
 }
 
@@ -516,18 +599,24 @@ main(int argc, char **argv)
 		{ "script", required_argument, NULL, 's' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "gateway", required_argument, NULL, 'g' },
+		{ "gateway-key", required_argument, NULL, 'k' },
+		{ "gateway-id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct input ins[2];
-	const char *script = NULL, *control = NULL;
+	const char *script = NULL, *control = NULL, *gateway = NULL, *gateway_key = NULL;
 	int c, nin = 0;
 	size_t i;
 
 	setlocale(LC_ALL, "");
 	i18n_init();
-	while ((c = getopt_long(argc, argv, "l:rs:c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:rs:c:vg:k:i:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'g': gateway = optarg; break;
+		case 'k': gateway_key = optarg; break;
+		case 'i': gw.id = (uint16_t)strtoul(optarg, NULL, 10); break;
 		case 'l': sim.links = optarg; break;
 		case 'r': sim.realtime = 1; break;
 		case 's': script = optarg; break;
@@ -539,6 +628,8 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (gateway)
+		gateway_open(gateway, gateway_key);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

@@ -14,6 +14,7 @@
 #include "sim.h"
 
 #define SIM_SLOTS_MAX 16
+#define DOCK_DIRTY_MS 1000	/* a slot given up is announced again this long after */
 #define SIM_BOUND_MAX 32	/* bindings the dock keeps */
 #define SIM_QUEUE 32		/* frames waiting for their turn */
 #define SIM_CTL 8		/* ACKs and NAKs waiting for the handler to return */
@@ -37,6 +38,10 @@ struct sim_frame {
 struct sim_dock {
 	struct dock_parser parser;
 	struct dev_stats stats;
+	uint8_t native;			/* the firmware's frame version: 2, or 1 (a dock of the field) */
+	uint8_t ver;			/* the version it writes: native, or 1 to a version 1 host */
+	int badlen;			/* the next ACK or NAK goes with its LEN corrupted */
+	int net;			/* a gateway on the network: frames go once, never ACKed */
 	int started;
 	int64_t boot, now;
 	uint16_t session;
@@ -60,6 +65,8 @@ struct sim_dock {
 	int64_t stream_next;
 	int sending;
 	uint64_t dropped;		/* frames given up or not queued */
+	uint8_t dirty[SIM_SLOTS_MAX + 1];	/* its announcement was given up: tell it again */
+	int64_t dirty_at;		/* ... at the next ACK, or at this time if nothing is sent */
 };
 
 static void
@@ -74,7 +81,26 @@ queue(struct sim_dock *s, uint8_t type, const uint8_t *payload, size_t len)
 	f = &s->q[s->qn++];
 	f->type = type;
 	f->seq = s->next_seq++;
-	f->len = dock_encode_frame(type, f->seq, payload, len, f->bytes);
+	f->len = dock_encode_frame_v(s->ver, type, f->seq, payload, len, f->bytes);
+}
+
+/* A version 2 dock answers a version 1 host in version 1 (section 4), its queue included. */
+static void
+speak(struct sim_dock *s, uint8_t ver)
+{
+	uint8_t b[DOCK_FRAME_MAX];
+	size_t hdr = dock_header_len(s->ver);
+	int i;
+
+	if (ver == s->ver)
+		return;
+	for (i = 0; i < s->qn; i++) {
+		struct sim_frame *f = &s->q[i];
+
+		f->len = dock_encode_frame_v(ver, f->type, f->seq, f->bytes + hdr, f->bytes[5], b);
+		memcpy(f->bytes, b, f->len);
+	}
+	s->ver = ver;
 }
 
 static void
@@ -82,7 +108,12 @@ control(struct sim_dock *s, uint8_t type, uint8_t seq, const uint8_t *payload, s
 {
 	if (s->nctl == SIM_CTL)
 		return;		/* the host will send again and be answered then */
-	s->ctl[s->nctl].len = dock_encode_frame(type, seq, payload, len, s->ctl[s->nctl].bytes);
+	s->ctl[s->nctl].len = dock_encode_frame_v(s->ver, type, seq, payload, len,
+	    s->ctl[s->nctl].bytes);
+	if (s->badlen) {
+		s->ctl[s->nctl].bytes[5] ^= 0x40;	/* the header check no longer matches */
+		s->badlen = 0;
+	}
 	s->nctl++;
 }
 
@@ -114,6 +145,8 @@ flush(struct sim_dock *s, const struct sim_io *io)
 			s->tries++;
 			s->resend = 0;
 			s->due = s->now + DOCK_ACK_MS;
+			if (s->net)
+				pop(s);		/* a datagram is sent once (section 14) */
 		} else {
 			break;
 		}
@@ -121,6 +154,8 @@ flush(struct sim_dock *s, const struct sim_io *io)
 	}
 	s->sending = 0;
 }
+
+static void announce_slots(struct sim_dock *s, int all);
 
 static void
 send_hello(struct sim_dock *s)
@@ -139,6 +174,7 @@ send_hello(struct sim_dock *s)
 	snprintf(h.dock_id, sizeof h.dock_id, "SIM-DOCK-%u", (unsigned)s->session);
 	snprintf(h.firmware, sizeof h.firmware, "custody-sim 1.0");
 	queue(s, DOCK_T_HELLO, p, dock_hello_put(&h, p));
+	announce_slots(s, 1);	/* section 8: the host learns what the slots hold now */
 }
 
 static void
@@ -152,6 +188,50 @@ send_band(struct sim_dock *s, uint8_t type, int slot)
 	b.id_len = s->slot[slot].id_len;
 	memcpy(b.id, s->slot[slot].id, b.id_len);
 	queue(s, type, p, dock_band_put(type, &b, p));
+}
+
+/*
+ * Each band in a slot again (all), or the slots whose announcement was given up: what they
+ * hold now, or that they are empty.
+ */
+static void
+announce_slots(struct sim_dock *s, int all)
+{
+	int i;
+
+	for (i = 1; i <= s->nslots; i++) {
+		if (s->slot[i].used && (all || s->dirty[i]))
+			send_band(s, DOCK_T_PRESENT, i);
+		else if (!s->slot[i].used && s->dirty[i])
+			send_band(s, DOCK_T_REMOVED, i);
+		s->dirty[i] = 0;
+	}
+}
+
+/* q[0] is given up; a band's coming or going must still reach the host one day. */
+static void
+give_up(struct sim_dock *s)
+{
+	const struct sim_frame *f = &s->q[0];
+	uint8_t slot = f->bytes[dock_header_len(s->ver)];
+
+	if ((f->type == DOCK_T_PRESENT || f->type == DOCK_T_REMOVED) && slot >= 1 &&
+	    slot <= SIM_SLOTS_MAX)
+		s->dirty[slot] = 1;
+	s->dirty_at = s->now + DOCK_DIRTY_MS;
+	s->dropped++;
+	pop(s);
+}
+
+static int
+any_dirty(const struct sim_dock *s)
+{
+	int i;
+
+	for (i = 1; i <= s->nslots; i++)
+		if (s->dirty[i])
+			return 1;
+	return 0;
 }
 
 static void
@@ -196,7 +276,11 @@ boot(struct sim_dock *s, int nslots)
 	s->stream_n = 0;
 	s->silent = 0;
 	memset(s->bound, 0, sizeof s->bound);	/* bindings live in RAM */
+	memset(s->dirty, 0, sizeof s->dirty);	/* its HELLO announces every slot */
 	dock_parser_reset(&s->parser);
+	s->ver = s->native;
+	s->parser.versions = s->native == DOCK_VERSION_1 ? DOCK_READ_V1 :
+	    DOCK_READ_V1 | DOCK_READ_V2;
 	s->boot = s->now;
 	s->next_heartbeat = s->now + DOCK_HEARTBEAT_MS;
 	send_hello(s);
@@ -214,6 +298,7 @@ sim_init(void *st)
 
 	memset(s, 0, sizeof *s);
 	s->session = 0;			/* made from the clock at the first call */
+	s->native = DOCK_VERSION;
 	boot(s, 4);
 }
 
@@ -369,10 +454,13 @@ on_frame(void *arg, const struct dock_frame *f, int good)
 		control(s, DOCK_T_NAK, f->seq, &why, 1);
 		return;
 	}
+	speak(s, f->ver);
 	switch (f->type) {
 	case DOCK_T_ACK:
 		if (s->qn > 0 && s->tries > 0 && s->q[0].seq == f->seq)
 			pop(s);
+		if (any_dirty(s))
+			announce_slots(s, 0);	/* the host hears again */
 		return;
 	case DOCK_T_NAK:
 		if (s->qn > 0 && s->tries > 0) {
@@ -457,10 +545,11 @@ sim_tick(void *st, int64_t now, const struct sim_io *io)
 		stream(s);
 	if (s->batch.n > 0 && now >= s->batch_due)
 		flush_batch(s);
+	if (s->qn == 0 && now >= s->dirty_at && any_dirty(s))
+		announce_slots(s, 0);	/* the host may be back: try again */
 	if (s->qn > 0 && s->tries > 0 && now >= s->due) {
 		if (s->tries > DOCK_RETRIES) {
-			s->dropped++;	/* no host: give it up, go on with the next */
-			pop(s);
+			give_up(s);	/* no host: go on with the next */
 		} else {
 			s->resend = 1;
 		}
@@ -473,6 +562,8 @@ sim_tick(void *st, int64_t now, const struct sim_io *io)
 		next = sooner(next, s->batch_due);
 	if (s->qn > 0 && s->tries > 0 && !s->resend)
 		next = sooner(next, s->due);
+	if (s->qn == 0 && any_dirty(s))
+		next = sooner(next, s->dirty_at);
 	return next <= now ? now + 1 : next;
 }
 
@@ -612,6 +703,15 @@ sim_command(void *st, int argc, char **argv, int64_t now, const struct sim_io *i
 		}
 		s->stream_n = (int)n;
 		s->stream_next = now;
+	} else if (strcmp(v, "badlen") == 0 && argc == 1) {
+		s->badlen = 1;
+	} else if (strcmp(v, "version") == 0) {
+		if (argc != 2 || (n = number(argv[1], DOCK_VERSION_1, DOCK_VERSION)) < 0) {
+			snprintf(err, errsz, _("dock: usage: version 1|2, the frame format"));
+			return -1;
+		}
+		s->native = (uint8_t)n;
+		boot(s, s->nslots);
 	} else if (strcmp(v, "reset") == 0) {
 		if (argc > 2 || (argc == 2 && (n = number(argv[1], 1, SIM_SLOTS_MAX)) < 0)) {
 			snprintf(err, errsz, _("dock: usage: reset [SLOTS], 1 to %d slots"),
@@ -627,13 +727,37 @@ sim_command(void *st, int argc, char **argv, int64_t now, const struct sim_io *i
 	return rc;
 }
 
+/* The positioning gateway on the network: no slots, its frames sent once each, unACKed. */
+static void
+gateway_init(void *st)
+{
+	struct sim_dock *s = st;
+
+	sim_init(st);
+	s->net = 1;
+	boot(s, 0);
+}
+
+const struct sim_device sim_gateway = {
+	.name = "gateway",
+	.baud = 115200,
+	.state_size = sizeof(struct sim_dock),
+	.usage = "gateway telemetry BAND zone=Z [hr=H] [battery=B] [badge]\ngateway sos BAND\n"
+	    "gateway strap BAND\ngateway silent\ngateway talk\ngateway stream N\n",
+	.init = gateway_init,
+	.from_host = sim_from_host,
+	.tick = sim_tick,
+	.command = sim_command,
+};
+
 const struct sim_device sim_dock = {
 	.name = "dock",
 	.baud = 115200,
 	.state_size = sizeof(struct sim_dock),
 	.usage = "dock present SLOT BAND [BATTERY]\ndock remove SLOT\n"
 	    "dock telemetry BAND zone=Z [hr=H] [battery=B] [badge]\ndock sos BAND\n"
-	    "dock strap BAND\ndock silent\ndock talk\ndock stream N\ndock reset [SLOTS]\n",
+	    "dock strap BAND\ndock silent\ndock talk\ndock stream N\ndock reset [SLOTS]\n"
+	    "dock version 1|2\ndock badlen\n",
 	.init = sim_init,
 	.from_host = sim_from_host,
 	.tick = sim_tick,

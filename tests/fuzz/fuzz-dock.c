@@ -1,6 +1,7 @@
 /*
- * libFuzzer: the dock driver never crashes on any bytes split anywhere, every event it emits
- * is within the protocol's bounds, and every frame it writes back (ACK, NAK, HOST_HELLO,
+ * libFuzzer: the dock driver never crashes on any bytes split anywhere (versions 1 and 2),
+ * every event it emits is within the protocol's bounds, a header failing its check is never
+ * kept as a frame's start, and every frame it writes back (ACK, NAK, HOST_HELLO,
  * retransmissions) is a well-formed frame.
  */
 #include <assert.h>
@@ -29,6 +30,7 @@ check_write(void *arg, const uint8_t *bytes, size_t n)
 	(void)arg;
 	memset(&p, 0, sizeof p);
 	memset(&st, 0, sizeof st);
+	p.versions = DOCK_READ_V1 | DOCK_READ_V2;	/* to a dock of the field it writes v1 */
 	dock_parse(&p, &st, bytes, n, 0, check_frame, NULL);
 	assert(p.len == 0 && st.garbage == 0 && st.bad_frame == 0 && st.bad_checksum == 0);
 }
@@ -85,6 +87,10 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 		dock_driver.feed(&d, data + i, n, now, &io);
 		assert(d.parser.len < DOCK_FRAME_MAX);
+		assert(d.ver == DOCK_VERSION || d.ver == DOCK_VERSION_1);
+		/* A header that fails its check never stays in the buffer as a frame's start. */
+		assert(d.parser.len < DOCK_HEADER || d.parser.buf[2] != DOCK_VERSION ||
+		    dock_crc8(d.parser.buf + 2, 4) == d.parser.buf[6]);
 		now += data[i] & 1 ? DOCK_GAP_MS : 1;
 		dock_driver.tick(&d, now, &io);
 	}

@@ -1,6 +1,8 @@
 /*
  * libFuzzer: the fingerprint packet parser and the driver never crash, never hold more than
- * one packet, and every packet or event they hand on is within the protocol's bounds.
+ * one packet, and every packet or event they hand on is within the protocol's bounds; the
+ * input's 0x55 bytes between packets are R503 ready signals that restart the driver, and its
+ * answers reach ReadProdInfo (template size), ReadIndexTable and AuraLedConfig.
  */
 #include <assert.h>
 #include <stddef.h>
@@ -59,7 +61,7 @@ drive(const unsigned char *data, size_t size)
 	fingerprint_driver.start(st.b, now, &io);
 	memset(&rq, 0, sizeof rq);
 	rq.kind = (enum dev_request_kind)(data[0] % 6);
-	rq.page = data[0];
+	rq.page = data[0] & 0x80 ? FP_PAGE_FREE : data[0];	/* the index table's free page too */
 	rq.tpl = data;
 	rq.tpl_len = size;
 	next = fingerprint_driver.tick(st.b, now, &io);

@@ -45,13 +45,34 @@ check(void *arg, const struct dev_event *ev)
 	if (ev->kind != DEV_IDCARD)
 		return;
 	assert(c != NULL && c->photo_len <= IDR_PHOTO);
-	assert(c->name[0] != 0 && memchr(c->name, 0, sizeof c->name) != NULL);
+	assert(memchr(c->name, 0, sizeof c->name) != NULL);
+	assert(memchr(c->name_en, 0, sizeof c->name_en) != NULL);
 	assert(memchr(c->address, 0, sizeof c->address) != NULL);
+	assert(memchr(c->address_extra, 0, sizeof c->address_extra) != NULL);
 	assert(memchr(c->authority, 0, sizeof c->authority) != NULL);
-	assert(digits(c->sex, 1) && digits(c->ethnicity, 2) && digits(c->birth, 8));
-	assert(digits(c->valid_from, 8));
-	assert(digits(c->valid_to, 8) || strcmp(c->valid_to, "长期") == 0);
-	assert(id_shape(c->id_number));
+	assert(memchr(c->previous, 0, sizeof c->previous) != NULL);
+	assert(digits(c->sex, 1) && digits(c->birth, 8) && digits(c->valid_from, 8));
+	switch (c->type) {	/* each type has its own layout and says what it has */
+	case ' ':
+		assert(c->name[0] != 0 && digits(c->ethnicity, 2) && id_shape(c->id_number));
+		assert(digits(c->valid_to, 8) || strcmp(c->valid_to, "长期") == 0);
+		break;
+	case 'J':
+		assert(c->name[0] != 0 && id_shape(c->id_number) && digits(c->issues, 2));
+		assert(strlen(c->pass_number) >= 8 && strlen(c->pass_number) <= 9);
+		break;
+	case 'I':
+		assert(c->name_en[0] != 0 && strlen(c->id_number) == 15 && digits(c->version, 2));
+		assert(strlen(c->nationality) == 3 && digits(c->authority, 4));
+		assert(digits(c->valid_to, 8) && c->address_extra[0] == 0);
+		break;
+	case 'Y':
+		assert(c->name_en[0] != 0 && id_shape(c->id_number) && digits(c->issues, 2));
+		assert(strlen(c->nationality) == 3 && c->address_extra[0] == 0);
+		break;
+	default:
+		assert(!"a card of a type without layout was emitted");
+	}
 }
 
 static void

@@ -1,12 +1,16 @@
 /*
  * libFuzzer: the PN532 frame reader and driver never crash on any bytes, split anywhere and
  * late or early; every tap is a 4, 7 or 10-byte UID in upper-case hex, every frame is within
- * the protocol's bounds, and the driver only ever writes its own commands or a NACK.
+ * the protocol's bounds, and the driver only ever writes its own commands or a NACK.  The
+ * simulated chip, fed the same bytes as a host's, only ever sends whole, well-formed frames.
  */
 #include <assert.h>
 #include <string.h>
 
 #include "pn532.h"
+#include "sim.h"
+
+extern const struct sim_device sim_pn532;
 
 static void
 check_frame(void *arg, const struct pn532_frame *f)
@@ -46,6 +50,32 @@ check_write(void *arg, const uint8_t *bytes, size_t n)
 	assert(bytes[0] == 0x00 || bytes[0] == 0x55);
 }
 
+/* A frame the simulated chip sends: one ACK, one error frame or one D5 frame, checksums right. */
+static void
+count_frame(void *arg, const struct pn532_frame *f)
+{
+	int *n = arg;
+
+	assert(f->kind == PN532_ACK || (f->kind == PN532_INFO && f->tfi != PN532_TFI_HOST));
+	assert(f->kind != PN532_INFO || f->tfi == PN532_TFI_ERROR || (f->len >= 1 &&
+	    (f->data[0] & 1) == 1));
+	(*n)++;
+}
+
+static void
+check_sim_send(void *arg, const uint8_t *frame, size_t n)
+{
+	static struct pn532_parser ps;
+	int frames = 0;
+
+	(void)arg;
+	assert(n <= PN532_FRAME_MAX);
+	pn532_parser_init(&ps);
+	pn532_parser_feed(&ps, frame, n, 0, count_frame, &frames);
+	assert(frames == 1 && ps.stats.bad_checksum == 0 && ps.stats.bad_frame == 0 &&
+	    ps.stats.garbage == 0);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int
@@ -73,5 +103,23 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	pn532_driver.feed(&p, data + half, size - half, next, &io);
 	assert(pn532_driver.tick(&p, next + 1, &io) > next + 1);
 	assert(p.ps.len < sizeof p.ps.buf);
+
+	/* the simulated chip, woken, with the input as the host's bytes and a card in the field */
+	{
+		static uint8_t st[8192];
+		struct sim_io sio = { check_sim_send, NULL };
+		char verb[] = "hold", uid[] = "047BCB51962280", err[128];
+		char *argv[] = { verb, uid };
+
+		assert(sim_pn532.state_size <= sizeof st);
+		sim_pn532.init(st);
+		sim_pn532.from_host(st, pn532_wakeup, PN532_WAKEUP_LEN, 0, &sio);
+		if (size & 1)
+			sim_pn532.command(st, 2, argv, 0, &sio, err, sizeof err);
+		sim_pn532.from_host(st, data, third, 1, &sio);
+		next = sim_pn532.tick(st, 2, &sio);
+		sim_pn532.from_host(st, data + third, size - third, 3, &sio);
+		sim_pn532.tick(st, next > 3 ? next : 100000, &sio);
+	}
 	return 0;
 }

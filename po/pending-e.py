@@ -1,0 +1,15 @@
+{
+    "dock: usage: version 1|2, the frame format": "dock：用法：version 1|2，帧格式版本",
+    "[gateway] listen \"%s\" is not ADDRESS:PORT": "[gateway] listen “%s”不是“地址:端口”",
+    "[gateway] has no key file": "[gateway] 未指定密钥文件",
+    "[gateway] cannot listen on %s: %s": "[gateway] 无法在 %s 上接收：%s",
+    "not 64 hex digits": "不是 64 位十六进制数",
+    "The positioning gateway is not heard: %s": "收不到定位网关的数据：%s",
+    "Address and UDP port the positioning gateway sends its telemetry to, such as 0.0.0.0:4601 (empty: none).": "定位网关发送遥测数据的地址和 UDP 端口，如 0.0.0.0:4601（留空：无）。",
+    "The gateway's number in its datagrams.": "定位网关在数据报中的编号。",
+    "File of the gateway's key: 64 hex digits, readable by this user only.": "定位网关的密钥文件：64 位十六进制数，仅本用户可读。",
+    "custody-sim: --gateway needs --gateway-key FILE: %s\n": "custody-sim：--gateway 需要 --gateway-key 文件：%s\n",
+    "custody-sim: --gateway %s is not ADDRESS:PORT\n": "custody-sim：--gateway %s 不是“地址:端口”\n",
+    "custody-sim: --gateway %s: cannot send there\n": "custody-sim：--gateway %s：无法发送到该地址\n",
+    "usage: custody-sim [--links DIR] [--realtime] [--script FILE] [--control FIFO]\n                   [--verbose] [--gateway ADDRESS:PORT --gateway-key FILE\n                   [--gateway-id N]]\n": "用法：custody-sim [--links 目录] [--realtime] [--script 文件] [--control FIFO]\n                  [--verbose] [--gateway 地址:端口 --gateway-key 文件\n                  [--gateway-id 编号]]\n",
+}
