@@ -150,9 +150,18 @@ static void
 io_emit(void *arg, const struct dev_event *ev)
 {
 	struct line *ln = arg;
+	struct dev_event corrected;
 
-	if (ln->d->cb.event)
-		ln->d->cb.event(ln->d->cb.arg, ln->dev, ev);
+	if (ln->d->cb.event == NULL)
+		return;
+	/* a tag's RSSI is dBm at the module's chip input: this module's correction makes it
+	 * comparable across modules (custody.conf(5), [device.uhf] rssi_offset) */
+	if (ev->kind == DEV_TAG && ev->tag.rssi != 0 && ln->conf.rssi_offset != 0) {
+		corrected = *ev;
+		corrected.tag.rssi += ln->conf.rssi_offset;
+		ev = &corrected;
+	}
+	ln->d->cb.event(ln->d->cb.arg, ln->dev, ev);
 }
 
 static void
@@ -182,6 +191,9 @@ on_ready(void *arg, int fd, short revents)
 	}
 	if (ln->ser && (revents & (POLLHUP | POLLERR | POLLNVAL)))
 		lose(ln, revents & POLLHUP ? "hang-up" : "line error");
+	else if (ln->ser && rounds > 0)
+		/* What came may move the driver's next time: half a frame's gap, an answer's wait. */
+		retick(ln, ln->drv->tick(ln->state, clock_mono_ms(), &ln->io));
 }
 
 static void

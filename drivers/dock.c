@@ -203,11 +203,38 @@ dock_emit_hello(const struct dev_io *io, int64_t now, uint8_t ver, const struct 
 	io->emit(io->arg, &ev);
 }
 
+/*
+ * The dock announces its slots again after each HELLO and after an announcement it gave up
+ * (docs/dock-protocol.md, section 8): what the host already knew is not news to the clerk.
+ */
+static int
+band_is_news(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
+{
+	struct dock_slot *s = &d->slot[b->slot];
+	int same = s->id_len == b->id_len && memcmp(s->id, b->id, b->id_len) == 0;
+	int news;
+
+	if (what == DOCK_PRESENT) {
+		news = !(s->known == 2 && same);
+		s->known = 2;
+		s->id_len = b->id_len;
+		memcpy(s->id, b->id, b->id_len);
+	} else {
+		news = s->known != 1;
+		s->known = 1;
+	}
+	return news;
+}
+
 static void
 on_band(struct dock *d, const struct dock_band *b, enum dev_dock_what what)
 {
 	struct dev_event ev;
 
+	if (!band_is_news(d, b, what)) {
+		d->stats.folded++;
+		return;
+	}
 	dock_event(d, &ev, what);
 	ev.dock.slot = b->slot;
 	ev.dock.battery = b->battery == 0xff ? -1 : b->battery;
@@ -279,6 +306,10 @@ apply(struct dock *d, const struct dock_frame *f)
 			return -1;
 		d->have_session = 1;
 		d->session = m.hello.session;
+		if (d->slots_session != m.hello.session + 1) {
+			memset(d->slot, 0, sizeof d->slot);	/* another boot: it tells all again */
+			d->slots_session = m.hello.session + 1;
+		}
 		dock_emit_hello(d->io, d->now, d->ver, &m.hello);
 		return 0;
 	case DOCK_T_HEARTBEAT:

@@ -199,6 +199,13 @@ struct dock_tx {
 	uint8_t frame[DOCK_FRAME_MAX];
 };
 
+/* What the host knows of one slot, so that the dock's announcing again is not news. */
+struct dock_slot {
+	uint8_t known;			/* 0 unknown, 1 empty, 2 holds id */
+	uint8_t id_len;
+	uint8_t id[DOCK_BAND_ID_MAX];
+};
+
 struct dock {
 	struct dock_parser parser;
 	struct dev_stats stats;
@@ -208,6 +215,8 @@ struct dock {
 	int rx_seq;			/* the dock's last applied seq, -1 none */
 	int have_session;
 	uint16_t session;
+	int slots_session;		/* 1 + the session slot[] was learnt in, 0 none */
+	struct dock_slot slot[256];	/* 1..255 */
 	int64_t last_rx;		/* the dock's last good frame */
 	int silence_told;
 	int flushing;

@@ -23,6 +23,7 @@ enum dev_event_kind {
 	DEV_IDCARD,		/* an ID card (of any type) was read: idcard */
 	DEV_DOCK,		/* a wristband dock or gateway message: dock */
 	DEV_ERROR,		/* the device answered a request with an error: text, code */
+	DEV_SETTING,		/* a device's setting read or set: setting */
 	DEV_EVENT_KINDS
 };
 
@@ -31,6 +32,13 @@ struct dev_tag {
 	uint16_t pc;		/* protocol control word */
 	uint16_t crc;		/* the tag's CRC-16 as reported */
 	uint8_t antenna;	/* 0 when not reported */
+};
+
+/* A setting's answer: the command it answers (the device's code) and the value read, or the
+ * device's status for a set (0 success). */
+struct dev_setting {
+	int cmd;
+	int value;
 };
 
 enum dev_finger_what {
@@ -124,6 +132,7 @@ struct dev_event {
 	struct dev_finger finger;
 	const struct dev_idcard *idcard;
 	struct dev_dock dock;
+	struct dev_setting setting;
 };
 
 struct dev_stats {
@@ -156,6 +165,13 @@ enum dev_request_kind {
 	DEV_RQ_DOCK_BIND,	/* bind the band in slot (or id) to a visit */
 	DEV_RQ_DOCK_UNBIND,
 	DEV_RQ_DOCK_LOCATE,	/* make the band blink */
+	DEV_RQ_UHF_GET_POWER,	/* transmit power, in 0.01 dBm (value) */
+	DEV_RQ_UHF_SET_POWER,	/* value in 0.01 dBm; the module's power is read back */
+	DEV_RQ_UHF_GET_REGION,
+	DEV_RQ_UHF_SET_REGION,	/* value: the module's region code */
+	DEV_RQ_UHF_GET_QUERY,	/* the Gen2 Query parameters, 16 bits */
+	DEV_RQ_UHF_SET_QUERY,	/* value: the 16 bits */
+	DEV_RQ_UHF_HOPPING,	/* value 1: automatic frequency hopping on, 0 off */
 	DEV_REQUEST_KINDS
 };
 
@@ -167,13 +183,14 @@ struct dev_request {
 	char visit[40];		/* visit id the band is bound to */
 	const uint8_t *tpl;	/* DEV_RQ_FP_MATCH: the enrolled template */
 	size_t tpl_len;
+	int value;		/* a setting's value (DEV_RQ_UHF_SET_...) */
 };
 
 /*
  * A protocol: one per file.  The state is state_size bytes the caller allocates and zeroes.
  * start is called each time the line opens (after a reconnect too) and may write the
- * device's wake-up or configuration; tick is called when the time it last returned has come
- * (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
+ * device's wake-up or configuration; tick is called when the time it last returned has come,
+ * and after each feed and request (so it acts only on what is due) (it returns the next ms it wants, or -1 for none) and runs timeouts and polling; request
  * returns 0, or -1 when the device cannot do that (wrong kind) or is busy.
  */
 struct dev_driver {

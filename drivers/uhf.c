@@ -280,6 +280,19 @@ uhf_parse_tag(const struct uhf_frame *f, struct dev_event *ev)
 	return 0;
 }
 
+int
+uhf_region_ok(int code)
+{
+	return code == UHF_REGION_CN900 || code == UHF_REGION_US || code == UHF_REGION_EU ||
+	    code == UHF_REGION_CN800 || code == UHF_REGION_KR;
+}
+
+int
+uhf_query_ok(int query)
+{
+	return query >= 0 && query <= 0xffff && (query & UHF_QUERY_FIXED_MASK) == UHF_QUERY_FIXED;
+}
+
 /* The driver */
 
 static void
@@ -316,6 +329,24 @@ send_stop(struct uhf *u, int64_t now)
 {
 	send_frame(u, UHF_CMD_STOP, NULL, 0);
 	u->stop_due = now + UHF_ANSWER_MS;
+}
+
+static void
+send_setting(struct uhf *u, int64_t now)
+{
+	send_frame(u, u->set_cmd, u->set_param, u->set_pl);
+	u->set_due = now + UHF_ANSWER_MS;
+}
+
+/* Asks for a setting: sent at once, or after parsing when called from a frame. */
+static void
+ask_setting(struct uhf *u, uint8_t cmd, int value, uint8_t pl)
+{
+	u->set_cmd = cmd;
+	u->set_pl = pl;
+	u->set_param[0] = (uint8_t)(pl == 2 ? value >> 8 : value);
+	u->set_param[1] = (uint8_t)value;
+	u->set_tries = 1;
 }
 
 static void
@@ -370,6 +401,32 @@ on_info(struct uhf *u, const struct uhf_frame *f, int64_t now)
 	u->io->emit(u->io->arg, &ev);
 }
 
+/* The answer to the setting asked; a set power is read back, so the value shown is the module's. */
+static void
+on_setting(struct uhf *u, const struct uhf_frame *f, int64_t now)
+{
+	struct dev_event ev;
+	size_t want = f->cmd == UHF_CMD_GET_POWER || f->cmd == UHF_CMD_GET_QUERY ? 2 : 1;
+
+	if (f->pl != want) {
+		u->parser.stats.frames--;	/* checksum right, contents wrong */
+		u->parser.stats.bad_frame++;
+		return;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_SETTING;
+	ev.ts = now;
+	ev.setting.cmd = f->cmd;
+	ev.setting.value = want == 2 ? f->param[0] << 8 | f->param[1] : f->param[0];
+	u->set_cmd = 0;
+	u->set_tries = 0;
+	if (f->cmd == UHF_CMD_SET_POWER && f->param[0] == 0) {
+		ask_setting(u, UHF_CMD_GET_POWER, 0, 0);
+		u->set_next = 1;
+	}
+	u->io->emit(u->io->arg, &ev);
+}
+
 static void
 on_frame(void *arg, const struct uhf_frame *f, int64_t now)
 {
@@ -396,9 +453,14 @@ on_frame(void *arg, const struct uhf_frame *f, int64_t now)
 		u->stop_tries = 0;
 		if (f->pl >= 1 && f->param[0] != 0)
 			emit_error(u, now, f->param[0], "stop refused");
+	} else if (u->set_cmd != 0 && f->cmd == u->set_cmd) {
+		on_setting(u, f, now);
 	} else if (f->cmd == UHF_CMD_ERROR && f->pl >= 1) {
-		if (f->param[0] != UHF_ERR_INVENTORY)
+		if (f->param[0] != UHF_ERR_INVENTORY) {
+			u->set_cmd = 0;		/* a setting refused ends with the error */
+			u->set_tries = 0;
 			emit_error(u, now, f->param[0], error_name(f->param[0]));
+		}
 		else if (u->running && now - u->last_issue >= UHF_REISSUE_MS)
 			u->reissue = 1;	/* the round ended: keep polling */
 	}
@@ -413,6 +475,11 @@ after_frames(struct uhf *u, int64_t now)
 		if (u->running)
 			send_multi(u, now);
 	}
+	if (u->set_next) {
+		u->set_next = 0;
+		if (u->set_cmd != 0)
+			send_setting(u, now);
+	}
 }
 
 static void
@@ -424,6 +491,9 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 	uhf_parser_reset(&u->parser);	/* a frame cut by an unplug is not finished later */
 	u->reissue = 0;
 	u->stop_tries = 0;
+	u->set_cmd = 0;		/* a setting under way when the line went is asked again, or not */
+	u->set_tries = 0;
+	u->set_next = 0;
 	u->info_tries = 1;
 	send_info(u, now);
 	if (u->running)
@@ -477,6 +547,17 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 			u->stop_tries = 0;
 		}
 	}
+	if (u->set_tries > 0 && now >= u->set_due) {
+		u->parser.stats.timeouts++;
+		if (u->set_tries < UHF_TRIES) {
+			u->set_tries++;
+			send_setting(u, now);
+		} else {
+			u->set_cmd = 0;
+			u->set_tries = 0;
+			emit_error(u, now, 0, "setting not answered");
+		}
+	}
 	if (u->running && now >= u->poll_due) {
 		u->parser.stats.timeouts++;	/* polling ended, or the module lost it */
 		send_multi(u, now);
@@ -485,9 +566,54 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 		next = earliest(next, u->info_due);
 	if (u->stop_tries > 0)
 		next = earliest(next, u->stop_due);
+	if (u->set_tries > 0)
+		next = earliest(next, u->set_due);
 	if (u->running)
 		next = earliest(next, u->poll_due);
 	return next;
+}
+
+/* One setting at a time, its value in the module's range; -1 otherwise. */
+static int
+request_setting(struct uhf *u, const struct dev_request *rq, int64_t now)
+{
+	int v = rq->value;
+
+	if (u->set_cmd != 0)
+		return -1;
+	switch (rq->kind) {
+	case DEV_RQ_UHF_GET_POWER:
+		ask_setting(u, UHF_CMD_GET_POWER, 0, 0);
+		break;
+	case DEV_RQ_UHF_GET_REGION:
+		ask_setting(u, UHF_CMD_GET_REGION, 0, 0);
+		break;
+	case DEV_RQ_UHF_GET_QUERY:
+		ask_setting(u, UHF_CMD_GET_QUERY, 0, 0);
+		break;
+	case DEV_RQ_UHF_SET_POWER:
+		if (v < UHF_POWER_MIN || v > UHF_POWER_MAX)
+			return -1;
+		ask_setting(u, UHF_CMD_SET_POWER, v, 2);
+		break;
+	case DEV_RQ_UHF_SET_REGION:
+		if (!uhf_region_ok(v))
+			return -1;
+		ask_setting(u, UHF_CMD_SET_REGION, v, 1);
+		break;
+	case DEV_RQ_UHF_SET_QUERY:
+		if (!uhf_query_ok(v))
+			return -1;
+		ask_setting(u, UHF_CMD_SET_QUERY, v, 2);
+		break;
+	default:	/* DEV_RQ_UHF_HOPPING */
+		if (v != 0 && v != 1)
+			return -1;
+		ask_setting(u, UHF_CMD_HOPPING, v ? 0xff : 0x00, 1);
+		break;
+	}
+	send_setting(u, now);
+	return 0;
 }
 
 static int
@@ -508,6 +634,14 @@ driver_request(void *st, const struct dev_request *rq, int64_t now, const struct
 		u->stop_tries = 1;
 		send_stop(u, now);
 		return 0;
+	case DEV_RQ_UHF_GET_POWER:
+	case DEV_RQ_UHF_GET_REGION:
+	case DEV_RQ_UHF_GET_QUERY:
+	case DEV_RQ_UHF_SET_POWER:
+	case DEV_RQ_UHF_SET_REGION:
+	case DEV_RQ_UHF_SET_QUERY:
+	case DEV_RQ_UHF_HOPPING:
+		return request_setting(u, rq, now);
 	default:
 		return -1;
 	}

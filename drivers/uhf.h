@@ -22,6 +22,25 @@
 #define UHF_CMD_MULTI 0x27	/* multiple polling: reserved 0x22, count (2 bytes) */
 #define UHF_CMD_STOP 0x28	/* stop multiple polling; answered with parameter 00 */
 #define UHF_CMD_ERROR 0xff	/* error response: the error code, maybe PC and EPC */
+/* Settings (manual 2.13-2.22): a get answers the value, a set answers 00 on success. */
+#define UHF_CMD_GET_QUERY 0x0d	/* answer: the Query parameters, 2 bytes */
+#define UHF_CMD_SET_QUERY 0x0e	/* 2 bytes: DR M(2) TRext Sel(2) Session(2) Target Q(4) 000 */
+#define UHF_CMD_SET_REGION 0x07	/* 1 byte: a UHF_REGION_ code */
+#define UHF_CMD_GET_REGION 0x08
+#define UHF_CMD_HOPPING 0xad	/* 1 byte: FF automatic frequency hopping on, 00 off */
+#define UHF_CMD_GET_POWER 0xb7	/* answer: transmit power in 0.01 dBm, 2 bytes */
+#define UHF_CMD_SET_POWER 0xb6	/* 2 bytes: transmit power in 0.01 dBm */
+
+#define UHF_REGION_CN900 0x01	/* 920.125-924.875 MHz */
+#define UHF_REGION_US 0x02
+#define UHF_REGION_EU 0x03
+#define UHF_REGION_CN800 0x04
+#define UHF_REGION_KR 0x06
+
+#define UHF_POWER_MIN 1800	/* 0.01 dBm: the range the console offers and the simulator */
+#define UHF_POWER_MAX 2600	/* takes; 26 dBm is the "M100 26dBm" module's rating */
+#define UHF_QUERY_FIXED 0x1000	/* DR 8, M 1, TRext pilot: the only values the module takes */
+#define UHF_QUERY_FIXED_MASK 0xf000
 
 #define UHF_ERR_INVENTORY 0x15	/* polling found no tag (or only CRC errors) */
 #define UHF_ERR_COMMAND 0x17	/* the module did not understand the command frame */
@@ -80,6 +99,12 @@ struct uhf {
 	int64_t poll_due;	/* running: poll again if the module is silent until then */
 	int64_t last_issue;	/* when multiple polling was last sent */
 	int reissue;		/* a frame asked for polling again; done after parsing */
+	uint8_t set_cmd;	/* the setting command awaiting its answer, 0 when none */
+	uint8_t set_param[2];
+	uint8_t set_pl;
+	int set_tries;
+	int64_t set_due;
+	int set_next;		/* send the setting in set_cmd once the parser is idle */
 	const struct dev_io *io;	/* during feed and tick only */
 };
 
@@ -99,6 +124,10 @@ size_t uhf_encode_tag(int rssi, const uint8_t *epc, size_t epc_len, uint8_t *out
     size_t outsz);
 
 #define UHF_PC_UMI 0x0400	/* PC bit: the tag has user memory (the manual's tag has) */
+
+/* Whether a module takes this region code / Query word (manual 2.13, 2.15). */
+int uhf_region_ok(int code);
+int uhf_query_ok(int query);
 
 /* The PC word for an EPC of epc_len bytes (length in words in bits 15..11), no flags. */
 uint16_t uhf_pc(size_t epc_len);

@@ -7,18 +7,25 @@
 #include "clock.h"
 #include "form-screen.h"
 #include "i18n.h"
+#include "ids.h"
 #include "when.h"
 #include "xmalloc.h"
 
 void
 form_screen_person(const struct visit *v, char *out, size_t size)
 {
-	char stay[64];
+	char stay[64], printed[IDS_PRINTED_MAX];
+	size_t n;
 
 	when_format_duration(clock_now_ms() - v->entry_ts, stay, sizeof stay);
 	snprintf(out, size, _("%s  %s  case %s  stage: %s  in the area %s%s%s"), v->name,
 	    v->sex == 'M' ? _("male") : _("female"), v->case_number, stage_label(v->stage), stay,
 	    v->band[0] ? _("  band ") : "", v->band);
+	/* the numbers printed on an EM4100 band, which is what the clerk holds */
+	ids_band_printed(v->band, printed);
+	n = strlen(out);
+	if (printed[0] && n < size)
+		snprintf(out + n, size - n, " (%s)", printed);
 }
 
 const char *const *

@@ -15,6 +15,7 @@
 #include "label.h"
 #include "property.h"
 #include "text.h"
+#include "uhf.h"
 #include "xmalloc.h"
 
 struct inv_screen {
@@ -34,6 +35,9 @@ struct inv_screen {
 	struct buf tags;		/* "TAG TAG …" */
 	uint64_t kept_reads;		/* reads in the draft on disk (0: none) */
 	int draft_full;			/* more tags than a draft holds: said once */
+	int power;			/* the module's transmit power, 0.01 dBm; -1 unknown */
+	int setting;			/* a power set is awaiting the module's answer */
+	int resume;			/* the reader was on before the set: on again after */
 };
 
 #define INV_REPLAY_MAX 10000000u	/* repeated or bad reads a draft may ask to replay */
@@ -67,7 +71,7 @@ inv_keys(struct screen *s)
 {
 	return ((struct inv_screen *)s)->finished ?
 	    _("F4 export the report (CSV)  Esc back") :
-	    _("F2 finish and record  F3 reader on/off  T type a tag  F4 export CSV  Esc abandon");
+	    _("F2 finish and record  F3 reader  T tag  W power  F4 CSV  Esc abandon");
 }
 
 static void
@@ -107,6 +111,11 @@ inv_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 		    _("The reader is stopped."));
 	ui_put(y + 9, x, w, line, is->finished ? UI_OK : UI_LABEL, 0);
 	ui_put(y + 10, x, w, is->last, UI_DIM, 0);
+	if (is->power >= 0) {
+		snprintf(line, sizeof line, _("Transmit power: %d.%02d dBm"), is->power / 100,
+		    is->power % 100);
+		ui_put(y + 11, x, w, line, UI_LABEL, 0);
+	}
 }
 
 static void
@@ -346,6 +355,66 @@ tag_ok(void *arg, struct console *c, struct ui_form *fm)
 	return 0;
 }
 
+/* The keeper's power in dBm ("20", "22.5"): stopped reader, set, read back, reader again. */
+static int
+power_ok(void *arg, struct console *c, struct ui_form *fm)
+{
+	struct inv_screen *is = arg;
+	struct dev_request rq;
+	char typed[16], *end;
+	double dbm;
+
+	form_get(fm, "dbm", typed, sizeof typed);
+	errno = 0;
+	dbm = strtod(typed, &end);
+	if (typed[0] == '\0' || *end != '\0' || errno != 0 || dbm * 100 < UHF_POWER_MIN - 0.5 ||
+	    dbm * 100 > UHF_POWER_MAX + 0.5) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg, _("%d to %d dBm"), UHF_POWER_MIN / 100,
+		    UHF_POWER_MAX / 100);
+		form_error(fm, "dbm", msg);
+		return 1;
+	}
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_UHF_SET_POWER;
+	rq.value = (int)(dbm * 100 + 0.5);
+	is->resume = is->reading;
+	reader(is, NULL, 0);	/* the module is told one thing at a time */
+	if (is->devs == NULL || devices_request(is->devs, CONF_DEV_UHF, &rq) != 0) {
+		console_say(c, UI_ERROR, "%s", _("The UHF reader is not connected, or busy: the "
+		    "power was not set."));
+		reader(is, c, is->resume);
+		return 0;
+	}
+	is->setting = 1;
+	console_say(c, UI_OK, "%s", _("Setting the transmit power…"));
+	return 0;
+}
+
+/* The module's answers to the power asked and set; 0 when ev is not one. */
+static int
+power_answer(struct inv_screen *is, struct console *c, const struct dev_event *ev)
+{
+	if (ev->kind == DEV_SETTING && ev->setting.cmd == UHF_CMD_GET_POWER) {
+		is->power = ev->setting.value;
+		if (is->setting)
+			console_say(c, UI_OK, _("The module now transmits at %d.%02d dBm."),
+			    is->power / 100, is->power % 100);
+	} else if (ev->kind == DEV_ERROR && is->setting) {
+		console_say(c, UI_ERROR, _("The module refused the power (error %02X)."),
+		    (unsigned)ev->code);
+	} else {
+		/* the set's own 00 (its read-back follows), or an error of no setting */
+		return ev->kind == DEV_SETTING;
+	}
+	if (is->setting) {
+		is->setting = 0;
+		reader(is, c, is->resume);
+	}
+	return 1;
+}
+
 static enum ui_result
 inv_key(struct screen *s, struct console *c, int key)
 {
@@ -364,6 +433,13 @@ inv_key(struct screen *s, struct console *c, int key)
 	}
 	if (key == ui_key_f(3)) {
 		reader(is, c, !is->reading);
+		return UI_HANDLED;
+	}
+	if ((key == 'w' || key == 'W') && !is->setting) {
+		form_init(&fm);
+		form_text(&fm, "dbm", _("Transmit power (dBm)"), 6, 6)->allowed = "0123456789.";
+		console_push(c, dialog_form_new(_("Transmit power of the UHF reader"), &fm,
+		    power_ok, is));
 		return UI_HANDLED;
 	}
 	if (key == 't' || key == 'T') {
@@ -395,8 +471,8 @@ inv_device(struct screen *s, struct console *c, int dev, const struct dev_event 
 {
 	struct inv_screen *is = (struct inv_screen *)s;
 
-	(void)c;
-	(void)dev;
+	if (dev == CONF_DEV_UHF && (ev->kind == DEV_SETTING || ev->kind == DEV_ERROR))
+		return power_answer(is, c, ev);
 	if (is->finished || (ev->kind != DEV_TAG && ev->kind != DEV_TAP))
 		return 0;
 	read_tag(is, ev->id);
@@ -439,6 +515,14 @@ screen_property_inventory_new(struct console *c, const char *location)
 	if (is->drafts != NULL)
 		inv_draft_restore(is, c);
 	is->devs = c->devs;
+	is->power = -1;
+	if (is->devs != NULL) {
+		struct dev_request rq;
+
+		memset(&rq, 0, sizeof rq);
+		rq.kind = DEV_RQ_UHF_GET_POWER;	/* shown once the module answers */
+		devices_request(is->devs, CONF_DEV_UHF, &rq);
+	}
 	reader(is, c, 1);
 	return &is->base;
 }

@@ -132,6 +132,7 @@ register_device(struct form_screen *fs, struct console *c, int dev,
 {
 	struct visit v;
 	struct errmsg em;
+	char field[IDS_FIELD_MAX + 1];
 
 	(void)dev;
 	if (ev->kind == DEV_IDCARD) {
@@ -146,7 +147,8 @@ register_device(struct form_screen *fs, struct console *c, int dev,
 		    ev->id, v.name);
 		return 1;
 	}
-	form_set(&fs->fm, "band", ev->id);
+	ids_band_field(ev->id, field);	/* all digits: with colons, never a printed number */
+	form_set(&fs->fm, "band", field);
 	console_say(c, UI_OK, _("Band %s read; F2 binds it with the registration."), ev->id);
 	return 1;
 }

@@ -162,6 +162,9 @@ static const struct key config_keys[] = {
 	    N_("Serial port of the fingerprint module (R30x) (empty: none).")),
 	LINE("device.uhf", CONF_DEV_UHF,
 	    N_("Serial port of the UHF tag reader for property (empty: none).")),
+	INT(C, "device.uhf", "rssi_offset", dev[CONF_DEV_UHF].rssi_offset, -60, 60, 0,
+	    N_("dB added to the RSSI the UHF module reports, which is measured at its chip "
+	    "input: this module's correction (M100 modules read about 17 to 23 dB off).")),
 	LINE("device.dock", CONF_DEV_DOCK,
 	    N_("Serial port of the wristband dock and positioning gateway (empty: none).")),
 	LINE("device.idcard", CONF_DEV_IDCARD,

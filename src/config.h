@@ -25,6 +25,7 @@ struct config_line {
 	char port[128];		/* a path such as /dev/ttyUSB0; "" means the terminal has none */
 	int baud;		/* 0: the device's usual rate */
 	int framing;		/* index in config_framings */
+	int rssi_offset;	/* [device.uhf] rssi_offset: dB added to each tag's RSSI */
 };
 
 extern const char *const config_framings[];	/* "8N1", "8E1", "8O1", "7E1", "7O1" */

@@ -14,8 +14,8 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-nibble(char c)
+int
+hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -34,7 +34,7 @@ hex_decode(const char *in, size_t len, unsigned char *out, size_t n)
 	if (len != 2 * n)
 		return -1;
 	for (i = 0; i < n; i++) {
-		int hi = nibble(in[2 * i]), lo = nibble(in[2 * i + 1]);
+		int hi = hex_nibble(in[2 * i]), lo = hex_nibble(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

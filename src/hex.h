@@ -8,5 +8,7 @@
 void hex_encode(const unsigned char *in, size_t n, char *out);
 /* Decodes exactly 2n hex digits (either case) from in of length len into out; 0 on success. */
 int hex_decode(const char *in, size_t len, unsigned char *out, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int hex_nibble(char c);
 
 #endif

@@ -271,9 +271,12 @@ check_registered(struct intake *in, struct intake_error *err, const char *field,
 	return rec_check_code(err, field, number, IN_SHORT_MAX, CODE_MARKS, required);
 }
 
-/* A band typed or read, in its normal form in out ("" when none); refused when it is not one. */
+/*
+ * A band typed or read, in its normal form in out ("" when none): hex, or a number printed on
+ * an EM4100 band that is known here (visit_band_typed); refused when it is neither.
+ */
 static int
-band_normal(const char *band, int required, char out[IDS_BAND_MAX + 1],
+band_normal(struct intake *in, const char *band, int required, char out[IDS_BAND_MAX + 1],
     struct intake_error *err)
 {
 	struct errmsg why;
@@ -282,7 +285,7 @@ band_normal(const char *band, int required, char out[IDS_BAND_MAX + 1],
 	if (band[0] == '\0')
 		return required ? rec_refuse(err, "band", CST_ERR_ARG, _("required")) : CST_OK;
 	err_clear(&why);
-	if (ids_band(band, out, &why) != CST_OK)
+	if (visit_band_typed(in->j, band, out, &why) != CST_OK)
 		return rec_refuse(err, "band", why.code, "%s", why.text);
 	return CST_OK;
 }
@@ -305,7 +308,7 @@ check_case(struct intake *in, const struct registration *r, char band[IDS_BAND_M
 	if (strcmp(r->officer1, r->officer2) == 0)
 		return rec_refuse(err, "officer2", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
-	if (band_normal(r->band, 0, band, err))
+	if (band_normal(in, r->band, 0, band, err))
 		return err->em.code;
 	if (band[0] && visit_by_band(in->j, band, &v, NULL) == CST_OK)
 		return rec_refuse(err, "band", CST_ERR_EXISTS, _("this band is bound to %s, who is in "
@@ -416,7 +419,7 @@ intake_bind_band(struct intake *in, const char *visit, const char *typed,
 	reset_error(err);
 	if (rec_recorded(in, err))
 		return CST_OK;
-	if (band_normal(typed, 1, band, err))
+	if (band_normal(in, typed, 1, band, err))
 		return err->em.code;
 	if (visit_get(in->j, visit, &v, &err->em) != CST_OK)
 		return err->em.code;

@@ -154,6 +154,76 @@ visit_by_band(struct journal *j, const char *band, struct visit *out, struct err
 	    "exit_ts IS NULL ORDER BY entry_ts, id", key, out, em);
 }
 
+/*
+ * Every band this journal has seen bound, in its events (worn or since unbound) and in the
+ * visits; at most max of those the printed form r matches, into found; their count.
+ */
+#define KNOWN_BANDS_SQL "SELECT DISTINCT b FROM (SELECT band AS b FROM visits WHERE band IS " \
+	"NOT NULL UNION SELECT json_extract(CAST(body AS TEXT), '$.band') FROM events WHERE " \
+	"kind IN ('person.registered', 'band.bound')) WHERE b IS NOT NULL AND length(b) = 10"
+
+static int
+known_matches(struct journal *j, const struct ids_band_read *r, char found[][IDS_BAND_MAX + 1],
+    int max, int *n, struct errmsg *em)
+{
+	sqlite3_stmt *st;
+	int rc, status;
+
+	*n = 0;
+	if ((status = db_prepare(journal_db(j), KNOWN_BANDS_SQL, &st, em)) != CST_OK)
+		return status;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *b = (const char *)sqlite3_column_text(st, 0);
+
+		if (b != NULL && ids_band_matches(r, b) && *n < max)
+			snprintf(found[(*n)++], IDS_BAND_MAX + 1, "%s", b);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CST_OK : db_fail(journal_db(j), rc, em, _("reading bands"));
+}
+
+int
+visit_band_typed(struct journal *j, const char *typed, char out[IDS_BAND_MAX + 1],
+    struct errmsg *em)
+{
+	struct ids_band_read r, as_hex;
+	char found[2][IDS_BAND_MAX + 1], known_hex[1][IDS_BAND_MAX + 1];
+	int n, nhex = 0, status;
+
+	out[0] = '\0';
+	if ((status = ids_band_read(typed, &r, em)) != CST_OK)
+		return status;
+	if (r.form == IDS_FORM_HEX) {
+		snprintf(out, IDS_BAND_MAX + 1, "%s", r.hex);
+		return CST_OK;
+	}
+	if ((status = known_matches(j, &r, found, 2, &n, em)) != CST_OK)
+		return status;
+	if (r.form == IDS_FORM_DIGITS) {
+		as_hex = r;
+		as_hex.form = IDS_FORM_HEX;
+		if ((status = known_matches(j, &as_hex, known_hex, 1, &nhex, em)) != CST_OK)
+			return status;
+		if (n + nhex == 0)
+			return err_set(em, CST_ERR_ARG, _("%s: no band this terminal knows has this "
+			    "printed number; tap the band on the reader, or type its hex id with "
+			    "colons (00:04:61:41:78)"), typed);
+		if (n == 0) {
+			snprintf(out, IDS_BAND_MAX + 1, "%s", r.hex);
+			return CST_OK;
+		}
+	}
+	if (n == 1 && (nhex == 0 || strcmp(found[0], known_hex[0]) == 0)) {
+		snprintf(out, IDS_BAND_MAX + 1, "%s", found[0]);
+		return CST_OK;
+	}
+	if (n == 0)
+		return err_set(em, CST_ERR_ARG, _("%s: no band this terminal knows has this "
+		    "printed number; tap the band on the reader"), typed);
+	return err_set(em, CST_ERR_ARG, _("%s fits more than one band; tap the band on the "
+	    "reader, or type its hex id"), typed);
+}
+
 int
 visit_in_area(struct journal *j, struct visit_list *out, struct errmsg *em)
 {
@@ -180,7 +250,7 @@ int
 visit_find(struct journal *j, const char *query, size_t max, struct visit_list *out,
     struct errmsg *em)
 {
-	char key[NAMEGRAM_MAX], upper[IN_NAME_MAX + 1];
+	char key[NAMEGRAM_MAX], upper[IN_NAME_MAX + 1], band[IDS_BAND_MAX + 1];
 	int needs_check = 0, status;
 	size_t i;
 
@@ -192,6 +262,11 @@ visit_find(struct journal *j, const char *query, size_t max, struct visit_list *
 	for (i = 0; upper[i]; i++)
 		if (upper[i] == 'x')
 			upper[i] = 'X';
+	/* a number printed on a band the terminal knows finds its wearers too */
+	if (visit_band_typed(j, query, band, NULL) == CST_OK && strcmp(band, query) != 0 &&
+	    (status = query_visits(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE band = ?1 "
+	    "ORDER BY entry_ts DESC", band, NULL, max, out, em)) != CST_OK)
+		return status;
 	status = query_visits(j, "SELECT " VISIT_COLUMNS " FROM visits WHERE id_number = ?1 "
 	    "OR band = ?2 OR case_number = ?2 OR id = ?2 ORDER BY entry_ts DESC", upper, query,
 	    max, out, em);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "ids.h"
 #include "intake.h"
 #include "journal.h"
 #include "stage.h"
@@ -51,6 +52,15 @@ struct visit_list {
 void visit_list_free(struct visit_list *l);
 
 int visit_get(struct journal *j, const char *id, struct visit *out, struct errmsg *em);
+/*
+ * A band as a clerk typed it, to its normal form in out: hex as typed, or a printed number
+ * (ids_band_read) matched against the bands this journal has seen bound (worn now or once).
+ * Ten decimal digits are the printed decimal when that matches a known band and the hex
+ * reading does not, hex in the reverse case; both, several or none is CST_ERR_ARG with a
+ * message saying how to type it unambiguously.  A W26 number must match exactly one band.
+ */
+int visit_band_typed(struct journal *j, const char *typed, char out[IDS_BAND_MAX + 1],
+    struct errmsg *em);
 /* The visit in the area wearing this band. */
 int visit_by_band(struct journal *j, const char *band, struct visit *out, struct errmsg *em);
 /*

@@ -144,7 +144,7 @@ property_screens() {
 	keyline "Enter open  N register  P case label  X history  / find  Esc locations  F10 log out" "a location's items"
 	keys Escape; settle
 	keys i; settle; keys C-u; type_text A/01; keys F2; settle
-	keyline "F2 finish and record  F3 reader on/off  T type a tag  F4 export CSV  Esc abandon" "inventory"
+	keyline "F2 finish and record  F3 reader  T tag  W power  F4 CSV  Esc abandon" "inventory"
 	keys Escape; settle
 	keys F10; settle; keys F10; sleep 0.3
 	tmux -L $sock kill-server 2>/dev/null

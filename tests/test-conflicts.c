@@ -56,6 +56,58 @@ test_normal_form(void)
 	ok(ids_tag("E28011606", tag, &em) == CST_ERR_ARG, "a tag is whole bytes");
 }
 
+/*
+ * The numbers printed on EM4100 bands (issue 16).  Vectors: NITGEN eNCard-i user guide p. 56
+ * (card 08 01 16 1D D6: "10 Digit Decimal" 0018226646, "3,5 Digit Decimal" 022 07638) and
+ * Seabreeze / Sintronic (0013961168 printed beside 213 02000, hex 00 D5 07 D0).
+ */
+static void
+test_printed_forms(void)
+{
+	struct ids_band_read r;
+	char printed[IDS_PRINTED_MAX], field[IDS_FIELD_MAX + 1];
+	struct errmsg em;
+
+	err_clear(&em);
+	ids_band_printed("0801161DD6", printed);
+	ok(strcmp(printed, "0018226646 · 022,07638") == 0, "NITGEN's card: both printed forms");
+	ids_band_printed("00D507D0AA", printed);
+	ok(strcmp(printed, "3574059178 · 007,53418") == 0, "bytes 2-5, whatever the first");
+	ids_band_printed("04A224B2C31D80", printed);
+	ok(printed[0] == '\0', "a 7-byte UID has no printed EM4100 form");
+	ids_band_printed("0A0B0C0D0G", printed);
+	ok(printed[0] == '\0', "nor has something that is not hex");
+	ok(ids_band_read("0018226646", &r, &em) == CST_OK && r.form == IDS_FORM_DIGITS &&
+	    r.dec == 18226646 && strcmp(r.hex, "0018226646") == 0,
+	    "ten decimal digits: both the printed decimal and the hex reading");
+	ok(ids_band_matches(&r, "0801161DD6") && ids_band_matches(&r, "FF01161DD6") &&
+	    !ids_band_matches(&r, "0801161DD7") && !ids_band_matches(&r, "01161DD6"),
+	    "the decimal matches bytes 2-5 of 10-digit bands only");
+	ok(ids_band_read(" 022,07638 ", &r, &em) == CST_OK && r.form == IDS_FORM_W26 &&
+	    r.w26 == 0x161DD6 && ids_band_matches(&r, "0801161DD6") &&
+	    ids_band_matches(&r, "0000161DD6") && !ids_band_matches(&r, "0801171DD6"),
+	    "W26 022,07638 matches bytes 3-5");
+	ok(ids_band_read("213,02000", &r, &em) == CST_OK && ids_band_matches(&r, "0000D507D0"),
+	    "Seabreeze's 213 02000 is 00 D5 07 D0");
+	ok(ids_band_read("256,00001", &r, &em) == CST_ERR_ARG && strstr(em.text, "0-255"),
+	    "a facility over 255 is refused, and says why");
+	ok(ids_band_read("022,65536", &r, &em) == CST_ERR_ARG, "a card over 65535 is refused");
+	ok(ids_band_read("022,", &r, &em) == CST_ERR_ARG && ids_band_read(",07638", &r, &em) ==
+	    CST_ERR_ARG && ids_band_read("0022,07638", &r, &em) == CST_ERR_ARG &&
+	    ids_band_read("22,7638,1", &r, &em) == CST_ERR_ARG, "half or odd W26 forms too");
+	ok(ids_band_read("9999999999", &r, &em) == CST_OK && r.form == IDS_FORM_HEX,
+	    "ten digits above 2^32-1 are no printed decimal: hex only");
+	ok(ids_band_read("00:18:22:66:46", &r, &em) == CST_OK && r.form == IDS_FORM_HEX &&
+	    strcmp(r.hex, "0018226646") == 0, "with colons, ten digits are hex");
+	ok(ids_band_read("0A0B0C0D0E", &r, &em) == CST_OK && r.form == IDS_FORM_HEX,
+	    "hex with letters is hex");
+	ids_band_field("0018226646", field);
+	ok(strcmp(field, "00:18:22:66:46") == 0, "a tapped band of ten digits fills the field "
+	    "with colons");
+	ids_band_field("0A0B0C0D0E", field);
+	ok(strcmp(field, "0A0B0C0D0E") == 0, "any other as it is");
+}
+
 static int
 register_on(const char *name, const char *who, const char *id17, const char *band,
     char visit[64], struct intake_error *e)
@@ -108,6 +160,57 @@ test_one_band_here(void)
 	    "and found by the form typed");
 	terminal_close(t);
 	(void)v3;
+}
+
+/* A printed number typed at the keyboard finds the band it is printed on (issue 16). */
+static void
+test_printed_typed(void)
+{
+	char v1[64], v2[64], band[IDS_BAND_MAX + 1];
+	struct visit_list found = { NULL, 0, 0 };
+	struct intake_error e;
+	struct terminal *t;
+	struct intake in;
+	struct visit v;
+	struct errmsg em;
+
+	err_clear(&em);
+	ok(register_on("t3", "郑三", "11010519800101031", "0018226646", v1, &e) ==
+	    CST_ERR_ARG && strcmp(e.field, "band") == 0 && strstr(e.em.text, "00:04:61:41:78"),
+	    "ten digits no band here has: refused, saying how to type hex");
+	ok(register_on("t3", "郑三", "11010519800101031", "08:01:16:1D:D6", v1, &e) == CST_OK,
+	    "NITGEN's card is bound by its hex");
+	t = open_terminal("t3", TERMINAL_SIGN);
+	ok(visit_band_typed(t->journal, "0018226646", band, &em) == CST_OK &&
+	    strcmp(band, "0801161DD6") == 0, "its printed decimal finds it");
+	ok(visit_band_typed(t->journal, "022,07638", band, &em) == CST_OK &&
+	    strcmp(band, "0801161DD6") == 0, "so does its W26 number");
+	ok(visit_band_typed(t->journal, "022,07639", band, &em) == CST_ERR_ARG && band[0] == 0,
+	    "a W26 number of no band here is refused");
+	ok(visit_band_typed(t->journal, "0A0B0C0D0E", band, &em) == CST_OK &&
+	    strcmp(band, "0A0B0C0D0E") == 0, "hex is taken as it is");
+	terminal_close(t);
+	ok(register_on("t3", "王四", "11010519800101051", "0018226646", v2, &e) ==
+	    CST_ERR_EXISTS && strstr(e.em.text, "郑三") != NULL,
+	    "the printed decimal typed for another person is the band 郑三 wears: refused");
+	ok(register_on("t3", "王四", "11010519800101051", "", v2, &e) == CST_OK,
+	    "王四 registered without a band");
+	t = open_terminal("t3", TERMINAL_SIGN);
+	ok(visit_find(t->journal, "022,07638", 5, &found, &em) == CST_OK && found.n == 1 &&
+	    strcmp(found.v[0].id, v1) == 0, "find: the W26 number finds 郑三");
+	visit_list_free(&found);
+	in = intake_on(t, "c1");
+	memset(&e, 0, sizeof e);
+	ok(intake_bind_band(&in, v2, "FF:01:16:1D:D6", &e) == CST_OK &&
+	    visit_by_band(t->journal, "FF01161DD6", &v, NULL) == CST_OK && strcmp(v.id, v2) == 0,
+	    "a second band with the same four data bytes (another version byte) on 王四");
+	terminal_close(t);
+	t = open_terminal("t3", TERMINAL_SIGN);
+	ok(visit_band_typed(t->journal, "0018226646", band, &em) == CST_ERR_ARG &&
+	    strstr(em.text, "more than one"), "now the printed decimal fits two bands: refused");
+	ok(visit_band_typed(t->journal, "022,07638", band, &em) == CST_ERR_ARG,
+	    "and the W26 number too");
+	terminal_close(t);
 }
 
 static char *
@@ -348,9 +451,12 @@ main(void)
 	if (sync_test_begin("conflicts") != 0)
 		return 99;
 	test_normal_form();
+	test_printed_forms();
 	make_terminal("t1", "intake");
 	make_terminal("t2", "intake");
 	test_one_band_here();
+	make_terminal("t3", "intake");
+	test_printed_typed();
 	test_offline();
 	return sync_test_end("test-conflicts");
 }

@@ -140,6 +140,39 @@ test_uhf(void)
 	ok(simrun_find(&s, after, CONF_DEV_UHF, DEV_TAG) < 0, "uhf: no reads after stop");
 }
 
+/*
+ * The UHF module's RSSI correction (custody.conf [device.uhf] rssi_offset, issue 16): a device
+ * layer configured with +20 dB reports the tag the module reads at -55 dBm as -35 dBm, through
+ * the real driver over the simulator's pty; the driver alone reports -55.
+ */
+static void
+test_uhf_rssi_offset(void)
+{
+	struct devices_callbacks cb = { simrun_event, simrun_state, &s };
+	struct dev_request rq = { .kind = DEV_RQ_UHF_START };
+	int i;
+
+	devices_free(s.devs);
+	s.conf.dev[CONF_DEV_UHF].rssi_offset = 20;
+	s.devs = devices_new(s.loop, &s.conf, &cb);
+	simrun_wait(&s, 5000, simrun_all_connected);
+	mark();
+	simrun_say(&s, "uhf clear");
+	simrun_say(&s, "uhf add 30751FEB705C5904E3D50D70 -55");
+	simrun_wait(&s, 200, NULL);
+	ok(devices_request(s.devs, CONF_DEV_UHF, &rq) == 0, "uhf rssi_offset 20: inventory");
+	simrun_wait(&s, 500, NULL);
+	i = simrun_find(&s, seen_from, CONF_DEV_UHF, DEV_TAG);
+	ok(i >= 0 && s.events[i].tag.rssi == -35, "uhf: -55 dBm at the chip, +20 dB: -35 dBm");
+	rq.kind = DEV_RQ_UHF_STOP;
+	devices_request(s.devs, CONF_DEV_UHF, &rq);
+	simrun_wait(&s, 300, NULL);
+	devices_free(s.devs);
+	s.conf.dev[CONF_DEV_UHF].rssi_offset = 0;
+	s.devs = devices_new(s.loop, &s.conf, &cb);
+	simrun_wait(&s, 5000, simrun_all_connected);
+}
+
 static int
 finger_is(struct simrun *r, enum dev_finger_what what)
 {
@@ -342,6 +375,7 @@ main(void)
 	test_uhf();
 	test_fingerprint();
 	test_dock();
+	test_uhf_rssi_offset();
 	simrun_stop(&s);
 	return t_done();
 }

@@ -39,6 +39,7 @@ static const uint8_t g_notag[] = { 0xbb, 0x01, 0xff, 0x00, 0x01, 0x15, 0x16, 0x7
 /* 2.3.1 multiple polling 10000 times: 00+27+00+03+22+27+10 = 0x83 */
 static const uint8_t g_multi[] = { 0xbb, 0x00, 0x27, 0x00, 0x03, 0x22, 0x27, 0x10, 0x83, 0x7e };
 /* 2.4.1 stop multiple polling, 2.4.2 its answer (parameter 00): 01+28+00+01+00 = 2A */
+static const uint8_t err17_frame[] = { 0xbb, 0x01, 0xff, 0x00, 0x01, 0x17, 0x18, 0x7e };
 static const uint8_t g_stop[] = { 0xbb, 0x00, 0x28, 0x00, 0x00, 0x28, 0x7e };
 static const uint8_t g_stop_rsp[] = { 0xbb, 0x01, 0x28, 0x00, 0x01, 0x00, 0x2a, 0x7e };
 /* Not in the manual: multiple polling with the largest count, 00+27+00+03+22+FF+FF = 24A */
@@ -647,6 +648,215 @@ test_sim(void)
 	pair_close(&p);
 }
 
+/*
+ * The settings commands (issue 16), golden frames from the manual (Unit-RFID-UHF-Protocol-EN,
+ * 2.13-2.22): the simulator answers each byte for byte, and the driver, asked through
+ * requests, sends the same bytes and reports the module's answers.
+ */
+struct golden_setting {
+	const char *what;
+	uint8_t cmd[12], rsp[12];
+	size_t cmd_len, rsp_len;
+};
+
+static const struct golden_setting g_settings[] = {
+	{ "2.16 get region: China 900 MHz", { 0xbb, 0x00, 0x08, 0x00, 0x00, 0x08, 0x7e },
+	  { 0xbb, 0x01, 0x08, 0x00, 0x01, 0x01, 0x0b, 0x7e }, 7, 8 },
+	{ "2.15 set region China 900 MHz", { 0xbb, 0x00, 0x07, 0x00, 0x01, 0x01, 0x09, 0x7e },
+	  { 0xbb, 0x01, 0x07, 0x00, 0x01, 0x00, 0x09, 0x7e }, 8, 8 },
+	{ "2.13 get Query parameters 1020", { 0xbb, 0x00, 0x0d, 0x00, 0x00, 0x0d, 0x7e },
+	  { 0xbb, 0x01, 0x0d, 0x00, 0x02, 0x10, 0x20, 0x40, 0x7e }, 7, 9 },
+	{ "2.14 set Query parameters 1020", { 0xbb, 0x00, 0x0e, 0x00, 0x02, 0x10, 0x20, 0x40,
+	  0x7e }, { 0xbb, 0x01, 0x0e, 0x00, 0x01, 0x00, 0x10, 0x7e }, 9, 8 },
+	{ "2.19 automatic frequency hopping on", { 0xbb, 0x00, 0xad, 0x00, 0x01, 0xff, 0xad,
+	  0x7e }, { 0xbb, 0x01, 0xad, 0x00, 0x01, 0x00, 0xaf, 0x7e }, 8, 8 },
+	{ "2.22 set power 20 dBm", { 0xbb, 0x00, 0xb6, 0x00, 0x02, 0x07, 0xd0, 0x8f, 0x7e },
+	  { 0xbb, 0x01, 0xb6, 0x00, 0x01, 0x00, 0xb8, 0x7e }, 9, 8 },
+	{ "2.21 get power: 20 dBm", { 0xbb, 0x00, 0xb7, 0x00, 0x00, 0xb7, 0x7e },
+	  { 0xbb, 0x01, 0xb7, 0x00, 0x02, 0x07, 0xd0, 0x91, 0x7e }, 7, 9 },
+};
+
+/* Whether the simulated module s answers the host's n bytes with exactly want. */
+static int
+sim_answers(void *s, const uint8_t *cmd, size_t n, const uint8_t *want, size_t wn)
+{
+	struct capture c;
+	struct sim_io io = { capture_send, &c };
+
+	memset(&c, 0, sizeof c);
+	sim_uhf.from_host(s, cmd, n, 0, &io);
+	return c.n == wn && memcmp(c.b, want, wn) == 0;
+}
+
+static void
+test_sim_settings(void)
+{
+	static const uint8_t err17[] = { 0xbb, 0x01, 0xff, 0x00, 0x01, 0x17, 0x18, 0x7e };
+	static const uint8_t power_out_of_range[] = { 0xbb, 0x00, 0xb6, 0x00, 0x02, 0x0b, 0xb8,
+	    0x7b, 0x7e };	/* 30 dBm */
+	static const uint8_t region_5[] = { 0xbb, 0x00, 0x07, 0x00, 0x01, 0x05, 0x0d, 0x7e };
+	static const uint8_t query_dr64[] = { 0xbb, 0x00, 0x0e, 0x00, 0x02, 0x90, 0x20, 0xc0,
+	    0x7e };
+	static const uint8_t hop_01[] = { 0xbb, 0x00, 0xad, 0x00, 0x01, 0x01, 0xaf, 0x7e };
+	static const uint8_t mode_f5[] = { 0xbb, 0x00, 0xf5, 0x00, 0x01, 0x01, 0xf7, 0x7e };
+	struct pair p;
+	size_t i;
+	void *s;
+
+	pair_open(&p, &uhf_driver, &sim_uhf, 0);
+	s = p.dev_state;
+	for (i = 0; i < sizeof g_settings / sizeof *g_settings; i++) {
+		const struct golden_setting *g = &g_settings[i];
+		char what[96];
+
+		snprintf(what, sizeof what, "sim: %s, as in the manual", g->what);
+		ok(sim_answers(s, g->cmd, g->cmd_len, g->rsp, g->rsp_len), what);
+	}
+	ok(sim_answers(s, power_out_of_range, sizeof power_out_of_range, err17, sizeof err17),
+	    "sim: 30 dBm refused: error 17");
+	ok(sim_answers(s, g_settings[6].cmd, g_settings[6].cmd_len, g_settings[6].rsp,
+	    g_settings[6].rsp_len),
+	    "sim: and its power is still 20 dBm");
+	ok(sim_answers(s, region_5, sizeof region_5, err17, sizeof err17), "sim: region 05 refused");
+	ok(sim_answers(s, query_dr64, sizeof query_dr64, err17, sizeof err17),
+	    "sim: Query with DR 64/3 refused");
+	ok(sim_answers(s, hop_01, sizeof hop_01, err17, sizeof err17), "sim: hopping 01 refused");
+	ok(sim_answers(s, mode_f5, sizeof mode_f5, err17, sizeof err17),
+	    "sim: F5, not in the M100 manual, is a command error");
+	ok(sim_answers(s, (const uint8_t *)"\xbb\x00\xb7\x00\x01\x00\xb8\x7e", 8, err17,
+	    sizeof err17), "sim: a get with a parameter: 17");
+	pair_close(&p);
+}
+
+/* The last DEV_SETTING of the pair from event from on, or NULL. */
+static const struct dev_event *
+last_setting(const struct pair *p, int from)
+{
+	const struct dev_event *found = NULL;
+	int i;
+
+	for (i = from; i < p->n && i < PAIR_EVENTS; i++)
+		if (p->events[i].kind == DEV_SETTING)
+			found = &p->events[i];
+	return found;
+}
+
+static void
+test_driver_settings(void)
+{
+	struct dev_request rq;
+	const struct dev_event *ev;
+	struct pair p;
+	struct rig r;
+	char err[256];
+	int k, rssi20;
+
+	memset(&rq, 0, sizeof rq);
+	pair_open(&p, &uhf_driver, &sim_uhf, 1000);
+	pair_run(&p, 1100);
+	rq.kind = DEV_RQ_UHF_GET_POWER;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "driver: get power");
+	pair_run(&p, 1200);
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_GET_POWER && ev->setting.value == 2600,
+	    "driver: the module's power, 26.00 dBm");
+	rq.kind = DEV_RQ_UHF_SET_POWER;
+	rq.value = 2000;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "driver: set power 20 dBm");
+	pair_run(&p, 1300);
+	ok(k + 2 <= p.n && p.events[k].kind == DEV_SETTING &&
+	    p.events[k].setting.cmd == UHF_CMD_SET_POWER && p.events[k].setting.value == 0,
+	    "driver: the set is answered 00");
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_GET_POWER && ev->setting.value == 2000,
+	    "driver: and read back: the module now says 20.00 dBm");
+	rq.value = 3000;
+	ok(pair_request(&p, &rq) == -1, "driver: 30 dBm is outside the module's range: refused");
+	rq.value = 1799;
+	ok(pair_request(&p, &rq) == -1, "driver: 17.99 dBm too");
+	rq.kind = DEV_RQ_UHF_SET_REGION;
+	rq.value = UHF_REGION_EU;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "driver: set region Europe");
+	pair_run(&p, 1400);
+	rq.kind = DEV_RQ_UHF_GET_REGION;
+	ok(pair_request(&p, &rq) == 0, "driver: get region");
+	pair_run(&p, 1500);
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_GET_REGION && ev->setting.value == 3,
+	    "driver: the region is Europe (03)");
+	rq.kind = DEV_RQ_UHF_SET_REGION;
+	rq.value = 5;
+	ok(pair_request(&p, &rq) == -1, "driver: region 05 does not exist: refused");
+	rq.kind = DEV_RQ_UHF_SET_QUERY;
+	rq.value = 0x1038;	/* Q 7 */
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "driver: set Query Q 7");
+	pair_run(&p, 1600);
+	rq.kind = DEV_RQ_UHF_GET_QUERY;
+	ok(pair_request(&p, &rq) == 0, "driver: get Query");
+	pair_run(&p, 1700);
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_GET_QUERY && ev->setting.value == 0x1038,
+	    "driver: the Query word read back");
+	rq.kind = DEV_RQ_UHF_SET_QUERY;
+	rq.value = 0x9020;
+	ok(pair_request(&p, &rq) == -1, "driver: DR 64/3 is not taken: refused");
+	rq.kind = DEV_RQ_UHF_HOPPING;
+	rq.value = 0;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "driver: hopping off");
+	pair_run(&p, 1800);
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_HOPPING && ev->setting.value == 0,
+	    "driver: hopping off answered 00");
+	rq.value = 2;
+	ok(pair_request(&p, &rq) == -1, "driver: hopping is on or off");
+	/* the RSSI a tag is read with follows the power */
+	ok(pair_command(&p, "add " GOLDEN_ID " -55", err, sizeof err) == 0, "add the tag");
+	rq.kind = DEV_RQ_UHF_START;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "start inventory at 20 dBm");
+	pair_run(&p, 1900);
+	rssi20 = p.n > k && p.events[p.n - 1].kind == DEV_TAG ? p.events[p.n - 1].tag.rssi : 0;
+	ok(rssi20 == -61, "at 20 dBm the tag's RSSI is 6 dB lower: -61");
+	rq.kind = DEV_RQ_UHF_STOP;
+	ok(pair_request(&p, &rq) == 0, "stop");
+	pair_run(&p, 2000);
+	pair_close(&p);
+
+	/* a setting the module never answers: asked three times, then an error */
+	rig_open(&r, 0);
+	r.outlen = 0;
+	r.n = 0;
+	memset(&rq, 0, sizeof rq);
+	rq.kind = DEV_RQ_UHF_SET_POWER;
+	rq.value = 2000;
+	ok(uhf_driver.request(&r.u, &rq, 0, &r.io) == 0 && r.outlen == 9 &&
+	    memcmp(r.out, g_settings[5].cmd, 9) == 0, "driver: set power 20 dBm is the manual's "
+	    "frame byte for byte");
+	rq.kind = DEV_RQ_UHF_GET_REGION;
+	ok(uhf_driver.request(&r.u, &rq, 1, &r.io) == -1, "driver: one setting at a time");
+	rq.kind = DEV_RQ_UHF_SET_POWER;
+	uhf_driver.tick(&r.u, UHF_ANSWER_MS, &r.io);
+	uhf_driver.tick(&r.u, 2 * UHF_ANSWER_MS, &r.io);
+	uhf_driver.tick(&r.u, 3 * UHF_ANSWER_MS, &r.io);
+	ok(r.outlen >= 8 + 27 && r.n >= 1 && r.ev[r.n - 1].kind == DEV_ERROR,
+	    "driver: unanswered, sent three times, then an error");
+	rq.kind = DEV_RQ_UHF_GET_POWER;
+	ok(uhf_driver.request(&r.u, &rq, 3 * UHF_ANSWER_MS, &r.io) == 0,
+	    "driver: and it takes the next setting");
+	rig_feed(&r, err17_frame, sizeof err17_frame, 3 * UHF_ANSWER_MS + 1);
+	ok(r.ev[r.n - 1].kind == DEV_ERROR && r.ev[r.n - 1].code == 0x17,
+	    "driver: a setting refused by the module is an error with its code");
+	rq.kind = DEV_RQ_UHF_HOPPING;
+	rq.value = 1;
+	ok(uhf_driver.request(&r.u, &rq, 3 * UHF_ANSWER_MS + 2, &r.io) == 0,
+	    "driver: and the next is taken again");
+}
+
 int
 main(void)
 {
@@ -661,5 +871,7 @@ main(void)
 	test_silence();
 	test_against_sim();
 	test_sim();
+	test_sim_settings();
+	test_driver_settings();
 	return t_done();
 }

@@ -493,7 +493,10 @@ next_deadline(void)
 
 	for (i = 0; i < NDEV; i++) {
 		struct simdev *d = &sim.devs[i];
-		int64_t t = d->master < 0 ? d->back_at : d->next_tick;
+		int64_t t = d->next_tick;
+
+		if (d->master < 0 && (t < 0 || d->back_at < t))
+			t = d->back_at;
 
 		if (d->master >= 0 && d->qlen && sim.realtime)
 			t = clock_mono_ms() + 1;
@@ -534,7 +537,10 @@ one_round(struct input *ins, int nin, int max_wait)
 		struct simdev *d = &sim.devs[k];
 
 		if (d->master < 0) {
+			/* A pulled cable does not stop the device: it goes on, talking to nobody. */
 			if (d->back_at && now >= d->back_at && plug(d) == 0)
+				ticked(d, now);
+			else if (d->next_tick >= 0 && now >= d->next_tick)
 				ticked(d, now);
 			continue;
 		}

@@ -14,6 +14,7 @@
 #include "sim.h"
 
 #define SIM_SLOTS_MAX 16
+#define DOCK_DIRTY_MS 1000	/* a slot given up is announced again this long after */
 #define SIM_BOUND_MAX 32	/* bindings the dock keeps */
 #define SIM_QUEUE 32		/* frames waiting for their turn */
 #define SIM_CTL 8		/* ACKs and NAKs waiting for the handler to return */
@@ -64,6 +65,8 @@ struct sim_dock {
 	int64_t stream_next;
 	int sending;
 	uint64_t dropped;		/* frames given up or not queued */
+	uint8_t dirty[SIM_SLOTS_MAX + 1];	/* its announcement was given up: tell it again */
+	int64_t dirty_at;		/* ... at the next ACK, or at this time if nothing is sent */
 };
 
 static void
@@ -152,6 +155,8 @@ flush(struct sim_dock *s, const struct sim_io *io)
 	s->sending = 0;
 }
 
+static void announce_slots(struct sim_dock *s, int all);
+
 static void
 send_hello(struct sim_dock *s)
 {
@@ -169,6 +174,7 @@ send_hello(struct sim_dock *s)
 	snprintf(h.dock_id, sizeof h.dock_id, "SIM-DOCK-%u", (unsigned)s->session);
 	snprintf(h.firmware, sizeof h.firmware, "custody-sim 1.0");
 	queue(s, DOCK_T_HELLO, p, dock_hello_put(&h, p));
+	announce_slots(s, 1);	/* section 8: the host learns what the slots hold now */
 }
 
 static void
@@ -182,6 +188,50 @@ send_band(struct sim_dock *s, uint8_t type, int slot)
 	b.id_len = s->slot[slot].id_len;
 	memcpy(b.id, s->slot[slot].id, b.id_len);
 	queue(s, type, p, dock_band_put(type, &b, p));
+}
+
+/*
+ * Each band in a slot again (all), or the slots whose announcement was given up: what they
+ * hold now, or that they are empty.
+ */
+static void
+announce_slots(struct sim_dock *s, int all)
+{
+	int i;
+
+	for (i = 1; i <= s->nslots; i++) {
+		if (s->slot[i].used && (all || s->dirty[i]))
+			send_band(s, DOCK_T_PRESENT, i);
+		else if (!s->slot[i].used && s->dirty[i])
+			send_band(s, DOCK_T_REMOVED, i);
+		s->dirty[i] = 0;
+	}
+}
+
+/* q[0] is given up; a band's coming or going must still reach the host one day. */
+static void
+give_up(struct sim_dock *s)
+{
+	const struct sim_frame *f = &s->q[0];
+	uint8_t slot = f->bytes[dock_header_len(s->ver)];
+
+	if ((f->type == DOCK_T_PRESENT || f->type == DOCK_T_REMOVED) && slot >= 1 &&
+	    slot <= SIM_SLOTS_MAX)
+		s->dirty[slot] = 1;
+	s->dirty_at = s->now + DOCK_DIRTY_MS;
+	s->dropped++;
+	pop(s);
+}
+
+static int
+any_dirty(const struct sim_dock *s)
+{
+	int i;
+
+	for (i = 1; i <= s->nslots; i++)
+		if (s->dirty[i])
+			return 1;
+	return 0;
 }
 
 static void
@@ -226,6 +276,7 @@ boot(struct sim_dock *s, int nslots)
 	s->stream_n = 0;
 	s->silent = 0;
 	memset(s->bound, 0, sizeof s->bound);	/* bindings live in RAM */
+	memset(s->dirty, 0, sizeof s->dirty);	/* its HELLO announces every slot */
 	dock_parser_reset(&s->parser);
 	s->ver = s->native;
 	s->parser.versions = s->native == DOCK_VERSION_1 ? DOCK_READ_V1 :
@@ -408,6 +459,8 @@ on_frame(void *arg, const struct dock_frame *f, int good)
 	case DOCK_T_ACK:
 		if (s->qn > 0 && s->tries > 0 && s->q[0].seq == f->seq)
 			pop(s);
+		if (any_dirty(s))
+			announce_slots(s, 0);	/* the host hears again */
 		return;
 	case DOCK_T_NAK:
 		if (s->qn > 0 && s->tries > 0) {
@@ -492,10 +545,11 @@ sim_tick(void *st, int64_t now, const struct sim_io *io)
 		stream(s);
 	if (s->batch.n > 0 && now >= s->batch_due)
 		flush_batch(s);
+	if (s->qn == 0 && now >= s->dirty_at && any_dirty(s))
+		announce_slots(s, 0);	/* the host may be back: try again */
 	if (s->qn > 0 && s->tries > 0 && now >= s->due) {
 		if (s->tries > DOCK_RETRIES) {
-			s->dropped++;	/* no host: give it up, go on with the next */
-			pop(s);
+			give_up(s);	/* no host: go on with the next */
 		} else {
 			s->resend = 1;
 		}
@@ -508,6 +562,8 @@ sim_tick(void *st, int64_t now, const struct sim_io *io)
 		next = sooner(next, s->batch_due);
 	if (s->qn > 0 && s->tries > 0 && !s->resend)
 		next = sooner(next, s->due);
+	if (s->qn == 0 && any_dirty(s))
+		next = sooner(next, s->dirty_at);
 	return next <= now ? now + 1 : next;
 }
 

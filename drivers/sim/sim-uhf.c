@@ -1,6 +1,9 @@
 /*
  * A simulated M100 / QM100 UHF module with a field of tags.  It answers module info, single
- * polling, multiple polling and stop as the module does; while multiple polling runs it sends
+ * polling, multiple polling and stop as the module does, and keeps the settings a host reads
+ * and sets: transmit power (B7/B6), region (08/07), Query parameters (0D/0E), frequency
+ * hopping (AD), each with error 17 for a value the module does not take; a tag's RSSI follows
+ * the power (1 dB per dB below 26 dBm); while multiple polling runs it sends
  * the tags' notices round-robin at the line rate (or at "rate" notices a second), each tag
  * "dup" times a round, and when the field is empty an inventory-fail error each round.
  *   tags N [PREFIX]   the field holds N tags, 12-byte EPCs: PREFIX (hex) then a counter
@@ -54,6 +57,10 @@ struct sim_uhf {
 	int64_t quota;		/* "rate" budget in 1/1000 notice (ms * rate) */
 	int64_t round_end;	/* empty field: when this round's error is due */
 	int singles;		/* single pollings to answer */
+	int power;		/* transmit power, 0.01 dBm */
+	int region;		/* UHF_REGION_ code */
+	int query;		/* Gen2 Query parameters */
+	int hopping;		/* automatic frequency hopping on */
 	uint8_t out[SIM_UHF_OUT][64];
 	size_t outlen[SIM_UHF_OUT];
 	int nout;
@@ -67,6 +74,10 @@ sim_init(void *st)
 	memset(s, 0, sizeof *s);
 	uhf_parser_init(&s->parser);
 	s->dup = 1;
+	s->power = UHF_POWER_MAX;	/* a "26dBm" module answers 0A28 out of the box */
+	s->region = UHF_REGION_CN900;
+	s->query = 0x1020;		/* the manual's example: DR 8, M 1, TRext, S0, A, Q 4 */
+	s->hopping = 1;
 }
 
 static void
@@ -117,6 +128,63 @@ start_polling(struct sim_uhf *s, unsigned rounds, int64_t now)
 	s->round_end = now + SIM_UHF_ROUND_MS;
 }
 
+static void
+queue_value(struct sim_uhf *s, uint8_t cmd, int value, size_t pl)
+{
+	uint8_t v[2] = { (uint8_t)(value >> 8), (uint8_t)value };
+
+	queue(s, UHF_TYPE_RESPONSE, cmd, pl == 2 ? v : v + 1, pl);
+}
+
+/* A setting read or set (manual 2.13-2.22); 0 when f was one. */
+static int
+answer_setting(struct sim_uhf *s, const struct uhf_frame *f)
+{
+	int v = f->pl == 2 ? f->param[0] << 8 | f->param[1] : f->pl == 1 ? f->param[0] : -1;
+	int ok;
+
+	switch (f->cmd) {
+	case UHF_CMD_GET_POWER:
+	case UHF_CMD_GET_QUERY:
+	case UHF_CMD_GET_REGION:
+		if (f->pl != 0) {
+			queue_error(s, UHF_ERR_COMMAND);
+			return 0;
+		}
+		queue_value(s, f->cmd, f->cmd == UHF_CMD_GET_POWER ? s->power :
+		    f->cmd == UHF_CMD_GET_QUERY ? s->query : s->region,
+		    f->cmd == UHF_CMD_GET_REGION ? 1 : 2);
+		return 0;
+	case UHF_CMD_SET_POWER:
+		ok = f->pl == 2 && v >= UHF_POWER_MIN && v <= UHF_POWER_MAX;
+		if (ok)
+			s->power = v;
+		break;
+	case UHF_CMD_SET_QUERY:
+		ok = f->pl == 2 && uhf_query_ok(v);
+		if (ok)
+			s->query = v;
+		break;
+	case UHF_CMD_SET_REGION:
+		ok = f->pl == 1 && uhf_region_ok(v);
+		if (ok)
+			s->region = v;
+		break;
+	case UHF_CMD_HOPPING:
+		ok = f->pl == 1 && (v == 0xff || v == 0x00);
+		if (ok)
+			s->hopping = v == 0xff;
+		break;
+	default:
+		return -1;
+	}
+	if (ok)
+		queue_value(s, f->cmd, 0, 1);
+	else
+		queue_error(s, UHF_ERR_COMMAND);
+	return 0;
+}
+
 /* One command frame from the host; answers are queued and sent once parsing is done. */
 static void
 host_frame(void *arg, const struct uhf_frame *f, int64_t now)
@@ -147,16 +215,19 @@ host_frame(void *arg, const struct uhf_frame *f, int64_t now)
 		queue(s, UHF_TYPE_RESPONSE, UHF_CMD_STOP, &ok, 1);
 		break;
 	default:
-		queue_error(s, UHF_ERR_COMMAND);
+		if (answer_setting(s, f) != 0)
+			queue_error(s, UHF_ERR_COMMAND);
 		break;
 	}
 }
 
+/* A tag's notice; its RSSI falls 1 dB for each dB of power below the module's rating. */
 static void
-send_tag(const struct sim_tag *t, const struct sim_io *io)
+send_tag(const struct sim_uhf *s, const struct sim_tag *t, const struct sim_io *io)
 {
 	uint8_t frame[UHF_NOTICE_MAX];
-	size_t n = uhf_encode_notice(t->rssi, t->pc, t->epc, t->len,
+	int rssi = t->rssi - (UHF_POWER_MAX - s->power) / 100;
+	size_t n = uhf_encode_notice(rssi < -128 ? -128 : rssi, t->pc, t->epc, t->len,
 	    uhf_tag_crc(t->pc, t->epc, t->len), frame, sizeof frame);
 
 	io->send(io->arg, frame, n);
@@ -189,7 +260,7 @@ flush(struct sim_uhf *s, const struct sim_io *io)
 		if (s->ntags == 0)
 			send_error(UHF_ERR_INVENTORY, io);
 		for (i = 0; i < s->ntags; i++)
-			send_tag(&s->tags[i], io);
+			send_tag(s, &s->tags[i], io);
 	}
 }
 
@@ -222,7 +293,7 @@ send_notices(struct sim_uhf *s, const struct sim_io *io)
 		s->line -= cost;
 		if (s->rate > 0)
 			s->quota -= 1000;
-		send_tag(t, io);
+		send_tag(s, t, io);
 		if (++s->rep < (s->dup > 0 ? s->dup : 1))
 			continue;
 		s->rep = 0;

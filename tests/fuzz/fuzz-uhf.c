@@ -1,6 +1,8 @@
 /*
  * libFuzzer: the UHF driver and the simulated module never crash on any bytes; every tag the
- * driver emits is an upper-case hex EPC of as many words as its PC says, every text printable.
+ * driver emits is an upper-case hex EPC of as many words as its PC says, every text printable,
+ * every setting's answer one of the settings commands with a 16-bit value (data[0] bit 1: a
+ * get power is asked first, bit 2: a set power, so the answers are parsed).
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -34,8 +36,13 @@ check(void *arg, const struct dev_event *ev)
 			assert(ev->text[i] >= 0x20 && ev->text[i] < 0x7f);
 		assert(ev->code >= 0 && ev->code <= 255);
 		break;
+	case DEV_SETTING:
+		assert(strchr("\x0d\x0e\x07\x08\xad\xb7\xb6", ev->setting.cmd) != NULL &&
+		    ev->setting.cmd != 0);
+		assert(ev->setting.value >= 0 && ev->setting.value <= 0xffff);
+		break;
 	default:
-		assert(!"the UHF driver emits tags, info and errors only");
+		assert(!"the UHF driver emits tags, info, settings and errors only");
 	}
 }
 
@@ -71,6 +78,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	uhf_driver.start(&u, 0, &io);
 	if (size > 0 && data[0] & 1)
 		uhf_driver.request(&u, &rq, 0, &io);
+	if (size > 0 && data[0] & 6) {
+		struct dev_request set = { .kind = data[0] & 2 ? DEV_RQ_UHF_GET_POWER :
+		    DEV_RQ_UHF_SET_POWER, .value = 2000 };
+
+		assert(uhf_driver.request(&u, &set, 0, &io) == 0);
+	}
 	uhf_driver.feed(&u, data, third, 1, &io);
 	uhf_driver.feed(&u, data + third, third, 2, &io);
 	uhf_driver.feed(&u, data + 2 * third, size - 2 * third, 3, &io);

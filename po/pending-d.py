@@ -1,0 +1,17 @@
+{
+    "a Wiegand-26 number is the facility (0-255), a comma and the card (0-65535), as in 070,27938": "韦根26卡号为设施码（0-255）、逗号、卡号（0-65535），如 070,27938",
+    "%s: no band this terminal knows has this printed number; tap the band on the reader, or type its hex id with colons (00:04:61:41:78)": "%s：本终端没有印有此号码的手环；请在读卡器上刷手环，或输入带冒号的十六进制编号（00:04:61:41:78）",
+    "%s: no band this terminal knows has this printed number; tap the band on the reader": "%s：本终端没有印有此号码的手环；请在读卡器上刷手环",
+    "%s fits more than one band; tap the band on the reader, or type its hex id": "%s 对应多个手环；请在读卡器上刷手环，或输入十六进制编号",
+    "reading bands": "读取手环",
+    "dB added to the RSSI the UHF module reports, which is measured at its chip input: this module's correction (M100 modules read about 17 to 23 dB off).": "超高频模块上报的 RSSI（芯片输入端测得）加上的分贝数，即本模块的校正值（M100 模块约偏 17 至 23 dB）。",
+    "F2 finish and record  F3 reader  T tag  W power  F4 CSV  Esc abandon": "F2 完成并记录  F3 读写器  T 标签  W 功率  F4 CSV  Esc 放弃",
+    "Transmit power: %d.%02d dBm": "发射功率：%d.%02d dBm",
+    "%d to %d dBm": "%d 至 %d dBm",
+    "The UHF reader is not connected, or busy: the power was not set.": "超高频读写器未连接或正忙：功率未设置。",
+    "Setting the transmit power…": "正在设置发射功率…",
+    "The module now transmits at %d.%02d dBm.": "模块发射功率现为 %d.%02d dBm。",
+    "The module refused the power (error %02X).": "模块拒绝该功率（错误 %02X）。",
+    "Transmit power (dBm)": "发射功率（dBm）",
+    "Transmit power of the UHF reader": "超高频读写器发射功率",
+}
