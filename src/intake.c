@@ -221,7 +221,9 @@ check_person(const struct registration *r, int64_t now, int *doc, struct idcard 
 		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
 	if (!idcard_doc_encodes_person(*doc) && check_typed_birth(r->birth_date, err))
 		return err->em.code;
-	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS, 1))
+	/* Someone with no document may not give an address either: the note says why. */
+	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS,
+	    *doc != IDDOC_NONE))
 		return err->em.code;
 	if (r->phone[0] && (!text_only(r->phone, "0123456789+- ") || strlen(r->phone) < 5 ||
 	    strlen(r->phone) > 20))

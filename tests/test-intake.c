@@ -263,6 +263,13 @@ test_register_documents(struct intake *in)
 	    "a person with no document is registered, the note recorded");
 	ok(intake_register(in, &r, (char[UUID_LEN + 1]){ 0 }, &e) == CST_OK,
 	    "two people without documents are two people");
+	r.address[0] = '\0';
+	ok(intake_register(in, &r, (char[UUID_LEN + 1]){ 0 }, &e) == CST_OK,
+	    "a person with no document and no address given is registered (the note says why)");
+	fill_registration(&r, "王某", "11010519800101001");
+	r.address[0] = '\0';
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "address"),
+	    "a person with a document still needs an address");
 	snprintf(r.doc_type, sizeof r.doc_type, "visa");
 	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "doc_type"),
 	    "an unknown document type is refused");
