@@ -48,6 +48,14 @@ dock_net_init(struct dock_net *g, const uint8_t key[DOCK_NET_KEY], uint16_t gate
 	g->last_rx = now;
 }
 
+void
+dock_net_resume(struct dock_net *g, uint64_t top)
+{
+	g->have_top = 1;
+	g->top = top;
+	g->window = ~(uint64_t)0;	/* what the window held is unknown: all of it was seen */
+}
+
 /* The anti-replay window of RFC 4303 section 3.4.3: 1 if counter is new (and records it). */
 static int
 fresh(struct dock_net *g, uint64_t counter)

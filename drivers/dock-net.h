@@ -57,6 +57,8 @@ size_t dock_net_seal(const uint8_t key[DOCK_NET_KEY], uint16_t gateway, uint64_t
 
 void dock_net_init(struct dock_net *g, const uint8_t key[DOCK_NET_KEY], uint16_t gateway,
     int64_t now);
+/* The highest counter taken before a restart: it and all below it are refused as replays. */
+void dock_net_resume(struct dock_net *g, uint64_t top);
 /* Checks one datagram of n bytes and emits its events; a verdict, DOCK_NET_OK if taken. */
 enum dock_net_verdict dock_net_datagram(struct dock_net *g, const uint8_t *d, size_t n,
     int64_t now, const struct dev_io *io);

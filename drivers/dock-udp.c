@@ -1,6 +1,7 @@
 /* The gateway's UDP socket: bounded reads, every datagram through dock-net.c's checks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,68 @@ struct dock_udp {
 	int fd, watch, timer;
 	struct dev_io io;
 	struct dock_net net;
+	int counter_fd;			/* the highest counter taken, kept across restarts */
+	uint64_t saved;			/* what counter_fd holds */
+	int64_t synced_at;		/* its last fdatasync */
 };
+
+/*
+ * The highest counter taken is written to KEY.counter after each datagram that raises it
+ * (a write to the page cache survives the console's crash), and made durable at most once a
+ * second (so a power cut forgets at most the last second). docs/dock-protocol.md, section 14.
+ */
+static int
+counter_open(const char *key_path, int *fd_out, uint64_t *top, int *have, struct errmsg *em)
+{
+	char path[PATH_MAX], text[40];
+	ssize_t got;
+	size_t n;
+	int fd;
+
+	*have = 0;
+	*top = 0;
+	if (snprintf(path, sizeof path, "%s.counter", key_path) >= (int)sizeof path)
+		return err_set(em, CST_ERR_ARG, _("[gateway] key path is too long"));
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(em, keyfile_io_status(errno), _("cannot open %s: %s"), path,
+		    strerror(errno));
+	got = pread(fd, text, sizeof text - 1, 0);
+	if (got < 0) {
+		close(fd);
+		return err_set(em, CST_ERR_IO, _("cannot read %s: %s"), path, strerror(errno));
+	}
+	text[got] = '\0';
+	n = strspn(text, "0123456789abcdef");
+	if (got > 0 && (n != 16 || strcmp(text + n, "\n") != 0)) {
+		close(fd);
+		return err_set(em, CST_ERR_INPUT, _("the gateway's counter file %s is damaged: "
+		    "it must hold 16 hex digits; remove it only if the gateway's key is new"), path);
+	}
+	if (got > 0) {
+		*top = strtoull(text, NULL, 16);
+		*have = 1;
+	}
+	*fd_out = fd;
+	return CST_OK;
+}
+
+static void
+counter_save(struct dock_udp *u, int64_t now)
+{
+	char text[20];
+
+	if (!u->net.have_top || u->net.top == u->saved)
+		return;
+	snprintf(text, sizeof text, "%016llx\n", (unsigned long long)u->net.top);
+	if (pwrite(u->counter_fd, text, 17, 0) != 17)
+		return;		/* tried again after the next datagram */
+	u->saved = u->net.top;
+	if (now - u->synced_at >= 1000) {
+		fdatasync(u->counter_fd);
+		u->synced_at = now;
+	}
+}
 
 int
 dock_udp_read_key(const char *path, uint8_t key[DOCK_NET_KEY], struct errmsg *em)
@@ -100,6 +162,7 @@ on_ready(void *arg, int fd, short revents)
 		dock_net_datagram(&u->net, buf, (size_t)got > sizeof buf ? sizeof buf : (size_t)got,
 		    clock_mono_ms(), &u->io);
 	}
+	counter_save(u, clock_mono_ms());
 	if (was_silent && !u->net.silence_told) {
 		loop_cancel(u->loop, u->timer);
 		u->timer = 0;
@@ -114,15 +177,21 @@ dock_udp_open(struct loop *l, const struct config_gateway *c, const struct dev_i
 	struct dock_udp *u;
 	struct addrinfo *res = NULL;
 	uint8_t key[DOCK_NET_KEY];
-	int status, fd;
+	uint64_t top;
+	int status, fd, counter_fd, have_top;
 
 	*out = NULL;
 	if (c->key[0] == '\0')
 		return err_set(em, CST_ERR_ARG, "%s", _("[gateway] has no key file"));
 	if ((status = dock_udp_read_key(c->key, key, em)) != CST_OK)
 		return status;
+	if ((status = counter_open(c->key, &counter_fd, &top, &have_top, em)) != CST_OK) {
+		cry_wipe(key, sizeof key);
+		return status;
+	}
 	if ((status = resolve(c->listen, &res, em)) != CST_OK) {
 		cry_wipe(key, sizeof key);
+		close(counter_fd);
 		return status;
 	}
 	fd = socket(res->ai_family, SOCK_DGRAM, 0);
@@ -132,6 +201,7 @@ dock_udp_open(struct loop *l, const struct config_gateway *c, const struct dev_i
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		close(counter_fd);
 		freeaddrinfo(res);
 		cry_wipe(key, sizeof key);
 		return status;
@@ -143,6 +213,12 @@ dock_udp_open(struct loop *l, const struct config_gateway *c, const struct dev_i
 	u->io = *io;
 	dock_net_init(&u->net, key, (uint16_t)c->id, clock_mono_ms());
 	cry_wipe(key, sizeof key);
+	u->counter_fd = counter_fd;
+	u->synced_at = clock_mono_ms();
+	if (have_top) {
+		dock_net_resume(&u->net, top);
+		u->saved = top;
+	}
 	u->watch = loop_watch(l, fd, POLLIN, on_ready, u);
 	on_tick(u);
 	*out = u;
@@ -157,6 +233,9 @@ dock_udp_free(struct dock_udp *u)
 	loop_unwatch(u->loop, u->watch);
 	loop_cancel(u->loop, u->timer);
 	close(u->fd);
+	counter_save(u, clock_mono_ms());
+	fdatasync(u->counter_fd);	/* the last one, durable now */
+	close(u->counter_fd);
 	cry_wipe(u->net.key, sizeof u->net.key);
 	free(u);
 }

@@ -349,6 +349,40 @@ test_socket(void)
 	close(fd);
 	devices_free(devs);
 	loop_free(l);
+
+	/*
+	 * The terminal restarts: a datagram recorded before (counter 3, the SOS) is not new to
+	 * it, although its window was in memory; the gateway's next one is.
+	 */
+	l = loop_new();
+	devs = devices_new(l, &conf, &cb);
+	st = devices_gateway_stats(devs);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	to.sin_port = htons((uint16_t)devices_gateway_port(devs));
+	n = telemetry_datagram(key, 1, 3, "0A0B0C0D", 5, 75, DOCK_BADGE | DOCK_SOS, d);
+	sendto(fd, d, n, 0, (struct sockaddr *)&to, sizeof to);
+	pump(l);
+	ok(st && st->replayed == 1 && st->accepted == 0,
+	    "after a restart, a datagram recorded before it is refused as a replay");
+	n = telemetry_datagram(key, 1, (uint64_t)1 << 62, "0A0B0C0D", 5, 75, DOCK_BADGE, d);
+	sendto(fd, d, n, 0, (struct sockaddr *)&to, sizeof to);
+	pump(l);
+	ok(st && st->accepted == 1, "and the gateway's next datagram is taken");
+	close(fd);
+	devices_free(devs);
+	{
+		char cpath[PATH_MAX + 16];
+
+		snprintf(cpath, sizeof cpath, "%s.counter", path);
+		t_write_file(cpath, "not a counter\n", 14, 0600);
+		devs = devices_new(l, &conf, &cb);
+		ok(strstr(devices_gateway_error(devs), "counter") != NULL &&
+		    devices_gateway_stats(devs) == NULL,
+		    "a damaged counter file is said, and the gateway is not heard blindly");
+		devices_free(devs);
+		unlink(cpath);
+	}
+	loop_free(l);
 	telemetry_free(sk.tm);
 
 	/* A bad key file and a bad address are said, not fatal. */
