@@ -275,6 +275,85 @@ test_register_documents(struct intake *in)
 	    "an unknown document type is refused");
 }
 
+/* Registering with `doc_type` `number` (nationality nat, no ethnicity); the visit in v. */
+static int
+register_by(struct intake *in, const char *doc_type, const char *number, const char *nat,
+    struct visit *v, struct intake_error *e)
+{
+	struct registration r;
+	char visit[UUID_LEN + 1];
+	int status;
+
+	fill_registration(&r, "某人", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "%s", doc_type);
+	snprintf(r.id_number, sizeof r.id_number, "%s", number);
+	snprintf(r.nationality, sizeof r.nationality, "%s", nat);
+	r.ethnicity[0] = '\0';
+	status = intake_register(in, &r, visit, e);
+	if (status == CST_OK && visit_get(in->j, visit, v, &e->em) != CST_OK)
+		return CST_ERR_NOTFOUND;
+	return status;
+}
+
+/* Review of issue 16: people told apart by document, ethnicity, typed birth, doc_issues. */
+static void
+test_register_review(struct intake *in)
+{
+	struct intake_error e;
+	struct registration r;
+	struct visit tw, us, gb, v;
+	char visit[UUID_LEN + 1];
+
+	ok(register_by(in, "taiwan_permit", "12345678", "", &tw, &e) == CST_OK,
+	    "a Taiwan compatriot permit 12345678 is registered, without ethnicity");
+	ok(register_by(in, "passport", "12345678", "USA", &us, &e) == CST_OK &&
+	    strcmp(us.person_id, tw.person_id) != 0, "a US passport 12345678 is another person, "
+	    "registered while the permit's holder is in the area");
+	ok(register_by(in, "passport", "12345678", "GBR", &gb, &e) == CST_OK &&
+	    strcmp(gb.person_id, us.person_id) != 0 && strcmp(gb.person_id, tw.person_id) != 0,
+	    "a British passport of the same number is a third person");
+	ok(register_by(in, "passport", "12345678", "USA", &v, &e) == CST_ERR_EXISTS &&
+	    field_is(&e, "id_number"), "the same US passport again is refused: in the area");
+	ok(register_by(in, "home_return", "H12345678", "", &v, &e) == CST_OK,
+	    "a home return permit's holder needs no ethnicity");
+	ok(register_by(in, "hkmo_permit", "C12345678", "", &v, &e) == CST_ERR_ARG &&
+	    field_is(&e, "ethnicity"), "a travel permit to HK/Macao (a mainland citizen's) "
+	    "still needs an ethnicity");
+
+	fill_registration(&r, "陈小文", "81000019900615001");
+	snprintf(r.doc_type, sizeof r.doc_type, "permit");
+	r.ethnicity[0] = '\0';
+	snprintf(r.case_number, sizeof r.case_number, "A1101012026110002");
+	ok(intake_register(in, &r, visit, &e) == CST_OK, "a residence permit (J), which carries "
+	    "no ethnicity, is registered without one");
+
+	fill_registration(&r, "钱某", "11010519800101001");
+	snprintf(r.doc_type, sizeof r.doc_type, "passport");
+	snprintf(r.id_number, sizeof r.id_number, "P7654321");
+	snprintf(r.nationality, sizeof r.nationality, "JPN");
+	{
+		static const char *const bad[] = { "2000-+1-01", "2000- 1-01", "2023-02-31",
+		    "2027-01-01", "1890-01-01", "2000-1-011", "+200-01-01" };
+		char what[120];
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			snprintf(r.birth_date, sizeof r.birth_date, "%s", bad[i]);
+			snprintf(what, sizeof what, "a typed birth date %s is refused", bad[i]);
+			ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG &&
+			    field_is(&e, "birth_date"), what);
+		}
+	}
+	snprintf(r.birth_date, sizeof r.birth_date, "2000-02-29");
+	ok(intake_register(in, &r, visit, &e) == CST_OK, "a real typed birth date is taken");
+
+	fill_registration(&r, "孙某", "11010519700101001");
+	snprintf(r.doc_issues, sizeof r.doc_issues, "03");
+	ok(intake_register(in, &r, visit, &e) == CST_OK && visit_get(in->j, visit, &v, &e.em) ==
+	    CST_OK && strcmp(v.doc_issues, "03") == 0, "a body whose only document key is "
+	    "doc_issues keeps it in the visit");
+}
+
 static int journal_has(struct journal *j, const char *kind, const char *text);
 
 static void
@@ -842,6 +921,7 @@ main(void)
 	test_band_lookup(&in);
 	test_action_redo(&in);
 	test_register_documents(&in);
+	test_register_review(&in);
 	test_rebuild(in.j);
 	terminal_close(t);
 	t_rmrf(dir);
