@@ -91,23 +91,74 @@ today(int64_t now_ms)
 	return (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
 }
 
+/* Whether n matches a pattern: 'A' a letter, '9' a digit, 'X' either, else itself. */
 static int
-check_birth(const char *n, int64_t now_ms, char *why, size_t len)
+shaped(const char *n, const char *pattern)
 {
-	int y = digits(n + 6, 4), m = digits(n + 10, 2), d = digits(n + 12, 2);
+	for (; *pattern; pattern++, n++) {
+		int letter = *n >= 'A' && *n <= 'Z', digit = *n >= '0' && *n <= '9';
+
+		if ((*pattern == 'A' && !letter) || (*pattern == '9' && !digit) ||
+		    (*pattern == 'X' && !letter && !digit) ||
+		    (*pattern != 'A' && *pattern != '9' && *pattern != 'X' && *n != *pattern))
+			return 0;
+	}
+	return *n == '\0';
+}
+
+/* Whether y-m-d is a real date, not after now_ms, not more than 130 years before it. */
+static enum { DATE_OK, DATE_UNREAL, DATE_FUTURE, DATE_OLD }
+date_verdict(int y, int m, int d, int64_t now_ms)
+{
 	long born = (long)y * 10000 + m * 100 + d, now = today(now_ms);
+
+	if (!real_date(y, m, d))
+		return DATE_UNREAL;
+	if (born > now)
+		return DATE_FUTURE;
+	if (born < now - 130 * 10000L)
+		return DATE_OLD;
+	return DATE_OK;
+}
+
+/* The birth date as YYYYMMDD at b in a number. */
+static int
+check_birth(const char *b, int64_t now_ms, char *why, size_t len)
+{
 	char date[11];
 
-	snprintf(date, sizeof date, "%.4s-%.2s-%.2s", n + 6, n + 10, n + 12);
-	if (!real_date(y, m, d))
+	snprintf(date, sizeof date, "%.4s-%.2s-%.2s", b, b + 4, b + 6);
+	switch (date_verdict(digits(b, 4), digits(b + 4, 2), digits(b + 6, 2), now_ms)) {
+	case DATE_UNREAL:
 		return say(why, len, _("the birth date in the ID number (%s) is not a real date"),
 		    date);
-	if (born > now)
+	case DATE_FUTURE:
 		return say(why, len, _("the birth date in the ID number (%s) is in the future"),
 		    date);
-	if (born < now - 130 * 10000L)
+	case DATE_OLD:
 		return say(why, len, _("the birth date in the ID number (%s) is more than 130 "
 		    "years ago"), date);
+	case DATE_OK:
+		break;
+	}
+	return 0;
+}
+
+int
+idcard_typed_birth(const char *s, int64_t now_ms, char *why, size_t len)
+{
+	if (!shaped(s, "9999-99-99"))
+		return say(why, len, "%s", _("YYYY-MM-DD"));
+	switch (date_verdict(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2), now_ms)) {
+	case DATE_UNREAL:
+		return say(why, len, _("%s is not a real date"), s);
+	case DATE_FUTURE:
+		return say(why, len, _("%s is in the future"), s);
+	case DATE_OLD:
+		return say(why, len, _("%s is more than 130 years ago"), s);
+	case DATE_OK:
+		break;
+	}
 	return 0;
 }
 
@@ -148,6 +199,15 @@ check_length(const char *s, char *n, size_t size, char *why, size_t len)
 	return 0;
 }
 
+/* The number, birth (digits 7-14) and sex (digit 17) of a checked 18-character number. */
+static void
+person_of(const char *n, struct idcard *out)
+{
+	memcpy(out->number, n, LEN + 1);
+	snprintf(out->birth, sizeof out->birth, "%.4s-%.2s-%.2s", n + 6, n + 10, n + 12);
+	out->sex = (n[16] - '0') % 2 ? 'M' : 'F';
+}
+
 int
 idcard_check(const char *s, int64_t now_ms, struct idcard *out, char *why, size_t why_len)
 {
@@ -161,15 +221,13 @@ idcard_check(const char *s, int64_t now_ms, struct idcard *out, char *why, size_
 	if (!known_province(n))
 		return say(why, why_len, _("the ID number starts with %.2s, which is not a province "
 		    "code"), n);
-	if (check_birth(n, now_ms, why, why_len) != 0)
+	if (check_birth(n + 6, now_ms, why, why_len) != 0)
 		return -1;
 	if (check_char(n) != n[17])
 		return say(why, why_len, _("the check digit of the ID number does not match: one "
 		    "of the characters is mistyped"));
 	if (out != NULL) {
-		memcpy(out->number, n, LEN + 1);
-		snprintf(out->birth, sizeof out->birth, "%.4s-%.2s-%.2s", n + 6, n + 10, n + 12);
-		out->sex = (n[16] - '0') % 2 ? 'M' : 'F';
+		person_of(n, out);
 		memcpy(out->region, n, 6);
 		out->region[6] = '\0';
 	}
@@ -239,28 +297,13 @@ idcard_doc_of_card(char type)
 int
 idcard_doc_encodes_person(int doc)
 {
-	return doc == IDDOC_RESIDENT || doc == IDDOC_PERMIT;
+	return doc == IDDOC_RESIDENT || doc == IDDOC_PERMIT || doc == IDDOC_FOREIGN2023;
 }
 
 int
 idcard_doc_foreign(int doc)
 {
 	return doc == IDDOC_FOREIGN2017 || doc == IDDOC_FOREIGN2023 || doc == IDDOC_PASSPORT;
-}
-
-/* Whether n matches a pattern: 'A' a letter, '9' a digit, 'X' either, else itself. */
-static int
-shaped(const char *n, const char *pattern)
-{
-	for (; *pattern; pattern++, n++) {
-		int letter = *n >= 'A' && *n <= 'Z', digit = *n >= '0' && *n <= '9';
-
-		if ((*pattern == 'A' && !letter) || (*pattern == '9' && !digit) ||
-		    (*pattern == 'X' && !letter && !digit) ||
-		    (*pattern != 'A' && *pattern != '9' && *pattern != 'X' && *n != *pattern))
-			return 0;
-	}
-	return *n == '\0';
 }
 
 /* Upper-cased and trimmed into n (size bytes); 0, or -1 when it has other than ASCII. */
@@ -287,7 +330,7 @@ hand_typed(int doc, const char *n, char *why, size_t len)
 		if (!shaped(n, "AAA999999999999"))
 			return say(why, len, _("the number of a 2017 foreign permanent resident ID "
 			    "has 3 letters and 12 digits"));
-		return 0;
+		return 0;	/* its birth (YYMMDD at 8-13) is checked by idcard_doc_check */
 	case IDDOC_PASSPORT_CN:	/* E or G, then 8: a letter or digit and 7 digits */
 		if (!shaped(n, "EX9999999") && !shaped(n, "G99999999"))
 			return say(why, len, _("a PRC passport number is E and 8 letters or digits "
@@ -324,6 +367,24 @@ hand_typed(int doc, const char *n, char *why, size_t len)
 	return say(why, len, _("unknown document type"));
 }
 
+/*
+ * A 2017 number's birth, YYMMDD: a real past date in the 1900s or the 2000s, within 130
+ * years (the century is not written).
+ */
+static int
+check_birth_yymmdd(const char *b, int64_t now_ms, char *why, size_t len)
+{
+	char full[9];
+
+	snprintf(full, sizeof full, "20%.6s", b);
+	if (date_verdict(digits(full, 4), digits(full + 4, 2), digits(full + 6, 2), now_ms) ==
+	    DATE_OK)
+		return 0;
+	full[0] = '1';
+	full[1] = '9';
+	return check_birth(full, now_ms, why, len);
+}
+
 int
 idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, char *why,
     size_t why_len)
@@ -351,12 +412,18 @@ idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, cha
 		    (n[17] != 'X' && (n[17] < '0' || n[17] > '9')))
 			return say(why, why_len, _("the number of a 2023 foreign permanent resident ID "
 			    "has 18 characters: 9 and 16 digits, then a digit or X"));
+		if (!known_province(n + 1))
+			return say(why, why_len, _("digits 2-3 of the number (%.2s) are not a province "
+			    "code"), n + 1);
+		if (check_birth(n + 6, now_ms, why, why_len) != 0)
+			return -1;
 		if (check_char(n) != n[17])
 			return say(why, why_len, _("the check digit of the ID number does not match: "
 			    "one of the characters is mistyped"));
-		memcpy(id.number, n, LEN + 1);
+		person_of(n, &id);
 	} else if (doc != IDDOC_NONE) {
-		if (hand_typed(doc, n, why, why_len) != 0)
+		if (hand_typed(doc, n, why, why_len) != 0 ||
+		    (doc == IDDOC_FOREIGN2017 && check_birth_yymmdd(n + 7, now_ms, why, why_len)))
 			return -1;
 		snprintf(id.number, sizeof id.number, "%.*s", (int)sizeof id.number - 1, n);
 	}
@@ -366,19 +433,25 @@ idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, cha
 }
 
 /* The common nationalities of people in custody, with their names (GB/T 2659, ISO 3166-1). */
+/* With ISO 3166-1 numeric codes, which the 2023 card's number carries at digits 4-6. */
 static const struct {
-	char code[4];
+	char code[4], numeric[4];
 	const char *name;
 } countries[] = {
-	{ "CHN", N_("China") }, { "USA", N_("United States") }, { "CAN", N_("Canada") },
-	{ "GBR", N_("United Kingdom") }, { "AUS", N_("Australia") }, { "DEU", N_("Germany") },
-	{ "FRA", N_("France") }, { "RUS", N_("Russia") }, { "JPN", N_("Japan") },
-	{ "KOR", N_("South Korea") }, { "PRK", N_("North Korea") }, { "VNM", N_("Viet Nam") },
-	{ "MMR", N_("Myanmar") }, { "LAO", N_("Laos") }, { "THA", N_("Thailand") },
-	{ "KHM", N_("Cambodia") }, { "MYS", N_("Malaysia") }, { "SGP", N_("Singapore") },
-	{ "PHL", N_("Philippines") }, { "IDN", N_("Indonesia") }, { "IND", N_("India") },
-	{ "PAK", N_("Pakistan") }, { "NPL", N_("Nepal") }, { "MNG", N_("Mongolia") },
-	{ "KAZ", N_("Kazakhstan") }, { "NGA", N_("Nigeria") }, { "BRA", N_("Brazil") },
+	{ "CHN", "156", N_("China") }, { "USA", "840", N_("United States") },
+	{ "CAN", "124", N_("Canada") }, { "GBR", "826", N_("United Kingdom") },
+	{ "AUS", "036", N_("Australia") }, { "DEU", "276", N_("Germany") },
+	{ "FRA", "250", N_("France") }, { "RUS", "643", N_("Russia") },
+	{ "JPN", "392", N_("Japan") }, { "KOR", "410", N_("South Korea") },
+	{ "PRK", "408", N_("North Korea") }, { "VNM", "704", N_("Viet Nam") },
+	{ "MMR", "104", N_("Myanmar") }, { "LAO", "418", N_("Laos") },
+	{ "THA", "764", N_("Thailand") }, { "KHM", "116", N_("Cambodia") },
+	{ "MYS", "458", N_("Malaysia") }, { "SGP", "702", N_("Singapore") },
+	{ "PHL", "608", N_("Philippines") }, { "IDN", "360", N_("Indonesia") },
+	{ "IND", "356", N_("India") }, { "PAK", "586", N_("Pakistan") },
+	{ "NPL", "524", N_("Nepal") }, { "MNG", "496", N_("Mongolia") },
+	{ "KAZ", "398", N_("Kazakhstan") }, { "NGA", "566", N_("Nigeria") },
+	{ "BRA", "076", N_("Brazil") },
 };
 
 int
@@ -402,4 +475,30 @@ idcard_country(const char *alpha3)
 		if (strcmp(countries[i].code, alpha3) == 0)
 			return _(countries[i].name);
 	return NULL;
+}
+
+int
+idcard_doc_nationality(int doc, const struct idcard *id, const char *nat, char *why,
+    size_t why_len)
+{
+	size_t i;
+
+	if (doc != IDDOC_FOREIGN2023 || strlen(id->number) != LEN)
+		return 0;
+	for (i = 0; i < sizeof countries / sizeof countries[0]; i++)
+		if (strcmp(countries[i].code, nat) == 0 &&
+		    strncmp(countries[i].numeric, id->number + 3, 3) != 0)
+			return say(why, why_len, _("the number's nationality code (digits 4-6: %.3s) "
+			    "is not %s's (%s)"), id->number + 3, _(countries[i].name),
+			    countries[i].numeric);
+	return 0;
+}
+
+int
+idcard_doc_same(int doc_a, const char *nat_a, int doc_b, const char *nat_b)
+{
+	/* GB 11643 numbers are unique across resident cards and residence permits */
+	if (idcard_doc_encodes_person(doc_a) && idcard_doc_encodes_person(doc_b))
+		return 1;
+	return doc_a == doc_b && strcmp(nat_a, nat_b) == 0;
 }

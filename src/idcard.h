@@ -47,7 +47,7 @@ const char *idcard_doc_label(int doc);
 int idcard_doc_find(const char *key);
 /* The document of a card read by its type (' ', 'J', 'I', 'Y'), or -1. */
 int idcard_doc_of_card(char type);
-/* Whether the document's number encodes the birth date and sex (resident ID, 'J'). */
+/* Whether the document's number encodes the birth date and sex (resident ID, 'J', 'Y'). */
 int idcard_doc_encodes_person(int doc);
 /* Whether the document names a nationality (foreign cards and passports). */
 int idcard_doc_foreign(int doc);
@@ -64,6 +64,24 @@ int idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out,
  * or -1 with why.  Any three letters are taken; idcard_country names the common ones.
  */
 int idcard_nationality(const char *s, char out[4], char *why, size_t why_len);
+/*
+ * Whether a checked number agrees with a nationality (alpha-3, upper case): a 2023 card's
+ * digits 4-6 are the ISO 3166-1 numeric code, checked for the countries idcard_country
+ * names; other documents and other countries pass.  0, or -1 with why.
+ */
+int idcard_doc_nationality(int doc, const struct idcard *id, const char *nat, char *why,
+    size_t why_len);
+/*
+ * Whether two documents with the same number are the same document: resident, 'J' and 'Y'
+ * numbers (GB 11643 form, unique across them) by the number alone; others by type and
+ * nationality too.
+ */
+int idcard_doc_same(int doc_a, const char *nat_a, int doc_b, const char *nat_b);
+/*
+ * A birth date typed where no number gives one: exactly YYYY-MM-DD, a real date, not in the
+ * future nor more than 130 years before now_ms.  0, or -1 with a translated message in why.
+ */
+int idcard_typed_birth(const char *s, int64_t now_ms, char *why, size_t len);
 /* The translated name of a common alpha-3 code, or NULL. */
 const char *idcard_country(const char *alpha3);
 

@@ -173,7 +173,8 @@ intake_check_document(const struct registration *r, int64_t now, int *doc, struc
 		return rec_refuse(err, r->birth_date[0] && strcmp(r->birth_date, id->birth) != 0 ?
 		    "birth_date" : "sex", CST_ERR_ARG, "%s", why);
 	if ((idcard_doc_foreign(*doc) || r->nationality[0]) &&
-	    idcard_nationality(r->nationality, nat, why, sizeof why) != 0)
+	    (idcard_nationality(r->nationality, nat, why, sizeof why) != 0 ||
+	    idcard_doc_nationality(*doc, id, nat, why, sizeof why) != 0))
 		return rec_refuse(err, "nationality", CST_ERR_ARG, "%s", why);
 	if (rec_check_chars(err, "name_en", _("English name"), r->name_en, IN_NAME_CHARS, 0))
 		return err->em.code;
@@ -191,17 +192,24 @@ intake_check_document(const struct registration *r, int64_t now, int *doc, struc
 
 /* A birth date typed where no number gives one: a real date, or none. */
 static int
-check_typed_birth(const char *birth, struct intake_error *err)
+check_typed_birth(const char *birth, int64_t now, struct intake_error *err)
 {
-	int y, m, d;
-	char tail;
+	char why[200];
 
-	if (birth[0] == '\0')
-		return CST_OK;
-	if (sscanf(birth, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(birth) != 10 ||
-	    m < 1 || m > 12 || d < 1 || d > 31 || y < 1880)
-		return rec_refuse(err, "birth_date", CST_ERR_ARG, _("YYYY-MM-DD"));
+	if (birth[0] != '\0' && idcard_typed_birth(birth, now, why, sizeof why) != 0)
+		return rec_refuse(err, "birth_date", CST_ERR_ARG, "%s", why);
 	return CST_OK;
+}
+
+/*
+ * Ethnicity is a citizen's: foreigners have none, and the cards of Hong Kong, Macao and
+ * Taiwan residents (the residence permit, 回乡证, 台胞证) carry none.
+ */
+static int
+ethnicity_required(int doc)
+{
+	return !idcard_doc_foreign(doc) && doc != IDDOC_PERMIT && doc != IDDOC_HOME_RETURN &&
+	    doc != IDDOC_TAIWAN_PERMIT;
 }
 
 static int
@@ -214,12 +222,9 @@ check_person(const struct registration *r, int64_t now, int *doc, struct idcard 
 		return rec_refuse(err, "sex", CST_ERR_ARG, _("required"));
 	if (intake_check_document(r, now, doc, id, err))
 		return err->em.code;
-	/* Ethnicity is a citizen's (resident ID, passport...); foreigners have none. */
-	if (!idcard_doc_foreign(*doc) && ethnic_find(r->ethnicity) < 0)
+	if ((ethnicity_required(*doc) || r->ethnicity[0]) && ethnic_find(r->ethnicity) < 0)
 		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
-	if (idcard_doc_foreign(*doc) && r->ethnicity[0] && ethnic_find(r->ethnicity) < 0)
-		return rec_refuse(err, "ethnicity", CST_ERR_ARG, _("required"));
-	if (!idcard_doc_encodes_person(*doc) && check_typed_birth(r->birth_date, err))
+	if (!idcard_doc_encodes_person(*doc) && check_typed_birth(r->birth_date, now, err))
 		return err->em.code;
 	/* Someone with no document may not give an address either: the note says why. */
 	if (rec_check_chars(err, "address", _("Address"), r->address, IN_TEXT_CHARS,
@@ -318,12 +323,17 @@ check_case(struct intake *in, const struct registration *r, char band[IDS_BAND_M
 	return CST_OK;
 }
 
-/* The same ID number already in the area is refused; a returning person keeps their id. */
+/*
+ * The same document already in the area is refused; a returning person keeps their id.  A
+ * document is its number, type and nationality (idcard_doc_same): a Taiwan compatriot
+ * permit and a passport of the same number are two people.
+ */
 static int
-person_id_for(struct intake *in, const char *id_number, char out[UUID_LEN + 1],
-    struct intake_error *err)
+person_id_for(struct intake *in, int doc, const struct registration *r, const char *id_number,
+    char out[UUID_LEN + 1], struct intake_error *err)
 {
 	struct visit_list l;
+	char nat[4] = "";
 	size_t i;
 	int status;
 
@@ -332,16 +342,20 @@ person_id_for(struct intake *in, const char *id_number, char out[UUID_LEN + 1],
 		uuid_new(out);
 		return CST_OK;
 	}
+	if (r->nationality[0])
+		idcard_nationality(r->nationality, nat, NULL, 0);
 	status = visit_find(in->j, id_number, 50, &l, &err->em);
 	for (i = 0; status == CST_OK && i < l.n; i++) {
-		if (strcmp(l.v[i].id_number, id_number) != 0)
+		if (strcmp(l.v[i].id_number, id_number) != 0 ||
+		    !visit_same_document(&l.v[i], doc, nat))
 			continue;
 		if (l.v[i].exit_ts == 0) {
 			status = rec_refuse(err, "id_number", CST_ERR_EXISTS, _("%s with this ID number "
 			    "is already in the area"), l.v[i].name);
 			break;
 		}
-		snprintf(out, UUID_LEN + 1, "%s", l.v[i].person_id);
+		if (out[0] == '\0')	/* the latest visit first */
+			snprintf(out, UUID_LEN + 1, "%s", l.v[i].person_id);
 	}
 	visit_list_free(&l);
 	if (status == CST_OK && out[0] == '\0')
@@ -369,7 +383,7 @@ intake_register(struct intake *in, const struct registration *r, char visit_out[
 	if (r->entry_ts > now + 60000 || (r->entry_ts && r->entry_ts < now - 86400000LL))
 		return rec_refuse(err, "entry_ts", CST_ERR_ARG, _("the entry time must be within the "
 		    "last 24 hours"));
-	if (person_id_for(in, id.number, person, err) != CST_OK)
+	if (person_id_for(in, doc, r, id.number, person, err) != CST_OK)
 		return err->em.code;
 	uuid_new(visit_out);
 	jw_init(&w);
@@ -1081,7 +1095,7 @@ intake_correct(struct intake *in, const char *visit, const char *field, const ch
 		return rec_refuse(err, "value", CST_ERR_ARG, _("two different officers escort a "
 		    "person"));
 	if (strcmp(field, "id_number") == 0 &&
-	    person_id_for(in, id.number, unused, err) != CST_OK)
+	    person_id_for(in, doc, &r, id.number, unused, err) != CST_OK)
 		return err->em.code;
 	if (reason_ok(reason, err) != CST_OK ||
 	    registered_event(in, visit, terminal, &seq, err) != CST_OK)

@@ -119,7 +119,8 @@ proj_person_registered(struct project *p, const struct event *ev, const struct j
 	/* The document (issue 16); a body without it is a resident ID card's. */
 	if (status == CST_OK && (json_get(body, "doc_type") != NULL ||
 	    json_get(body, "nationality") != NULL || json_get(body, "name_en") != NULL ||
-	    json_get(body, "pass_number") != NULL || json_get(body, "doc_note") != NULL))
+	    json_get(body, "pass_number") != NULL || json_get(body, "doc_issues") != NULL ||
+	    json_get(body, "doc_note") != NULL))
 		status = proj_exec(p, "UPDATE visits SET doc_type = ?2, nationality = ?3, "
 		    "name_en = ?4, pass_number = ?5, doc_issues = ?6, doc_note = ?7 WHERE id = ?1",
 		    em, "sssssss", ev->subject, proj_str(body, "doc_type")[0] ?

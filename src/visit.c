@@ -9,6 +9,7 @@
 #include "db.h"
 #include "hex.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "ids.h"
 #include "namegram.h"
 #include "xmalloc.h"
@@ -279,6 +280,12 @@ visit_find(struct journal *j, const char *query, size_t max, struct visit_list *
 	    "SELECT " VISIT_COLUMNS " FROM name_grams g JOIN visits v ON v.id = g.visit "
 	    "WHERE g.gram = ?1 AND ?2 IS NOT NULL ORDER BY v.entry_ts DESC",
 	    key, query, max, out, em);
+}
+
+int
+visit_same_document(const struct visit *v, int doc, const char *nat)
+{
+	return idcard_doc_same(idcard_doc_find(v->doc_type), v->nationality, doc, nat);
 }
 
 static int

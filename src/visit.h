@@ -78,6 +78,11 @@ int visit_entered_between(struct journal *j, int64_t from_ms, int64_t to_ms,
  */
 int visit_find(struct journal *j, const char *query, size_t max, struct visit_list *out,
     struct errmsg *em);
+/*
+ * Whether v was registered by the same document as one of type doc (enum idcard_doc) and
+ * nationality nat ("" for none) with the same number: idcard_doc_same.
+ */
+int visit_same_document(const struct visit *v, int doc, const char *nat);
 
 /* The facts the stage rules need for this action. */
 int visit_facts(struct journal *j, const char *id, enum action a, struct stage_facts *f,

@@ -326,8 +326,9 @@ test_documents(void)
 	ok(idcard_doc_check(IDDOC_PERMIT, "810000198506150012", now, &id, NULL, 0) == 0 &&
 	    id.sex == 'M' && strcmp(id.birth, "1985-06-15") == 0, "a J number encodes birth and sex");
 	ok(idcard_doc_encodes_person(IDDOC_RESIDENT) && idcard_doc_encodes_person(IDDOC_PERMIT) &&
-	    !idcard_doc_encodes_person(IDDOC_FOREIGN2023) && !idcard_doc_encodes_person(IDDOC_NONE),
-	    "only resident and J numbers encode the person");
+	    idcard_doc_encodes_person(IDDOC_FOREIGN2023) &&
+	    !idcard_doc_encodes_person(IDDOC_FOREIGN2017) && !idcard_doc_encodes_person(IDDOC_NONE),
+	    "resident, J and Y numbers encode the person");
 	ok(idcard_doc_find("") == IDDOC_RESIDENT && idcard_doc_find("none") == IDDOC_NONE &&
 	    idcard_doc_find("visa") == -1, "keys: \"\" is a resident card (old events)");
 	ok(idcard_doc_of_card('Y') == IDDOC_FOREIGN2023 && idcard_doc_of_card('J') == IDDOC_PERMIT &&
@@ -337,6 +338,41 @@ test_documents(void)
 	    idcard_nationality("XQZ", c, NULL, 0) == 0 && idcard_nationality("CA", c, NULL, 0) != 0 &&
 	    idcard_nationality("C4N", c, NULL, 0) != 0, "nationality: any 3 letters");
 	ok(idcard_country("CAN") != NULL && idcard_country("XQZ") == NULL, "common ones named");
+}
+
+/* The 2023 foreign card's number: 9, province, ISO numeric nationality, birth, sequence (review). */
+static void
+test_foreign2023(void)
+{
+	struct idcard id;
+	char why[200] = "";
+
+	ok(idcard_doc_check(IDDOC_FOREIGN2023, num("91112419790515001"), now, &id, why,
+	    sizeof why) == 0 && strcmp(id.birth, "1979-05-15") == 0 && id.sex == 'M',
+	    "Y: the birth date and sex are taken from the number");
+	ok(idcard_doc_check(IDDOC_FOREIGN2023, num("91112419790515002"), now, &id, why,
+	    sizeof why) == 0 && id.sex == 'F', "Y: an even 17th digit is a woman's");
+	ok(idcard_doc_check(IDDOC_FOREIGN2023, num("99912419790515001"), now, &id, why,
+	    sizeof why) != 0 && strstr(why, "99") != NULL, "Y: digits 2-3 not a province code: refused");
+	ok(idcard_doc_check(IDDOC_FOREIGN2023, num("91112419791315001"), now, &id, why,
+	    sizeof why) != 0 && strstr(why, "1979-13-15") != NULL, "Y: a birth date that is no date: "
+	    "refused");
+	ok(idcard_doc_check(IDDOC_FOREIGN2023, num("91112420990101001"), now, &id, why,
+	    sizeof why) != 0 && strstr(why, "2099") != NULL, "Y: a birth date in the future: refused");
+	idcard_doc_check(IDDOC_FOREIGN2023, "911124197905150016", now, &id, NULL, 0);
+	ok(idcard_doc_nationality(IDDOC_FOREIGN2023, &id, "CAN", why, sizeof why) == 0,
+	    "Y: 124 is Canada's ISO 3166 numeric code: CAN agrees");
+	why[0] = '\0';
+	ok(idcard_doc_nationality(IDDOC_FOREIGN2023, &id, "USA", why, sizeof why) != 0 &&
+	    strstr(why, "124") != NULL, "Y: a US nationality for a number of Canada (124): refused");
+	ok(idcard_doc_nationality(IDDOC_FOREIGN2023, &id, "XQZ", why, sizeof why) == 0,
+	    "Y: a nationality not in the table is not checked");
+	ok(idcard_doc_nationality(IDDOC_PASSPORT, &id, "USA", why, sizeof why) == 0,
+	    "a passport's number says nothing of the nationality");
+	ok(idcard_doc_check(IDDOC_FOREIGN2017, "CAN110079131501", now, &id, why, sizeof why) != 0,
+	    "I: a birth (YYMMDD at 8-13) that is no date: refused");
+	ok(idcard_doc_check(IDDOC_FOREIGN2017, "CAN110079051501", now, &id, why, sizeof why) == 0 &&
+	    id.birth[0] == '\0', "I: a real birth date passes; not cross-checked");
 }
 
 int
@@ -358,5 +394,6 @@ main(void)
 	test_message_buffers();
 	test_cross_check();
 	test_documents();
+	test_foreign2023();
 	return t_done();
 }

@@ -207,13 +207,21 @@ test_register_documents(struct intake *in)
 	snprintf(r.nationality, sizeof r.nationality, "can");
 	snprintf(r.name_en, sizeof r.name_en, "SMITH JOHN");
 	r.ethnicity[0] = '\0';
-	r.sex = 'F';		/* its number says nothing of sex: no cross-check */
+	snprintf(r.nationality, sizeof r.nationality, "usa");
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "nationality"),
+	    "a 2023 card's number of Canada (124) with a US nationality is refused");
+	snprintf(r.nationality, sizeof r.nationality, "can");
+	r.sex = 'F';		/* digit 17 is odd: a man's, as on a resident ID */
+	ok(intake_register(in, &r, visit, &e) == CST_ERR_ARG && field_is(&e, "sex"),
+	    "a 2023 card's number encodes the sex: checked");
+	r.sex = 'M';
 	ok(intake_register(in, &r, visit, &e) == CST_OK, "a 2023 foreign permanent resident "
 	    "(Y) is registered, without ethnicity");
 	ok(visit_get(in->j, visit, &v, &e.em) == CST_OK && strcmp(v.doc_type, "foreign2023") == 0
 	    && strcmp(v.nationality, "CAN") == 0 && strcmp(v.name_en, "SMITH JOHN") == 0 &&
-	    strcmp(v.id_number, "911124197905150016") == 0 && v.birth_date[0] == '\0',
-	    "the visit shows the document, nationality and English name");
+	    strcmp(v.id_number, "911124197905150016") == 0 &&
+	    strcmp(v.birth_date, "1979-05-15") == 0, "the visit shows the document, nationality, "
+	    "English name and the birth date the number gives");
 
 	fill_registration(&r, "陈大文", "81000019850615001");
 	snprintf(r.doc_type, sizeof r.doc_type, "permit");
