@@ -187,10 +187,30 @@ check_corrected(const struct event *ev, const struct json *body, struct errmsg *
 }
 
 /*
+ * The number and nationality as a local registration records them (trimmed, upper case), so
+ * that the projection of another terminal's event holds the same values as a local one.
+ */
+static int
+normal_form(const struct event *ev, const struct registration *r, const struct idcard *id,
+    struct errmsg *em)
+{
+	char nat[4];
+
+	if (strcmp(r->id_number, id->number) != 0)
+		return field(em, ev, "id_number", _("is not in its normal form (trimmed, upper "
+		    "case)"));
+	if (r->nationality[0] && (idcard_nationality(r->nationality, nat, NULL, 0) != 0 ||
+	    strcmp(r->nationality, nat) != 0))
+		return field(em, ev, "nationality", _("is not in its normal form (3 capital "
+		    "letters)"));
+	return CST_OK;
+}
+
+/*
  * person.registered: the document a person is registered by (issue 16). A body with one of
  * the document's keys passes the checks of a registration here (intake_check_document, the
  * event's time as now); one without them is a resident ID card's, as before, whose number
- * when present is checked alone.
+ * is required and checked alone.  Number and nationality must be in their normal form.
  */
 static int
 check_registered(const struct event *ev, const struct json *body, struct errmsg *em)
@@ -231,16 +251,16 @@ check_registered(const struct event *ev, const struct json *body, struct errmsg 
 	}
 	for (i = 0; i < sizeof documented / sizeof documented[0]; i++)
 		has += json_get(body, documented[i]) != NULL;
-	if (has == 0) {
-		if (r.id_number[0] && idcard_check(r.id_number, ev->ts, NULL, why, sizeof why) != 0)
-			return field(em, ev, "id_number", why);
-		return CST_OK;
-	}
+	/* a resident ID card's body, as before issue 16: the number is required */
+	if (has == 0 && idcard_check(r.id_number, ev->ts, &id, why, sizeof why) != 0)
+		return field(em, ev, "id_number", why);
+	if (has == 0)
+		return normal_form(ev, &r, &id, em);
 	r.sex = sex != NULL && (strcmp(sex, "M") == 0 || strcmp(sex, "F") == 0) ? sex[0] : '?';
 	memset(&err, 0, sizeof err);
 	if (intake_check_document(&r, ev->ts, &doc, &id, &err) != CST_OK)
 		return field(em, ev, err.field != NULL ? err.field : "body", err.em.text);
-	return CST_OK;
+	return normal_form(ev, &r, &id, em);
 }
 
 /* belongings.returned: every held item ("to") or the items named, each with its own "to". */

@@ -382,6 +382,13 @@ test_foreign_documents(void)
 		{ "\"id_number\":\"\",\"doc_type\":\"none\",\"doc_note\":\"不肯说\","
 		  "\"pass_number\":\"H0123456789012345678901234567890\"", "pass_number" },
 		{ "\"id_number\":\"110101199003078035\"", "id_number" },
+		{ "\"id_number\":\"\"", "id_number" },
+		{ "\"id_number\":\" 11010119900307803x \"", "id_number" },
+		{ "\"id_number\":\" e12345678 \",\"doc_type\":\"passport_cn\"", "id_number" },
+		{ "\"id_number\":\"533380006\",\"doc_type\":\"passport\","
+		  "\"nationality\":\"usa\"", "nationality" },
+		{ "\"id_number\":\"911124197905150016\",\"doc_type\":\"foreign2023\","
+		  "\"nationality\":\"USA\"", "nationality" },
 	};
 	char visit[64], why[ERRMSG_MAX], what[300];
 	struct visit v;
@@ -399,10 +406,10 @@ test_foreign_documents(void)
 		    visit_get(ta->journal, visit, &v, &em) != CST_OK, what);
 	}
 	ok(forge_document("doc-y", "\"id_number\":\"911124197905150016\",\"doc_type\":"
-	    "\"foreign2023\",\"nationality\":\"USA\",\"name_en\":\"SMITH JOHN\","
+	    "\"foreign2023\",\"nationality\":\"CAN\",\"name_en\":\"SMITH JOHN\","
 	    "\"doc_issues\":\"01\"", why, sizeof why) == CST_OK && why[0] == '\0' &&
 	    visit_get(ta->journal, "doc-y", &v, &em) == CST_OK &&
-	    strcmp(v.doc_type, "foreign2023") == 0 && strcmp(v.nationality, "USA") == 0 &&
+	    strcmp(v.doc_type, "foreign2023") == 0 && strcmp(v.nationality, "CAN") == 0 &&
 	    strcmp(v.name_en, "SMITH JOHN") == 0, "a foreign 2023 card's registration is applied "
 	    "with its nationality and English name");
 	ok(forge_document("doc-j", "\"id_number\":\"810000198506150012\",\"doc_type\":"
