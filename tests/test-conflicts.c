@@ -331,7 +331,8 @@ test_offline(void)
 	{
 		/* An older terminal's event, its band as typed: kept verbatim, found normal. */
 		static const char body[] = "{\"person_id\":\"p-5\",\"name\":\"赵五\","
-		    "\"sex\":\"M\",\"band\":\"0d:0e:0f:10:11\"}";
+		    "\"sex\":\"M\",\"id_number\":\"110105198001010518\","
+		    "\"band\":\"0d:0e:0f:10:11\"}";
 
 		t = open_terminal("t2", TERMINAL_SIGN);
 		err_clear(&em);

@@ -343,12 +343,12 @@ test_documents(struct intake *in, const char *resident)
 	char y[UUID_LEN + 1], none[UUID_LEN + 1], other[19];
 	const char *t;
 
-	register_doc(in, "foreign2023", "911124197905150016", "usa", "SMITH JOHN", y);
+	register_doc(in, "foreign2023", "911840197905150014", "usa", "SMITH JOHN", y);
 	register_doc(in, "none", "", "", "", none);
 	render(in->j, y, DOC_REGISTRATION, &doc);
 	t = buf_str(&doc);
 	ok(t_has(t, "Document     foreign permanent resident ID (2023)\n") &&
-	    t_has(t, "Document number 911124197905150016\n") &&
+	    t_has(t, "Document number 911840197905150014\n") &&
 	    t_has(t, "Nationality  United States (USA)\n") &&
 	    t_has(t, "English name SMITH JOHN\n") && t_has(t, "Times issued 01\n") &&
 	    !t_has(t, "Why no document") && !t_has(t, "Pass number") && !t_has(t, "ID number"),
@@ -365,7 +365,7 @@ test_documents(struct intake *in, const char *resident)
 	    "a resident ID card's form is as before");
 
 	/* Corrections by the visit's document's rules. */
-	ok(refused(in, y, "id_number", "911124197905150017", "证件信息录错", "s1", "super-pass-1",
+	ok(refused(in, y, "id_number", "911840197905150011", "证件信息录错", "s1", "super-pass-1",
 	    "value"), "a 2023 card's number with a wrong check digit: refused");
 	make_id("11010519800101003", other);
 	ok(refused(in, y, "id_number", other, "证件信息录错", "s1", "super-pass-1", "value"),
@@ -382,18 +382,23 @@ test_documents(struct intake *in, const char *resident)
 	    "the note of a person without a document cannot be emptied");
 	ok(refused(in, none, "id_number", "E12345678", "证件信息录错", "s1", "super-pass-1",
 	    "value"), "a number for a person without a document: refused");
-	make_id("91112419790515002", other);
-	ok(corrected(in, y, "id_number", other) && corrected(in, y, "nationality", "can") &&
+	ok(refused(in, y, "nationality", "can", "证件信息录错", "s1", "super-pass-1", "value"),
+	    "a nationality the number's code (840) contradicts: refused");
+	make_id("91112419790515003", other);
+	ok(refused(in, y, "id_number", other, "证件信息录错", "s1", "super-pass-1", "value"),
+	    "a number of Canada (124) for a US national: refused");
+	make_id("91184019790515003", other);
+	ok(corrected(in, y, "id_number", other) &&
 	    corrected(in, y, "name_en", "SMITH JOHN PAUL") && corrected(in, y, "doc_issues", "02") &&
 	    corrected(in, none, "doc_note", "自称无证件，待指纹比对核实"),
-	    "the number, nationality, English name, times issued and note are corrected");
+	    "the number, English name, times issued and note are corrected");
 	ok(visit_get(in->j, y, &v, &em) == CST_OK && strcmp(v.id_number, other) == 0 &&
-	    strcmp(v.nationality, "CAN") == 0 && strcmp(v.name_en, "SMITH JOHN PAUL") == 0 &&
+	    strcmp(v.nationality, "USA") == 0 && strcmp(v.name_en, "SMITH JOHN PAUL") == 0 &&
 	    strcmp(v.doc_issues, "02") == 0 && strcmp(v.birth_date, "1979-05-15") == 0,
-	    "the visit holds them (the nationality in capitals; the birth date typed stays)");
+	    "the visit holds them (the birth date the number gives stays)");
 	render(in->j, y, DOC_REGISTRATION, &doc);
 	t = buf_str(&doc);
-	ok(t_has(t, "Nationality  Canada (CAN) (corrected; was United States (USA);") &&
+	ok(t_has(t, "Nationality  United States (USA)\n") &&
 	    t_has(t, "English name SMITH JOHN PAUL (corrected; was SMITH JOHN;") &&
 	    t_has(t, "Times issued 02 (corrected; was 01;"),
 	    "the form shows each corrected value with what it was");

@@ -15,14 +15,15 @@ static void
 make_journal(const char *dir)
 {
 	struct terminal *t;
-	char body[96];
+	char body[128];
 	int i;
 
 	if (terminal_create(dir, "t1", "intake", NULL) != CST_OK ||
 	    terminal_open(dir, TERMINAL_SIGN, &t, NULL) != CST_OK)
 		exit(99);
 	for (i = 0; i < 8; i++) {
-		snprintf(body, sizeof body, "{\"name\":\"张三\",\"n\":%d,\"pad\":\"abcdefgh\"}", i);
+		snprintf(body, sizeof body, "{\"name\":\"张三\",\"n\":%d,\"pad\":\"abcdefgh\",\"id_number\":"
+		    "\"11010119900307803X\"}", i);
 		if (journal_append(t->journal, "clerk-7", "person.registered", "visit-42", body,
 		    strlen(body), NULL, NULL) != CST_OK)
 			exit(99);
