@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "idreader.h"
 
 static const uint8_t preamble[IDR_PREAMBLE] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69 };
@@ -888,3 +889,21 @@ const struct dev_driver idreader_driver = {
 	.request = driver_request,
 	.stats = driver_stats,
 };
+
+void
+idreader_error_message(const struct dev_event *ev, char *out, size_t size)
+{
+	const char *type = strstr(ev->text, "card type '");
+
+	if (ev->code == IDR_SW_WRONG_CARD && type != NULL && type[11] > ' ' &&
+	    (unsigned char)type[11] < 0x7f)
+		snprintf(out, size, _("The ID card reader cannot read this card: its type (%c) is "
+		    "not supported. Type the document on the registration form."), type[11]);
+	else if (ev->code == IDR_SW_WRONG_CARD)
+		snprintf(out, size, _("The ID card reader does not recognise this card."));
+	else if (ev->code == IDR_SW_READ_FAILED)
+		snprintf(out, size, _("The ID card reader could not read the card: lift it and put "
+		    "it back."));
+	else
+		snprintf(out, size, _("The ID card reader reports an error: %s."), ev->text);
+}

@@ -136,6 +136,11 @@ struct idreader {
 };
 
 void idreader_init(struct idreader *r);
+/*
+ * The clerk's message (translated) for the reader's DEV_ERROR: a card of a type it cannot
+ * read, naming the type; a card that could not be read; else the driver's text.
+ */
+void idreader_error_message(const struct dev_event *ev, char *out, size_t size);
 /* The driver for the serial layer (name "idcard", 115200 baud). */
 extern const struct dev_driver idreader_driver;
 

@@ -10,6 +10,8 @@
 #include "console.h"
 #include "fingerprint.h"
 #include "i18n.h"
+#include "idcard.h"
+#include "idreader.h"
 #include "ids.h"
 #include "screens.h"
 #include "visit.h"
@@ -209,29 +211,52 @@ default_dock(struct console *c, const struct dev_event *ev)
 static void
 default_idcard(struct console *c, int dev, const struct dev_event *ev)
 {
+	const struct dev_idcard *card = ev->idcard;
 	struct visit_list found = { 0 };
 	struct errmsg em;
 	struct screen *s;
+	size_t i;
 
 	err_clear(&em);
-	if (visit_find(c->t->journal, ev->idcard->id_number, 2, &found, &em) == CST_OK &&
-	    found.n >= 1 && strcmp(found.v[0].id_number, ev->idcard->id_number) == 0 &&
-	    found.v[0].exit_ts == 0) {
-		console_push(c, screen_visit_new(c, found.v[0].id));
-		console_say(c, UI_OK, _("%s is already in the area."), found.v[0].name);
-		visit_list_free(&found);
-		return;
-	}
+	/* the card's holder in the area: the same number on the same document */
+	if (visit_find(c->t->journal, card->id_number, 50, &found, &em) == CST_OK)
+		for (i = 0; i < found.n; i++) {
+			if (strcmp(found.v[i].id_number, card->id_number) != 0 ||
+			    found.v[i].exit_ts != 0 || !visit_same_document(&found.v[i],
+			    idcard_doc_of_card(card->type), card->nationality))
+				continue;
+			console_push(c, screen_visit_new(c, found.v[i].id));
+			console_say(c, UI_OK, _("%s is already in the area."), found.v[i].name);
+			visit_list_free(&found);
+			return;
+		}
 	visit_list_free(&found);
 	if (!strchr(screen_room_steps(c->room), '1')) {
+		/* a foreign card may have no Chinese name: its English one */
 		console_say(c, UI_ERROR, _("%s (%s) is not in the area; registration is done "
-		    "at the entry."), ev->idcard->name, ev->idcard->id_number);
+		    "at the entry."), card->name[0] ? card->name : card->name_en,
+		    card->id_number);
 		return;
 	}
 	s = screen_register_new(c);
 	console_push(c, s);
 	if (s->ops->device)
 		s->ops->device(s, c, dev, ev);
+}
+
+/* A device's error: the ID reader's in the clerk's words (idreader_error_message). */
+static void
+device_error(struct console *c, int dev, const struct dev_event *ev)
+{
+	char msg[320];
+
+	if (dev == CONF_DEV_IDCARD) {
+		idreader_error_message(ev, msg, sizeof msg);
+		console_say(c, UI_ERROR, "%s", msg);
+	} else {
+		console_say(c, UI_ERROR, _("%s reports an error (%d)."), device_long(dev),
+		    ev->code);
+	}
 }
 
 static void
@@ -261,8 +286,7 @@ on_device_event(void *arg, int dev, const struct dev_event *ev)
 			dock_result(c, ev);
 		break;
 	case DEV_ERROR:
-		console_say(c, UI_ERROR, _("%s reports an error (%d)."), device_long(dev),
-		    ev->code);
+		device_error(c, dev, ev);
 		break;
 	default:
 		break;

@@ -412,6 +412,7 @@ struct wire {
 	size_t n;
 	int events, idcards, errors, infos;
 	int last_code;
+	char last_text[DEV_TEXT_MAX];
 };
 
 static void
@@ -435,6 +436,7 @@ wire_emit(void *arg, const struct dev_event *ev)
 	w->errors += ev->kind == DEV_ERROR;
 	w->infos += ev->kind == DEV_INFO;
 	w->last_code = ev->code;
+	snprintf(w->last_text, sizeof w->last_text, "%s", ev->text);
 }
 
 /* Whether the driver's last write was cmd, then forgets what it wrote. */
@@ -798,6 +800,24 @@ test_unknown_type(void)
 	ok(w.idcards == 0 && w.errors == 1 && w.last_code == IDR_SW_WRONG_CARD,
 	    "a card of unknown type Z is refused with an error (code 40), not read");
 	ok(r.card.type == 'Z', "the error names the type");
+	{
+		struct dev_event ev = { .kind = DEV_ERROR, .code = w.last_code };
+		char msg[256];
+
+		snprintf(ev.text, sizeof ev.text, "%s", w.last_text);
+		idreader_error_message(&ev, msg, sizeof msg);
+		ok(strstr(msg, "(Z)") != NULL && strstr(msg, "not supported") != NULL &&
+		    strstr(msg, "SW3") == NULL, "the clerk is told the card's type Z is not "
+		    "supported, not a code");
+		ev.code = IDR_SW_READ_FAILED;
+		snprintf(ev.text, sizeof ev.text, "read card: SW3 41");
+		idreader_error_message(&ev, msg, sizeof msg);
+		ok(strstr(msg, "could not read the card") != NULL, "a failed read says so");
+		ev.code = 0x60;
+		snprintf(ev.text, sizeof ev.text, "SAM status: SW3 60");
+		idreader_error_message(&ev, msg, sizeof msg);
+		ok(strstr(msg, "SAM status: SW3 60") != NULL, "another code: the driver's text");
+	}
 	r.wait = IDR_READ_BASE;
 	idreader_driver.feed(&r, answer, n, 400, &io);
 	ok(w.errors == 1 && r.stats.bad_frame == 2, "said once while it lies there, counted each time");
