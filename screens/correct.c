@@ -281,7 +281,7 @@ screen_correct_new(struct console *c, const char *visit)
 			continue;
 		snprintf(pk->keys[pk->n], sizeof pk->keys[0], "%s", reg_fields[i]);
 		snprintf(pk->labels[pk->n], sizeof pk->labels[0], "%s",
-		    correct_field_label(reg_fields[i]));
+		    correct_field_label_for(&fs->v, reg_fields[i]));
 		pk->n++;
 	}
 	pick_items(pk, c, visit);

@@ -409,6 +409,8 @@ fs_draw(struct screen *s, struct console *c, int y, int x, int h, int w)
 		y += 2;
 		h -= 2;
 	}
+	if (fs->relabel)
+		fs->relabel(fs);
 	rows = fs->fm.n < h ? fs->fm.n : h;
 	if (fs->draw_extra && rows > h / 2 + 1)
 		rows = h / 2 + 1;

@@ -26,6 +26,8 @@ struct form_screen {
 	int (*device)(struct form_screen *fs, struct console *c, int dev,
 	    const struct dev_event *ev);
 	void (*draw_extra)(struct form_screen *fs, int y, int x, int h, int w);
+	/* Before each draw: a form may relabel fields by what is chosen (NULL: none). */
+	void (*relabel)(struct form_screen *fs);
 	void (*free_extra)(void *extra);
 	void *extra;
 	int action;			/* enum action the stage rules check, -1 for none */

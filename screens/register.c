@@ -126,6 +126,14 @@ fill_from_card(struct form_screen *fs, struct console *c, const struct dev_idcar
 	    "fields, fill in the case, then F2."), card->name, date[0] ? date : card->valid_to);
 }
 
+/* The count on the document: times issued, on a 2023 foreign card times renewed. */
+static void
+register_relabel(struct form_screen *fs)
+{
+	form_field(&fs->fm, "doc_issues")->label =
+	    idcard_issues_label(form_choice_of(&fs->fm, "doc_type"));
+}
+
 static int
 register_device(struct form_screen *fs, struct console *c, int dev,
     const struct dev_event *ev)
@@ -169,6 +177,7 @@ screen_register_new(struct console *c)
 
 	fs->save = register_save;
 	fs->device = register_device;
+	fs->relabel = register_relabel;
 	form_text(fm, "name", _("Name"), 32, IN_NAME_MAX);
 	form_choice(fm, "sex", _("Sex"), form_screen_labels(sex_keys, 2, sexes), 2);
 	form_choice(fm, "ethnicity", _("Ethnicity"),

@@ -43,6 +43,14 @@ correct_field_label(const char *key)
 	return i >= 0 ? _(field_labels[i]) : key;
 }
 
+const char *
+correct_field_label_for(const struct visit *v, const char *key)
+{
+	if (strcmp(key, "doc_issues") == 0)
+		return idcard_issues_label(idcard_doc_find(v->doc_type));
+	return correct_field_label(key);
+}
+
 void
 correct_current(const struct visit *v, const char *key, char *out, size_t size)
 {

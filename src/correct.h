@@ -22,6 +22,8 @@ extern const char *const correct_field_keys[CORRECT_FIELDS];
 int correct_field_index(const char *key);
 /* A field's translated label (the registration form's). */
 const char *correct_field_label(const char *key);
+/* The same for this visit's document (doc_issues: times renewed on a 2023 foreign card). */
+const char *correct_field_label_for(const struct visit *v, const char *key);
 /*
  * Whether a field applies to the visit's document (issue 16): nationality and English name
  * to foreign documents, pass number and times issued to residence permits and 2023 foreign

@@ -185,7 +185,7 @@ document_lines(struct buf *b, const struct visit *v, const struct correction *cs
 	document_line(b, _("Nationality"), "nationality", v->nationality, cs, n);
 	document_line(b, _("English name"), "name_en", v->name_en, cs, n);
 	document_line(b, _("Pass number"), "pass_number", v->pass_number, cs, n);
-	document_line(b, _("Times issued"), "doc_issues", v->doc_issues, cs, n);
+	document_line(b, idcard_issues_label(doc), "doc_issues", v->doc_issues, cs, n);
 	document_line(b, _("Why no document"), "doc_note", v->doc_note, cs, n);
 }
 

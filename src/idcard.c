@@ -269,6 +269,13 @@ idcard_doc_label(int doc)
 	return doc >= 0 && doc < IDDOC_COUNT ? _(idcard_doc_labels[doc]) : "?";
 }
 
+const char *
+idcard_issues_label(int doc)
+{
+	/* TRANSLATORS: 换证次数, the count a 2023 foreign permanent resident card carries. */
+	return doc == IDDOC_FOREIGN2023 ? _("Times renewed") : _("Times issued");
+}
+
 int
 idcard_doc_find(const char *key)
 {

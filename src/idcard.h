@@ -43,6 +43,8 @@ enum idcard_doc {
 extern const char *const idcard_doc_keys[IDDOC_COUNT];
 extern const char *const idcard_doc_labels[IDDOC_COUNT];	/* N_(), untranslated */
 const char *idcard_doc_label(int doc);
+/* The label of doc_issues: times issued, on a 2023 foreign card ('Y') times renewed. */
+const char *idcard_issues_label(int doc);
 /* The document of a key ("" is a resident ID card, as in events before issue 16), or -1. */
 int idcard_doc_find(const char *key);
 /* The document of a card read by its type (' ', 'J', 'I', 'Y'), or -1. */

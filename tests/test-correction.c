@@ -350,10 +350,10 @@ test_documents(struct intake *in, const char *resident)
 	ok(t_has(t, "Document     foreign permanent resident ID (2023)\n") &&
 	    t_has(t, "Document number 911840197905150014\n") &&
 	    t_has(t, "Nationality  United States (USA)\n") &&
-	    t_has(t, "English name SMITH JOHN\n") && t_has(t, "Times issued 01\n") &&
+	    t_has(t, "English name SMITH JOHN\n") && t_has(t, "Times renewed 01\n") &&
 	    !t_has(t, "Why no document") && !t_has(t, "Pass number") && !t_has(t, "ID number"),
 	    "the form of a 2023 foreign card: its type, number, nationality by name, English name "
-	    "and times issued, and nothing it does not have");
+	    "and times renewed (its count), and nothing it does not have");
 	render(in->j, none, DOC_REGISTRATION, &doc);
 	t = buf_str(&doc);
 	ok(t_has(t, "Document     no document\n") && t_has(t, "Why no document 本人拒绝提供\n") &&
@@ -400,7 +400,7 @@ test_documents(struct intake *in, const char *resident)
 	t = buf_str(&doc);
 	ok(t_has(t, "Nationality  United States (USA)\n") &&
 	    t_has(t, "English name SMITH JOHN PAUL (corrected; was SMITH JOHN;") &&
-	    t_has(t, "Times issued 02 (corrected; was 01;"),
+	    t_has(t, "Times renewed 02 (corrected; was 01;"),
 	    "the form shows each corrected value with what it was");
 	render(in->j, none, DOC_REGISTRATION, &doc);
 	ok(t_has(buf_str(&doc), "Why no document 自称无证件，待指纹比对核实 (corrected; was "

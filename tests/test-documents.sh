@@ -32,8 +32,8 @@ error_has() { expect "$1" "$2"; }
 run_language() {
 	lang=$1
 	case $lang in
-	zh_CN) L=zh_CN.UTF-8; USA="美国 (USA)"; GBR="英国 (GBR)" ;;
-	*) L=en_US.UTF-8; USA="United States (USA)"; GBR="United Kingdom (GBR)" ;;
+	zh_CN) L=zh_CN.UTF-8; CAN="加拿大 (CAN)"; GBR="英国 (GBR)" ;;
+	*) L=en_US.UTF-8; CAN="Canada (CAN)"; GBR="United Kingdom (GBR)" ;;
 	esac
 	. "tests/screens/$lang.txt"
 	d=$(make_terminal "$lang")
@@ -45,12 +45,15 @@ run_language() {
 	expect "$T_LFOK" "the devices are connected"
 
 	# A 2023 foreign permanent resident ID card: the form takes its type and fields.
-	sim "idcard insert type=Y name=史约翰 sex=1 nation=USA birth=19790515 id=911124197905150016 en=SMITH_JOHN issues=01"
+	# (124 in its number is Canada's ISO 3166 numeric code: the nationality must agree)
+	sim "idcard insert type=Y name=史约翰 sex=1 nation=CAN birth=19790515 id=911124197905150016 en=SMITH_JOHN issues=01"
 	expect "911124197905150016" "the 2023 foreign card opens the registration"
 	expect "$(tr_ 'foreign permanent resident ID (2023)')" "the document type is the card's"
 	expect "SMITH JOHN" "the English name is filled"
-	screen | grep "$(tr_ Nationality)" | grep -q USA
+	screen | grep "$(tr_ Nationality)" | grep -q CAN
 	ok $? "the nationality is filled"
+	screen | grep "$(tr_ 'Times renewed')" | grep -q 01
+	ok $? "a 2023 card's count is the times renewed"
 	# The card has no address: the clerk types where the person lives.
 	keys BTab BTab; type_text 北京市朝阳区建国路1号; keys Tab Tab
 	type_text A1101012026110001; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab
@@ -59,9 +62,11 @@ run_language() {
 	expect "00000B0001" "the band tapped fills the band field"
 	keys F2
 	sign 史约翰
-	expect "$USA" "the visit shows the nationality by name"
+	expect "$CAN" "the visit shows the nationality by name"
 	expect "SMITH JOHN" "the visit shows the English name"
 	expect "$(tr_ 'foreign permanent resident ID (2023)')" "the visit shows the document"
+	screen | grep "$(tr_ 'Times renewed')" | grep -q 01
+	ok $? "and the times renewed, so called"
 	screen | grep -q "$(tr_ 'ID number')"
 	ok $([ $? -ne 0 ]; echo $?) "a foreign card's number is not called a resident ID number"
 	sim "idcard remove"
@@ -72,7 +77,7 @@ run_language() {
 	expect "810000198506150012" "the residence permit opens the registration"
 	expect "$(tr_ 'HK/Macao/Taiwan residence permit')" "its type is the card's"
 	expect "H01234567" "its pass number is filled"
-	keys BTab BTab BTab BTab BTab; type_text "$T_ETHNIC"; keys Tab Tab Tab Tab Tab
+	# The card carries no ethnicity, and none is asked of its holder.
 	type_text A1101012026110002; keys Tab Right Tab Tab Tab; type_text 110001; keys Tab
 	type_text 110002
 	sim "em4100 tap 00000B0002"
