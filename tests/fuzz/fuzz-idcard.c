@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for identity numbers: any bytes are refused with a message or accepted as
  * 18 characters whose check digit recomputes (here, independently of src/idcard.c) and whose
- * fields agree with the number and with idcard_cross_check.
+ * fields agree with the number and with idcard_cross_check.  The same bytes as a 2023 foreign
+ * card's number (9, province, birth, sex as a resident's) and as a typed birth date.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,41 @@ check_accepted(const struct idcard *id)
 	check(why[0] != '\0');
 }
 
+/* A 2023 card's number: accepted only as 9 and a resident-shaped number, its nationality. */
+static void
+check_foreign2023(const char *s, int64_t now)
+{
+	char why[200];
+	struct idcard id;
+
+	if (idcard_doc_check(IDDOC_FOREIGN2023, s, now, &id, why, sizeof why) != 0) {
+		check(why[0] != '\0');
+		return;
+	}
+	check(id.number[0] == '9' && strlen(id.number) == 18);
+	check(check_of(id.number) == id.number[17]);
+	check(id.sex == ((id.number[16] - '0') % 2 ? 'M' : 'F'));
+	check(idcard_cross_check(&id, id.birth, id.sex, why, sizeof why) == 0);
+	check(idcard_doc_nationality(IDDOC_FOREIGN2023, &id, "CAN", why, sizeof why) ==
+	    (strncmp(id.number + 3, "124", 3) == 0 ? 0 : -1));
+}
+
+/* A typed birth date: accepted only as exactly YYYY-MM-DD digits. */
+static void
+check_typed_birth(const char *s, int64_t now)
+{
+	char why[200];
+	size_t i;
+
+	if (idcard_typed_birth(s, now, why, sizeof why) != 0) {
+		check(why[0] != '\0');
+		return;
+	}
+	check(strlen(s) == 10 && s[4] == '-' && s[7] == '-');
+	for (i = 0; i < 10; i++)
+		check(i == 4 || i == 7 || (s[i] >= '0' && s[i] <= '9'));
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -73,6 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(memchr(why, '\0', sizeof why) != NULL && why[0] != '\0');
 	check(idcard_check(s, now, NULL, NULL, 0) == r);
 	check(idcard_check(s, now, NULL, tiny, sizeof tiny) == r);
+	check_foreign2023(s, now);
+	check_typed_birth(s, now);
 	memcpy(&other, data, size < sizeof other ? size : sizeof other);
 	r = idcard_check(s, other, &id, why, sizeof why);
 	if (r == 0)
