@@ -439,8 +439,10 @@ idcard_doc_check(int doc, const char *s, int64_t now_ms, struct idcard *out, cha
 	return 0;
 }
 
-/* The common nationalities of people in custody, with their names (GB/T 2659, ISO 3166-1). */
-/* With ISO 3166-1 numeric codes, which the 2023 card's number carries at digits 4-6. */
+/*
+ * The common nationalities of people in custody, with their names (GB/T 2659, ISO 3166-1)
+ * and their ISO 3166-1 numeric codes, which a 2023 card's number carries at digits 4-6.
+ */
 static const struct {
 	char code[4], numeric[4];
 	const char *name;
