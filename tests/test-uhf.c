@@ -728,18 +728,21 @@ test_sim_settings(void)
 	pair_close(&p);
 }
 
-/* The last DEV_SETTING of the pair from event from on, or NULL. */
+/* The last event of kind of the pair from event from on, or NULL. */
 static const struct dev_event *
-last_setting(const struct pair *p, int from)
+last_of(const struct pair *p, int from, enum dev_event_kind kind)
 {
 	const struct dev_event *found = NULL;
 	int i;
 
 	for (i = from; i < p->n && i < PAIR_EVENTS; i++)
-		if (p->events[i].kind == DEV_SETTING)
+		if (p->events[i].kind == kind)
 			found = &p->events[i];
 	return found;
 }
+
+#define last_setting(p, from) last_of(p, from, DEV_SETTING)
+#define last_error(p, from) last_of(p, from, DEV_ERROR)
 
 static void
 test_driver_settings(void)
@@ -855,19 +858,6 @@ test_driver_settings(void)
 	rq.value = 1;
 	ok(uhf_driver.request(&r.u, &rq, 3 * UHF_ANSWER_MS + 2, &r.io) == 0,
 	    "driver: and the next is taken again");
-}
-
-/* The last DEV_ERROR of the pair from event from on, or NULL. */
-static const struct dev_event *
-last_error(const struct pair *p, int from)
-{
-	const struct dev_event *found = NULL;
-	int i;
-
-	for (i = from; i < p->n && i < PAIR_EVENTS; i++)
-		if (p->events[i].kind == DEV_ERROR)
-			found = &p->events[i];
-	return found;
 }
 
 /* A setting's error says which command it is about, and whether it was refused or went
