@@ -56,9 +56,21 @@ dock_net_resume(struct dock_net *g, uint64_t top)
 	g->window = ~(uint64_t)0;	/* what the window held is unknown: all of it was seen */
 }
 
-/* The anti-replay window of RFC 4303 section 3.4.3: 1 if counter is new (and records it). */
+/* The anti-replay window of RFC 4303 section 3.4.3: whether counter is new. */
 static int
-fresh(struct dock_net *g, uint64_t counter)
+fresh(const struct dock_net *g, uint64_t counter)
+{
+	uint64_t behind;
+
+	if (!g->have_top || counter > g->top)
+		return 1;
+	behind = g->top - counter;
+	return behind < DOCK_NET_WINDOW && !(g->window >> behind & 1);
+}
+
+/* Records a fresh counter as seen. */
+static void
+seen(struct dock_net *g, uint64_t counter)
 {
 	uint64_t behind;
 
@@ -67,13 +79,9 @@ fresh(struct dock_net *g, uint64_t counter)
 		g->window = behind >= DOCK_NET_WINDOW ? 1 : g->window << behind | 1;
 		g->top = counter;
 		g->have_top = 1;
-		return 1;
+		return;
 	}
-	behind = g->top - counter;
-	if (behind >= DOCK_NET_WINDOW || (g->window >> behind & 1))
-		return 0;
-	g->window |= (uint64_t)1 << behind;
-	return 1;
+	g->window |= (uint64_t)1 << (g->top - counter);
 }
 
 /* The types a gateway sends; a slot's band or a RESULT has no meaning without a serial dock. */
@@ -112,8 +120,8 @@ frames(struct dock_net *g, const uint8_t *p, size_t n, int64_t now, const struct
 			return -1;
 		switch (f[3]) {
 		case DOCK_T_HELLO:
-			if (dock_hello_get(f + DOCK_HEADER, f[5], &m.hello) != 0)
-				return -1;
+			if (dock_hello_get(f + DOCK_HEADER, f[5], &m.hello) != 0 || m.hello.slots != 0)
+				return -1;	/* a gateway has no slots (section 14) */
 			if (emit)
 				dock_emit_hello(io, now, DOCK_VERSION, &m.hello);
 			break;
@@ -161,16 +169,11 @@ dock_net_datagram(struct dock_net *g, const uint8_t *d, size_t n, int64_t now,
 		g->net.bad_header++;
 		return DOCK_NET_HEADER_BAD;
 	}
-	/* Only so many MACs a second: a flood costs a comparison each, not a hash. */
-	if (now - g->second >= 1000 || now < g->second) {
-		g->second = now;
-		g->in_second = 0;
-	}
-	if (g->in_second >= DOCK_NET_RATE) {
-		g->net.flood++;
-		return DOCK_NET_FLOOD;
-	}
-	g->in_second++;
+	/*
+	 * Every MAC is checked (a few microseconds): a rate limit before it would let forged
+	 * datagrams, whose header is no secret, crowd the gateway's own out.  The poll loop reads
+	 * at most DOCK_UDP_BURST a wake-up, and the kernel's buffer bounds the rest.
+	 */
 	body = n - DOCK_NET_TAG;
 	if (!cry_auth_verify(g->key, d, body, d + body)) {
 		g->net.bad_mac++;
@@ -185,6 +188,20 @@ dock_net_datagram(struct dock_net *g, const uint8_t *d, size_t n, int64_t now,
 		g->net.replayed++;
 		return DOCK_NET_REPLAY;
 	}
+	/*
+	 * A gateway gone wrong does not flood the rules: so many of its datagrams a second.
+	 * Replays were dropped before, so that recorded datagrams cannot use up the budget.
+	 */
+	if (now - g->second >= 1000 || now < g->second) {
+		g->second = now;
+		g->in_second = 0;
+	}
+	if (g->in_second >= DOCK_NET_RATE) {
+		g->net.flood++;
+		return DOCK_NET_FLOOD;
+	}
+	g->in_second++;
+	seen(g, get_counter(d));
 	g->last_rx = now;
 	g->silence_told = 0;
 	g->net.accepted++;

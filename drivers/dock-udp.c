@@ -26,6 +26,8 @@ struct dock_udp {
 	int counter_fd;			/* the highest counter taken, kept across restarts */
 	uint64_t saved;			/* what counter_fd holds */
 	int64_t synced_at;		/* its last fdatasync */
+	int sync_timer;			/* a write waiting for its fdatasync */
+	int write_failed;		/* told once, until a write succeeds again */
 };
 
 /*
@@ -70,6 +72,31 @@ counter_open(const char *key_path, int *fd_out, uint64_t *top, int *have, struct
 }
 
 static void
+counter_sync(void *arg)
+{
+	struct dock_udp *u = arg;
+
+	u->sync_timer = 0;
+	fdatasync(u->counter_fd);
+	u->synced_at = clock_mono_ms();
+}
+
+static void
+counter_failed(struct dock_udp *u, int64_t now, int e)
+{
+	struct dev_event ev;
+
+	if (u->write_failed)
+		return;
+	u->write_failed = 1;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_ERROR;
+	ev.ts = now;
+	snprintf(ev.text, sizeof ev.text, "cannot keep the gateway's counter: %s", strerror(e));
+	u->io.emit(u->io.arg, &ev);
+}
+
+static void
 counter_save(struct dock_udp *u, int64_t now)
 {
 	char text[20];
@@ -77,13 +104,18 @@ counter_save(struct dock_udp *u, int64_t now)
 	if (!u->net.have_top || u->net.top == u->saved)
 		return;
 	snprintf(text, sizeof text, "%016llx\n", (unsigned long long)u->net.top);
-	if (pwrite(u->counter_fd, text, 17, 0) != 17)
-		return;		/* tried again after the next datagram */
-	u->saved = u->net.top;
-	if (now - u->synced_at >= 1000) {
-		fdatasync(u->counter_fd);
-		u->synced_at = now;
+	if (pwrite(u->counter_fd, text, 17, 0) != 17) {
+		counter_failed(u, now, errno);	/* tried again after the next datagram */
+		return;
 	}
+	u->write_failed = 0;
+	u->saved = u->net.top;
+	if (u->sync_timer)
+		return;
+	if (now - u->synced_at >= 1000)
+		counter_sync(u);
+	else
+		u->sync_timer = loop_timer(u->loop, u->synced_at + 1000 - now, 0, counter_sync, u);
 }
 
 int
@@ -232,6 +264,7 @@ dock_udp_free(struct dock_udp *u)
 		return;
 	loop_unwatch(u->loop, u->watch);
 	loop_cancel(u->loop, u->timer);
+	loop_cancel(u->loop, u->sync_timer);
 	close(u->fd);
 	counter_save(u, clock_mono_ms());
 	fdatasync(u->counter_fd);	/* the last one, durable now */

@@ -442,7 +442,8 @@ hello_queued(const struct dock *d)
  * The dock's first good frame tells its version (section 4).  A version 2 dock: from now on
  * a version 1 header is a false start, not a frame.  A version 1 dock (one in the field):
  * we write version 1 to it, the frames we hold included, and ask for its HELLO again, since
- * it could not read the version 2 HOST_HELLO.
+ * it could not read the version 2 HOST_HELLO.  After a silence both are read again, and a
+ * version 2 dock in the place of a version 1 one is written version 2 again.
  */
 static void
 learn_version(struct dock *d, uint8_t ver)
@@ -451,12 +452,11 @@ learn_version(struct dock *d, uint8_t ver)
 	size_t hdr;
 	int i;
 
-	if (ver == DOCK_VERSION) {
+	if (ver == DOCK_VERSION)
 		d->parser.versions = DOCK_READ_V2;
-		return;
-	}
 	if (d->ver == ver)
 		return;
+	/* Another dock (a version 2 one after a silence, or one of the field): write its version. */
 	hdr = dock_header_len(d->ver);
 	for (i = 0; i < DOCK_TX_MAX; i++) {
 		struct dock_tx *t = &d->tx[i];
@@ -469,8 +469,8 @@ learn_version(struct dock *d, uint8_t ver)
 	d->ver = ver;
 	d->have_session = 0;		/* another dock than the one we may have heard */
 	d->rx_seq = -1;
-	if (!hello_queued(d))
-		tx_add(d, DOCK_T_HOST_HELLO, &rev, 1);
+	if (ver != DOCK_VERSION && !hello_queued(d))
+		tx_add(d, DOCK_T_HOST_HELLO, &rev, 1);	/* it could not read ours */
 }
 
 static void

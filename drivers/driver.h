@@ -35,10 +35,13 @@ struct dev_tag {
 };
 
 /* A setting's answer: the command it answers (the device's code) and the value read, or the
- * device's status for a set (0 success). */
+ * device's status for a set (0 success).  In a DEV_ERROR about a setting, cmd is the setting's
+ * command and refused says why it ended: 1 the device refused it (code is its error code),
+ * 0 it was not answered; cmd 0 is an error about no setting. */
 struct dev_setting {
 	int cmd;
 	int value;
+	int refused;
 };
 
 enum dev_finger_what {

@@ -244,6 +244,7 @@ struct fingerprint {
 	int quality;
 	int score;		/* Match between the two presses */
 	int tries;		/* sends of cmd */
+	int missed;		/* deadlines passed with the module silent since it last spoke */
 	int64_t deadline;	/* cmd's answer is due; -1 when no answer is awaited */
 	int64_t wait_ms;	/* cmd's answer time */
 	int64_t poll_at;	/* next GenImg while a person acts; -1 none */
@@ -301,6 +302,7 @@ finish(struct fingerprint *f)
 	f->step = S_IDLE;
 	f->deadline = -1;
 	f->poll_at = -1;
+	f->missed = 0;
 }
 
 static void send_cmd(struct fingerprint *f, enum fp_step step, uint8_t ins,
@@ -838,6 +840,7 @@ on_packet(void *arg, const struct fp_packet *pk, int64_t now)
 	struct ctx *x = arg;
 	struct fingerprint *f = x->f;
 
+	f->missed = 0;		/* the module speaks */
 	if (pk->pid == FP_PID_DATA || pk->pid == FP_PID_END) {
 		got_data(f, pk, now, x->io);
 		return;
@@ -896,16 +899,34 @@ driver_start(void *st, int64_t now, const struct dev_io *io)
 }
 
 /*
- * The R503 sends the single byte 0x55 when it is ready after power-on or SoftRst (manual
- * v1.2.2, "Power-on delay time"): the module on the line is new, or has lost its buffers, so
- * a request under way ends (FP_FAILED, FF) and start runs again.
+ * The R503 sends the single byte 0x55 once when it is ready after power-on or SoftRst (manual
+ * v1.2.2, "Power-on delay time").  It can be one only when nothing is asked of the module, or
+ * while start runs, or when the module fell silent on a request (one that rebooted stopped
+ * answering): anywhere else a lone 0x55 is line noise (ASCII 'U') and is counted as garbage.
+ */
+static int
+can_be_ready(const struct fingerprint *f)
+{
+	return f->job == J_NONE || f->job == J_START || f->missed > 0;
+}
+
+/*
+ * The module on the line is new, or has lost its buffers: start runs again, and a request
+ * under way ends FP_FAILED FF afterwards, so that a request its handler makes finds start
+ * under way and is refused.
  */
 static void
 ready(struct fingerprint *f, int64_t now, const struct dev_io *io)
 {
-	if (f->job != J_NONE && f->job != J_START)
-		fail(f, FP_ERR_NO_ANSWER, now, io);
+	struct dev_finger d;
+	enum fp_job job = f->job;
+
+	memset(&d, 0, sizeof d);
+	d.code = FP_ERR_NO_ANSWER;
+	d.page = f->page;
 	driver_start(f, now, io);
+	if (job != J_NONE && job != J_START)
+		emit_finger(io, now, FP_FAILED, &d);
 }
 
 static void
@@ -920,20 +941,20 @@ driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct 
 			continue;
 		fp_parser_feed(&f->parser, bytes + from, i - from, now, on_packet, &x);
 		from = i;
-		if (f->parser.len > 0)
-			continue;	/* inside a packet it is content */
+		if (f->parser.len > 0 || !can_be_ready(f))
+			continue;	/* content of a packet, or garbage to the parser */
 		from = i + 1;
 		ready(f, now, io);
 	}
 	fp_parser_feed(&f->parser, bytes + from, n - from, now, on_packet, &x);
 }
-
 static void
 timed_out(struct fingerprint *f, int64_t now, const struct dev_io *io)
 {
 	static const uint8_t silent[1] = { FP_ERR_NO_ANSWER };
 
 	f->parser.stats.timeouts++;
+	f->missed++;
 	if (f->step == S_PRODINFO || f->step == S_LEDPROBE || f->step == S_LED) {
 		f->deadline = -1;	/* one send: a module without them may stay silent */
 		optional_answer(f, silent, now, io);

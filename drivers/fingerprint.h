@@ -88,7 +88,6 @@
 #define FP_CONTENT_MAX 256	/* the largest content accepted: a 256-byte data packet */
 #define FP_PACKET_MAX (9 + FP_CONTENT_MAX + 2)
 #define FP_TPL_MAX 1536	/* the largest template: the R503's (manual v1.2.2, p. 1) */
-#define FP_TPL_DEFAULT 512	/* R30x / AS608 templates, until the module says otherwise */
 #define FP_DATA_SIZE 128	/* data bytes per packet unless ReadSysPara says otherwise */
 #define FP_GAP_MS 100		/* a silence this long inside a packet ends it (half frame) */
 

@@ -362,13 +362,45 @@ emit_error(struct uhf *u, int64_t now, int code, const char *what)
 	u->io->emit(u->io->arg, &ev);
 }
 
+/* The end of the setting asked: refused with the module's code, or (code 0) not answered. */
+static void
+setting_failed(struct uhf *u, int64_t now, int code)
+{
+	struct dev_event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = DEV_ERROR;
+	ev.ts = now;
+	ev.code = code;
+	ev.setting.cmd = u->set_cmd;
+	ev.setting.refused = code != 0;
+	strncpy(ev.text, code != 0 ? "setting refused" : "setting not answered",
+	    sizeof ev.text - 1);
+	u->set_cmd = 0;
+	u->set_tries = 0;
+	u->set_next = 0;
+	u->io->emit(u->io->arg, &ev);
+}
+
+/*
+ * Can an error frame be the module's answer to the setting asked?  The error response does
+ * not name the command it answers; a setting is refused with 17 (command error: a parameter
+ * it does not take) or 20 (frequency hopping failed).  An error that carries a tag's PC and
+ * EPC, or another code (access, read, write, lock, kill), is about a tag, not the setting.
+ */
+static int
+refuses_setting(const struct uhf_frame *f)
+{
+	return f->pl == 1 && (f->param[0] == UHF_ERR_COMMAND || f->param[0] == UHF_ERR_HOPPING);
+}
+
 static const char *
 error_name(int code)
 {
 	switch (code) {
-	case 0x17:
+	case UHF_ERR_COMMAND:
 		return "command error";
-	case 0x20:
+	case UHF_ERR_HOPPING:
 		return "frequency hopping failed";
 	case 0x16:
 		return "access failed";
@@ -456,13 +488,14 @@ on_frame(void *arg, const struct uhf_frame *f, int64_t now)
 	} else if (u->set_cmd != 0 && f->cmd == u->set_cmd) {
 		on_setting(u, f, now);
 	} else if (f->cmd == UHF_CMD_ERROR && f->pl >= 1) {
-		if (f->param[0] != UHF_ERR_INVENTORY) {
-			u->set_cmd = 0;		/* a setting refused ends with the error */
-			u->set_tries = 0;
+		if (f->param[0] == UHF_ERR_INVENTORY) {
+			if (u->running && now - u->last_issue >= UHF_REISSUE_MS)
+				u->reissue = 1;	/* the round ended: keep polling */
+		} else if (u->set_cmd != 0 && refuses_setting(f)) {
+			setting_failed(u, now, f->param[0]);
+		} else {
 			emit_error(u, now, f->param[0], error_name(f->param[0]));
 		}
-		else if (u->running && now - u->last_issue >= UHF_REISSUE_MS)
-			u->reissue = 1;	/* the round ended: keep polling */
 	}
 }
 
@@ -553,9 +586,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 			u->set_tries++;
 			send_setting(u, now);
 		} else {
-			u->set_cmd = 0;
-			u->set_tries = 0;
-			emit_error(u, now, 0, "setting not answered");
+			setting_failed(u, now, 0);
 		}
 	}
 	if (u->running && now >= u->poll_due) {

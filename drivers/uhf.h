@@ -44,6 +44,7 @@
 
 #define UHF_ERR_INVENTORY 0x15	/* polling found no tag (or only CRC errors) */
 #define UHF_ERR_COMMAND 0x17	/* the module did not understand the command frame */
+#define UHF_ERR_HOPPING 0x20	/* frequency hopping failed */
 
 #define UHF_MULTI_RESERVED 0x22
 #define UHF_POLL_COUNT 0xffff	/* the longest multiple polling the module takes */

@@ -401,9 +401,16 @@ power_answer(struct inv_screen *is, struct console *c, const struct dev_event *e
 		if (is->setting)
 			console_say(c, UI_OK, _("The module now transmits at %d.%02d dBm."),
 			    is->power / 100, is->power % 100);
-	} else if (ev->kind == DEV_ERROR && is->setting) {
-		console_say(c, UI_ERROR, _("The module refused the power (error %02X)."),
-		    (unsigned)ev->code);
+	} else if (ev->kind == DEV_ERROR && is->setting && ev->setting.cmd != 0) {
+		if (ev->setting.refused)
+			console_say(c, UI_ERROR, _("The module refused the power (error %02X)."),
+			    (unsigned)ev->code);
+		else if (ev->setting.cmd == UHF_CMD_SET_POWER)
+			console_say(c, UI_ERROR, "%s", _("The UHF reader did not answer: the power "
+			    "may not have been set."));
+		else
+			console_say(c, UI_ERROR, "%s", _("The module took the power but did not "
+			    "answer when asked for it again."));
 	} else {
 		/* the set's own 00 (its read-back follows), or an error of no setting */
 		return ev->kind == DEV_SETTING;

@@ -27,6 +27,7 @@ extern const struct db_migration journal_migrations[];
 #define STOP_SUFFIX "-stopped"
 #define STOP_MAGIC "custody-stopped 1"
 #define STOP_FILE_MAX 4096
+#define JOURNAL_READS 4		/* read statements kept for the read models */
 
 struct journal {
 	sqlite3 *db;
@@ -43,6 +44,11 @@ struct journal {
 	char hold_reason[ERRMSG_MAX];	/* "" unless appends wait for a heal */
 	struct journal_stop attempt;	/* the append under way, for the stop record */
 	sqlite3_stmt *head, *insert, *arrive, *find, *key_of, *action_of;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} reads[JOURNAL_READS];		/* journal_read_stmt's */
+	int nreads;
 };
 
 int
@@ -81,6 +87,9 @@ finalize_all(struct journal *j)
 		sqlite3_finalize(*st[i]);
 		*st[i] = NULL;
 	}
+	for (i = 0; i < (size_t)j->nreads; i++)
+		sqlite3_finalize(j->reads[i].st);
+	j->nreads = 0;
 	project_free(j->proj);
 	j->proj = NULL;
 }
@@ -1346,6 +1355,28 @@ struct sqlite3 *
 journal_db(struct journal *j)
 {
 	return j->db;
+}
+
+int
+journal_read_stmt(struct journal *j, const char *sql, sqlite3_stmt **st, struct errmsg *em)
+{
+	int i, status;
+
+	for (i = 0; i < j->nreads; i++)
+		if (j->reads[i].sql == sql) {
+			sqlite3_reset(j->reads[i].st);
+			sqlite3_clear_bindings(j->reads[i].st);
+			*st = j->reads[i].st;
+			return CST_OK;
+		}
+	if (j->nreads == JOURNAL_READS)	/* more than slots is a bug of ours: no cache */
+		return err_set(em, CST_ERR_ARG, "journal_read_stmt: no slot left");
+	if ((status = db_prepare(j->db, sql, st, em)) != CST_OK)
+		return status;
+	j->reads[j->nreads].sql = sql;
+	j->reads[j->nreads].st = *st;
+	j->nreads++;
+	return CST_OK;
 }
 
 int

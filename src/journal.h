@@ -14,6 +14,7 @@
 #define JOURNAL_APP_ID 0x43535459u	/* "CSTY" in the SQLite header */
 
 struct journal;
+struct sqlite3_stmt;
 
 enum {
 	JOURNAL_RDONLY = 1,	/* never writes: log, verify */
@@ -194,6 +195,14 @@ int journal_last_of(struct journal *j, const char *terminal, const char *operato
 
 /* The database handle, for the read models (src/visit.c, src/operator.c): reads only. */
 struct sqlite3 *journal_db(struct journal *j);
+/*
+ * A read statement on journal_db() prepared once and kept until the journal closes or
+ * reopens, for a lookup made at every keystroke (src/visit.c): sql is a string constant of
+ * the caller (found by its address); *st comes reset and unbound; the caller resets it after
+ * use.  At most a few callers.
+ */
+int journal_read_stmt(struct journal *j, const char *sql, struct sqlite3_stmt **st,
+    struct errmsg *em);
 
 /*
  * Recomputes every projection from the events alone, in one transaction; events that came

@@ -74,12 +74,18 @@ bind_band(struct project *p, const struct event *ev, const struct json *body,
 	static const char unbind_left[] = "UPDATE visits SET band = NULL, updated_ts = ?1 "
 	    "WHERE band = ?2 AND exit_ts IS NOT NULL";
 	static const char bind[] = "UPDATE visits SET band = ?2, updated_ts = ?1 WHERE id = ?3";
+	/* the bands known, with the keys of their printed forms (db/journal/0015) */
+	static const char known[] = "INSERT OR IGNORE INTO known_bands (band, dec, w26) VALUES "
+	    "(?1, CASE WHEN length(?1) = 10 THEN substr(?1, 3) END, "
+	    "CASE WHEN length(?1) = 10 THEN substr(?1, 5) END)";
 	char band[IDS_BAND_MAX + 1];
 	int status;
 
 	if (*proj_str(body, "band") == '\0')
 		return CST_OK;
 	ids_band_key(proj_str(body, "band"), band);
+	if ((status = proj_exec(p, known, em, "s", band)) != CST_OK)
+		return status;
 	/*
 	 * A band is on one wrist: a visit that left keeps it no longer. One still in the area
 	 * keeps it too: both records stand, and the conflict is noted for a supervisor.

@@ -431,6 +431,6 @@ project_reset(struct project *p, struct errmsg *em)
 	    "DELETE FROM prop_events; DELETE FROM prop_inventories; DELETE FROM prop_misplaced; "
 	    "DELETE FROM alerts; DELETE FROM zone_presence; DELETE FROM actions; "
 	    "DELETE FROM corrections; "
-	    "DELETE FROM id_claims; DELETE FROM conflicts",
+	    "DELETE FROM id_claims; DELETE FROM conflicts; DELETE FROM known_bands",
 	    em, _("emptying projections"));
 }

@@ -159,27 +159,43 @@ visit_by_band(struct journal *j, const char *band, struct visit *out, struct err
  * Every band this journal has seen bound, in its events (worn or since unbound) and in the
  * visits; at most max of those the printed form r matches, into found; their count.
  */
-#define KNOWN_BANDS_SQL "SELECT DISTINCT b FROM (SELECT band AS b FROM visits WHERE band IS " \
-	"NOT NULL UNION SELECT json_extract(CAST(body AS TEXT), '$.band') FROM events WHERE " \
-	"kind IN ('person.registered', 'band.bound')) WHERE b IS NOT NULL AND length(b) = 10"
+/*
+ * The bands this terminal knows (the projection known_bands, db/journal/0015) that a form
+ * describes: by the normal form, or by the key of a printed form, each an index lookup.
+ */
+static const char known_bands_sql[] = "SELECT band FROM known_bands WHERE band = ?1 "
+    "UNION ALL SELECT band FROM known_bands WHERE dec = ?2 "
+    "UNION ALL SELECT band FROM known_bands WHERE w26 = ?3";
 
 static int
 known_matches(struct journal *j, const struct ids_band_read *r, char found[][IDS_BAND_MAX + 1],
     int max, int *n, struct errmsg *em)
 {
 	sqlite3_stmt *st;
-	int rc, status;
+	char key[12];
+	int rc = SQLITE_DONE, status;
 
 	*n = 0;
-	if ((status = db_prepare(journal_db(j), KNOWN_BANDS_SQL, &st, em)) != CST_OK)
+	if ((status = journal_read_stmt(j, known_bands_sql, &st, em)) != CST_OK)
 		return status;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (r->form == IDS_FORM_DIGITS) {
+		snprintf(key, sizeof key, "%08X", (unsigned)r->dec);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	} else if (r->form == IDS_FORM_W26) {
+		snprintf(key, sizeof key, "%06X", (unsigned)r->w26);
+		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_text(st, 1, r->hex, -1, SQLITE_TRANSIENT);
+	}
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *b = (const char *)sqlite3_column_text(st, 0);
 
-		if (b != NULL && ids_band_matches(r, b) && *n < max)
+		if (b != NULL)
 			snprintf(found[(*n)++], IDS_BAND_MAX + 1, "%s", b);
 	}
-	sqlite3_finalize(st);
+	if (*n == max)
+		rc = SQLITE_DONE;	/* enough to say which, or that it is ambiguous */
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? CST_OK : db_fail(journal_db(j), rc, em, _("reading bands"));
 }
 

@@ -531,8 +531,9 @@ test_cutover(void)
 	    "ALTER TABLE operators DROP COLUMN added_by; "
 	    "ALTER TABLE operators DROP COLUMN legacy; "
 	    "DELETE FROM local WHERE name = 'authority.from'; "
-	    /* and without the migrations after it (0009 to 0014) */
+	    /* and without the migrations after it (0009 to 0015) */
 	    "DROP TABLE id_claims; DROP TABLE conflicts; DROP TABLE corrections; "
+	    "DROP TABLE known_bands; "
 	    "ALTER TABLE visits DROP COLUMN cause; "
 	    "ALTER TABLE visits DROP COLUMN doc_type; ALTER TABLE visits DROP COLUMN nationality; "
 	    "ALTER TABLE visits DROP COLUMN name_en; ALTER TABLE visits DROP COLUMN pass_number; "

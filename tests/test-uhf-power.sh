@@ -3,7 +3,9 @@
 # the real driver and custody-sim's module on a pty: the screen shows the module's power
 # (26.00 dBm out of the box); W with 30 dBm is refused at the field; W with 20 dBm is set,
 # confirmed by reading it back from the module and shown; the reader goes on reading, and the
-# tag's RSSI in the simulator follows the lower power.
+# tag's RSSI in the simulator follows the lower power.  A power the module refuses (custody-sim
+# "uhf refuse 17") is said with the module's code; a power the module never answers ("uhf mute
+# on") is said as not answered, not as a refusal "error 00".
 # usage: tests/test-uhf-power.sh BUILD_DIR language...
 build=$(cd "$1" && pwd)
 shift
@@ -22,10 +24,15 @@ run_language() {
 	lang=$1
 	case $lang in
 	zh_CN) L=zh_CN.UTF-8; T_LOGIN=登录; T_POWER="发射功率："; T_RANGE="18 至 26 dBm"
-		T_SET="模块发射功率现为 20.00 dBm"; T_READING="读写器正在读取"; T_DIALOG="超高频读写器发射功率" ;;
+		T_SET="模块发射功率现为 20.00 dBm"; T_READING="读写器正在读取"; T_DIALOG="超高频读写器发射功率"
+		T_REFUSED="模块拒绝该功率（错误 17）"; T_SILENT="超高频读写器未应答：功率可能未设置"
+		T_ERR00="错误 00" ;;
 	*) L=en_US.UTF-8; T_LOGIN="Log in"; T_POWER="Transmit power: "
 		T_RANGE="18 to 26 dBm"; T_SET="The module now transmits at 20.00 dBm"
-		T_READING="The reader is reading"; T_DIALOG="Transmit power of the UHF reader" ;;
+		T_READING="The reader is reading"; T_DIALOG="Transmit power of the UHF reader"
+		T_REFUSED="The module refused the power (error 17)"
+		T_SILENT="The UHF reader did not answer: the power may not have been set"
+		T_ERR00="error 00" ;;
 	esac
 	sock=$base_sock-$lang
 	d=$top/$lang
@@ -53,6 +60,22 @@ run_language() {
 	expect "$T_SET" "20 dBm is set, as the module says when asked again"
 	expect "$T_POWER""20.00 dBm" "and the screen shows it"
 	expect "$T_READING" "the reader reads again"
+
+	sim "uhf refuse 17"
+	keys w; expect "$T_DIALOG" "W again"
+	type_text 22; keys F2
+	expect "$T_REFUSED" "a power the module refuses is said with its code"
+	expect "$T_POWER""20.00 dBm" "the power shown stays the module's"
+	expect "$T_READING" "the reader reads after the refusal"
+
+	sim "uhf mute on"
+	keys w; expect "$T_DIALOG" "W once more"
+	type_text 22; keys F2
+	sleep 1.8
+	expect "$T_SILENT" "a power the module never answers is said as not answered"
+	screen | grep -q -F -- "$T_ERR00"; ok $((! $?)) "and not as a refusal with error 00"
+	expect "$T_READING" "the reader reads after the silence"
+	sim "uhf mute off"
 	keys Escape; settle; keys d; settle
 	tmux -L $sock kill-server 2>/dev/null
 }

@@ -728,18 +728,21 @@ test_sim_settings(void)
 	pair_close(&p);
 }
 
-/* The last DEV_SETTING of the pair from event from on, or NULL. */
+/* The last event of kind of the pair from event from on, or NULL. */
 static const struct dev_event *
-last_setting(const struct pair *p, int from)
+last_of(const struct pair *p, int from, enum dev_event_kind kind)
 {
 	const struct dev_event *found = NULL;
 	int i;
 
 	for (i = from; i < p->n && i < PAIR_EVENTS; i++)
-		if (p->events[i].kind == DEV_SETTING)
+		if (p->events[i].kind == kind)
 			found = &p->events[i];
 	return found;
 }
+
+#define last_setting(p, from) last_of(p, from, DEV_SETTING)
+#define last_error(p, from) last_of(p, from, DEV_ERROR)
 
 static void
 test_driver_settings(void)
@@ -857,6 +860,62 @@ test_driver_settings(void)
 	    "driver: and the next is taken again");
 }
 
+/* A setting's error says which command it is about, and whether it was refused or went
+ * unanswered; an error frame about something else leaves the setting waiting (review 10b). */
+static void
+test_setting_errors(void)
+{
+	static const uint8_t access16[] = { 0xbb, 0x01, 0xff, 0x00, 0x01, 0x16, 0x17, 0x7e };
+	struct dev_request rq;
+	const struct dev_event *ev;
+	struct pair p;
+	char err[256];
+	int k;
+
+	memset(&rq, 0, sizeof rq);
+	pair_open(&p, &uhf_driver, &sim_uhf, 1000);
+	pair_run(&p, 1100);
+	ok(pair_command(&p, "mute on", err, sizeof err) == 0, "errors: the module stops answering "
+	    "settings (sim: mute on)");
+	ok(pair_command(&p, "mute maybe", err, sizeof err) == -1, "errors: mute takes on or off");
+	rq.kind = DEV_RQ_UHF_SET_POWER;
+	rq.value = 2000;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "errors: set power 20 dBm");
+	pair_run(&p, p.now + UHF_TRIES * UHF_ANSWER_MS + 100);
+	ev = last_error(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_SET_POWER && !ev->setting.refused &&
+	    ev->code == 0, "errors: unanswered, the error names set power and says not answered");
+	pair_command(&p, "mute off", err, sizeof err);
+	ok(pair_command(&p, "refuse 20", err, sizeof err) == 0, "errors: the next setting is "
+	    "refused (sim: refuse 20)");
+	ok(pair_command(&p, "refuse 0", err, sizeof err) == -1 &&
+	    pair_command(&p, "refuse 1FF", err, sizeof err) == -1, "errors: refuse takes 01 to FF");
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "errors: set power again");
+	pair_run(&p, p.now + 100);
+	ev = last_error(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_SET_POWER && ev->setting.refused &&
+	    ev->code == 0x20, "errors: refused, the error names set power and the module's code 20");
+	ok(last_setting(&p, k) == NULL, "errors: and no setting was answered");
+
+	pair_command(&p, "mute on", err, sizeof err);
+	rq.kind = DEV_RQ_UHF_GET_POWER;
+	k = p.n;
+	ok(pair_request(&p, &rq) == 0, "errors: get power, the module silent");
+	p.drv->feed(p.drv_state, access16, sizeof access16, p.now, &p.io);
+	ev = last_error(&p, k);
+	ok(ev != NULL && ev->code == 0x16 && ev->setting.cmd == 0,
+	    "errors: an access error (16) is an error about no setting");
+	pair_command(&p, "mute off", err, sizeof err);
+	pair_run(&p, p.now + UHF_ANSWER_MS + 100);
+	ev = last_setting(&p, k);
+	ok(ev != NULL && ev->setting.cmd == UHF_CMD_GET_POWER && ev->setting.value == 2600,
+	    "errors: the setting still waited, was asked again and answered (26.00 dBm: "
+	    "neither set took)");
+	pair_close(&p);
+}
+
 int
 main(void)
 {
@@ -873,5 +932,6 @@ main(void)
 	test_sim();
 	test_sim_settings();
 	test_driver_settings();
+	test_setting_errors();
 	return t_done();
 }

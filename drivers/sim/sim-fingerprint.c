@@ -31,7 +31,9 @@
 #define SIM_LATENCY_MS 20
 #define SIM_BOOT_MS 50		/* R503 manual v1.2.2: "about 50ms for initialization" */
 #define SIM_TAP_MS 1500
-#define SIM_QUEUE 24
+/* The longest answer, UpChar of the largest template in the smallest (32-byte) packets, with
+ * its acknowledgement, and room for what the host asks meanwhile. */
+#define SIM_QUEUE (1 + FP_TPL_MAX / 32 + 15)
 #define SIM_NAME_MAX 32
 #define SIM_NOTEPAD 16		/* pages of 32 bytes */
 
@@ -79,6 +81,7 @@ struct sim_fp {
 	int down_buf;
 	size_t down_len;
 	uint8_t down[FP_TPL_MAX];
+	uint64_t dropped;	/* answers the queue had no room for */
 	int qn;			/* frames waiting to go out at due */
 	int64_t due;
 	struct frame q[SIM_QUEUE];
@@ -128,8 +131,10 @@ be16(const uint8_t *p)
 static void
 queue(struct sim_fp *s, uint8_t pid, const uint8_t *content, size_t n, int64_t now)
 {
-	if (s->qn == SIM_QUEUE)
-		return;		/* the host floods us; a real module would lose it too */
+	if (s->qn == SIM_QUEUE) {
+		s->dropped++;	/* the host floods us; a real module would lose it too */
+		return;
+	}
 	if (s->qn == 0)
 		s->due = now + SIM_LATENCY_MS;
 	s->q[s->qn].n = fp_encode(pid, content, n, s->q[s->qn].b, sizeof s->q[s->qn].b);
@@ -806,6 +811,13 @@ void
 sim_fingerprint_led(const void *st, uint8_t out[4])
 {
 	memcpy(out, ((const struct sim_fp *)st)->led, 4);
+}
+
+/* Answers lost because the queue was full, for tests. */
+uint64_t
+sim_fingerprint_dropped(const void *st)
+{
+	return ((const struct sim_fp *)st)->dropped;
 }
 
 const struct sim_device sim_fingerprint = {

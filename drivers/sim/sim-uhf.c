@@ -13,6 +13,7 @@
  *   dup K             each tag is reported K times a round
  *   rate N            at most N notices a second, 0 for the line rate
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ struct sim_uhf {
 	int region;		/* UHF_REGION_ code */
 	int query;		/* Gen2 Query parameters */
 	int hopping;		/* automatic frequency hopping on */
+	int mute;		/* settings commands go unanswered */
+	int refuse;		/* the next setting command is refused with this error code */
 	uint8_t out[SIM_UHF_OUT][64];
 	size_t outlen[SIM_UHF_OUT];
 	int nout;
@@ -134,6 +137,14 @@ queue_value(struct sim_uhf *s, uint8_t cmd, int value, size_t pl)
 	uint8_t v[2] = { (uint8_t)(value >> 8), (uint8_t)value };
 
 	queue(s, UHF_TYPE_RESPONSE, cmd, pl == 2 ? v : v + 1, pl);
+}
+
+static int
+is_setting(uint8_t cmd)
+{
+	return cmd == UHF_CMD_GET_POWER || cmd == UHF_CMD_SET_POWER || cmd == UHF_CMD_GET_QUERY ||
+	    cmd == UHF_CMD_SET_QUERY || cmd == UHF_CMD_GET_REGION || cmd == UHF_CMD_SET_REGION ||
+	    cmd == UHF_CMD_HOPPING;
 }
 
 /* A setting read or set (manual 2.13-2.22); 0 when f was one. */
@@ -215,6 +226,13 @@ host_frame(void *arg, const struct uhf_frame *f, int64_t now)
 		queue(s, UHF_TYPE_RESPONSE, UHF_CMD_STOP, &ok, 1);
 		break;
 	default:
+		if (is_setting(f->cmd) && s->mute)
+			break;		/* the script's "mute": not a word */
+		if (is_setting(f->cmd) && s->refuse != 0) {
+			queue_error(s, (uint8_t)s->refuse);	/* the script's "refuse" */
+			s->refuse = 0;
+			break;
+		}
 		if (answer_setting(s, f) != 0)
 			queue_error(s, UHF_ERR_COMMAND);
 		break;
@@ -368,6 +386,22 @@ parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* One or two hex digits. */
+static int
+parse_hex_byte(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (strlen(s) < 1 || strlen(s) > 2 || !isxdigit((unsigned char)s[0]))
+		return -1;
+	v = strtol(s, &end, 16);
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int
 find_tag(const struct sim_uhf *s, const struct sim_tag *t)
 {
@@ -514,6 +548,23 @@ sim_command(void *st, int argc, char **argv, int64_t now, const struct sim_io *i
 		s->quota = 0;
 		return 0;
 	}
+	if (strcmp(argv[0], "mute") == 0) {
+		if (argc != 2 || (strcmp(argv[1], "on") != 0 && strcmp(argv[1], "off") != 0)) {
+			snprintf(err, errsz, _("uhf: mute takes on or off"));
+			return -1;
+		}
+		s->mute = strcmp(argv[1], "on") == 0;
+		return 0;
+	}
+	if (strcmp(argv[0], "refuse") == 0) {
+		if (argc != 2 || parse_hex_byte(argv[1], &v) != 0 || v == 0) {
+			snprintf(err, errsz, _("uhf: refuse takes an error code in hex, 01 to FF, "
+			    "as in: refuse 17"));
+			return -1;
+		}
+		s->refuse = (int)v;
+		return 0;
+	}
 	snprintf(err, errsz, _("uhf: unknown command \"%s\""), argv[0]);
 	return -1;
 }
@@ -523,7 +574,7 @@ const struct sim_device sim_uhf = {
 	.baud = 115200,
 	.state_size = sizeof(struct sim_uhf),
 	.usage = "uhf tags N [PREFIX]\nuhf add EPC [RSSI]\nuhf remove EPC\nuhf clear\n"
-	    "uhf dup K\nuhf rate N\n",
+	    "uhf dup K\nuhf rate N\nuhf mute on|off\nuhf refuse CODE\n",
 	.init = sim_init,
 	.from_host = sim_from_host,
 	.tick = sim_tick,

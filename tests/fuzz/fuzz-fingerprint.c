@@ -1,8 +1,8 @@
 /*
  * libFuzzer: the fingerprint packet parser and the driver never crash, never hold more than
  * one packet, and every packet or event they hand on is within the protocol's bounds; the
- * input's 0x55 bytes between packets are R503 ready signals that restart the driver, and its
- * answers reach ReadProdInfo (template size), ReadIndexTable and AuraLedConfig.
+ * input's 0x55 bytes between packets are R503 ready signals that restart the driver (or garbage
+ * while a request is answered), and its answers reach ReadProdInfo (template size), ReadIndexTable and AuraLedConfig.
  */
 #include <assert.h>
 #include <stddef.h>
