@@ -22,8 +22,9 @@ make_journal(const char *dir)
 	    terminal_open(dir, TERMINAL_SIGN, &t, NULL) != CST_OK)
 		exit(99);
 	for (i = 0; i < 8; i++) {
-		snprintf(body, sizeof body, "{\"name\":\"张三\",\"n\":%d,\"pad\":\"abcdefgh\",\"id_number\":"
-		    "\"11010119900307803X\"}", i);
+		/* The byte tamper() flips, the middle one, is the ':' after "n": JSON no more. */
+		snprintf(body, sizeof body, "{\"id_number\":\"11010119900307803X\",\"n\":%d,"
+		    "\"pad\":\"abcdefghi\",\"name\":\"张三\"}", i);
 		if (journal_append(t->journal, "clerk-7", "person.registered", "visit-42", body,
 		    strlen(body), NULL, NULL) != CST_OK)
 			exit(99);
