@@ -800,8 +800,14 @@ frame(void *arg, int status, const uint8_t *body, size_t n)
 {
 	struct idreader *r = arg;
 
+	if (status == IDR_SW_CHECKSUM && r->wait != 0 && r->next == 0 && r->reasks < IDR_REASKS) {
+		r->reasks++;	/* a whole frame with a bad CHK was the answer: none other comes */
+		r->next = r->wait;
+		return;
+	}
 	if (status != 0 || r->wait == 0 || !plausible(r->wait, body[2], n - 3))
 		return;		/* dropped (counted), or not an answer to what was asked */
+	r->reasks = 0;
 	answer(r, body[2], body + 3, n - 3);
 }
 
@@ -854,6 +860,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 		if (r->wait == IDR_READ_EXTRA)
 			emit_card(r);	/* the card is read; only its extra address is missing */
 		r->wait = 0;
+		r->reasks = 0;
 		r->next_poll = now + IDR_POLL_MS;
 	}
 	if (r->wait == 0 && now >= r->next_poll)

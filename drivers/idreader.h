@@ -44,6 +44,7 @@
 #define IDR_SW_NO_CONTENT 0x91	/* no content for this item: a card without additional address */
 
 #define IDR_POLL_MS 300		/* find card this often while idle */
+#define IDR_REASKS 2		/* a damaged answer is asked again at once this often */
 #define IDR_ANSWER_MS 500	/* status, SAM id, find, select: answer due within */
 #define IDR_READ_MS 3000	/* read base information takes the SAM about a second */
 #define IDR_GAP_MS 200		/* a frame whose bytes stop this long is cut */
@@ -124,6 +125,7 @@ struct idreader {
 	int wait;		/* the command whose answer is due, 0 for none */
 	int64_t deadline;	/* ... by then */
 	int next;		/* the command to send once the bytes fed are parsed */
+	int reasks;		/* its answer came damaged: asked again at once, so many times */
 	int64_t next_poll;
 	int ready;		/* the SAM answered its status with 90 */
 	int last_error;		/* the last SW3 reported as DEV_ERROR, to report a change once */

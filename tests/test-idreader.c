@@ -392,15 +392,15 @@ test_against_sim(void)
 	    pair_command(&p, "insert", err, sizeof err) == 0, "the first card again");
 	p.fault = PAIR_CORRUPT;		/* the next answer, to find card */
 	pair_run(&p, 15000);
-	ok(pair_count(&p, DEV_IDCARD) == 3, "a corrupted answer costs a poll, not the card");
-	ok(st->bad_checksum == 1 && st->timeouts == 1, "it was counted, and its timeout");
+	ok(pair_count(&p, DEV_IDCARD) == 3, "a corrupted answer costs a question, not the card");
+	ok(st->bad_checksum == 1 && st->timeouts == 0, "it was counted, and asked again at once");
 
 	ok(pair_command(&p, "remove", err, sizeof err) == 0 &&
 	    pair_command(&p, "insert name=王五", err, sizeof err) == 0, "a third card");
 	p.fault = PAIR_HALF;
 	pair_run(&p, 20000);
 	ok(pair_count(&p, DEV_IDCARD) == 4, "half an answer costs a poll, not the card");
-	ok(st->bad_frame == 1 && st->timeouts == 2, "the cut frame and its timeout were counted");
+	ok(st->bad_frame == 1 && st->timeouts == 1, "the cut frame and its timeout were counted");
 	ok(p.drv->request(p.drv_state, &(struct dev_request){ .kind = DEV_RQ_CANCEL }, p.now,
 	    &p.io) == -1, "the reader takes no requests");
 	pair_close(&p);
@@ -538,6 +538,50 @@ test_silence_and_folding(void)
 	answer[n - 1] ^= 'A' ^ '0';
 	idreader_driver.feed(&r, answer, n, t + 900, &io);
 	ok(w.idcards == 2 && r.stats.bad_frame == 2, "a text that is not a card's is refused");
+}
+
+/*
+ * An answer whose CHK is wrong was the answer (its preamble and length were whole): no other
+ * is coming, so the driver asks again at once rather than waiting out the deadline (twice;
+ * then it waits, so a reader that garbles every answer is not asked in a loop).
+ */
+static void
+test_damaged_answer(void)
+{
+	uint8_t answer[IDR_FRAME_MAX];
+	struct wire w = { 0 };
+	struct dev_io io = { wire_write, wire_emit, &w };
+	struct idreader r;
+	int64_t t = 0;
+	size_t n = read_answer(answer);
+	static const uint8_t status_ok[] = { 0xaa, 0xaa, 0xaa, 0x96, 0x69, 0x00, 0x04, 0x00,
+	    0x00, 0x90, 0x94 };
+
+	memset(&r, 0, sizeof r);
+	idreader_driver.start(&r, t, &io);
+	idreader_driver.feed(&r, status_ok, sizeof status_ok, t, &io);
+	t = idreader_driver.tick(&r, t + IDR_ANSWER_MS, &io);	/* no SAM id */
+	t = idreader_driver.tick(&r, t, &io);
+	ok(wrote(&w, find_cmd), "damaged: polling");
+	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
+	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
+	ok(wrote(&w, read_cmd), "damaged: read asked");
+	answer[n - 1] ^= 0x01;
+	idreader_driver.feed(&r, answer, n, t + 200, &io);
+	ok(r.stats.bad_checksum == 1 && wrote(&w, read_cmd),
+	    "a read answer with a bad CHK: read asked again at once");
+	idreader_driver.feed(&r, answer, n, t + 400, &io);
+	ok(wrote(&w, read_cmd), "and a second time");
+	idreader_driver.feed(&r, answer, n, t + 600, &io);
+	ok(w.n == 0, "not a third time: the deadline decides");
+	answer[n - 1] ^= 0x01;
+	t = idreader_driver.tick(&r, t + 600 + IDR_READ_MS, &io);
+	t = idreader_driver.tick(&r, t + IDR_POLL_MS, &io);
+	idreader_driver.feed(&r, find_found, sizeof find_found, t, &io);
+	idreader_driver.feed(&r, select_ok, sizeof select_ok, t, &io);
+	idreader_driver.feed(&r, answer, n, t + 200, &io);
+	idreader_driver.tick(&r, t + 200 + IDR_ANSWER_MS, &io);	/* no 30 03 answer */
+	ok(w.idcards == 1, "the next whole answer is the card");
 }
 
 /* The simulator alone: what it answers to the host's bytes. */
@@ -833,6 +877,7 @@ main(void)
 	test_samid();
 	test_against_sim();
 	test_silence_and_folding();
+	test_damaged_answer();
 	test_sim();
 	test_sim_words();
 	test_card_types();
