@@ -82,6 +82,15 @@ resync(struct fp_parser *p)
 	drop(p, i);
 }
 
+/* A packet dropped after a whole address and PID of an acknowledgement: an answer lost. */
+static void
+lost_ack(struct fp_parser *p)
+{
+	if (p->len >= 7 && p->buf[2] == 0xff && p->buf[3] == 0xff && p->buf[4] == 0xff &&
+	    p->buf[5] == 0xff && p->buf[6] == FP_PID_ACK)
+		p->acks_lost++;
+}
+
 static void
 process(struct fp_parser *p, int64_t now, fp_packet_fn *fn, void *arg)
 {
@@ -106,12 +115,14 @@ process(struct fp_parser *p, int64_t now, fp_packet_fn *fn, void *arg)
 		}
 		if (r == -2) {
 			p->stats.bad_frame++;
+			lost_ack(p);
 			resync(p);
 			continue;
 		}
 		if (sum16(p->buf + 6, (size_t)r - 8) !=
 		    (uint16_t)(p->buf[r - 2] << 8 | p->buf[r - 1])) {
 			p->stats.bad_checksum++;
+			lost_ack(p);
 			resync(p);
 			continue;
 		}
@@ -144,6 +155,7 @@ fp_parser_expire(struct fp_parser *p, int64_t now, fp_packet_fn *fn, void *arg)
 {
 	while (p->len > 0 && now - p->last >= FP_GAP_MS) {
 		p->stats.bad_frame++;	/* half a packet, and the line went quiet */
+		lost_ack(p);
 		resync(p);	/* a whole packet may have followed it */
 		process(p, now, fn, arg);
 	}
@@ -244,6 +256,7 @@ struct fingerprint {
 	int quality;
 	int score;		/* Match between the two presses */
 	int tries;		/* sends of cmd */
+	uint64_t acks_lost;	/* the parser's acks_lost when cmd was last sent */
 	int missed;		/* deadlines passed with the module silent since it last spoke */
 	int64_t deadline;	/* cmd's answer is due; -1 when no answer is awaited */
 	int64_t wait_ms;	/* cmd's answer time */
@@ -395,6 +408,7 @@ send_cmd(struct fingerprint *f, enum fp_step step, uint8_t ins, const uint8_t *p
 	f->wait_ms = answer_ms(ins);
 	f->deadline = now + f->wait_ms;
 	f->poll_at = -1;
+	f->acks_lost = f->parser.acks_lost;
 	io->write(io->arg, f->cmd, f->cmd_len);
 }
 
@@ -404,7 +418,22 @@ resend(struct fingerprint *f, int64_t now, const struct dev_io *io)
 	f->step = f->cmd_step;
 	f->tries++;
 	f->deadline = now + f->wait_ms;
+	f->acks_lost = f->parser.acks_lost;
 	io->write(io->arg, f->cmd, f->cmd_len);
+}
+
+/*
+ * The answer we wait for came damaged (its header said so): no other is coming, so the
+ * command goes again now, not at its deadline; up to FP_TRIES sends, as for a timeout.
+ */
+static void
+answer_lost(struct fingerprint *f, int64_t now, const struct dev_io *io)
+{
+	if (f->parser.acks_lost == f->acks_lost || f->deadline < 0 || f->step == S_UPDATA)
+		return;
+	f->acks_lost = f->parser.acks_lost;
+	if (f->tries < FP_TRIES)
+		resend(f, now, io);
 }
 
 static void
@@ -947,6 +976,7 @@ driver_feed(void *st, const uint8_t *bytes, size_t n, int64_t now, const struct 
 		ready(f, now, io);
 	}
 	fp_parser_feed(&f->parser, bytes + from, n - from, now, on_packet, &x);
+	answer_lost(f, now, io);
 }
 static void
 timed_out(struct fingerprint *f, int64_t now, const struct dev_io *io)
@@ -984,6 +1014,7 @@ driver_tick(void *st, int64_t now, const struct dev_io *io)
 	int64_t next;
 
 	next = fp_parser_expire(&f->parser, now, on_packet, &x);
+	answer_lost(f, now, io);
 	if (f->deadline >= 0 && now >= f->deadline)
 		timed_out(f, now, io);
 	if (f->poll_at >= 0 && now >= f->poll_at) {

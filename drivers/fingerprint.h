@@ -105,6 +105,7 @@ struct fp_parser {
 	size_t len;		/* bytes held of a packet not yet complete */
 	int64_t last;		/* when the last byte arrived */
 	struct dev_stats stats;
+	uint64_t acks_lost;	/* dropped packets whose header said: an acknowledgement */
 };
 
 void fp_parser_init(struct fp_parser *p);
