@@ -2,8 +2,9 @@
 # Runs the test programs of a build and sums their "N passed, N failed" lines.
 # usage: tests/run.sh BUILD_DIR test-name...
 # Screen tests (tests/test-*.sh) mostly wait on the console in tmux: TEST_JOBS of them (default
-# 2) run at once, each alone on its tmux socket and data directory; the fuzz run, which takes
-# both cores, and the C tests run one at a time. Results are printed in the order given.
+# 2) run at once, each alone on its tmux socket and data directory, the next starting as soon
+# as one ends; the fuzz run, which takes both cores, and the C tests run one at a time. Results
+# are printed in the order given.
 build=$1
 shift
 CUSTODY_BUILD=$(cd "$build" && pwd)
@@ -51,27 +52,34 @@ report() {	# report NAME: prints what it said and adds its summary line to the t
 	fi
 }
 
-batch=""	# screen tests started and not yet reported
-flush() {
-	[ -n "$batch" ] || return 0
+pool=""	# screen tests started and not yet reported, in the order given
+running=0
+flush() {	# waits for the pool and reports it in order
+	[ -n "$pool" ] || return 0
 	wait
-	for b in $batch; do report "$b"; done
-	batch=""
+	for b in $pool; do report "$b"; done
+	pool=""
+	running=0
+}
+wait_slot() {	# until fewer than $jobs screen tests run: a slow one holds only its own slot
+	while [ "$running" -ge "$jobs" ]; do
+		sleep 0.2
+		running=0
+		for b in $pool; do
+			[ -f "$out_dir/$b.rc" ] || running=$((running + 1))
+		done
+	done
 }
 
-n=0
 for t in "$@"; do
 	if [ -f "tests/test-$t.sh" ] && [ "$t" != fuzz ] && [ "$jobs" -gt 1 ]; then
+		wait_slot
 		run_one "$t" &
-		batch="$batch $t"
-		n=$((n + 1))
-		[ "$n" -lt "$jobs" ] && continue
-		flush
-		n=0
+		pool="$pool $t"
+		running=$((running + 1))
 		continue
 	fi
 	flush
-	n=0
 	run_one "$t"
 	report "$t"
 done

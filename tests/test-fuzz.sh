@@ -1,12 +1,12 @@
 #!/bin/sh
 # Builds each libFuzzer target with clang and runs it over its corpus plus a short fresh
 # run, so that a parser regression found once stays found. FUZZ_SECONDS per target (default
-# 5 here, for thirty targets; `make fuzz` runs each longer).
+# 3 here, for thirty targets, to keep the suite inside CI's time; `make fuzz` runs each longer).
 # usage: tests/test-fuzz.sh BUILD_DIR [target...]   (default: every tests/fuzz/fuzz-*.c)
 build=$1
 shift
 [ $# -gt 0 ] || set -- $(ls tests/fuzz/fuzz-*.c | sed 's|.*/fuzz-||; s|\.c$||')
-seconds=${FUZZ_SECONDS:-5}
+seconds=${FUZZ_SECONDS:-3}
 passed=0
 failed=0
 # The library's sources, as the Makefile's CORE_SRC: all of src/ but the command line and UI.
