@@ -273,6 +273,8 @@ board_load(struct board *b, struct console *c)
 	count_levels(b);
 	count_conflicts(b, c);
 	notice_red(b, c);
+	if (em.text[0] == '\0')
+		console_alerts_seen(c, &b->alerts);	/* the status line's new ones are seen */
 }
 
 static const char *
@@ -456,4 +458,20 @@ screen_board_new(struct console *c)
 	    .row_style = alert_style, .arg = b, .empty = _("No open alerts."), .fit = 1 };
 	board_load(b, c);
 	return &b->base;
+}
+
+struct screen *
+screen_board_at(struct console *c, const char *alert_id)
+{
+	struct screen *s = screen_board_new(c);
+	struct board *b = (struct board *)s;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	b->view = VIEW_ALERTS;
+	for (i = 0; i < b->alerts.n; i++)
+		if (strcmp(b->alerts.v[i].id, alert_id) == 0)
+			b->atable.sel = (int)i;
+	return s;
 }

@@ -27,6 +27,8 @@ struct screen *screen_ledger_new(struct console *c);	/* the area register */
  * an admin; screen_board_allowed says beforehand. */
 struct screen *screen_board_new(struct console *c);
 int screen_board_allowed(const struct console *c);
+/* The board's open alerts with alert_id chosen (F12 from the status line). */
+struct screen *screen_board_at(struct console *c, const char *alert_id);
 /* The conflict queue (ids held twice after a sync): for whom screen_board_allowed says. */
 struct screen *screen_conflicts_new(struct console *c);
 /* Shows a rendered document; F2 has the named signer confirm it (a typed confirmation). */

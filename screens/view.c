@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "buf.h"
 #include "correct.h"
 #include "doc.h"
@@ -9,7 +10,10 @@
 #include "i18n.h"
 #include "text.h"
 #include "officer.h"
+#include "when.h"
 #include "xmalloc.h"
+
+#define VIEW_ALERTS_MAX 50	/* a person's alerts listed on the visit page */
 
 struct view {
 	struct screen base;
@@ -113,6 +117,40 @@ corrected_fields(struct view *v, struct console *c)
 	buf_free(&names);
 }
 
+/* The person's alerts, open and closed, newest first: level, since, rule, state, who saw. */
+static void
+visit_alerts(struct view *v, struct console *c)
+{
+	struct alert_list l = { NULL, 0, 0 };
+	char since[WHEN_ISO_MAX], msg[ERRMSG_MAX], state[160];
+	size_t i;
+
+	if (alert_of_visit(c->in.j, v->visit_id, VIEW_ALERTS_MAX, &l, NULL) != CST_OK ||
+	    l.n == 0) {
+		alert_list_free(&l);
+		return;
+	}
+	buf_printf(&v->text, "%s\n", _("Alerts:"));
+	for (i = 0; i < l.n; i++) {
+		const struct alert *a = &l.v[i];
+
+		when_format_minute(a->raised_ts, since);
+		if (a->cleared_ts != 0)
+			snprintf(state, sizeof state, "%s", _("closed"));
+		else
+			snprintf(state, sizeof state, "%s", _("open"));
+		if (a->ack_by[0] != '\0') {
+			size_t len = strlen(state);
+
+			/* TRANSLATORS: after "open" or "closed" on a visit's list of alerts. */
+			snprintf(state + len, sizeof state - len, _(", acknowledged by %s"), a->ack_by);
+		}
+		buf_printf(&v->text, "  %s  %s  %s  (%s)\n", alert_level_label(a->level), since,
+		    alert_message(a, msg, sizeof msg), state);
+	}
+	alert_list_free(&l);
+}
+
 static void
 visit_load(struct view *v, struct console *c)
 {
@@ -130,6 +168,7 @@ visit_load(struct view *v, struct console *c)
 	form_screen_person(&vi, line, sizeof line);
 	buf_printf(&v->text, "%s\n", line);
 	corrected_fields(v, c);
+	visit_alerts(v, c);
 	buf_add(&v->text, "\n");
 	if (doc_export_text(c->in.j, v->visit_id, &v->text, &em) != CST_OK)
 		buf_add(&v->text, em.text);

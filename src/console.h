@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "alert.h"
 #include "config.h"
 #include "devices.h"
 #include "error.h"
@@ -54,6 +55,12 @@ struct console {
 	struct rules *rules;	/* the supervision rules and the board's reader */
 	int rules_watch;	/* this terminal evaluates the rules (it has a dock or zones) */
 	int rules_failing;	/* the last tick failed: said once, not every second */
+	/* New red alerts for the status line (src/console-alerts.c): supervisors only. */
+	char (*red_seen)[UUID_LEN + 1];	/* red alert ids the board has shown */
+	size_t nred_seen;
+	int red_new;			/* how many are new */
+	char red_id[UUID_LEN + 1];	/* the newest new one, F12 jumps to it */
+	char red_text[256];		/* its short text: "张三 SOS" */
 	int64_t sync_seen_seq;	/* own journal head at the last tick (0: not looked yet) */
 	struct draft_store *drafts;	/* DATA/drafts.db; NULL when it cannot be opened */
 	struct errmsg drafts_em;	/* why not */
@@ -127,5 +134,18 @@ void console_rules_tick(struct console *c);
 /* An event of device dev: the dock's DEV_DOCK and DEV_ERROR go to the rules. */
 void console_rules_device(struct console *c, int dev, const struct dev_event *ev);
 
+/*
+ * New red alerts wherever a supervisor is (src/console-alerts.c). A red alert is new on this
+ * terminal while it is open, not acknowledged at red, and the board has not shown it since
+ * it turned red. Each second the count and the newest one's short text are read for the
+ * status line; F12 opens the board's open alerts at the newest.
+ */
+void console_alerts_tick(struct console *c);
+/* The board has shown these open alerts: their red ones are seen. */
+void console_alerts_seen(struct console *c, const struct alert_list *open);
+/* The status line's part, "Red alerts 2: 张三 SOS (F12)", or "" when none is new. */
+void console_alerts_status(const struct console *c, char *out, size_t size);
+/* F12: opens the board at the newest new red alert; 0 when the key is not for it. */
+int console_alerts_key(struct console *c, int key);
 
 #endif

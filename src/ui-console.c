@@ -2,6 +2,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,6 +60,8 @@ console_free(struct console *c)
 	c->devs = NULL;
 	console_sync_stop(c);
 	console_rules_stop(c);
+	free(c->red_seen);
+	c->red_seen = NULL;
 	loop_free(c->loop);
 	c->loop = NULL;
 	draft_close(c->drafts);
@@ -182,18 +185,23 @@ status_text(struct console *c, int compact, char *out, size_t size)
 static void
 draw_status(struct console *c)
 {
-	char left[800], right[64];
-	int room, level;
+	char left[800], right[64], red[320];
+	int room, level, rw;
 
 	when_format_minute(clock_now_ms(), right);
 	room = c->cols - text_width(right) - 2;
 	enum ui_style st;
 
+	/* A supervisor's new red alerts come first, in red; the rest folds behind them. */
+	console_alerts_status(c, red, sizeof red);
+	rw = text_width(red);
 	st = status_text(c, 0, left, sizeof left) ? UI_ALARM : UI_BAR;
-	for (level = 1; level <= 4 && text_width(left) > room; level++)
+	for (level = 1; level <= 4 && text_width(left) > room - rw; level++)
 		status_text(c, level, left, sizeof left);
 	ui_put(0, 0, c->cols, "", st, 1);
-	ui_put(0, 0, room > 0 ? room : 0, left, st, 1);
+	if (rw > 0)
+		ui_put(0, 0, rw, red, UI_ALARM, 1);
+	ui_put(0, rw, room - rw > 0 ? room - rw : 0, left, st, 1);
 	ui_put(0, c->cols - text_width(right) - 1, text_width(right) + 1, right, st, 1);
 }
 
@@ -276,6 +284,8 @@ dispatch(struct console *c, int key)
 		c->msg[0] = '\0';
 	if (s == NULL || s->ops->key(s, c, key) != UI_UNHANDLED)
 		return;
+	if (console_alerts_key(c, key))
+		return;
 	if (key == UI_KEY_ESC && s->below != NULL) {
 		c->msg[0] = '\0';
 		console_close(c, s);
@@ -327,6 +337,7 @@ on_tick(void *arg)
 	console_sync_tick(c);
 	console_rules_tick(c);
 	console_screen_tick(c);
+	console_alerts_tick(c);
 	if (c->logged_in && !c->locked && c->cfg.idle_lock_ms > 0 && idle >= c->cfg.idle_lock_ms) {
 		c->locked = 1;
 		console_push(c, screen_login_new(c, 1));
