@@ -4,6 +4,23 @@
 passed=0
 failed=0
 
+# The start every screen test makes: screen_test_begin NAME BUILD_DIR language... sets bin,
+# simbin, localedir, base_sock, sock, top, langs and simpids, and cleans up at exit.
+screen_test_begin() {
+	name=$1
+	build=$2
+	shift 2
+	bin=$(cd "$build" && pwd)/custody
+	simbin=$(cd "$build" && pwd)/custody-sim
+	localedir=$(cd "$build" && pwd)/locale
+	base_sock=custody-$name-$$
+	sock=$base_sock
+	top=$(mktemp -d "${TMPDIR:-/tmp}/custody-$name-XXXXXX")
+	simpids=""
+	langs="$*"
+	trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
+}
+
 ok() {	# ok CONDITION-EXIT-STATUS "what"
 	if [ "$1" -eq 0 ]; then
 		passed=$((passed + 1))

@@ -4,18 +4,9 @@
 # time, a person's alert count says what it counts, a band without a person is "band ID" in
 # the reader's language and whole, also at 80x24.
 # usage: tests/test-board-texts.sh BUILD_DIR language...
-build=$1
-shift
-bin=$(cd "$build" && pwd)/custody
-simbin=$(cd "$build" && pwd)/custody-sim
-localedir=$(cd "$build" && pwd)/locale
-base_sock=custody-btexts-$$
-sock=$base_sock
-top=$(mktemp -d "${TMPDIR:-/tmp}/custody-btexts-XXXXXX")
-simpids=""
-langs="$*"
-trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
 . "$(dirname "$0")/screen-lib.sh"
+screen_test_begin btexts "$@"
+shift
 
 BAND=00000B0001
 STRAY=00000B0999

@@ -4,18 +4,9 @@
 # opens the board's open alerts at it, the visit page lists the person's alerts, and a clerk's
 # status line shows nothing of a red alert. 80×24 stays whole.
 # usage: tests/test-red-status.sh BUILD_DIR language...
-build=$1
-shift
-bin=$(cd "$build" && pwd)/custody
-simbin=$(cd "$build" && pwd)/custody-sim
-localedir=$(cd "$build" && pwd)/locale
-base_sock=custody-red-$$
-sock=$base_sock
-top=$(mktemp -d "${TMPDIR:-/tmp}/custody-red-XXXXXX")
-simpids=""
-langs="$*"
-trap 'for l in $langs; do tmux -L $base_sock-$l kill-server 2>/dev/null; done; kill $simpids 2>/dev/null; rm -rf "$top"' EXIT
 . "$(dirname "$0")/screen-lib.sh"
+screen_test_begin red "$@"
+shift
 
 BAND=00000B0001
 
